@@ -1,0 +1,31 @@
+/*
+ * cli.h -- what the commands share: parsing their options (with the error
+ * and --help handling every command does the same way), and the options of
+ * the reader, which every command that reads exports accepts.
+ */
+#ifndef ECOMCTL_CLI_H
+#define ECOMCTL_CLI_H
+
+#include "ecomctl/opts.h"
+#include "ecomctl/reader.h"
+
+/* The reader's options, for a command's ec_opt table. */
+#define EC_READER_OPTS(ro)                                                                   \
+	{ "rejects", 0, EC_OPT_STR, &(ro).rejects_path, "FILE",                              \
+	  "write every bad row to FILE (CSV: file,line,reason,row)", NULL, 0 },              \
+	{ "max-bad-rows", 0, EC_OPT_INT, &(ro).max_bad_rows, "N",                            \
+	  "fail (exit 65) past N bad rows (default: no limit)", NULL, 0 },                   \
+	{ "max-bad-fraction", 0, EC_OPT_DOUBLE, &(ro).max_bad_fraction, "F",                 \
+	  "fail (exit 65) when more than this share of rows is bad (default 0.05)", NULL, 0 }
+
+/* Parses a command's options. Returns -1 to go on, or the exit status to
+ * return at once: 0 after --help or --print-config, 64 or 78 after printing
+ * the error. With need_operands, no operand is a usage error. */
+int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv,
+		 struct ec_opts_result *res, int need_operands);
+
+/* Prints the error of a failed command ("ecomctl: error: <cmd>: <msg>") and
+ * returns its exit status. */
+int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * common.h -- errors, exit statuses, logging and allocation shared by every
+ * module of ecomctl.
+ *
+ * A function that can fail returns 0 (or a count) on success and a negative
+ * EC_E* code on failure, and fills the `struct ec_err *err` passed last with
+ * one lower-case line, location first ("data/x.csv:12: bad event_time").
+ * ec_exit_status() maps that code to the sysexits.h status the process exits
+ * with. Allocation through ec_xmalloc & co. never returns NULL: out of memory
+ * prints one line and exits 70.
+ */
+#ifndef ECOMCTL_COMMON_H
+#define ECOMCTL_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error codes; each maps to one exit status of DESIGN §8. */
+enum {
+	EC_OK = 0,
+	EC_EUSAGE = -64,    /* 64: bad command line */
+	EC_EDATA = -65,     /* 65: bad input data (too many bad rows, bad header) */
+	EC_ENOINPUT = -66,  /* 66: an input file is missing or unreadable */
+	EC_EUNAVAIL = -69,  /* 69: MongoDB unavailable */
+	EC_EINTERNAL = -70, /* 70: internal or XGBoost error */
+	EC_ECANTCREAT = -73, /* 73: cannot create an output */
+	EC_EIO = -74,       /* 74: I/O error while reading or writing */
+	EC_ETEMPFAIL = -75, /* 75: try later (lock held, spool written) */
+	EC_ECONFIG = -78,   /* 78: bad configuration */
+};
+
+struct ec_err {
+	int code;
+	char msg[512];
+};
+
+/* Sets err (which may be NULL) and returns code, for `return ec_fail(...)`. */
+int ec_fail(struct ec_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The process exit status for a return code: 0 for rc >= 0. */
+int ec_exit_status(int rc);
+
+/* Logging to stderr, prefixed "ecomctl: ". ec_verbosity: 0 with -q, 1 by
+ * default, 2 with -v. Errors print at every level. */
+extern int ec_verbosity;
+void ec_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ec_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ec_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ec_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Allocation that exits 70 with "ecomctl: error: out of memory" on failure. */
+void *ec_xmalloc(size_t n);
+void *ec_xcalloc(size_t n, size_t size);
+void *ec_xrealloc(void *p, size_t n);
+char *ec_xstrdup(const char *s);
+char *ec_xstrndup(const char *s, size_t n);
+/* Grows *p (holding *cap elements of `size`) to hold at least `need`. */
+void ec_grow(void **p, size_t *cap, size_t need, size_t size);
+#define EC_GROW(p, cap, need) ec_grow((void **)&(p), &(cap), (need), sizeof(*(p)))
+
+/* 64-bit hash of bytes (wyhash-style mixing; stable across runs and hosts). */
+uint64_t ec_hash64(const void *p, size_t n, uint64_t seed);
+static inline uint64_t ec_mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Monotonic wall clock in seconds. */
+double ec_now(void);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * event.h -- one row of an export, typed and validated.
+ *
+ * The reader splits bytes into fields; this module turns the fields of one
+ * row into a `struct ec_event` or names the reason it is bad. It also holds
+ * the project's own strict timestamp parser ("YYYY-MM-DD HH:MM:SS UTC":
+ * no Feb 30, no hour 24, nothing missing or extra).
+ *
+ * Ownership: the strings of an event (category_code, brand, session, raw)
+ * are borrowed from the reader's buffers until the next ec_reader_next()
+ * call; copy (or intern) them to keep them.
+ */
+#ifndef ECOMCTL_EVENT_H
+#define ECOMCTL_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ec_event_type {
+	EC_EV_VIEW = 0,
+	EC_EV_CART = 1,
+	EC_EV_REMOVE = 2, /* remove_from_cart */
+	EC_EV_PURCHASE = 3,
+	EC_EV_N = 4
+};
+
+/* The column names of DESIGN §1, in the order of `enum ec_col`. */
+enum ec_col {
+	EC_COL_TIME,
+	EC_COL_TYPE,
+	EC_COL_PRODUCT,
+	EC_COL_CATEGORY_ID,
+	EC_COL_CATEGORY_CODE,
+	EC_COL_BRAND,
+	EC_COL_PRICE,
+	EC_COL_USER,
+	EC_COL_SESSION,
+	EC_COL_N
+};
+extern const char *const ec_col_names[EC_COL_N];
+
+/* Why a row was rejected. EC_BAD_NONE (0) means the row is good. */
+enum ec_bad {
+	EC_BAD_NONE = 0,
+	EC_BAD_FIELD_COUNT,  /* not as many fields as the header */
+	EC_BAD_QUOTING,      /* unbalanced or misplaced '"' */
+	EC_BAD_ROW_TOO_LONG, /* longer than EC_ROW_MAX bytes */
+	EC_BAD_NUL,          /* a NUL byte in the row */
+	EC_BAD_TIME,         /* event_time not YYYY-MM-DD HH:MM:SS UTC, or no such time */
+	EC_BAD_TYPE,         /* event_type not one of the four */
+	EC_BAD_PRODUCT,      /* product_id not an unsigned 64-bit integer */
+	EC_BAD_CATEGORY_ID,  /* category_id not an unsigned 64-bit integer */
+	EC_BAD_PRICE,        /* price not a decimal number */
+	EC_BAD_USER,         /* user_id not an unsigned 64-bit integer */
+	EC_BAD_SESSION,      /* user_session longer than EC_SESSION_MAX */
+	EC_BAD_N
+};
+/* Stable snake_case names of the reasons, as printed and in rejects files. */
+extern const char *const ec_bad_names[EC_BAD_N];
+
+#define EC_ROW_MAX (64 * 1024)
+#define EC_SESSION_MAX 128
+
+/* Flags of an event. */
+#define EC_EVF_ID_EXPONENT 1u /* an id was written like 1.4875800092865987e+18 */
+#define EC_EVF_ID_DECIMAL 2u  /* an id was written like 5802432.0 */
+
+struct ec_str {
+	const char *p;
+	size_t n;
+};
+
+struct ec_event {
+	int64_t time; /* seconds since 1970-01-01 00:00:00 UTC */
+	uint64_t product_id;
+	uint64_t category_id;
+	uint64_t user_id;
+	double price;
+	uint8_t type;  /* enum ec_event_type */
+	uint8_t flags; /* EC_EVF_* */
+	uint32_t file; /* index of the input in the list given to the reader */
+	uint64_t line; /* 1-based line of the row in its file */
+	struct ec_str category_code, brand, session;
+	struct ec_str raw; /* the row as read, without its line terminator */
+};
+
+/* Parses exactly "YYYY-MM-DD HH:MM:SS UTC" (23 bytes) into *out.
+ * Returns 0, or -1 when the text is not such a time or names no real one. */
+int ec_time_parse(const char *s, size_t n, int64_t *out);
+
+/* Writes t as "YYYY-MM-DD HH:MM:SS UTC" plus NUL into buf (>= 24 bytes). */
+void ec_time_format(int64_t t, char *buf);
+/* Writes t as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" plus NUL into buf (>= 21 bytes). */
+void ec_time_format_iso(int64_t t, char *buf);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t ec_days_from_civil(int64_t y, unsigned m, unsigned d);
+void ec_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* Parses an unsigned 64-bit id: plain digits; "5802432.0" (zero fraction,
+ * sets EC_EVF_ID_DECIMAL in *flags); or exponent notation whose decimal value
+ * is a whole number (sets EC_EVF_ID_EXPONENT). Returns 0 or -1. */
+int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags);
+
+/* Parses a price: optional '-', digits, optional '.' and digits. Returns 0 or -1. */
+int ec_parse_price(const char *s, size_t n, double *out);
+
+/* Parses an event type name. Returns the enum ec_event_type or -1. */
+int ec_event_type_parse(const char *s, size_t n);
+const char *ec_event_type_name(int type);
+
+/* Where each column of DESIGN §1 sits in a file's rows. */
+struct ec_columns {
+	int idx[EC_COL_N]; /* field index of each column */
+	int n_fields;      /* fields in the header (every row must have as many) */
+};
+
+/* Maps a header's fields to columns by name (exact, case-sensitive; a UTF-8
+ * BOM on the first is ignored; extra columns are ignored). Returns 0, or -1
+ * with the first missing column in *missing. */
+int ec_columns_from_header(struct ec_columns *cols, const struct ec_str *fields,
+			   int n_fields, const char **missing);
+
+/* Fills ev (all but file, line, raw) from the n fields of one row.
+ * Returns EC_BAD_NONE or the reason the row is bad. */
+enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *cols,
+				 const struct ec_str *fields, int n);
+
+#endif

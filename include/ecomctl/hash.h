@@ -1,0 +1,56 @@
+/*
+ * hash.h -- the two hash tables the pipeline needs: 64-bit keys to 32-bit
+ * values (users, products, categories, row hashes), and interned strings
+ * (session ids, brands, category codes) to dense 32-bit ids.
+ *
+ * Both are open addressing with linear probing, grown at 50% load, and keep
+ * their own copies of keys. Ownership: caller's storage (_init/_release);
+ * pointers returned by lookups are borrowed until the next insertion.
+ */
+#ifndef ECOMCTL_HASH_H
+#define ECOMCTL_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ec_u64map {
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t cap, n; /* cap is a power of two; key 0 lives outside the table */
+	int has_zero;
+	uint32_t zero_val;
+};
+
+void ec_u64map_init(struct ec_u64map *m);
+void ec_u64map_release(struct ec_u64map *m);
+/* Returns a pointer to the value of key, inserting it with value `init` (and
+ * setting *added) when absent. Borrowed until the next insertion. */
+uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *added);
+/* The value of key, or NULL. */
+uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key);
+
+struct ec_strtab {
+	uint32_t *slots;  /* id + 1, 0 when empty */
+	size_t cap;       /* power of two */
+	struct ec_strtab_entry {
+		uint64_t hash;
+		uint64_t off;
+		uint32_t len;
+	} *ent;
+	size_t n, ent_cap;
+	char *arena;      /* the strings, each followed by a NUL */
+	size_t arena_len, arena_cap;
+};
+
+void ec_strtab_init(struct ec_strtab *t);
+void ec_strtab_release(struct ec_strtab *t);
+/* The id of the string (ids are 0, 1, 2... in order of first sight),
+ * interning a copy when new (then *added is set, if added is not NULL). */
+uint32_t ec_strtab_intern(struct ec_strtab *t, const char *s, size_t n, int *added);
+/* The id of the string, or -1 when absent. */
+int64_t ec_strtab_find(const struct ec_strtab *t, const char *s, size_t n);
+/* The NUL-terminated string of an id; borrowed until the next intern. */
+const char *ec_strtab_str(const struct ec_strtab *t, uint32_t id);
+uint32_t ec_strtab_len(const struct ec_strtab *t, uint32_t id);
+
+#endif

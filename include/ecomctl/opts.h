@@ -1,0 +1,100 @@
+/*
+ * opts.h -- command-line options, environment and configuration file, merged
+ * the same way for every command (DESIGN §9): flags > environment
+ * (ECOMCTL_<NAME>, MONGODB_URI) > --config FILE (JSON) > defaults.
+ *
+ * A command describes its options once, in a table of `struct ec_opt` that
+ * points at its own variables; that table gives getopt_long its options, the
+ * environment and configuration keys, the --help text and --print-config.
+ * The options every command shares (-q, -v, --progress, --json, --config,
+ * --print-config, --help) are added by ec_opts_parse().
+ *
+ * Configuration files: a JSON object whose keys are long option names; a
+ * key that is an object named after a command applies to that command only
+ * (unknown keys there are an error); other top-level keys apply to every
+ * command that has such an option and are ignored by the others. Values are
+ * strings, numbers, booleans or (for repeatable options) arrays.
+ *
+ * Ownership: string values stored by the parser are owned by it and live
+ * until ec_opts_release(); the table and its variables are the caller's.
+ */
+#ifndef ECOMCTL_OPTS_H
+#define ECOMCTL_OPTS_H
+
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+
+enum ec_opt_kind {
+	EC_OPT_FLAG,     /* int, set to 1 (false/0/no in env or config: 0) */
+	EC_OPT_STR,      /* const char * */
+	EC_OPT_INT,      /* int64_t */
+	EC_OPT_DOUBLE,   /* double */
+	EC_OPT_DURATION, /* int64_t seconds: "90s", "30m", "24h", "1h30m", "2d" or seconds */
+	EC_OPT_TIME,     /* int64_t epoch: "YYYY-MM-DD[ HH:MM:SS[ UTC]]" or "...THH:MM:SSZ" */
+	EC_OPT_CHOICE,   /* int: index into choices */
+	EC_OPT_LIST,     /* struct ec_strlist: repeatable, each value appended */
+};
+
+struct ec_strlist {
+	const char **v;
+	int n, cap;
+};
+
+struct ec_opt {
+	const char *name;  /* long name, config key; env ECOMCTL_<NAME> with '-' as '_' */
+	int short_name;    /* 0 when none */
+	enum ec_opt_kind kind;
+	void *dest;
+	const char *arg;   /* argument name in --help ("N", "FILE"); NULL for flags */
+	const char *help;
+	const char *const *choices; /* EC_OPT_CHOICE: NULL-terminated names */
+	unsigned flags;    /* EC_OPTF_* */
+};
+#define EC_OPTF_SECRET 1u /* shown redacted by --print-config */
+#define EC_OPTF_NOENV 2u  /* not read from the environment */
+
+/* The usage of one command. */
+struct ec_cmd_usage {
+	const char *name;     /* "inspect" */
+	const char *synopsis; /* "[OPTIONS] FILE..." */
+	const char *summary;  /* one paragraph, printed under the synopsis */
+	const struct ec_opt *opts; /* terminated by an entry with name NULL */
+	const char *epilog;   /* examples etc., or NULL */
+};
+
+/* The shared options' values. */
+extern int ec_opt_json; /* --json */
+
+struct ec_opts_result {
+	char **operands; /* borrowed from argv */
+	int n_operands;
+	int exit_now;    /* --help or --print-config printed: exit 0 */
+};
+
+/* Parses config, environment and argv (argv[0] is the command name) into the
+ * table's variables. Returns 0, EC_EUSAGE (message in err) for bad options
+ * or values, or EC_ECONFIG for a bad configuration file or variable. */
+int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
+		  struct ec_opts_result *res, struct ec_err *err);
+
+/* Prints the command's --help text to f (stdout for help). */
+void ec_opts_usage(const struct ec_cmd_usage *u, void *file);
+
+/* Frees the strings kept by the parser. */
+void ec_opts_release(void);
+
+/* Parses "30m", "1h30m", "90s", "2d", "45" (seconds). Returns 0 or -1. */
+int ec_parse_duration(const char *s, int64_t *out);
+/* Parses "2019-10-01", "2019-10-01 12:00:00", "... UTC", "2019-10-01T12:00:00Z". */
+int ec_parse_time_arg(const char *s, int64_t *out);
+/* Writes a duration as "1h30m" (or "0s") into buf (>= 32 bytes). */
+void ec_format_duration(int64_t secs, char *buf);
+/* Returns the URI with any password replaced by "***": new, free() it. */
+char *ec_redact_uri(const char *uri);
+
+/* Appends to a list (copies nothing: s must outlive the list). */
+void ec_strlist_push(struct ec_strlist *l, const char *s);
+void ec_strlist_release(struct ec_strlist *l);
+
+#endif

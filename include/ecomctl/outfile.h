@@ -1,0 +1,58 @@
+/*
+ * outfile.h -- an output file written whole or not at all (the last stage of
+ * every command: CSV, JSON, HTML, rejects, spool files).
+ *
+ * Bytes go to "<path>.tmp" (plain, or gzip when asked or when the name ends
+ * in ".gz"); ec_outfile_commit() flushes, fsyncs and renames it to <path>.
+ * Freed without a commit, the temporary file is removed, so a failed run
+ * never leaves a half-written output under the final name. "-" writes to
+ * stdout (no temporary file; a failed write is still an error).
+ *
+ * zlib is included here as well as in the reader: this is its writing side.
+ * Ownership: the caller owns the struct from _open until _commit or _free.
+ */
+#ifndef ECOMCTL_OUTFILE_H
+#define ECOMCTL_OUTFILE_H
+
+#include <stddef.h>
+
+#include "ecomctl/common.h"
+
+struct ec_outfile;
+
+enum ec_outfile_gzip {
+	EC_OUT_AUTO = -1, /* gzip when the name ends in ".gz" */
+	EC_OUT_PLAIN = 0,
+	EC_OUT_GZIP = 1,
+};
+
+/* Creates the parent directory if needed and opens "<path>.tmp".
+ * EC_ECANTCREAT when it cannot. *out is new; free with ec_outfile_free(). */
+int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_gzip gzip,
+		    struct ec_err *err);
+
+/* Buffered writes. A write error is remembered and reported by commit. */
+void ec_outfile_write(struct ec_outfile *f, const void *p, size_t n);
+void ec_outfile_puts(struct ec_outfile *f, const char *s);
+void ec_outfile_putc(struct ec_outfile *f, char c);
+void ec_outfile_printf(struct ec_outfile *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Writes s as one CSV field: quoted (with "" for ") only when it holds a
+ * comma, quote, CR or LF. */
+void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n);
+
+/* Bytes written so far (before compression). */
+size_t ec_outfile_bytes(const struct ec_outfile *f);
+const char *ec_outfile_path(const struct ec_outfile *f);
+
+/* Flushes, fsyncs and renames to the final name (EC_EIO on any error, and
+ * then the temporary file is removed). Frees f in every case. */
+int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err);
+
+/* Discards an uncommitted file (removes the temporary). Accepts NULL. */
+void ec_outfile_free(struct ec_outfile *f);
+
+/* Creates a directory and its parents (mkdir -p). Returns 0 or EC_ECANTCREAT. */
+int ec_mkdirs(const char *dir, struct ec_err *err);
+
+#endif

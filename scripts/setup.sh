@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages ecomctl needs to build and test (only the
+# missing ones), then builds build/ecomctl (Release). Safe to run again.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential cmake pkg-config zlib1g-dev libcsv-dev libcjson-dev
+libmongoc-dev libbson-dev libxgboost-dev xgboost libcmocka-dev sqlite3 clang
+nodejs npm"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing:$missing" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+echo "setup: built build/ecomctl" >&2

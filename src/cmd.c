@@ -1,0 +1,74 @@
+/* The command table. To add a command: write src/cmd_<name>.c, declare it in
+ * cmd.h, add one line here, add CLI test cases under tests/cli/<name>/. */
+#include "ecomctl/cmd.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ecomctl/json.h"
+#include "ecomctl/model.h"
+#include "ecomctl/reader.h"
+#include "ecomctl/sink_mongo.h"
+
+const struct ec_cmd ec_commands[] = {
+	{ "inspect", cmd_inspect, "what the reader sees in export files: counts, ranges, rejects" },
+//SYNTH{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
+//DEMO{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },
+	{ "help", cmd_help, "show the help of a command" },
+	{ "version", cmd_version, "show the versions of ecomctl and its libraries" },
+	{ NULL, NULL, NULL },
+};
+
+const struct ec_cmd *ec_cmd_find(const char *name)
+{
+	for (const struct ec_cmd *c = ec_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void ec_cmd_usage(void *file)
+{
+	FILE *f = file;
+	fputs("usage: ecomctl [-q|-v] [--json] [--progress=WHEN] COMMAND [OPTIONS] [FILE...]\n\n"
+	      "E-commerce clickstream analytics: sessions, features, purchase-intent and\n"
+	      "category models, funnels, from REES46-style CSV exports.\n\ncommands:\n",
+	      f);
+	for (const struct ec_cmd *c = ec_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\n`ecomctl help COMMAND` or `ecomctl COMMAND --help` shows a command's options.\n"
+	      "`ecomctl --version` shows the versions of the linked libraries.\n",
+	      f);
+}
+
+void ec_cmd_print_version(void)
+{
+	printf("ecomctl %s\n", EC_VERSION);
+	printf("  %s\n", ec_reader_lib_versions());
+	printf("  cJSON %s\n", ec_json_lib_version());
+	printf("  XGBoost %s\n", ec_model_lib_version());
+	printf("  %s\n", ec_mongo_lib_versions());
+}
+
+int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ec_cmd_print_version();
+	return 0;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		ec_cmd_usage(stdout);
+		return 0;
+	}
+	const struct ec_cmd *c = ec_cmd_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "ecomctl: error: help: unknown command '%s'\n", argv[1]);
+		return 64;
+	}
+	char *sub[] = { argv[1], "--help", NULL };
+	return c->fn(2, sub);
+}

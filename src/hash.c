@@ -1,0 +1,168 @@
+#include "ecomctl/hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/common.h"
+
+void ec_u64map_init(struct ec_u64map *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ec_u64map_release(struct ec_u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static void u64map_grow(struct ec_u64map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64;
+	uint64_t *keys = ec_xcalloc(cap, sizeof(*keys));
+	uint32_t *vals = ec_xmalloc(cap * sizeof(*vals));
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->keys[i])
+			continue;
+		size_t j = ec_mix64(m->keys[i]) & (cap - 1);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
+}
+
+uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *added)
+{
+	if (added)
+		*added = 0;
+	if (key == 0) {
+		if (!m->has_zero) {
+			m->has_zero = 1;
+			m->zero_val = init;
+			m->n++;
+			if (added)
+				*added = 1;
+		}
+		return &m->zero_val;
+	}
+	if ((m->n + 1) * 2 > m->cap)
+		u64map_grow(m);
+	size_t j = ec_mix64(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return &m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = key;
+	m->vals[j] = init;
+	m->n++;
+	if (added)
+		*added = 1;
+	return &m->vals[j];
+}
+
+uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key)
+{
+	if (key == 0)
+		return m->has_zero ? (uint32_t *)&m->zero_val : NULL;
+	if (!m->cap)
+		return NULL;
+	size_t j = ec_mix64(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return &m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	return NULL;
+}
+
+void ec_strtab_init(struct ec_strtab *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void ec_strtab_release(struct ec_strtab *t)
+{
+	free(t->slots);
+	free(t->ent);
+	free(t->arena);
+	memset(t, 0, sizeof(*t));
+}
+
+static void strtab_grow(struct ec_strtab *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64;
+	uint32_t *slots = ec_xcalloc(cap, sizeof(*slots));
+	for (size_t id = 0; id < t->n; id++) {
+		size_t j = t->ent[id].hash & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = (uint32_t)id + 1;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+}
+
+static int64_t strtab_lookup(const struct ec_strtab *t, const char *s, size_t n, uint64_t h,
+			     size_t *slot)
+{
+	size_t j = h & (t->cap - 1);
+	while (t->slots[j]) {
+		uint32_t id = t->slots[j] - 1;
+		const struct ec_strtab_entry *e = &t->ent[id];
+		if (e->hash == h && e->len == n && memcmp(t->arena + e->off, s, n) == 0)
+			return id;
+		j = (j + 1) & (t->cap - 1);
+	}
+	*slot = j;
+	return -1;
+}
+
+uint32_t ec_strtab_intern(struct ec_strtab *t, const char *s, size_t n, int *added)
+{
+	uint64_t h = ec_hash64(s, n, 0);
+	size_t slot;
+	if (added)
+		*added = 0;
+	if ((t->n + 1) * 2 > t->cap)
+		strtab_grow(t);
+	int64_t id = strtab_lookup(t, s, n, h, &slot);
+	if (id >= 0)
+		return (uint32_t)id;
+	EC_GROW(t->ent, t->ent_cap, t->n + 1);
+	EC_GROW(t->arena, t->arena_cap, t->arena_len + n + 1);
+	memcpy(t->arena + t->arena_len, s, n);
+	t->arena[t->arena_len + n] = '\0';
+	t->ent[t->n] = (struct ec_strtab_entry){ h, t->arena_len, (uint32_t)n };
+	t->arena_len += n + 1;
+	t->slots[slot] = (uint32_t)t->n + 1;
+	if (added)
+		*added = 1;
+	return (uint32_t)t->n++;
+}
+
+int64_t ec_strtab_find(const struct ec_strtab *t, const char *s, size_t n)
+{
+	size_t slot;
+	if (!t->cap)
+		return -1;
+	return strtab_lookup(t, s, n, ec_hash64(s, n, 0), &slot);
+}
+
+const char *ec_strtab_str(const struct ec_strtab *t, uint32_t id)
+{
+	return t->arena + t->ent[id].off;
+}
+
+uint32_t ec_strtab_len(const struct ec_strtab *t, uint32_t id)
+{
+	return t->ent[id].len;
+}

@@ -1,0 +1,55 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/cmd.h"
+
+/* Options given before the command are handed to it: `ecomctl -q inspect x`
+ * is `ecomctl inspect -q x`. Only --help and --version stand alone. */
+int main(int argc, char **argv)
+{
+	int first = 1;
+	while (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
+		if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "-V") == 0)
+			return cmd_version(0, NULL) | (fclose(stdout) != 0 ? 74 : 0);
+		if (strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "-h") == 0) {
+			ec_cmd_usage(stdout);
+			return fclose(stdout) != 0 ? 74 : 0;
+		}
+		/* an option that takes its value as the next word */
+		if (strcmp(argv[first], "--progress") == 0 || strcmp(argv[first], "--config") == 0)
+			first++;
+		first++;
+	}
+	if (first >= argc) {
+		ec_cmd_usage(stderr);
+		return 64;
+	}
+	const struct ec_cmd *cmd = ec_cmd_find(argv[first]);
+	if (!cmd) {
+		fprintf(stderr, "ecomctl: error: unknown command '%s' (see ecomctl --help)\n",
+			argv[first]);
+		return 64;
+	}
+	/* argv for the command: its name, then the global options, then the rest. */
+	char **sub = calloc((size_t)argc + 1, sizeof(char *));
+	if (!sub)
+		return 70;
+	int n = 0;
+	sub[n++] = argv[first];
+	for (int i = 1; i < first; i++)
+		sub[n++] = argv[i];
+	for (int i = first + 1; i < argc; i++)
+		sub[n++] = argv[i];
+	int status = cmd->fn(n, sub);
+	free(sub);
+	/* A full disk or a closed pipe on stdout must not exit 0 (git, jq). */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (status == 0) {
+			fprintf(stderr, "ecomctl: error: writing to stdout: %s\n", strerror(errno));
+			status = 74;
+		}
+	}
+	return status;
+}

@@ -1,0 +1,571 @@
+#include "ecomctl/opts.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/event.h"
+#include "ecomctl/json.h"
+#include "ecomctl/progress.h"
+
+int ec_opt_json;
+
+static const char *const progress_choices[] = { "auto", "always", "never", NULL };
+static int opt_quiet, opt_verbose, opt_print_config, opt_help, opt_progress;
+static const char *opt_config;
+
+static const struct ec_opt shared_opts[] = {
+	{ "quiet", 'q', EC_OPT_FLAG, &opt_quiet, NULL, "print errors only", NULL, 0 },
+	{ "verbose", 'v', EC_OPT_FLAG, &opt_verbose, NULL, "print more detail", NULL, 0 },
+	{ "progress", 0, EC_OPT_CHOICE, &opt_progress, "WHEN",
+	  "progress line on stderr: auto (on a terminal), always, never", progress_choices, 0 },
+	{ "json", 0, EC_OPT_FLAG, &ec_opt_json, NULL,
+	  "print a machine-readable summary of the run on stdout", NULL, 0 },
+	{ "config", 0, EC_OPT_STR, &opt_config, "FILE",
+	  "read option defaults from a JSON file (also ECOMCTL_CONFIG)", NULL, EC_OPTF_NOENV },
+	{ "print-config", 0, EC_OPT_FLAG, &opt_print_config, NULL,
+	  "print the merged configuration (secrets redacted) and exit", NULL, EC_OPTF_NOENV },
+	{ "help", 'h', EC_OPT_FLAG, &opt_help, NULL, "show this help and exit", NULL,
+	  EC_OPTF_NOENV },
+	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+};
+
+/* Strings the parser keeps for option values. */
+static char **kept;
+static size_t n_kept, cap_kept;
+
+static const char *keep(const char *s)
+{
+	EC_GROW(kept, cap_kept, n_kept + 1);
+	return kept[n_kept++] = ec_xstrdup(s);
+}
+
+void ec_opts_release(void)
+{
+	for (size_t i = 0; i < n_kept; i++)
+		free(kept[i]);
+	free(kept);
+	kept = NULL;
+	n_kept = cap_kept = 0;
+}
+
+void ec_strlist_push(struct ec_strlist *l, const char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->v = ec_xrealloc(l->v, (size_t)l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = s;
+}
+
+void ec_strlist_release(struct ec_strlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int ec_parse_duration(const char *s, int64_t *out)
+{
+	int64_t total = 0;
+	const char *p = s;
+	int any = 0;
+
+	if (!*s)
+		return -1;
+	while (*p) {
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		int64_t v = 0;
+		while (isdigit((unsigned char)*p)) {
+			v = v * 10 + (*p++ - '0');
+			if (v > 100000000000LL)
+				return -1;
+		}
+		int64_t unit;
+		switch (*p) {
+		case 's': unit = 1; p++; break;
+		case 'm': unit = 60; p++; break;
+		case 'h': unit = 3600; p++; break;
+		case 'd': unit = 86400; p++; break;
+		case '\0':
+			if (any)
+				return -1; /* "1h30" is ambiguous */
+			unit = 1;
+			break;
+		default:
+			return -1;
+		}
+		total += v * unit;
+		any = 1;
+	}
+	*out = total;
+	return 0;
+}
+
+void ec_format_duration(int64_t secs, char *buf)
+{
+	char *p = buf;
+	if (secs == 0) {
+		strcpy(buf, "0s");
+		return;
+	}
+	if (secs < 0) {
+		*p++ = '-';
+		secs = -secs;
+	}
+	static const struct { int64_t n; char c; } units[] = {
+		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	for (int i = 0; i < 4; i++) {
+		if (secs >= units[i].n) {
+			p += sprintf(p, "%lld%c", (long long)(secs / units[i].n), units[i].c);
+			secs %= units[i].n;
+		}
+	}
+	*p = '\0';
+}
+
+int ec_parse_time_arg(const char *s, int64_t *out)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	if (n == 10) {
+		snprintf(buf, sizeof(buf), "%s 00:00:00 UTC", s);
+	} else if (n == 19 && s[10] == ' ') {
+		snprintf(buf, sizeof(buf), "%s UTC", s);
+	} else if (n == 20 && s[10] == 'T' && s[19] == 'Z') {
+		snprintf(buf, sizeof(buf), "%.10s %.8s UTC", s, s + 11);
+	} else if (n == 23) {
+		snprintf(buf, sizeof(buf), "%s", s);
+	} else {
+		return -1;
+	}
+	return ec_time_parse(buf, strlen(buf), out);
+}
+
+char *ec_redact_uri(const char *uri)
+{
+	/* scheme://user:password@host -> scheme://user:***@host */
+	const char *scheme = strstr(uri, "://");
+	const char *start = scheme ? scheme + 3 : uri;
+	const char *at = strchr(start, '@');
+	const char *slash = strchr(start, '/');
+	if (!at || (slash && slash < at))
+		return ec_xstrdup(uri);
+	const char *colon = memchr(start, ':', (size_t)(at - start));
+	if (!colon)
+		return ec_xstrdup(uri);
+	size_t head = (size_t)(colon + 1 - uri);
+	size_t n = head + 3 + strlen(at) + 1;
+	char *r = ec_xmalloc(n);
+	memcpy(r, uri, head);
+	snprintf(r + head, n - head, "***%s", at);
+	return r;
+}
+
+/* ---- setting one value -------------------------------------------------- */
+
+enum source { SRC_DEFAULT, SRC_CONFIG, SRC_ENV, SRC_FLAG };
+static const char *const source_names[] = { "default", "config", "environment", "flag" };
+
+struct slot {
+	const struct ec_opt *opt;
+	enum source src;
+};
+
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on", NULL };
+	static const char *const no[] = { "0", "false", "no", "off", "", NULL };
+	for (int i = 0; yes[i]; i++)
+		if (strcmp(s, yes[i]) == 0)
+			return *out = 1, 0;
+	for (int i = 0; no[i]; i++)
+		if (strcmp(s, no[i]) == 0)
+			return *out = 0, 0;
+	return -1;
+}
+
+/* `where` names the source in messages: "--gap", "ECOMCTL_GAP", "cfg.json: gap". */
+static int set_value(struct slot *sl, enum source src, const char *val, const char *where,
+		     struct ec_err *err)
+{
+	const struct ec_opt *o = sl->opt;
+	int code = src == SRC_FLAG ? EC_EUSAGE : EC_ECONFIG;
+	char *end;
+
+	if (o->kind == EC_OPT_LIST && sl->src != src) {
+		/* A list from a higher source replaces the lower one's. */
+		((struct ec_strlist *)o->dest)->n = 0;
+	}
+	sl->src = src;
+	switch (o->kind) {
+	case EC_OPT_FLAG:
+		if (!val) {
+			*(int *)o->dest = 1;
+		} else if (parse_bool(val, (int *)o->dest) != 0) {
+			return ec_fail(err, code, "%s: expected true or false, got '%s'", where, val);
+		}
+		return 0;
+	case EC_OPT_STR:
+		*(const char **)o->dest = keep(val);
+		return 0;
+	case EC_OPT_LIST:
+		ec_strlist_push(o->dest, keep(val));
+		return 0;
+	case EC_OPT_INT: {
+		errno = 0;
+		long long v = strtoll(val, &end, 10);
+		if (errno || end == val || *end)
+			return ec_fail(err, code, "%s: expected an integer, got '%s'", where, val);
+		*(int64_t *)o->dest = v;
+		return 0;
+	}
+	case EC_OPT_DOUBLE: {
+		errno = 0;
+		double v = strtod(val, &end);
+		if (errno || end == val || *end || !isfinite(v))
+			return ec_fail(err, code, "%s: expected a number, got '%s'", where, val);
+		*(double *)o->dest = v;
+		return 0;
+	}
+	case EC_OPT_DURATION:
+		if (ec_parse_duration(val, o->dest) != 0)
+			return ec_fail(err, code, "%s: expected a duration like 30m or 1h30m, got '%s'",
+				       where, val);
+		return 0;
+	case EC_OPT_TIME:
+		if (ec_parse_time_arg(val, o->dest) != 0)
+			return ec_fail(err, code,
+				       "%s: expected a time like 2019-10-01 or 2019-10-01 12:00:00, got '%s'",
+				       where, val);
+		return 0;
+	case EC_OPT_CHOICE:
+		for (int i = 0; o->choices[i]; i++) {
+			if (strcmp(o->choices[i], val) == 0) {
+				*(int *)o->dest = i;
+				return 0;
+			}
+		}
+		{
+			char list[256] = "";
+			for (int i = 0; o->choices[i]; i++) {
+				strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
+				strncat(list, o->choices[i], sizeof(list) - strlen(list) - 1);
+			}
+			return ec_fail(err, code, "%s: expected one of %s, got '%s'", where, list, val);
+		}
+	}
+	return 0;
+}
+
+/* A JSON value of a configuration file as option text. */
+static int config_value(struct slot *sl, const struct ec_json *v, const char *where,
+			struct ec_err *err)
+{
+	char buf[64];
+	switch (ec_json_type(v)) {
+	case EC_JSON_STRING:
+		return set_value(sl, SRC_CONFIG, ec_json_str(v, ""), where, err);
+	case EC_JSON_NUMBER:
+		snprintf(buf, sizeof(buf), "%.17g", ec_json_num(v, 0));
+		return set_value(sl, SRC_CONFIG, buf, where, err);
+	case EC_JSON_BOOL:
+		return set_value(sl, SRC_CONFIG, ec_json_bool(v, 0) ? "true" : "false", where, err);
+	case EC_JSON_ARRAY:
+		if (sl->opt->kind != EC_OPT_LIST)
+			break;
+		for (size_t i = 0; i < ec_json_size(v); i++) {
+			int rc = config_value(sl, ec_json_at(v, i), where, err);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	default:
+		break;
+	}
+	return ec_fail(err, EC_ECONFIG, "%s: unsupported value", where);
+}
+
+static struct slot *find_slot(struct slot *slots, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(slots[i].opt->name, name) == 0)
+			return &slots[i];
+	return NULL;
+}
+
+static int apply_config(const char *cmd, struct slot *slots, int n, const char *path,
+			struct ec_err *err)
+{
+	struct ec_json *root = NULL;
+	char where[512];
+	int rc = ec_json_read_file(&root, path, err);
+	if (rc < 0) {
+		err->code = EC_ECONFIG;
+		ec_json_free(root);
+		return EC_ECONFIG;
+	}
+	if (ec_json_type(root) != EC_JSON_OBJECT) {
+		ec_json_free(root);
+		return ec_fail(err, EC_ECONFIG, "%s: expected a JSON object", path);
+	}
+	for (size_t i = 0; i < ec_json_size(root) && rc == 0; i++) {
+		struct ec_json *m = ec_json_at(root, i);
+		const char *key = ec_json_key(m);
+		struct slot *sl = find_slot(slots, n, key);
+		if (ec_json_type(m) == EC_JSON_OBJECT) {
+			if (strcmp(key, cmd) != 0)
+				continue;
+			for (size_t k = 0; k < ec_json_size(m) && rc == 0; k++) {
+				struct ec_json *c = ec_json_at(m, k);
+				snprintf(where, sizeof(where), "%s: %s.%s", path, cmd, ec_json_key(c));
+				if (!(sl = find_slot(slots, n, ec_json_key(c))))
+					rc = ec_fail(err, EC_ECONFIG, "%s: no such option of %s", where,
+						     cmd);
+				else
+					rc = config_value(sl, c, where, err);
+			}
+		} else if (sl) {
+			snprintf(where, sizeof(where), "%s: %s", path, key);
+			rc = config_value(sl, m, where, err);
+		}
+	}
+	ec_json_free(root);
+	return rc;
+}
+
+static void env_name(const char *opt, char *buf, size_t n)
+{
+	size_t k = (size_t)snprintf(buf, n, "ECOMCTL_");
+	for (; *opt && k + 1 < n; opt++)
+		buf[k++] = *opt == '-' ? '_' : (char)toupper((unsigned char)*opt);
+	buf[k] = '\0';
+}
+
+static int apply_env(struct slot *slots, int n, struct ec_err *err)
+{
+	char name[96];
+	for (int i = 0; i < n; i++) {
+		const struct ec_opt *o = slots[i].opt;
+		if (o->flags & EC_OPTF_NOENV)
+			continue;
+		env_name(o->name, name, sizeof(name));
+		const char *v = getenv(name);
+		if (!v && strcmp(o->name, "mongo-uri") == 0 && (v = getenv("MONGODB_URI")))
+			snprintf(name, sizeof(name), "MONGODB_URI");
+		if (!v)
+			continue;
+		int rc = set_value(&slots[i], SRC_ENV, v, name, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- help and --print-config -------------------------------------------- */
+
+static void usage_opts(FILE *f, const struct ec_opt *o)
+{
+	for (; o->name; o++) {
+		char left[96];
+		int k = o->short_name ? snprintf(left, sizeof(left), "-%c, --%s", o->short_name,
+						 o->name)
+				      : snprintf(left, sizeof(left), "    --%s", o->name);
+		if (o->arg && k > 0 && (size_t)k < sizeof(left))
+			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
+		if (strlen(left) > 26)
+			fprintf(f, "  %s\n  %-26s  %s\n", left, "", o->help);
+		else
+			fprintf(f, "  %-26s  %s\n", left, o->help);
+	}
+}
+
+void ec_opts_usage(const struct ec_cmd_usage *u, void *file)
+{
+	FILE *f = file;
+	fprintf(f, "usage: ecomctl %s %s\n\n%s\n", u->name, u->synopsis, u->summary);
+	if (u->opts && u->opts[0].name) {
+		fputs("\noptions:\n", f);
+		usage_opts(f, u->opts);
+	}
+	fputs("\ncommon options:\n", f);
+	usage_opts(f, shared_opts);
+	if (u->epilog)
+		fprintf(f, "\n%s", u->epilog);
+}
+
+static void print_value(struct ec_json *j, const struct ec_opt *o)
+{
+	char buf[32];
+	switch (o->kind) {
+	case EC_OPT_FLAG:
+		ec_json_add_bool(j, o->name, *(int *)o->dest);
+		break;
+	case EC_OPT_STR: {
+		const char *s = *(const char **)o->dest;
+		if (s && (o->flags & EC_OPTF_SECRET)) {
+			char *r = ec_redact_uri(s);
+			ec_json_add_str(j, o->name, r);
+			free(r);
+		} else {
+			ec_json_add_str(j, o->name, s);
+		}
+		break;
+	}
+	case EC_OPT_INT:
+		ec_json_add_int(j, o->name, *(int64_t *)o->dest);
+		break;
+	case EC_OPT_DOUBLE:
+		ec_json_add_num(j, o->name, *(double *)o->dest);
+		break;
+	case EC_OPT_DURATION:
+		ec_format_duration(*(int64_t *)o->dest, buf);
+		ec_json_add_str(j, o->name, buf);
+		break;
+	case EC_OPT_TIME:
+		if (*(int64_t *)o->dest == INT64_MIN)
+			ec_json_add_null(j, o->name);
+		else
+			ec_json_add_time(j, o->name, *(int64_t *)o->dest);
+		break;
+	case EC_OPT_CHOICE:
+		ec_json_add_str(j, o->name, o->choices[*(int *)o->dest]);
+		break;
+	case EC_OPT_LIST: {
+		const struct ec_strlist *l = o->dest;
+		struct ec_json *a = ec_json_add_array(j, o->name);
+		for (int i = 0; i < l->n; i++)
+			ec_json_add_str(a, NULL, l->v[i]);
+		break;
+	}
+	}
+}
+
+static void print_config(const char *cmd, struct slot *slots, int n)
+{
+	struct ec_json *root = ec_json_object();
+	ec_json_add_str(root, "command", cmd);
+	struct ec_json *vals = ec_json_add_object(root, "options");
+	struct ec_json *srcs = ec_json_add_object(root, "sources");
+	for (int i = 0; i < n; i++) {
+		const struct ec_opt *o = slots[i].opt;
+		if (o->dest == &opt_print_config || o->dest == &opt_help)
+			continue;
+		print_value(vals, o);
+		ec_json_add_str(srcs, o->name, source_names[slots[i].src]);
+	}
+	ec_json_print_stdout(root);
+	ec_json_free(root);
+}
+
+/* ---- the parser ---------------------------------------------------------- */
+
+int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
+		  struct ec_opts_result *res, struct ec_err *err)
+{
+	int n_cmd = 0, n_shared = 0, n, rc = 0;
+	while (u->opts && u->opts[n_cmd].name)
+		n_cmd++;
+	while (shared_opts[n_shared].name)
+		n_shared++;
+	n = n_cmd + n_shared;
+
+	struct slot *slots = ec_xcalloc((size_t)n, sizeof(*slots));
+	struct option *lo = ec_xcalloc((size_t)n + 1, sizeof(*lo));
+	char *shorts = ec_xmalloc((size_t)n * 2 + 2);
+	size_t ns = 0;
+
+	memset(res, 0, sizeof(*res));
+	opt_help = opt_print_config = 0;
+	opt_config = getenv("ECOMCTL_CONFIG");
+	shorts[ns++] = ':';
+	for (int i = 0; i < n; i++) {
+		const struct ec_opt *o = i < n_cmd ? &u->opts[i] : &shared_opts[i - n_cmd];
+		slots[i].opt = o;
+		lo[i].name = o->name;
+		lo[i].has_arg = o->kind == EC_OPT_FLAG ? no_argument : required_argument;
+		lo[i].val = 256 + i;
+		if (o->short_name) {
+			shorts[ns++] = (char)o->short_name;
+			if (o->kind != EC_OPT_FLAG)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
+	opt_progress = (int)ec_progress_mode;
+
+	/* --config comes first: it only supplies defaults for the rest. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			opt_config = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			opt_config = argv[i] + 9;
+	}
+	if (opt_config && (rc = apply_config(u->name, slots, n, opt_config, err)) < 0)
+		goto done;
+	if ((rc = apply_env(slots, n, err)) < 0)
+		goto done;
+
+	optind = 0; /* glibc: a full re-initialisation, as for a fresh argv */
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+		int idx = -1;
+		char where[96];
+		if (c == '?') {
+			if (optopt)
+				rc = ec_fail(err, EC_EUSAGE, "%s: unknown option '-%c'", u->name, optopt);
+			else
+				rc = ec_fail(err, EC_EUSAGE, "%s: unknown option '%s'", u->name,
+					     argv[optind - 1]);
+			goto done;
+		}
+		if (c == ':') {
+			rc = ec_fail(err, EC_EUSAGE, "%s: option '%s' needs a value", u->name,
+				     argv[optind - 1]);
+			goto done;
+		}
+		if (c >= 256) {
+			idx = c - 256;
+		} else {
+			for (int i = 0; i < n; i++)
+				if (slots[i].opt->short_name == c)
+					idx = i;
+		}
+		if (idx < 0) {
+			rc = ec_fail(err, EC_EUSAGE, "%s: unknown option", u->name);
+			goto done;
+		}
+		snprintf(where, sizeof(where), "%s: --%s", u->name, slots[idx].opt->name);
+		if ((rc = set_value(&slots[idx], SRC_FLAG, slots[idx].opt->kind == EC_OPT_FLAG
+									 ? NULL
+									 : optarg,
+				    where, err)) < 0)
+			goto done;
+	}
+	res->operands = argv + optind;
+	res->n_operands = argc - optind;
+	if (opt_quiet)
+		ec_verbosity = 0;
+	if (opt_verbose)
+		ec_verbosity = 2;
+	ec_progress_mode = (enum ec_progress_mode)opt_progress;
+	if (opt_help) {
+		ec_opts_usage(u, stdout);
+		res->exit_now = 1;
+	} else if (opt_print_config) {
+		print_config(u->name, slots, n);
+		res->exit_now = 1;
+	}
+done:
+	free(slots);
+	free(lo);
+	free(shorts);
+	return rc;
+}

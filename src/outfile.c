@@ -1,0 +1,268 @@
+#include "ecomctl/outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define BUF_SIZE (1u << 18)
+
+struct ec_outfile {
+	char *path, *tmp;
+	int fd;
+	int to_stdout;
+	gzFile gz;
+	char *buf;
+	size_t len;
+	size_t total;
+	int failed;
+	int err_no;
+};
+
+int ec_mkdirs(const char *dir, struct ec_err *err)
+{
+	char *p = ec_xstrdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+				rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create directory: %s", p,
+					     strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return rc;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_gzip gzip,
+		    struct ec_err *err)
+{
+	struct ec_outfile *f = ec_xcalloc(1, sizeof(*f));
+	int rc;
+
+	*out = NULL;
+	f->path = ec_xstrdup(path);
+	f->buf = ec_xmalloc(BUF_SIZE);
+	f->fd = -1;
+	if (gzip == EC_OUT_AUTO)
+		gzip = ends_with(path, ".gz") ? EC_OUT_GZIP : EC_OUT_PLAIN;
+	if (strcmp(path, "-") == 0) {
+		f->to_stdout = 1;
+		fflush(stdout);
+		f->fd = dup(STDOUT_FILENO);
+	} else {
+		const char *slash = strrchr(path, '/');
+		if (slash && slash != path) {
+			char *dir = ec_xstrndup(path, (size_t)(slash - path));
+			rc = ec_mkdirs(dir, err);
+			free(dir);
+			if (rc < 0)
+				goto fail;
+		}
+		size_t n = strlen(path) + 16;
+		f->tmp = ec_xmalloc(n);
+		snprintf(f->tmp, n, "%s.tmp", path);
+		f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	}
+	if (f->fd < 0) {
+		rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create: %s", f->tmp ? f->tmp : path,
+			     strerror(errno));
+		goto fail;
+	}
+	if (gzip == EC_OUT_GZIP) {
+		int fd2 = dup(f->fd);
+		if (fd2 < 0 || !(f->gz = gzdopen(fd2, "wb6"))) {
+			if (fd2 >= 0)
+				close(fd2);
+			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot start gzip", path);
+			goto fail;
+		}
+		gzbuffer(f->gz, 1u << 20);
+	}
+	*out = f;
+	return 0;
+fail:
+	ec_outfile_free(f);
+	return rc;
+}
+
+static void flush_buf(struct ec_outfile *f)
+{
+	if (f->len == 0 || f->failed) {
+		f->len = 0;
+		return;
+	}
+	if (f->gz) {
+		if (gzwrite(f->gz, f->buf, (unsigned)f->len) != (int)f->len) {
+			f->failed = 1;
+			f->err_no = errno;
+		}
+	} else {
+		size_t off = 0;
+		while (off < f->len) {
+			ssize_t w = write(f->fd, f->buf + off, f->len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				f->failed = 1;
+				f->err_no = errno;
+				break;
+			}
+			off += (size_t)w;
+		}
+	}
+	f->len = 0;
+}
+
+void ec_outfile_write(struct ec_outfile *f, const void *p, size_t n)
+{
+	f->total += n;
+	if (f->len + n > BUF_SIZE) {
+		flush_buf(f);
+		if (n > BUF_SIZE) {
+			const char *s = p;
+			while (n > 0) {
+				size_t k = n < BUF_SIZE ? n : BUF_SIZE;
+				memcpy(f->buf, s, k);
+				f->len = k;
+				flush_buf(f);
+				s += k;
+				n -= k;
+			}
+			return;
+		}
+	}
+	memcpy(f->buf + f->len, p, n);
+	f->len += n;
+}
+
+void ec_outfile_puts(struct ec_outfile *f, const char *s)
+{
+	ec_outfile_write(f, s, strlen(s));
+}
+
+void ec_outfile_putc(struct ec_outfile *f, char c)
+{
+	if (f->len == BUF_SIZE)
+		flush_buf(f);
+	f->buf[f->len++] = c;
+	f->total++;
+}
+
+void ec_outfile_printf(struct ec_outfile *f, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		ec_outfile_write(f, small, (size_t)n);
+		return;
+	}
+	char *big = ec_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	ec_outfile_write(f, big, (size_t)n);
+	free(big);
+}
+
+void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n)
+{
+	int quote = 0;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		ec_outfile_write(f, s, n);
+		return;
+	}
+	ec_outfile_putc(f, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			ec_outfile_putc(f, '"');
+		ec_outfile_putc(f, s[i]);
+	}
+	ec_outfile_putc(f, '"');
+}
+
+size_t ec_outfile_bytes(const struct ec_outfile *f)
+{
+	return f->total;
+}
+
+const char *ec_outfile_path(const struct ec_outfile *f)
+{
+	return f->path;
+}
+
+int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
+{
+	int rc = 0;
+	flush_buf(f);
+	if (f->gz) {
+		if (gzclose(f->gz) != Z_OK && !f->failed) {
+			f->failed = 1;
+			f->err_no = errno;
+		}
+		f->gz = NULL;
+	}
+	if (!f->failed && !f->to_stdout && fsync(f->fd) != 0) {
+		f->failed = 1;
+		f->err_no = errno;
+	}
+	if (close(f->fd) != 0 && !f->failed) {
+		f->failed = 1;
+		f->err_no = errno;
+	}
+	f->fd = -1;
+	if (!f->failed && f->tmp && rename(f->tmp, f->path) != 0) {
+		f->failed = 1;
+		f->err_no = errno;
+	}
+	if (f->failed) {
+		rc = ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
+			     f->err_no ? strerror(f->err_no) : "unknown error");
+	} else {
+		free(f->tmp);
+		f->tmp = NULL; /* committed: nothing to remove */
+	}
+	ec_outfile_free(f);
+	return rc;
+}
+
+void ec_outfile_free(struct ec_outfile *f)
+{
+	if (!f)
+		return;
+	if (f->gz)
+		gzclose(f->gz);
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	free(f->buf);
+	free(f);
+}

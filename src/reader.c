@@ -1,0 +1,725 @@
+#include "ecomctl/reader.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ecomctl/progress.h"
+
+#define CHUNK_SIZE (1u << 20)
+#define N_CHUNKS 4
+#define MAX_FIELDS 64
+
+/* ---- splitting ---------------------------------------------------------- */
+
+struct ec_splitter {
+	struct csv_parser csv;
+	char *buf; /* unescaped field bytes of the current record */
+	size_t len, cap;
+	size_t off[MAX_FIELDS + 1], flen[MAX_FIELDS + 1];
+	int n_fields, n_records;
+};
+
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+struct ec_splitter *ec_splitter_new(void)
+{
+	struct ec_splitter *s = ec_xcalloc(1, sizeof(*s));
+	if (csv_init(&s->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		free(s);
+		return NULL;
+	}
+	/* libcsv trims spaces around unquoted fields by default; the fast path
+	 * does not, and the two must agree. */
+	csv_set_space_func(&s->csv, no_space);
+	return s;
+}
+
+void ec_splitter_free(struct ec_splitter *s)
+{
+	if (!s)
+		return;
+	csv_free(&s->csv);
+	free(s->buf);
+	free(s);
+}
+
+/* libcsv's field pointer is valid only during this callback: copy it. */
+static void on_field(void *data, size_t n, void *ctx)
+{
+	struct ec_splitter *s = ctx;
+	if (s->n_records > 0)
+		return;
+	if (s->n_fields <= MAX_FIELDS) {
+		EC_GROW(s->buf, s->cap, s->len + n + 1);
+		if (n)
+			memcpy(s->buf + s->len, data, n);
+		s->off[s->n_fields] = s->len;
+		s->flen[s->n_fields] = n;
+		s->len += n;
+	}
+	s->n_fields++;
+}
+
+static void on_record(int c, void *ctx)
+{
+	(void)c;
+	((struct ec_splitter *)ctx)->n_records++;
+}
+
+static int split_plain(const char *rec, size_t n, struct ec_str *f, int max)
+{
+	const char *p = rec, *end = rec + n;
+	int k = 0;
+	for (;;) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		const char *e = c ? c : end;
+		if (k < max) {
+			f[k].p = p;
+			f[k].n = (size_t)(e - p);
+		}
+		k++;
+		if (!c)
+			return k;
+		p = c + 1;
+	}
+}
+
+int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *f,
+		      int max)
+{
+	if (!memchr(rec, '"', n))
+		return split_plain(rec, n, f, max);
+	s->len = 0;
+	s->n_fields = 0;
+	s->n_records = 0;
+	size_t used = csv_parse(&s->csv, rec, n, on_field, on_record, s);
+	int bad = used != n;
+	if (csv_fini(&s->csv, on_field, on_record, s) != 0)
+		bad = 1;
+	/* One record exactly: a newline outside quotes would make two. */
+	if (bad || s->n_records != 1)
+		return -1;
+	int k = s->n_fields < max ? s->n_fields : max;
+	for (int i = 0; i < k && i <= MAX_FIELDS; i++) {
+		f[i].p = s->buf ? s->buf + s->off[i] : "";
+		f[i].n = s->flen[i];
+	}
+	return s->n_fields;
+}
+
+/* ---- the reading thread ------------------------------------------------- */
+
+struct chunk {
+	char *data;
+	size_t len;
+	uint32_t file;     /* input index; n_paths marks the end of all input */
+	int last;          /* the last chunk of its file */
+	int error;         /* an EC_E* code: the thread stopped here */
+	uint64_t in_bytes; /* input bytes consumed when this chunk was filled */
+	char errmsg[400];
+};
+
+struct ec_reader {
+	struct ec_reader_opts opts;
+	char **paths;
+	uint64_t *sizes; /* bytes of each input, 0 when unknown */
+	uint64_t total_size;
+
+	pthread_t thread;
+	int thread_started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_full, cv_free;
+	struct chunk ring[N_CHUNKS];
+	unsigned head, tail; /* filled chunks are [tail, head) modulo N_CHUNKS */
+	int stop;
+
+	/* consumer side */
+	struct chunk *cur;
+	size_t pos;
+	uint32_t file;
+	int need_header;
+	uint64_t line;      /* lines consumed in the current file */
+	uint64_t in_before; /* input bytes of the files already finished */
+	struct ec_columns cols;
+	char *carry; /* a record that crosses chunks or lines */
+	size_t carry_len, carry_cap;
+	uint64_t carry_line; /* line where the carried record began; 0: none */
+	int carry_odd;       /* the carried record has an open quote */
+	int carry_long;      /* the carried record passed EC_ROW_MAX (and was cut) */
+	struct ec_splitter *split;
+	struct ec_str fields[MAX_FIELDS];
+	int done;
+
+	struct ec_reader_stats stats;
+	struct ec_progress progress;
+	uint64_t shown;
+
+	FILE *rejects;
+	char *rejects_tmp;
+};
+
+void ec_reader_opts_init(struct ec_reader_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_bad_rows = -1;
+	o->max_bad_fraction = 0.05;
+	o->show_bad = 5;
+}
+
+const char *ec_reader_path(const struct ec_reader *r, uint32_t i)
+{
+	if (i >= (uint32_t)r->opts.n_paths)
+		return "<end>";
+	return strcmp(r->paths[i], "-") == 0 ? "<stdin>" : r->paths[i];
+}
+
+static struct chunk *produce_begin(struct ec_reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	while (r->head - r->tail == N_CHUNKS && !r->stop)
+		pthread_cond_wait(&r->cv_free, &r->mu);
+	struct chunk *c = r->stop ? NULL : &r->ring[r->head % N_CHUNKS];
+	pthread_mutex_unlock(&r->mu);
+	return c;
+}
+
+static void produce_end(struct ec_reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->head++;
+	pthread_cond_signal(&r->cv_full);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static int gz_failed(gzFile gz, char *msg, size_t n, const char *path)
+{
+	int code;
+	const char *text = gzerror(gz, &code);
+	if (code == Z_OK || code == Z_STREAM_END)
+		return 0;
+	if (code == Z_BUF_ERROR)
+		snprintf(msg, n, "%s: truncated gzip stream (%s)", path, text);
+	else if (code == Z_ERRNO)
+		snprintf(msg, n, "%s: read error: %s", path, strerror(errno));
+	else
+		snprintf(msg, n, "%s: corrupt gzip stream (%s)", path, text);
+	return code == Z_ERRNO ? EC_EIO : EC_EDATA;
+}
+
+/* Reads every input in order into the ring. zlib reads plain files too
+ * (transparently), so one loop serves both; gzip is told from the bytes. */
+static void *read_thread(void *arg)
+{
+	struct ec_reader *r = arg;
+	uint64_t in_done = 0;
+
+	for (uint32_t f = 0; f < (uint32_t)r->opts.n_paths; f++) {
+		const char *path = ec_reader_path(r, f);
+		int fd = strcmp(r->paths[f], "-") == 0 ? dup(STDIN_FILENO)
+						       : open(r->paths[f], O_RDONLY);
+		gzFile gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+		struct chunk *c;
+		if (!gz) {
+			if (fd >= 0)
+				close(fd);
+			if (!(c = produce_begin(r)))
+				return NULL;
+			c->len = 0;
+			c->file = f;
+			c->error = EC_ENOINPUT;
+			snprintf(c->errmsg, sizeof(c->errmsg), "%s: cannot open: %s", path,
+				 strerror(errno));
+			produce_end(r);
+			return NULL;
+		}
+		gzbuffer(gz, CHUNK_SIZE);
+		int gzip_counted = 0;
+		for (;;) {
+			if (!(c = produce_begin(r))) {
+				gzclose(gz);
+				return NULL;
+			}
+			int n = gzread(gz, c->data, CHUNK_SIZE);
+			c->file = f;
+			c->error = 0;
+			c->len = n > 0 ? (size_t)n : 0;
+			c->last = n <= 0;
+			if (!gzip_counted) {
+				gzip_counted = 1;
+				if (!gzdirect(gz)) {
+					pthread_mutex_lock(&r->mu);
+					r->stats.n_gzip++;
+					pthread_mutex_unlock(&r->mu);
+				}
+			}
+			if (n < 0 || (n == 0 && gz_failed(gz, c->errmsg, sizeof(c->errmsg), path))) {
+				c->error = gz_failed(gz, c->errmsg, sizeof(c->errmsg), path);
+				if (!c->error) {
+					c->error = EC_EIO;
+					snprintf(c->errmsg, sizeof(c->errmsg), "%s: read error", path);
+				}
+			}
+			long off = gzoffset(gz);
+			c->in_bytes = in_done + (off > 0 ? (uint64_t)off : 0);
+			if (c->last && !c->error) {
+				/* zlib may report a truncated stream only when closing. */
+				int rc = gzclose(gz);
+				gz = NULL;
+				if (rc != Z_OK) {
+					c->error = rc == Z_ERRNO ? EC_EIO : EC_EDATA;
+					snprintf(c->errmsg, sizeof(c->errmsg), "%s: %s", path,
+						 rc == Z_BUF_ERROR ? "truncated gzip stream"
+								   : "error closing input");
+				}
+				in_done += r->sizes[f];
+				c->in_bytes = in_done;
+			}
+			int err = c->error;
+			produce_end(r);
+			if (err) {
+				if (gz)
+					gzclose(gz);
+				return NULL;
+			}
+			if (!gz)
+				break;
+		}
+	}
+	struct chunk *c = produce_begin(r);
+	if (c) {
+		c->len = 0;
+		c->file = (uint32_t)r->opts.n_paths;
+		c->last = 1;
+		c->error = 0;
+		produce_end(r);
+	}
+	return NULL;
+}
+
+static struct chunk *consume(struct ec_reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	while (r->head == r->tail)
+		pthread_cond_wait(&r->cv_full, &r->mu);
+	struct chunk *c = &r->ring[r->tail % N_CHUNKS];
+	pthread_mutex_unlock(&r->mu);
+	return c;
+}
+
+static void release(struct ec_reader *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->tail++;
+	pthread_cond_signal(&r->cv_free);
+	pthread_mutex_unlock(&r->mu);
+	r->cur = NULL;
+}
+
+/* ---- opening and closing ------------------------------------------------ */
+
+int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts,
+		   struct ec_err *err)
+{
+	struct ec_reader *r;
+	int rc = 0;
+
+	*out = NULL;
+	if (opts->n_paths < 1)
+		return ec_fail(err, EC_EUSAGE, "no input files");
+	r = ec_xcalloc(1, sizeof(*r));
+	r->opts = *opts;
+	r->paths = ec_xcalloc((size_t)opts->n_paths, sizeof(char *));
+	r->sizes = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
+	r->opts.rejects_path = NULL;
+	r->stats.time_min = INT64_MAX;
+	r->stats.time_max = INT64_MIN;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv_full, NULL);
+	pthread_cond_init(&r->cv_free, NULL);
+	for (int i = 0; i < opts->n_paths; i++) {
+		struct stat st;
+		r->paths[i] = ec_xstrdup(opts->paths[i]);
+		if (strcmp(opts->paths[i], "-") == 0)
+			continue;
+		if (stat(opts->paths[i], &st) != 0 || access(opts->paths[i], R_OK) != 0) {
+			rc = ec_fail(err, EC_ENOINPUT, "%s: cannot open: %s", opts->paths[i],
+				     strerror(errno));
+			goto fail;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			rc = ec_fail(err, EC_ENOINPUT, "%s: is a directory", opts->paths[i]);
+			goto fail;
+		}
+		r->sizes[i] = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		r->total_size += r->sizes[i];
+	}
+	if (opts->rejects_path) {
+		r->opts.rejects_path = ec_xstrdup(opts->rejects_path);
+		size_t n = strlen(opts->rejects_path) + 8;
+		r->rejects_tmp = ec_xmalloc(n);
+		snprintf(r->rejects_tmp, n, "%s.tmp", opts->rejects_path);
+		if (!(r->rejects = fopen(r->rejects_tmp, "w"))) {
+			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create: %s", r->rejects_tmp,
+				     strerror(errno));
+			goto fail;
+		}
+		fputs("file,line,reason,row\n", r->rejects);
+	}
+	if (!(r->split = ec_splitter_new())) {
+		rc = ec_fail(err, EC_EINTERNAL, "cannot initialise the csv parser");
+		goto fail;
+	}
+	for (int i = 0; i < N_CHUNKS; i++)
+		r->ring[i].data = ec_xmalloc(CHUNK_SIZE);
+	r->file = UINT32_MAX;
+	ec_progress_init(&r->progress, "read");
+	r->progress.enabled &= opts->progress;
+	if (pthread_create(&r->thread, NULL, read_thread, r) != 0) {
+		rc = ec_fail(err, EC_EINTERNAL, "cannot start the reading thread");
+		goto fail;
+	}
+	r->thread_started = 1;
+	*out = r;
+	return 0;
+fail:
+	ec_reader_free(r);
+	return rc;
+}
+
+static int commit_rejects(struct ec_reader *r, struct ec_err *err)
+{
+	if (!r->rejects)
+		return 0;
+	int bad = ferror(r->rejects);
+	bad |= fclose(r->rejects) != 0;
+	r->rejects = NULL;
+	if (bad || rename(r->rejects_tmp, r->opts.rejects_path) != 0) {
+		unlink(r->rejects_tmp);
+		return ec_fail(err, EC_EIO, "%s: cannot write: %s", r->opts.rejects_path,
+			       strerror(errno));
+	}
+	return 0;
+}
+
+void ec_reader_free(struct ec_reader *r)
+{
+	if (!r)
+		return;
+	ec_progress_release(&r->progress);
+	if (r->thread_started) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv_free);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+	}
+	commit_rejects(r, NULL);
+	for (int i = 0; i < N_CHUNKS; i++)
+		free(r->ring[i].data);
+	for (int i = 0; i < r->opts.n_paths; i++)
+		free(r->paths[i]);
+	free(r->paths);
+	free(r->sizes);
+	free((char *)r->opts.rejects_path);
+	free(r->rejects_tmp);
+	free(r->carry);
+	ec_splitter_free(r->split);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv_full);
+	pthread_cond_destroy(&r->cv_free);
+	free(r);
+}
+
+int ec_reader_finish(struct ec_reader *r, struct ec_err *err)
+{
+	const struct ec_reader_stats *s = &r->stats;
+	ec_progress_release(&r->progress);
+	int rc = commit_rejects(r, err);
+	if (rc < 0)
+		return rc;
+	if (r->opts.max_bad_fraction >= 0 && s->rows > 0 &&
+	    (double)s->bad > r->opts.max_bad_fraction * (double)s->rows)
+		return ec_fail(err, EC_EDATA,
+			       "%llu of %llu rows are bad (%.2f%%), more than --max-bad-fraction %g",
+			       (unsigned long long)s->bad, (unsigned long long)s->rows,
+			       100.0 * (double)s->bad / (double)s->rows, r->opts.max_bad_fraction);
+	return 0;
+}
+
+const struct ec_reader_stats *ec_reader_stats(const struct ec_reader *r)
+{
+	return &r->stats;
+}
+
+void ec_reader_report(const struct ec_reader *r)
+{
+	const struct ec_reader_stats *s = &r->stats;
+	if (s->bad == 0)
+		return;
+	for (int i = 1; i < EC_BAD_N; i++)
+		if (s->bad_by_reason[i])
+			ec_log_info("  rejected %-14s %llu", ec_bad_names[i],
+				    (unsigned long long)s->bad_by_reason[i]);
+}
+
+/* ---- records ------------------------------------------------------------ */
+
+static void write_csv_field(FILE *f, const char *p, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			fputc('"', f);
+		fputc(p[i], f);
+	}
+	fputc('"', f);
+}
+
+/* Shows a row in a message: at most 80 bytes, control bytes as '?'. */
+static void excerpt(char *out, size_t cap, const char *p, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k + 4 < cap && i < 80; i++)
+		out[k++] = ((unsigned char)p[i] < 0x20) ? '?' : p[i];
+	if (n > 80 && k + 4 < cap) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
+	out[k] = '\0';
+}
+
+static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t n,
+		  uint64_t line, struct ec_err *err)
+{
+	const char *path = ec_reader_path(r, r->file);
+	r->stats.rows++;
+	r->stats.bad++;
+	r->stats.bad_by_reason[why]++;
+	if (r->shown < (uint64_t)(r->opts.show_bad > 0 ? r->opts.show_bad : 0)) {
+		char ex[100];
+		excerpt(ex, sizeof(ex), rec, n);
+		ec_progress_release(&r->progress);
+		ec_log_warn("%s:%llu: bad row (%s): %s", path, (unsigned long long)line,
+			    ec_bad_names[why], ex);
+		r->shown++;
+	}
+	if (r->rejects) {
+		write_csv_field(r->rejects, path, strlen(path));
+		fprintf(r->rejects, ",%llu,%s,", (unsigned long long)line, ec_bad_names[why]);
+		write_csv_field(r->rejects, rec, n);
+		fputc('\n', r->rejects);
+	}
+	if (r->opts.max_bad_rows >= 0 && r->stats.bad > (uint64_t)r->opts.max_bad_rows)
+		return ec_fail(err, EC_EDATA, "%s:%llu: more than --max-bad-rows %lld bad rows",
+			       path, (unsigned long long)line, (long long)r->opts.max_bad_rows);
+	return 0;
+}
+
+static int header(struct ec_reader *r, const char *rec, size_t n, struct ec_err *err)
+{
+	const char *path = ec_reader_path(r, r->file);
+	const char *missing = NULL;
+	int k = ec_splitter_split(r->split, rec, n, r->fields, MAX_FIELDS);
+	if (k < 0)
+		return ec_fail(err, EC_EDATA, "%s:1: malformed header row", path);
+	if (k > MAX_FIELDS)
+		return ec_fail(err, EC_EDATA, "%s:1: header has %d columns, more than %d", path,
+			       k, MAX_FIELDS);
+	if (ec_columns_from_header(&r->cols, r->fields, k, &missing) < 0)
+		return ec_fail(err, EC_EDATA, "%s:1: header has no column '%s'", path, missing);
+	r->need_header = 0;
+	return 0;
+}
+
+/* Turns one complete record into an event. Returns 1 (event), 0 (skipped) or
+ * an error. */
+static int record(struct ec_reader *r, const char *rec, size_t n, uint64_t line,
+		  struct ec_event *ev, struct ec_err *err)
+{
+	if (n > 0 && rec[n - 1] == '\r')
+		n--;
+	if (r->need_header) {
+		int rc = header(r, rec, n, err);
+		return rc < 0 ? rc : 0;
+	}
+	if (n == 0) {
+		r->stats.blank_lines++;
+		return 0;
+	}
+	if (memchr(rec, '\0', n))
+		return reject(r, EC_BAD_NUL, rec, n, line, err);
+	int k = ec_splitter_split(r->split, rec, n, r->fields, MAX_FIELDS);
+	if (k < 0)
+		return reject(r, EC_BAD_QUOTING, rec, n, line, err);
+	enum ec_bad why = ec_event_from_fields(ev, &r->cols, r->fields, k);
+	if (why != EC_BAD_NONE)
+		return reject(r, why, rec, n, line, err);
+	ev->file = r->file;
+	ev->line = line;
+	ev->raw.p = rec;
+	ev->raw.n = n;
+	r->stats.rows++;
+	r->stats.good++;
+	if (ev->flags & EC_EVF_ID_DECIMAL)
+		r->stats.ids_decimal++;
+	if (ev->flags & EC_EVF_ID_EXPONENT)
+		r->stats.ids_exponent++;
+	if (ev->time < r->stats.time_min)
+		r->stats.time_min = ev->time;
+	if (ev->time > r->stats.time_max)
+		r->stats.time_max = ev->time;
+	if ((r->stats.rows & 0xffff) == 0 && r->progress.enabled)
+		ec_progress_update(&r->progress, r->stats.rows,
+				   r->cur ? r->cur->in_bytes : r->stats.bytes_in, r->total_size);
+	return 1;
+}
+
+static int odd_quotes(const char *p, size_t n)
+{
+	int odd = 0;
+	const char *end = p + n;
+	while ((p = memchr(p, '"', (size_t)(end - p)))) {
+		odd ^= 1;
+		p++;
+	}
+	return odd;
+}
+
+/* Adds bytes to the carried record, keeping at most EC_ROW_MAX + 1 of them. */
+static void carry_append(struct ec_reader *r, const char *p, size_t n, uint64_t line)
+{
+	if (r->carry_line == 0)
+		r->carry_line = line;
+	r->carry_odd ^= odd_quotes(p, n);
+	if (r->carry_len + n > EC_ROW_MAX) {
+		r->carry_long = 1;
+		n = r->carry_len > EC_ROW_MAX ? 0 : EC_ROW_MAX + 1 - r->carry_len;
+	}
+	EC_GROW(r->carry, r->carry_cap, r->carry_len + n + 1);
+	memcpy(r->carry + r->carry_len, p, n);
+	r->carry_len += n;
+}
+
+/* Hands the carried record to record() and empties the carry. */
+static int carried_record(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
+{
+	uint64_t line = r->carry_line;
+	size_t n = r->carry_len;
+	int too_long = r->carry_long, odd = r->carry_odd;
+	r->carry_len = 0;
+	r->carry_line = 0;
+	r->carry_odd = 0;
+	r->carry_long = 0;
+	if (too_long)
+		return reject(r, EC_BAD_ROW_TOO_LONG, r->carry, n, line, err);
+	if (odd)
+		return reject(r, EC_BAD_QUOTING, r->carry, n, line, err);
+	return record(r, r->carry, n, line, ev, err);
+}
+
+/* Moves to the next chunk; returns 1 with r->cur set, 0 at the end of all
+ * input, or an error. A file change starts a new header and line count. */
+static int next_chunk(struct ec_reader *r, struct ec_err *err)
+{
+	struct chunk *c = consume(r);
+	if (c->error) {
+		r->done = 1;
+		return ec_fail(err, c->error, "%s", c->errmsg);
+	}
+	if (c->file != r->file) {
+		if (r->file != UINT32_MAX && r->need_header) {
+			r->done = 1;
+			return ec_fail(err, EC_EDATA, "%s: empty input, no header row",
+				       ec_reader_path(r, r->file));
+		}
+		r->file = c->file;
+		r->need_header = 1;
+		r->line = 0;
+	}
+	if (c->file == (uint32_t)r->opts.n_paths) {
+		release(r);
+		r->done = 1;
+		return 0;
+	}
+	r->cur = c;
+	r->pos = 0;
+	return 1;
+}
+
+/*
+ * A record is normally one line, parsed in place. A line with an odd number
+ * of quotes opens a quoted field that goes on past the newline, so the
+ * following lines join it in the carry buffer until the quotes balance (a
+ * record past EC_ROW_MAX ends at the next newline whatever its quotes). A
+ * line that crosses chunks goes through the carry buffer too.
+ */
+int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
+{
+	int rc;
+
+	if (r->done)
+		return 0;
+	for (;;) {
+		if (!r->cur && (rc = next_chunk(r, err)) <= 0)
+			return rc;
+		struct chunk *c = r->cur;
+		const char *p = c->data + r->pos;
+		size_t avail = c->len - r->pos;
+		const char *nl = memchr(p, '\n', avail);
+
+		if (!nl) {
+			r->stats.bytes_data += avail;
+			r->stats.bytes_in = c->in_bytes;
+			if (avail)
+				carry_append(r, p, avail, r->line + 1);
+			int last = c->last;
+			release(r);
+			/* A file that ends without a final newline ends its record. */
+			if (last && r->carry_len + r->carry_line > 0) {
+				r->line++;
+				if ((rc = carried_record(r, ev, err)) != 0)
+					return rc;
+			}
+			continue;
+		}
+		size_t n = (size_t)(nl - p);
+		r->pos += n + 1;
+		r->stats.bytes_data += n + 1;
+		r->line++;
+		if (r->carry_line == 0 && !memchr(p, '"', n)) {
+			if (n > EC_ROW_MAX)
+				rc = reject(r, EC_BAD_ROW_TOO_LONG, p, n, r->line, err);
+			else
+				rc = record(r, p, n, r->line, ev, err);
+		} else {
+			carry_append(r, p, n, r->line);
+			if (r->carry_odd && !r->carry_long) {
+				carry_append(r, "\n", 1, r->line);
+				continue;
+			}
+			rc = carried_record(r, ev, err);
+		}
+		if (rc != 0)
+			return rc;
+	}
+}
+
+const char *ec_reader_lib_versions(void)
+{
+	static char buf[96];
+	snprintf(buf, sizeof(buf), "libcsv %d.%d.%d, zlib %s", CSV_MAJOR, CSV_MINOR, CSV_RELEASE,
+		 zlibVersion());
+	return buf;
+}

@@ -1,0 +1,2 @@
+// Empty stand-in: see ../package.json "overrides".
+module.exports = {};
