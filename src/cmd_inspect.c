@@ -134,8 +134,10 @@ static void report_text(const struct inspect *s, const struct ec_reader *r, doub
 	for (int i = 1; i < EC_BAD_N; i++)
 		if (st->bad_by_reason[i])
 			printf(" %s %llu", ec_bad_names[i], (unsigned long long)st->bad_by_reason[i]);
-	printf("\ninput           %.1f MB (%.1f MB of CSV), %d gzip, %.2f s\n",
-	       st->bytes_in / 1e6, st->bytes_data / 1e6, st->n_gzip, secs);
+	printf("\ninput           %.1f MB (%.1f MB of CSV), %d gzip\n", st->bytes_in / 1e6,
+	       st->bytes_data / 1e6, st->n_gzip);
+	ec_log_info("inspect: %llu rows in %.2f s (%.0f MB/s of CSV)",
+		    (unsigned long long)st->rows, secs, secs > 0 ? st->bytes_data / secs / 1e6 : 0);
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -1,0 +1,1 @@
+"$ECOMCTL" inspect --no-such-option x.csv

@@ -1,0 +1,1 @@
+"$ECOMCTL" inspect --max-bad-rows=lots x.csv
