@@ -612,6 +612,15 @@ static void carry_append(struct ec_reader *r, const char *p, size_t n, uint64_t 
 	r->carry_len += n;
 }
 
+/* Whether a line begins with a valid event_time and a comma, when that is
+ * the first column: such a line is a new row, not a quoted continuation. */
+static int starts_row(const struct ec_reader *r, const char *p, size_t n)
+{
+	int64_t t;
+	return !r->need_header && r->cols.idx[EC_COL_TIME] == 0 && n > 23 && p[23] == ',' &&
+	       ec_time_parse(p, 23, &t) == 0;
+}
+
 /* Hands the carried record to record() and empties the carry. */
 static int carried_record(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 {
@@ -624,8 +633,12 @@ static int carried_record(struct ec_reader *r, struct ec_event *ev, struct ec_er
 	r->carry_long = 0;
 	if (too_long)
 		return reject(r, EC_BAD_ROW_TOO_LONG, r->carry, n, line, err);
-	if (odd)
+	if (odd) {
+		/* drop the newline added when the quote seemed to go on */
+		if (n > 0 && r->carry[n - 1] == '\n')
+			n--;
 		return reject(r, EC_BAD_QUOTING, r->carry, n, line, err);
+	}
 	return record(r, r->carry, n, line, ev, err);
 }
 
@@ -704,6 +717,18 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 			else
 				rc = record(r, p, n, r->line, ev, err);
 		} else {
+			/* An open quote never swallows a line that starts a row of its own:
+			 * the broken record is rejected and this line read as itself. */
+			if (r->carry_odd && starts_row(r, p, n)) {
+				if ((rc = carried_record(r, ev, err)) != 0)
+					return rc;
+				if (!memchr(p, '"', n)) {
+					rc = record(r, p, n, r->line, ev, err);
+					if (rc != 0)
+						return rc;
+					continue;
+				}
+			}
 			carry_append(r, p, n, r->line);
 			if (r->carry_odd && !r->carry_long) {
 				carry_append(r, "\n", 1, r->line);

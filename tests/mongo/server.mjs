@@ -41,6 +41,7 @@ if (typeof originalRoute !== 'function') {
   fail('CommandRouter.prototype.route not found: smartmongo version changed?');
 }
 CommandRouter.prototype.route = async function route(parsedCommand) {
+  const started = debug ? performance.now() : 0;
   const reply = await originalRoute.call(this, parsedCommand);
   const name = parsedCommand?.commandName;
   const isHello = HELLO_NAMES.has(name);
@@ -50,9 +51,17 @@ CommandRouter.prototype.route = async function route(parsedCommand) {
   if (debug) {
     counts.total++;
     if (isHello) counts.hello++;
+    const ms = performance.now() - started;
+    // One command blocks the whole server (a single event loop): worth a line.
+    if (ms > 1000) process.stderr.write(`debug: ${name} took ${Math.round(ms)} ms\n`);
     if (reply && reply.ok === 0) {
       counts.failed++;
       process.stderr.write(`debug: ${name} failed: code ${reply.code} ${reply.codeName}: ${reply.errmsg}\n`);
+    } else if (Array.isArray(reply?.writeErrors) && reply.writeErrors.length > 0) {
+      counts.failed++;
+      const e = reply.writeErrors[0];
+      process.stderr.write(`debug: ${name}: ${reply.writeErrors.length} write error(s), first: ` +
+        `index ${e.index} code ${e.code}: ${e.errmsg}\n`);
     }
   }
   return reply;

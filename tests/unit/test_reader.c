@@ -78,6 +78,11 @@ struct got {
 	int finish_rc;
 };
 
+static void no_fraction(struct ec_reader_opts *o)
+{
+	o->max_bad_fraction = -1;
+}
+
 static int read_all(struct got *g, const char *const *paths, int n_paths,
 		    void (*tweak)(struct ec_reader_opts *))
 {
@@ -204,6 +209,21 @@ static void test_reader__quoted_fields(void **state)
 	assert_int_equal(g.lines[2], 5);
 }
 
+/* An unbalanced quote must not swallow the good rows after it. */
+static void test_reader__open_quote_spares_next_rows(void **state)
+{
+	(void)state;
+	const char *data = HEADER ROW1 "\n"
+		"2019-10-01 00:00:00 UTC,view,1,2,,\"acme,1.00,3,s\n" ROW2 "\n" ROW3 "\n";
+	const char *p = write_file("openq.csv", data, strlen(data));
+	struct got g;
+	assert_int_equal(read_all(&g, &p, 1, no_fraction), 0);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.st.bad_by_reason[EC_BAD_QUOTING], 1);
+	assert_int_equal(g.lines[1], 4);
+	assert_int_equal(g.lines[2], 5);
+}
+
 static void with_rejects(struct ec_reader_opts *o)
 {
 	o->rejects_path = path_of("rejects.csv");
@@ -267,11 +287,6 @@ static void test_reader__max_bad_rows(void **state)
 	assert_int_equal(read_all(&g, &p, 1, limit_rows), EC_EDATA);
 	assert_non_null(strstr(g.err.msg, ":4:"));
 	assert_int_equal(g.n, 1);
-}
-
-static void no_fraction(struct ec_reader_opts *o)
-{
-	o->max_bad_fraction = -1;
 }
 
 static void test_reader__fraction_limit_off(void **state)
@@ -370,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_reader__quoted_fields),
 		cmocka_unit_test(test_reader__bad_rows_counted_by_reason),
 		cmocka_unit_test(test_reader__max_bad_rows),
+		cmocka_unit_test(test_reader__open_quote_spares_next_rows),
 		cmocka_unit_test(test_reader__fraction_limit_off),
 		cmocka_unit_test(test_reader__truncated_gzip),
 		cmocka_unit_test(test_reader__missing_file_and_column),
