@@ -1,0 +1,148 @@
+/*
+ * session.h -- the sessionizer: validated events in, closed sessions out
+ * (reader -> event -> session -> features / funnel / sinks).
+ *
+ * A session is a maximal run of one user's events (DESIGN §2). The key is
+ * the export's user_session (EC_KEY_SESSION; rows with an empty one fall back
+ * to the gap rule for their user) or the user alone (EC_KEY_GAP). In both
+ * modes a key's events are cut into sessions where they are idle longer than
+ * `gap`, where a session would last longer than `max_session`, and, with
+ * split_at_midnight, where the UTC day changes. Sessions never cross users:
+ * a user_session value shared by two users makes two sessions.
+ *
+ * Streaming: events are kept only for open keys. The watermark W is the
+ * latest event_time seen minus `lateness`; an event older than W is late
+ * (counted, shown, dropped, never merged), and a session is closed once no
+ * event at or after W could change it. Within `lateness`, events are put in
+ * time order (ties keep input order). Exact duplicate events of a session
+ * are dropped and counted unless keep_duplicates.
+ *
+ * Session ids (stable across runs on the same input):
+ *   - session key: the user_session value; when one value yields several
+ *     sessions (split by the rules above), the later ones get "/2", "/3"...
+ *   - gap key, or an empty user_session: "<user_id>-<start epoch seconds>".
+ *
+ * Ownership: the sessionizer owns the sessions it returns; a session and its
+ * events are borrowed until the next ec_sessionizer_next() call. Brand and
+ * category-code strings are interned for the sessionizer's whole life.
+ */
+#ifndef ECOMCTL_SESSION_H
+#define ECOMCTL_SESSION_H
+
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+#include "ecomctl/event.h"
+
+enum ec_session_key { EC_KEY_SESSION = 0, EC_KEY_GAP = 1 };
+
+/* Why a session ended. */
+enum ec_session_cut {
+	EC_CUT_IDLE = 0,     /* idle longer than gap (or its key went quiet) */
+	EC_CUT_MAX = 1,      /* would have lasted longer than max_session */
+	EC_CUT_MIDNIGHT = 2, /* the UTC day changed (split_at_midnight) */
+	EC_CUT_END = 3,      /* the input ended while it was open */
+};
+
+struct ec_session_opts {
+	int key;               /* enum ec_session_key */
+	int64_t gap;           /* seconds; default 1800 */
+	int64_t max_session;   /* seconds; default 86400 */
+	int64_t lateness;      /* seconds; default 600 */
+	int split_at_midnight; /* default off */
+	int keep_duplicates;   /* default off */
+	int show_late;         /* late events printed as warnings (the first N) */
+};
+
+void ec_session_opts_init(struct ec_session_opts *o);
+
+/* One event of a session, compact: strings are interned ids. */
+struct ec_sev {
+	int64_t time;
+	uint64_t product_id;
+	uint64_t category_id;
+	double price;
+	uint32_t code;  /* category_code id: ec_sessionizer_code(); 0 is "" */
+	uint32_t brand; /* brand id: ec_sessionizer_brand(); 0 is "" */
+	uint8_t type;   /* enum ec_event_type */
+};
+
+struct ec_session {
+	const char *id; /* NUL-terminated */
+	uint64_t user_id;
+	int64_t start, end; /* first and last event_time */
+	int64_t closed_at;  /* event time at which it was known to be over */
+	const struct ec_sev *ev;
+	uint32_t n;         /* events, in time order */
+	uint32_t part;      /* 1 for the first session of its key */
+	uint8_t cut;        /* enum ec_session_cut */
+	uint8_t by_gap;     /* keyed by user and gap (gap mode or empty user_session) */
+};
+
+struct ec_session_stats {
+	uint64_t events_in;   /* events given to the sessionizer */
+	uint64_t events_out;  /* events in emitted sessions */
+	uint64_t duplicates;  /* exact duplicate events dropped */
+	uint64_t late;        /* events beyond the lateness, dropped */
+	uint64_t reordered;   /* events out of order within the lateness, put in order */
+	uint64_t sessions;    /* sessions emitted */
+	uint64_t split;       /* sessions that are a later part of their key (part > 1) */
+	uint64_t by_cut[4];   /* sessions by enum ec_session_cut */
+	uint64_t open_keys_peak;
+	uint64_t empty_session_rows; /* rows whose user_session was empty */
+};
+
+/* Where the sessionizer pulls its events from: returns 1 with an event, 0 at
+ * the end, or a negative error (then err is set). The event is borrowed until
+ * the next call. ec_reader_next() fits (with the reader as ctx). */
+typedef int (*ec_event_source)(void *ctx, struct ec_event *ev, struct ec_err *err);
+
+struct ec_sessionizer;
+
+/* *out is new; free with ec_sessionizer_free(). src/ctx are borrowed for the
+ * sessionizer's life; `names` (may be NULL) names inputs for messages:
+ * names(ctx, file_index) -> borrowed string. */
+int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts *opts,
+		       ec_event_source src, void *ctx,
+		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err);
+
+/* Returns 1 with the next closed session in *s (borrowed until the next
+ * call), 0 when every session has been returned, or the source's error. */
+int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err);
+
+/* The latest event_time seen minus the lateness: every session with a
+ * closed_at before it has been returned. INT64_MAX once the input ended. */
+int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
+
+/* Interned strings, borrowed for the sessionizer's life. */
+const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id);
+const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id);
+uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z);
+uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z);
+
+const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z);
+
+/* Prints the session counts (info level). */
+void ec_sessionizer_report(const struct ec_sessionizer *z);
+
+void ec_sessionizer_free(struct ec_sessionizer *z);
+
+/* The sessionizer's options, for a command's ec_opt table: the same on every
+ * command that sessionizes. */
+extern const char *const ec_session_key_names[];
+#define EC_SESSION_OPTS(so)                                                                  \
+	{ "session-key", 0, EC_OPT_CHOICE, &(so).key, "KEY",                                 \
+	  "session: the export's user_session (default); gap: user and --gap",               \
+	  ec_session_key_names, 0 },                                                        \
+	{ "gap", 0, EC_OPT_DURATION, &(so).gap, "DUR",                                       \
+	  "idle time that closes a session (default 30m)", NULL, 0 },                        \
+	{ "max-session", 0, EC_OPT_DURATION, &(so).max_session, "DUR",                       \
+	  "longest session; longer ones are cut (default 24h)", NULL, 0 },                   \
+	{ "lateness", 0, EC_OPT_DURATION, &(so).lateness, "DUR",                             \
+	  "out-of-order events within this are put in order (default 10m)", NULL, 0 },       \
+	{ "split-at-midnight", 0, EC_OPT_FLAG, &(so).split_at_midnight, NULL,                \
+	  "cut sessions at midnight UTC", NULL, 0 },                                         \
+	{ "keep-duplicates", 0, EC_OPT_FLAG, &(so).keep_duplicates, NULL,                    \
+	  "keep exact duplicate events (dropped by default)", NULL, 0 }
+
+#endif

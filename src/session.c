@@ -1,0 +1,562 @@
+#include "ecomctl/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/hash.h"
+
+const char *const ec_session_key_names[] = { "session", "gap", NULL };
+
+void ec_session_opts_init(struct ec_session_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->key = EC_KEY_SESSION;
+	o->gap = 1800;
+	o->max_session = 86400;
+	o->lateness = 600;
+	o->show_late = 5;
+}
+
+/* An open key: one user_session of one user (or one user, by gap), with the
+ * events not yet emitted, sorted by time. */
+struct okey {
+	uint64_t hash;
+	uint64_t user_id;
+	struct ec_sev *ev;
+	uint32_t n, cap;
+	int64_t deadline;     /* its heap entry's deadline (in watermark terms), or INT64_MAX */
+	uint32_t parts;       /* sessions emitted (plus those of earlier open periods) */
+	uint8_t by_gap;
+	uint8_t sess_len;
+	uint8_t live;
+	char sess[EC_SESSION_MAX];
+};
+
+struct heap_ent {
+	int64_t deadline;
+	uint32_t key;
+};
+
+struct ready {
+	struct ec_session s;
+	struct ec_sev *ev;
+	uint32_t cap;
+	char id[EC_SESSION_MAX + 32];
+};
+
+struct ec_sessionizer {
+	struct ec_session_opts o;
+	ec_event_source src;
+	void *ctx;
+	const char *(*names)(void *ctx, uint32_t file);
+
+	struct okey *keys;
+	size_t n_keys, cap_keys;
+	uint32_t *free_keys;
+	size_t n_free, cap_free;
+	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
+	size_t cap_slots, n_open;
+
+	struct heap_ent *heap;
+	size_t n_heap, cap_heap;
+
+	struct ready *q; /* ring of sessions ready to be returned */
+	size_t q_head, q_len, q_cap;
+	int lent; /* the head was returned and is borrowed */
+
+	struct ec_u64map parts; /* key hash -> sessions emitted, for keys no longer open */
+	struct ec_strtab codes, brands;
+
+	int64_t max_seen;
+	int64_t w; /* watermark */
+	int ended;
+	struct ec_session_stats st;
+};
+
+int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts *opts,
+		       ec_event_source src, void *ctx,
+		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err)
+{
+	*out = NULL;
+	if (opts->gap < 0 || opts->max_session <= 0 || opts->lateness < 0)
+		return ec_fail(err, EC_EUSAGE, "--gap and --lateness must be >= 0, --max-session > 0");
+	struct ec_sessionizer *z = ec_xcalloc(1, sizeof(*z));
+	z->o = *opts;
+	z->src = src;
+	z->ctx = ctx;
+	z->names = names;
+	z->max_seen = INT64_MIN;
+	z->w = INT64_MIN;
+	ec_u64map_init(&z->parts);
+	ec_strtab_init(&z->codes);
+	ec_strtab_init(&z->brands);
+	ec_strtab_intern(&z->codes, "", 0, NULL);
+	ec_strtab_intern(&z->brands, "", 0, NULL);
+	*out = z;
+	return 0;
+}
+
+void ec_sessionizer_free(struct ec_sessionizer *z)
+{
+	if (!z)
+		return;
+	for (size_t i = 0; i < z->n_keys; i++)
+		free(z->keys[i].ev);
+	for (size_t i = 0; i < z->q_cap; i++)
+		free(z->q[i].ev);
+	free(z->keys);
+	free(z->free_keys);
+	free(z->slots);
+	free(z->heap);
+	free(z->q);
+	ec_u64map_release(&z->parts);
+	ec_strtab_release(&z->codes);
+	ec_strtab_release(&z->brands);
+	free(z);
+}
+
+/* ---- the open-key table (linear probing, backward-shift deletion) -------- */
+
+static uint64_t key_hash(uint64_t user, int by_gap, const char *s, size_t n)
+{
+	return ec_hash64(s, n, ec_mix64(user * 2 + (uint64_t)by_gap + 0x51ed27));
+}
+
+static void table_grow(struct ec_sessionizer *z)
+{
+	size_t cap = z->cap_slots ? z->cap_slots * 2 : 1024;
+	uint32_t *slots = ec_xcalloc(cap, sizeof(*slots));
+	for (size_t i = 0; i < z->cap_slots; i++) {
+		uint32_t k = z->slots[i];
+		if (!k)
+			continue;
+		size_t j = z->keys[k - 1].hash & (cap - 1);
+		while (slots[j])
+			j = (j + 1) & (cap - 1);
+		slots[j] = k;
+	}
+	free(z->slots);
+	z->slots = slots;
+	z->cap_slots = cap;
+}
+
+static struct okey *key_find(struct ec_sessionizer *z, uint64_t h, uint64_t user, int by_gap,
+			     const char *s, size_t n, size_t *slot)
+{
+	size_t j = h & (z->cap_slots - 1);
+	for (; z->slots[j]; j = (j + 1) & (z->cap_slots - 1)) {
+		struct okey *k = &z->keys[z->slots[j] - 1];
+		if (k->hash == h && k->user_id == user && k->by_gap == by_gap && k->sess_len == n &&
+		    memcmp(k->sess, s, n) == 0)
+			return k;
+	}
+	*slot = j;
+	return NULL;
+}
+
+static void table_remove(struct ec_sessionizer *z, uint32_t idx)
+{
+	size_t mask = z->cap_slots - 1;
+	size_t i = z->keys[idx].hash & mask;
+	while (z->slots[i] != idx + 1)
+		i = (i + 1) & mask;
+	/* Backward shift: move later entries of the run into the hole. */
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!z->slots[j])
+			break;
+		size_t home = z->keys[z->slots[j] - 1].hash & mask;
+		/* The entry at j may move to i if its home is not in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && (home <= i && home > j))) {
+			z->slots[i] = z->slots[j];
+			i = j;
+		}
+	}
+	z->slots[i] = 0;
+	z->n_open--;
+}
+
+/* ---- the deadline heap -------------------------------------------------- */
+
+static int heap_less(const struct heap_ent *a, const struct heap_ent *b)
+{
+	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
+}
+
+static void heap_push(struct ec_sessionizer *z, int64_t deadline, uint32_t key)
+{
+	EC_GROW(z->heap, z->cap_heap, z->n_heap + 1);
+	size_t i = z->n_heap++;
+	struct heap_ent e = { deadline, key };
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		if (!heap_less(&e, &z->heap[p]))
+			break;
+		z->heap[i] = z->heap[p];
+		i = p;
+	}
+	z->heap[i] = e;
+}
+
+static struct heap_ent heap_pop(struct ec_sessionizer *z)
+{
+	struct heap_ent top = z->heap[0], last = z->heap[--z->n_heap];
+	size_t i = 0, n = z->n_heap;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && heap_less(&z->heap[c + 1], &z->heap[c]))
+			c++;
+		if (!heap_less(&z->heap[c], &last))
+			break;
+		z->heap[i] = z->heap[c];
+		i = c;
+	}
+	if (n)
+		z->heap[i] = last;
+	return top;
+}
+
+static void schedule(struct ec_sessionizer *z, uint32_t idx, int64_t deadline)
+{
+	struct okey *k = &z->keys[idx];
+	if (deadline < k->deadline) {
+		k->deadline = deadline;
+		heap_push(z, deadline, idx);
+	}
+}
+
+/* ---- segmentation ------------------------------------------------------- */
+
+static int64_t day_of(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* Whether event b starts a new session after a segment that began at `start`
+ * and whose latest event is `prev`; the reason goes to *why. */
+static int boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
+		    uint8_t *why)
+{
+	if (t - prev > z->o.gap)
+		return *why = EC_CUT_IDLE, 1;
+	if (t - start > z->o.max_session)
+		return *why = EC_CUT_MAX, 1;
+	if (z->o.split_at_midnight && day_of(t) != day_of(start))
+		return *why = EC_CUT_MIDNIGHT, 1;
+	return 0;
+}
+
+/* The watermark value past which a segment [a, b) of k can no longer change
+ * (it is final once W > this), and why it would end. */
+static int64_t final_after(const struct ec_sessionizer *z, const struct okey *k, uint32_t a,
+			   uint32_t b, uint8_t *why)
+{
+	int64_t x = k->ev[b - 1].time + z->o.gap;
+	*why = EC_CUT_IDLE;
+	if (b < k->n && k->ev[b].time < x) {
+		x = k->ev[b].time;
+		boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, why);
+	}
+	if (k->ev[a].time + z->o.max_session < x) {
+		x = k->ev[a].time + z->o.max_session;
+		*why = EC_CUT_MAX;
+	}
+	if (z->o.split_at_midnight && (day_of(k->ev[a].time) + 1) * 86400 - 1 < x) {
+		x = (day_of(k->ev[a].time) + 1) * 86400 - 1;
+		*why = EC_CUT_MIDNIGHT;
+	}
+	return x;
+}
+
+static struct ready *ready_push(struct ec_sessionizer *z)
+{
+	if (z->q_len == z->q_cap) {
+		size_t cap = z->q_cap ? z->q_cap * 2 : 64;
+		struct ready *q = ec_xcalloc(cap, sizeof(*q));
+		for (size_t i = 0; i < z->q_len; i++)
+			q[i] = z->q[(z->q_head + i) % z->q_cap];
+		free(z->q);
+		z->q = q;
+		z->q_head = 0;
+		z->q_cap = cap;
+	}
+	return &z->q[(z->q_head + z->q_len++) % z->q_cap];
+}
+
+static void emit(struct ec_sessionizer *z, struct okey *k, uint32_t a, uint32_t b, uint8_t why,
+		 int64_t closed_at)
+{
+	struct ready *r = ready_push(z);
+	uint32_t n = b - a;
+	if (r->cap < n) {
+		r->cap = n < 16 ? 16 : n;
+		r->ev = ec_xrealloc(r->ev, r->cap * sizeof(*r->ev));
+	}
+	memcpy(r->ev, k->ev + a, n * sizeof(*r->ev));
+	k->parts++;
+	if (k->by_gap)
+		snprintf(r->id, sizeof(r->id), "%llu-%lld", (unsigned long long)k->user_id,
+			 (long long)k->ev[a].time);
+	else if (k->parts == 1)
+		snprintf(r->id, sizeof(r->id), "%.*s", (int)k->sess_len, k->sess);
+	else
+		snprintf(r->id, sizeof(r->id), "%.*s/%u", (int)k->sess_len, k->sess, k->parts);
+	r->s = (struct ec_session){
+		.id = r->id,
+		.user_id = k->user_id,
+		.start = k->ev[a].time,
+		.end = k->ev[b - 1].time,
+		.closed_at = closed_at,
+		.ev = r->ev,
+		.n = n,
+		.part = k->parts,
+		.cut = z->ended && b == k->n ? EC_CUT_END : why,
+		.by_gap = k->by_gap,
+	};
+	z->st.sessions++;
+	z->st.events_out += n;
+	z->st.by_cut[r->s.cut]++;
+	if (k->parts > 1)
+		z->st.split++;
+}
+
+/* Emits the sessions of key idx that the watermark made final (they form a
+ * prefix of its events), then frees the key or schedules its next check. */
+static void check_key(struct ec_sessionizer *z, uint32_t idx)
+{
+	struct okey *k = &z->keys[idx];
+	uint32_t a = 0, b;
+	uint8_t why, bwhy;
+	int64_t next = INT64_MAX;
+
+	k->deadline = INT64_MAX;
+	while (a < k->n) {
+		for (b = a + 1; b < k->n; b++)
+			if (boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, &bwhy))
+				break;
+		int64_t x = final_after(z, k, a, b, &why);
+		if (!(x < z->w)) {
+			next = x;
+			break;
+		}
+		emit(z, k, a, b, why, x);
+		a = b;
+	}
+	if (a > 0) {
+		memmove(k->ev, k->ev + a, (k->n - a) * sizeof(*k->ev));
+		k->n -= a;
+	}
+	if (k->n > 0) {
+		schedule(z, idx, next);
+		return;
+	}
+	/* Quiet: remember how many sessions its id has had, then let it go. */
+	if (!k->by_gap)
+		*ec_u64map_put(&z->parts, k->hash, 0, NULL) = k->parts;
+	table_remove(z, idx);
+	k->live = 0;
+	EC_GROW(z->free_keys, z->cap_free, z->n_free + 1);
+	z->free_keys[z->n_free++] = idx;
+}
+
+static void drain(struct ec_sessionizer *z)
+{
+	while (z->n_heap > 0 && z->heap[0].deadline < z->w) {
+		struct heap_ent e = heap_pop(z);
+		struct okey *k = &z->keys[e.key];
+		if (!k->live || k->deadline != e.deadline)
+			continue; /* stale: the key was checked or freed since */
+		check_key(z, e.key);
+	}
+}
+
+static int same_event(const struct ec_sev *a, const struct ec_sev *b)
+{
+	return a->time == b->time && a->type == b->type && a->product_id == b->product_id &&
+	       a->category_id == b->category_id && a->code == b->code && a->brand == b->brand &&
+	       memcmp(&a->price, &b->price, sizeof(a->price)) == 0;
+}
+
+static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, int by_gap)
+{
+	const char *s = by_gap ? "" : ev->session.p;
+	size_t n = by_gap ? 0 : ev->session.n;
+	uint64_t h = key_hash(ev->user_id, by_gap, s, n);
+	size_t slot;
+
+	if ((z->n_open + 1) * 2 > z->cap_slots)
+		table_grow(z);
+	struct okey *k = key_find(z, h, ev->user_id, by_gap, s, n, &slot);
+	if (k)
+		return (uint32_t)(k - z->keys);
+	uint32_t idx;
+	if (z->n_free) {
+		idx = z->free_keys[--z->n_free];
+	} else {
+		EC_GROW(z->keys, z->cap_keys, z->n_keys + 1);
+		idx = (uint32_t)z->n_keys++;
+		memset(&z->keys[idx], 0, sizeof(z->keys[idx]));
+	}
+	k = &z->keys[idx];
+	k->hash = h;
+	k->user_id = ev->user_id;
+	k->by_gap = (uint8_t)by_gap;
+	k->sess_len = (uint8_t)n;
+	memcpy(k->sess, s, n);
+	k->n = 0;
+	k->deadline = INT64_MAX;
+	k->live = 1;
+	uint32_t *seen = by_gap ? NULL : ec_u64map_get(&z->parts, h);
+	k->parts = seen ? *seen : 0;
+	z->slots[slot] = idx + 1;
+	if (++z->n_open > z->st.open_keys_peak)
+		z->st.open_keys_peak = z->n_open;
+	return idx;
+}
+
+static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
+{
+	z->st.events_in++;
+	if (ev->time < z->w) {
+		z->st.late++;
+		if (z->st.late <= (uint64_t)(z->o.show_late > 0 ? z->o.show_late : 0))
+			ec_log_warn("%s:%llu: late event dropped: %lld s before the watermark "
+				    "(--lateness %lld s)",
+				    z->names ? z->names(z->ctx, ev->file) : "input",
+				    (unsigned long long)ev->line, (long long)(z->w - ev->time),
+				    (long long)z->o.lateness);
+		return;
+	}
+	if (ev->time > z->max_seen) {
+		z->max_seen = ev->time;
+		z->w = ev->time - z->o.lateness;
+	}
+	if (ev->session.n == 0)
+		z->st.empty_session_rows++;
+	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
+	uint32_t idx = key_open(z, ev, by_gap);
+	struct okey *k = &z->keys[idx];
+
+	struct ec_sev e = {
+		.time = ev->time,
+		.product_id = ev->product_id,
+		.category_id = ev->category_id,
+		.price = ev->price,
+		.code = ev->category_code.n
+				? ec_strtab_intern(&z->codes, ev->category_code.p, ev->category_code.n, NULL)
+				: 0,
+		.brand = ev->brand.n ? ec_strtab_intern(&z->brands, ev->brand.p, ev->brand.n, NULL) : 0,
+		.type = ev->type,
+	};
+	/* Stable insertion: after every event at the same or an earlier time. */
+	uint32_t at = k->n;
+	while (at > 0 && k->ev[at - 1].time > e.time)
+		at--;
+	if (!z->o.keep_duplicates) {
+		for (uint32_t i = at; i > 0 && k->ev[i - 1].time == e.time; i--) {
+			if (same_event(&k->ev[i - 1], &e)) {
+				z->st.duplicates++;
+				return;
+			}
+		}
+	}
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 8;
+		k->ev = ec_xrealloc(k->ev, k->cap * sizeof(*k->ev));
+	}
+	memmove(k->ev + at + 1, k->ev + at, (k->n - at) * sizeof(*k->ev));
+	k->ev[at] = e;
+	k->n++;
+	uint8_t why;
+	if (at < k->n - 1) {
+		z->st.reordered++;
+		schedule(z, idx, e.time); /* it may have made or unmade a boundary */
+	} else if (k->n == 1) {
+		uint8_t w;
+		schedule(z, idx, final_after(z, k, 0, 1, &w));
+	} else if (boundary(z, k->ev[0].time, k->ev[at - 1].time, e.time, &why) ||
+		   e.time - k->ev[0].time > z->o.max_session) {
+		/* What came before it is final once the watermark passes it. */
+		schedule(z, idx, e.time);
+	}
+	drain(z);
+}
+
+int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
+{
+	struct ec_event ev;
+	int rc;
+
+	if (z->lent) {
+		z->q_head = (z->q_head + 1) % z->q_cap;
+		z->q_len--;
+		z->lent = 0;
+	}
+	while (z->q_len == 0) {
+		if (z->ended)
+			return 0;
+		rc = z->src(z->ctx, &ev, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			z->ended = 1;
+			z->w = INT64_MAX;
+			drain(z);
+			continue;
+		}
+		add_event(z, &ev);
+	}
+	/* The ring may have moved since the session was queued: point into it now. */
+	struct ready *r = &z->q[z->q_head];
+	*s = r->s;
+	s->id = r->id;
+	s->ev = r->ev;
+	z->lent = 1;
+	return 1;
+}
+
+int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z)
+{
+	return z->w;
+}
+
+const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id)
+{
+	return ec_strtab_str(&z->codes, id);
+}
+
+const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id)
+{
+	return ec_strtab_str(&z->brands, id);
+}
+
+uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z)
+{
+	return (uint32_t)z->codes.n;
+}
+
+uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z)
+{
+	return (uint32_t)z->brands.n;
+}
+
+const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z)
+{
+	return &z->st;
+}
+
+void ec_sessionizer_report(const struct ec_sessionizer *z)
+{
+	const struct ec_session_stats *s = &z->st;
+	ec_log_info("sessions %llu from %llu events: %llu duplicates dropped, %llu late dropped, "
+		    "%llu reordered, %llu split (max-session %llu, midnight %llu)",
+		    (unsigned long long)s->sessions, (unsigned long long)s->events_in,
+		    (unsigned long long)s->duplicates, (unsigned long long)s->late,
+		    (unsigned long long)s->reordered, (unsigned long long)s->split,
+		    (unsigned long long)s->by_cut[EC_CUT_MAX],
+		    (unsigned long long)s->by_cut[EC_CUT_MIDNIGHT]);
+}

@@ -1,0 +1,435 @@
+#include "synth_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Knobs of the session walk, tuned so that the output matches the figures of
+ * ../shared/data/rees46/STATS.md (event shares, events per session, sessions
+ * with a purchase). A session's intent = intent_mean + user_w * the user's
+ * latent propensity + hist_w * its past buying sessions + noise_w * N(0,1);
+ * intent raises the planned length, the chance to re-view, to cart and to
+ * check out, so behaviour reveals part of it and the user's history another
+ * part, and the noise keeps the outcome from being certain.
+ */
+struct ec_synth_knobs {
+	double len_mu, len_sigma, len_intent; /* browse steps = 1 + exp(N(mu + li*intent, sigma)) */
+	double intent_mean, user_w, hist_w, noise_w;
+	double cart_a, cart_b, cart_review, cart_price;  /* P(cart | looking at a product) */
+	double buy_a, buy_b, buy_carts, buy_price, buy_hist; /* P(check out | cart) */
+	double late_a;       /* P(check out at the end | cart left), offset */
+	double basket_p;     /* P(another item in the cart is bought too) */
+	double review_a, review_b, switch_p, pref_p;
+	double remove_p, recart_p; /* per step while the cart is not empty */
+	double post_p;       /* P(browsing on after a checkout) */
+	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
+	double prod_s;       /* Zipf exponent of products within a category */
+	double user_skew;    /* user index = n * u^user_skew */
+	double pool_factor;  /* pool = rows / 14 * pool_factor by default */
+};
+
+static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
+	[EC_SYNTH_MULTICAT] = {
+		.len_mu = 0.25, .len_sigma = 1.25, .len_intent = 0.2,
+		.intent_mean = -0.2, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
+		.cart_a = -5.0, .cart_b = 1.1, .cart_review = 0.7, .cart_price = 0.6,
+		.buy_a = -0.6, .buy_b = 0.8, .buy_carts = 0.3, .buy_price = 0.5, .buy_hist = 0.3,
+		.late_a = -1.3, .basket_p = 0.25,
+		.review_a = 0.14, .review_b = 0.04, .switch_p = 0.12, .pref_p = 0.6,
+		.remove_p = 0, .recart_p = 0, .post_p = 0.45,
+		.gap_mu = 3.4, .gap_sigma = 1.0, .gap0_p = 0.04, .gaplong_p = 0.015,
+		.checkout_mu = 4.4,
+		.prod_s = 1.05, .user_skew = 1.6, .pool_factor = 1.3,
+	},
+	[EC_SYNTH_COSMETICS] = {
+		.len_mu = 0.0, .len_sigma = 1.45, .len_intent = 0.45,
+		.intent_mean = -0.6, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
+		.cart_a = -1.9, .cart_b = 1.3, .cart_review = 0.6, .cart_price = 0.4,
+		.buy_a = -3.4, .buy_b = 0.7, .buy_carts = 0.2, .buy_price = 0.3, .buy_hist = 0.3,
+		.late_a = -2.0, .basket_p = 0.75,
+		.review_a = 0.12, .review_b = 0.03, .switch_p = 0.15, .pref_p = 0.6,
+		.remove_p = 0.22, .recart_p = 0.12, .post_p = 0.1,
+		.gap_mu = 2.6, .gap_sigma = 1.4, .gap0_p = 0.15, .gaplong_p = 0.02,
+		.checkout_mu = 4.0,
+		.prod_s = 0.95, .user_skew = 1.6, .pool_factor = 1.3,
+	},
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void ec_rng_seed(struct ec_rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+double ec_rng_normal(struct ec_rng *r)
+{
+	return ec_synth_hash_normal(ec_rng_next(r));
+}
+
+static double sigmoid(double x)
+{
+	return 1.0 / (1.0 + exp(-x));
+}
+
+uint64_t ec_synth_user_id(const struct ec_synth_model *m, uint64_t i)
+{
+	/* 48271 is prime and divides neither range: a bijection of the pool. */
+	return m->uid_base + (i * 48271u + (m->seed % m->uid_range)) % m->uid_range;
+}
+
+/* The user's latent propensity and favourite categories, from its index. */
+static double user_propensity(const struct ec_synth_model *m, uint64_t i)
+{
+	return ec_synth_hash_normal(ec_mix64(m->seed ^ (i * 0x9e3779b97f4a7c15ULL) ^ 0x75736572));
+}
+
+static uint32_t user_cat(const struct ec_synth_model *m, uint64_t i, int which)
+{
+	uint64_t h = ec_mix64((m->seed + (uint64_t)which + 1) * 0xd1342543de82ef95ULL ^ i);
+	return ec_synth_pick_cat(m, (double)(h >> 11) * 0x1p-53);
+}
+
+void ec_synth_model_init(struct ec_synth_model *m, enum ec_synth_profile p, uint64_t seed,
+			 int64_t start, uint64_t users)
+{
+	memset(m, 0, sizeof(*m));
+	m->profile = p;
+	m->k = &knobs[p];
+	m->seed = seed;
+	m->start = start;
+	m->prod_s = m->k->prod_s;
+	m->prod_inv = 1.0 / (1.0 - m->prod_s);
+	m->user_exp = m->k->user_skew;
+	m->cents_trim = p == EC_SYNTH_COSMETICS;
+	if (p == EC_SYNTH_COSMETICS) {
+		m->uid_base = 380000000;
+		m->uid_range = 180000000;
+	} else {
+		m->uid_base = 500000000;
+		m->uid_range = 100000000;
+	}
+	m->n_users = users;
+	m->users = ec_xcalloc(users, sizeof(*m->users));
+	ec_synth_catalog_build(m);
+}
+
+void ec_synth_model_release(struct ec_synth_model *m)
+{
+	ec_synth_catalog_release(m);
+	free(m->users);
+	memset(m, 0, sizeof(*m));
+}
+
+uint64_t ec_synth_pool_size(enum ec_synth_profile p, uint64_t rows)
+{
+	uint64_t n = (uint64_t)((double)rows / 14.0 * knobs[p].pool_factor);
+	return n < 16 ? 16 : n;
+}
+
+static void hex_bytes(char *out, uint64_t v, int n)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = n - 1; i >= 0; i--) {
+		out[i] = hex[v & 15];
+		v >>= 4;
+	}
+}
+
+static void make_uuid(char *out, struct ec_rng *r)
+{
+	uint64_t a = ec_rng_next(r), b = ec_rng_next(r);
+	a = (a & ~0xf000ULL) | 0x4000ULL;                     /* version 4 */
+	b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10xx */
+	hex_bytes(out, a >> 32, 8);
+	out[8] = '-';
+	hex_bytes(out + 9, a >> 16, 4);
+	out[13] = '-';
+	hex_bytes(out + 14, a, 4);
+	out[18] = '-';
+	hex_bytes(out + 19, b >> 48, 4);
+	out[23] = '-';
+	hex_bytes(out + 24, b, 12);
+}
+
+void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t,
+			 uint64_t seq, struct ec_rng *r)
+{
+	const struct ec_synth_knobs *k = m->k;
+	uint64_t u = 0;
+
+	/* Heavy users are the low indexes; one open session per user, mostly. */
+	for (int tries = 0; tries < 4; tries++) {
+		u = (uint64_t)((double)m->n_users * pow(ec_rng_unif(r), m->user_exp));
+		if (u >= m->n_users)
+			u = m->n_users - 1;
+		if (!m->users[u].open)
+			break;
+	}
+	memset(s, 0, offsetof(struct ec_synth_sess, items));
+	s->t = t;
+	s->seq = seq;
+	s->user = u;
+	s->user_id = ec_synth_user_id(m, u);
+	if (m->users[u].open < 255)
+		m->users[u].open++;
+	make_uuid(s->uuid, r);
+	int hist = m->users[u].n_buys < 3 ? m->users[u].n_buys : 3;
+	s->intent = k->intent_mean + k->user_w * user_propensity(m, u) + k->hist_w * hist +
+		    k->noise_w * ec_rng_normal(r);
+	double len = exp(k->len_mu + k->len_intent * s->intent + k->len_sigma * ec_rng_normal(r));
+	s->left = 1 + (len > 400 ? 400 : (int32_t)len);
+	s->cur = -1;
+	s->cur_cat = ec_rng_unif(r) < k->pref_p ? user_cat(m, u, (int)ec_rng_below(r, 2))
+						: ec_synth_pick_cat(m, ec_rng_unif(r));
+}
+
+void ec_synth_sess_end(struct ec_synth_model *m, struct ec_synth_sess *s)
+{
+	struct ec_synth_user *u = &m->users[s->user];
+	if (u->open)
+		u->open--;
+	if (s->bought && u->n_buys < UINT16_MAX)
+		u->n_buys++;
+}
+
+/* The item for a product, added (evicting the stalest item out of the cart)
+ * when the session has not seen it yet. */
+static int add_item(const struct ec_synth_model *m, struct ec_synth_sess *s, uint32_t cat,
+		    uint64_t rank)
+{
+	struct ec_synth_item it;
+	ec_synth_product(m, cat, rank, &it);
+	for (int i = 0; i < s->n_items; i++)
+		if (s->items[i].pid == it.pid)
+			return i;
+	int slot = s->n_items;
+	if (slot == EC_SYNTH_ITEMS) {
+		slot = -1;
+		for (int i = 0; i < s->n_items; i++)
+			if (!s->items[i].in_cart && i != s->cur) {
+				slot = i;
+				break;
+			}
+		if (slot < 0)
+			slot = s->cur == 0 ? 1 : 0;
+		if (s->items[slot].in_cart)
+			s->n_in_cart--;
+		/* Keep the order "oldest first" for the next eviction. */
+		memmove(&s->items[slot], &s->items[slot + 1],
+			(size_t)(s->n_items - slot - 1) * sizeof(it));
+		if (s->cur > slot)
+			s->cur--;
+		slot = s->n_items - 1;
+	} else {
+		s->n_items++;
+	}
+	s->items[slot] = it;
+	return slot;
+}
+
+static int pick_in_cart(struct ec_synth_sess *s, struct ec_rng *r)
+{
+	int j = (int)ec_rng_below(r, (uint64_t)s->n_in_cart);
+	for (int i = 0; i < s->n_items; i++)
+		if (s->items[i].in_cart && j-- == 0)
+			return i;
+	return -1;
+}
+
+static void push(struct ec_synth_sess *s, int type, int item)
+{
+	if (s->q_n < EC_SYNTH_QUEUE) {
+		s->q_type[s->q_n] = (uint8_t)type;
+		s->q_item[s->q_n] = (uint8_t)item;
+		s->q_n++;
+	}
+}
+
+/* Queues the purchase of `first` and of some of the other items in the cart. */
+static void checkout(const struct ec_synth_model *m, struct ec_synth_sess *s, int first,
+		     struct ec_rng *r)
+{
+	s->q_n = s->q_pos = 0;
+	for (int i = -1; i < s->n_items; i++) {
+		int j = i < 0 ? first : i;
+		if (j < 0 || (i >= 0 && j == first) || !s->items[j].in_cart)
+			continue;
+		if (i >= 0 && ec_rng_unif(r) >= m->k->basket_p)
+			continue;
+		s->items[j].in_cart = 0;
+		s->n_in_cart--;
+		push(s, EC_EV_PURCHASE, j);
+	}
+	s->bought++;
+	if (ec_rng_unif(r) >= m->k->post_p)
+		s->left = 0;
+	else if (s->left > 1)
+		s->left = 1 + (int32_t)ec_rng_below(r, (uint64_t)s->left);
+}
+
+static double buy_chance(const struct ec_synth_model *m, const struct ec_synth_sess *s,
+			 const struct ec_synth_item *it, double offset)
+{
+	const struct ec_synth_knobs *k = m->k;
+	int hist = m->users[s->user].n_buys < 3 ? m->users[s->user].n_buys : 3;
+	int carts = s->n_carts > 5 ? 4 : (int)s->n_carts - 1;
+	return sigmoid(offset + k->buy_b * s->intent + k->buy_carts * carts -
+		       k->buy_price * it->price_z + k->buy_hist * hist + 0.5 * m->cats[it->cat].conv);
+}
+
+static int do_cart(const struct ec_synth_model *m, struct ec_synth_sess *s, int i,
+		   struct ec_rng *r)
+{
+	struct ec_synth_item *it = &s->items[i];
+	if (!it->in_cart) {
+		it->in_cart = 1;
+		s->n_in_cart++;
+	}
+	if (it->carts < 255)
+		it->carts++;
+	s->n_carts++;
+	if (ec_rng_unif(r) < buy_chance(m, s, it, m->k->buy_a))
+		checkout(m, s, i, r);
+	return EC_EV_CART;
+}
+
+/* A browse step: look at something, put it in the cart, or take one out. */
+static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struct ec_rng *r,
+		  int *item)
+{
+	const struct ec_synth_knobs *k = m->k;
+	struct ec_synth_item *cur = s->cur >= 0 ? &s->items[s->cur] : NULL;
+
+	if (cur && !cur->in_cart) {
+		double p = sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (cur->views - 1) -
+				   k->cart_price * cur->price_z + 0.5 * m->cats[cur->cat].conv);
+		if (ec_rng_unif(r) < p) {
+			*item = s->cur;
+			return do_cart(m, s, s->cur, r);
+		}
+	}
+	if (s->n_in_cart > 0 && k->remove_p > 0) {
+		double u = ec_rng_unif(r);
+		if (u < k->remove_p) {
+			int i = pick_in_cart(s, r);
+			s->items[i].in_cart = 0;
+			s->n_in_cart--;
+			*item = i;
+			return EC_EV_REMOVE;
+		}
+		if (u < k->remove_p + k->recart_p) {
+			*item = pick_in_cart(s, r);
+			return do_cart(m, s, *item, r);
+		}
+	}
+	double review = k->review_a + k->review_b * s->intent;
+	int i;
+	if (s->n_items > 1 && ec_rng_unif(r) < review) {
+		i = (int)ec_rng_below(r, (uint64_t)s->n_items - 1);
+		if (i >= s->cur)
+			i++;
+	} else {
+		if (s->n_ev > 0 && ec_rng_unif(r) < k->switch_p)
+			s->cur_cat = ec_rng_unif(r) < 0.5 ? user_cat(m, s->user, (int)ec_rng_below(r, 2))
+							  : ec_synth_pick_cat(m, ec_rng_unif(r));
+		i = add_item(m, s, s->cur_cat, ec_synth_product_rank(m, s->cur_cat, ec_rng_unif(r)));
+	}
+	if (s->items[i].views < 255)
+		s->items[i].views++;
+	s->cur = i;
+	*item = i;
+	return EC_EV_VIEW;
+}
+
+static int64_t gap(const struct ec_synth_knobs *k, struct ec_rng *r)
+{
+	double u = ec_rng_unif(r);
+	if (u < k->gap0_p)
+		return (int64_t)ec_rng_below(r, 2);
+	if (u < k->gap0_p + k->gaplong_p)
+		return 300 + (int64_t)ec_rng_below(r, 2100);
+	double g = exp(k->gap_mu + k->gap_sigma * ec_rng_normal(r));
+	return g < 1 ? 1 : g > 1800 ? 1800 : (int64_t)g;
+}
+
+/* At the end of a session with a full cart: check out after all? */
+static int late_checkout(const struct ec_synth_model *m, struct ec_synth_sess *s, int last,
+			 struct ec_rng *r)
+{
+	int first = s->items[last].in_cart ? last : pick_in_cart(s, r);
+	if (ec_rng_unif(r) >= buy_chance(m, s, &s->items[first], m->k->late_a))
+		return 0;
+	checkout(m, s, first, r);
+	return 1;
+}
+
+int ec_synth_sess_step(struct ec_synth_model *m, struct ec_synth_sess *s, struct ec_rng *r,
+		       struct ec_synth_ev *ev)
+{
+	const struct ec_synth_knobs *k = m->k;
+	int item, type, queued_before = s->q_pos < s->q_n;
+
+	if (queued_before) {
+		type = s->q_type[s->q_pos];
+		item = s->q_item[s->q_pos++];
+	} else {
+		type = browse(m, s, r, &item);
+		s->left--;
+	}
+	s->n_ev++;
+	ev->t = s->t;
+	ev->type = type;
+	ev->item = &s->items[item];
+
+	int64_t dt;
+	if (s->q_pos < s->q_n) {
+		/* A checkout just queued takes a while; a basket then goes at once. */
+		dt = queued_before ? (int64_t)ec_rng_below(r, 3)
+				   : (int64_t)exp(k->checkout_mu + 0.8 * ec_rng_normal(r));
+		if (dt > 1800)
+			dt = 1800;
+	} else if (s->left > 0) {
+		dt = gap(k, r);
+	} else if (s->n_in_cart > 0 && !s->bought && late_checkout(m, s, item, r)) {
+		dt = (int64_t)exp(k->checkout_mu + 0.8 * ec_rng_normal(r));
+		if (dt > 1800)
+			dt = 1800;
+	} else {
+		return 0;
+	}
+	s->t += dt;
+	return 1;
+}
+
+double ec_synth_mean_len(const struct ec_synth_model *m)
+{
+	/* A dry run of sessions on a scratch copy of the user pool. */
+	struct ec_synth_model dry = *m;
+	struct ec_synth_sess *s = ec_xmalloc(sizeof(*s));
+	struct ec_synth_ev ev;
+	struct ec_rng r;
+	uint64_t events = 0;
+	int n = 20000;
+
+	dry.users = ec_xcalloc(m->n_users, sizeof(*dry.users));
+	ec_rng_seed(&r, m->seed ^ 0x6472792072756eULL);
+	for (int i = 0; i < n; i++) {
+		ec_synth_sess_start(&dry, s, 0, (uint64_t)i, &r);
+		do
+			events++;
+		while (ec_synth_sess_step(&dry, s, &r, &ev));
+		ec_synth_sess_end(&dry, s);
+	}
+	free(dry.users);
+	free(s);
+	return (double)events / n;
+}

@@ -1,0 +1,177 @@
+/*
+ * synth_model.h -- private to the generator (synth.c, synth_model.c,
+ * synth_catalog.c): the random number generator, the catalog, the user pool
+ * and the session walk. synth.c owns the clock, the heap and the output.
+ *
+ * Ownership: struct ec_synth_model is the caller's storage (_init/_release);
+ * sessions are the caller's storage too, and point into nothing but the
+ * model, which outlives them.
+ */
+#ifndef ECOMCTL_SYNTH_MODEL_H
+#define ECOMCTL_SYNTH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecomctl/synth.h"
+
+/* xoshiro256** seeded through splitmix64. */
+struct ec_rng {
+	uint64_t s[4];
+};
+
+void ec_rng_seed(struct ec_rng *r, uint64_t seed);
+
+static inline uint64_t ec_rng_next(struct ec_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t x = s[1] * 5;
+	uint64_t out = ((x << 7) | (x >> 57)) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 45) | (s[3] >> 19);
+	return out;
+}
+
+/* Uniform in [0, 1). */
+static inline double ec_rng_unif(struct ec_rng *r)
+{
+	return (double)(ec_rng_next(r) >> 11) * 0x1p-53;
+}
+
+/* Uniform in [0, n), n > 0. */
+static inline uint64_t ec_rng_below(struct ec_rng *r, uint64_t n)
+{
+	return ec_rng_next(r) % n;
+}
+
+double ec_rng_normal(struct ec_rng *r);
+/* Standard normal from the bits of one hash value. */
+double ec_synth_hash_normal(uint64_t h);
+
+/* Per-profile knobs of the session walk (synth_model.c). */
+struct ec_synth_knobs;
+
+struct ec_synth_cat {
+	uint64_t id;           /* 19-digit category_id */
+	const char *code;      /* "" when none; points into the model */
+	char text[96];         /* "<id>,<code>," as written in a row */
+	uint8_t text_len;
+	uint8_t top;           /* top-level group (brands are shared within it) */
+	double log_price;      /* log of the median price of its products */
+	double conv;           /* conversion bias of the category */
+	uint32_t n_products;
+	double zipf_span;      /* (n+1)^(1-s) - 1, for product ranks */
+	uint64_t pid_base;     /* product_id = pid_base + (rank * P + pid_off) % n */
+	uint32_t pid_off;
+	uint32_t brand_base, n_brands;
+	double empty_brand;    /* share of its products without a brand */
+	uint64_t hash;         /* seed of its products' attributes */
+};
+
+/* A product as seen in a session. */
+struct ec_synth_item {
+	uint64_t pid;
+	uint32_t cat;
+	uint32_t brand;    /* index into brands, UINT32_MAX: none */
+	int64_t cents;     /* base price */
+	double price_z;    /* log price relative to the category median */
+	uint8_t views;
+	uint8_t in_cart;
+	uint8_t carts;
+};
+
+#define EC_SYNTH_ITEMS 24
+#define EC_SYNTH_QUEUE 24
+
+struct ec_synth_sess {
+	int64_t t;          /* time of the next event */
+	uint64_t seq;       /* creation order: ties in the heap */
+	uint64_t user;      /* index in the pool */
+	uint64_t user_id;
+	char uuid[36];
+	double intent;
+	int32_t left;       /* browse steps still planned */
+	uint32_t n_ev;      /* events produced */
+	uint32_t n_carts;
+	uint32_t cur_cat;
+	int cur;            /* item being looked at, -1 none */
+	int n_items;
+	int n_in_cart;
+	int bought;         /* checkouts so far */
+	uint8_t q_type[EC_SYNTH_QUEUE], q_item[EC_SYNTH_QUEUE];
+	int q_n, q_pos;
+	int written;        /* rows written (synth.c) */
+	int purchased;      /* a purchase row was written (synth.c) */
+	struct ec_synth_item items[EC_SYNTH_ITEMS];
+};
+
+/* One event of a session, ready to format. */
+struct ec_synth_ev {
+	int64_t t;
+	int type;
+	const struct ec_synth_item *item;
+};
+
+struct ec_synth_user {
+	uint16_t n_buys;  /* sessions with a purchase so far (saturates) */
+	uint8_t open;     /* sessions open now */
+	uint8_t seen;     /* has written a row */
+};
+
+struct ec_synth_model {
+	enum ec_synth_profile profile;
+	const struct ec_synth_knobs *k;
+	uint64_t seed;
+	int64_t start;
+	struct ec_synth_cat *cats;
+	uint32_t n_cats;
+	double *cat_cdf;          /* cumulative popularity of cats */
+	char *code_arena;
+	char **brands;            /* lower-case names */
+	uint8_t *brand_len;
+	uint32_t n_brands;
+	struct ec_synth_user *users;
+	uint64_t n_users;
+	double user_exp;          /* user index = n * u^user_exp: activity skew */
+	double prod_s, prod_inv;  /* Zipf exponent of products, 1 / (1 - prod_s) */
+	uint64_t uid_base, uid_range;
+	int cents_trim;           /* write prices without trailing zeros */
+};
+
+/* Catalog (synth_catalog.c): categories, codes, brands, product attributes. */
+void ec_synth_catalog_build(struct ec_synth_model *m);
+void ec_synth_catalog_release(struct ec_synth_model *m);
+uint32_t ec_synth_pick_cat(const struct ec_synth_model *m, double u);
+void ec_synth_product(const struct ec_synth_model *m, uint32_t cat, uint64_t rank,
+		      struct ec_synth_item *out);
+uint64_t ec_synth_product_rank(const struct ec_synth_model *m, uint32_t cat, double u);
+/* Price in cents of an item on day `day` of the span (small daily moves). */
+int64_t ec_synth_price_on(const struct ec_synth_model *m, const struct ec_synth_item *it,
+			  int64_t day);
+
+/* Model (synth_model.c). users: pool size (> 0). */
+void ec_synth_model_init(struct ec_synth_model *m, enum ec_synth_profile p, uint64_t seed,
+			 int64_t start, uint64_t users);
+void ec_synth_model_release(struct ec_synth_model *m);
+/* The default pool size for a number of rows. */
+uint64_t ec_synth_pool_size(enum ec_synth_profile p, uint64_t rows);
+/* Mean events per session the walk produces (for the arrival rate). */
+double ec_synth_mean_len(const struct ec_synth_model *m);
+/* Starts a session at time t: picks its user, plans it. */
+void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t,
+			 uint64_t seq, struct ec_rng *r);
+/* Produces the event at s->t into *ev. Returns 1 and moves s->t to the next
+ * event, or 0 when that was the last event of the session. */
+int ec_synth_sess_step(struct ec_synth_model *m, struct ec_synth_sess *s, struct ec_rng *r,
+		       struct ec_synth_ev *ev);
+/* Ends a session (cut or finished): releases its user. */
+void ec_synth_sess_end(struct ec_synth_model *m, struct ec_synth_sess *s);
+/* The 9-digit user_id of pool index i. */
+uint64_t ec_synth_user_id(const struct ec_synth_model *m, uint64_t i);
+
+#endif
