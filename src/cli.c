@@ -1,6 +1,9 @@
 #include "ecomctl/cli.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "ecomctl/json.h"
 
 int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv,
 		 struct ec_opts_result *res, int need_operands)
@@ -29,4 +32,62 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 		return 0;
 	ec_log_error("%s: %s", cmd, err->msg[0] ? err->msg : "failed");
 	return ec_exit_status(rc);
+}
+
+static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
+{
+	return ec_reader_next(ctx, ev, err);
+}
+
+static const char *reader_name(void *ctx, uint32_t file)
+{
+	return ec_reader_path(ctx, file);
+}
+
+int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro,
+		  const struct ec_session_opts *so, char **paths, int n, struct ec_err *err)
+{
+	int rc;
+	memset(in, 0, sizeof(*in));
+	in->t0 = ec_now();
+	ro->paths = (const char *const *)paths;
+	ro->n_paths = n;
+	ro->progress = 1;
+	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
+		return rc;
+	return ec_sessionizer_new(&in->z, so, reader_source, in->reader, reader_name, err);
+}
+
+int ec_input_finish(struct ec_input *in, struct ec_err *err)
+{
+	return ec_reader_finish(in->reader, err);
+}
+
+void ec_input_json(const struct ec_input *in, struct ec_json *j)
+{
+	const struct ec_reader_stats *r = ec_reader_stats(in->reader);
+	ec_json_add_u64(j, "rows", r->rows);
+	ec_json_add_u64(j, "bad_rows", r->bad);
+	struct ec_json *o = ec_json_add_object(j, "rejects");
+	for (int i = 1; i < EC_BAD_N; i++)
+		if (r->bad_by_reason[i])
+			ec_json_add_u64(o, ec_bad_names[i], r->bad_by_reason[i]);
+	if (in->z) {
+		const struct ec_session_stats *s = ec_sessionizer_stats(in->z);
+		ec_json_add_u64(j, "sessions", s->sessions);
+		ec_json_add_u64(j, "events", s->events_out);
+		ec_json_add_u64(j, "duplicates_dropped", s->duplicates);
+		ec_json_add_u64(j, "late_events", s->late);
+		ec_json_add_u64(j, "reordered_events", s->reordered);
+		ec_json_add_u64(j, "split_sessions", s->split);
+		ec_json_add_u64(j, "open_sessions_peak", s->open_keys_peak);
+	}
+	ec_json_add_num(j, "seconds", ec_now() - in->t0);
+}
+
+void ec_input_close(struct ec_input *in)
+{
+	ec_sessionizer_free(in->z);
+	ec_reader_free(in->reader);
+	memset(in, 0, sizeof(*in));
 }

@@ -318,3 +318,22 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	ev->session = f[ix[EC_COL_SESSION]];
 	return EC_BAD_NONE;
 }
+
+size_t ec_category_key(char *buf, size_t cap, const char *code, size_t n, uint64_t category_id,
+		       int level)
+{
+	if (n == 0)
+		return (size_t)snprintf(buf, cap, "id:%llu", (unsigned long long)category_id) < cap
+			       ? strlen(buf)
+			       : cap - 1;
+	size_t k = 0;
+	int seg = 1;
+	for (; k < n; k++)
+		if (code[k] == '.' && level > 0 && ++seg > level)
+			break;
+	if (k >= cap)
+		k = cap - 1;
+	memcpy(buf, code, k);
+	buf[k] = '\0';
+	return k;
+}

@@ -8,6 +8,7 @@
 
 #include "ecomctl/opts.h"
 #include "ecomctl/reader.h"
+#include "ecomctl/session.h"
 
 /* The reader's options, for a command's ec_opt table. */
 #define EC_READER_OPTS(ro)                                                                   \
@@ -17,6 +18,24 @@
 	  "fail (exit 65) past N bad rows (default: no limit)", NULL, 0 },                   \
 	{ "max-bad-fraction", 0, EC_OPT_DOUBLE, &(ro).max_bad_fraction, "F",                 \
 	  "fail (exit 65) when more than this share of rows is bad (default 0.05)", NULL, 0 }
+
+/* The first two stages every sessionizing command opens the same way:
+ * the reader over the command's operands, and the sessionizer over it. */
+struct ec_input {
+	struct ec_reader *reader;
+	struct ec_sessionizer *z;
+	double t0;
+};
+
+/* Opens both (ro->paths are set from paths/n). Release with ec_input_close(). */
+int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro,
+		  const struct ec_session_opts *so, char **paths, int n, struct ec_err *err);
+/* After the last session: the reader's end-of-input checks (bad fraction). */
+int ec_input_finish(struct ec_input *in, struct ec_err *err);
+/* Adds "rows", "rejects", "sessions" etc. to a JSON summary object. */
+struct ec_json;
+void ec_input_json(const struct ec_input *in, struct ec_json *j);
+void ec_input_close(struct ec_input *in);
 
 /* Parses a command's options. Returns -1 to go on, or the exit status to
  * return at once: 0 after --help or --print-config, 64 or 78 after printing

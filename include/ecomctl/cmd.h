@@ -26,6 +26,7 @@ void ec_cmd_print_version(void);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_sessions(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 

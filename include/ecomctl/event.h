@@ -109,6 +109,13 @@ int ec_parse_price(const char *s, size_t n, double *out);
 int ec_event_type_parse(const char *s, size_t n);
 const char *ec_event_type_name(int type);
 
+/* The category key of an event (DESIGN §4): its category_code cut to its
+ * first `level` dot-separated segments (level <= 0: the whole code), or
+ * "id:<category_id>" when the code is empty. Writes at most cap - 1 bytes
+ * plus a NUL into buf and returns the key's length. */
+size_t ec_category_key(char *buf, size_t cap, const char *code, size_t code_len,
+		       uint64_t category_id, int level);
+
 /* Where each column of DESIGN §1 sits in a file's rows. */
 struct ec_columns {
 	int idx[EC_COL_N]; /* field index of each column */

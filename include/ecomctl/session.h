@@ -127,6 +127,22 @@ void ec_sessionizer_report(const struct ec_sessionizer *z);
 
 void ec_sessionizer_free(struct ec_sessionizer *z);
 
+/* What a session adds up to: the columns of `ecomctl sessions` and the
+ * MongoDB session logs. */
+struct ec_session_summary {
+	uint32_t events;
+	uint32_t by_type[EC_EV_N];
+	uint32_t products, categories, brands; /* distinct values */
+	double cart_value;      /* sum of the prices of cart events */
+	double revenue;         /* sum of the prices of purchase events */
+	int64_t first_purchase; /* event_time of the first purchase, INT64_MIN if none */
+	char top_category[160]; /* the category key with most events (first seen wins ties) */
+};
+
+/* Fills *out from s; category keys cut to `level` segments (ec_category_key). */
+void ec_session_summarize(struct ec_session_summary *out, const struct ec_session *s,
+			  const struct ec_sessionizer *z, int level);
+
 /* The sessionizer's options, for a command's ec_opt table: the same on every
  * command that sessionizes. */
 extern const char *const ec_session_key_names[];
