@@ -16,7 +16,7 @@ cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --output-on-failure -j"$jobs" -LE slow)
 
-if command -v clang >/dev/null 2>&1; then
+if command -v clang >/dev/null 2>&1 && [ -x scripts/fuzz.sh ]; then
 	echo "== fuzzing the parsers (short run)" >&2
 	scripts/fuzz.sh 20
 fi

@@ -11,10 +11,10 @@
 #include "ecomctl/sink_mongo.h"
 
 const struct ec_cmd ec_commands[] = {
-	{ "sessions", cmd_sessions, "cut events into sessions: one CSV row per session" },
 	{ "inspect", cmd_inspect, "what the reader sees in export files: counts, ranges, rejects" },
-//SYNTH{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
-//DEMO{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },
+	{ "sessions", cmd_sessions, "cut events into sessions: one CSV row per session" },
+	{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
+	{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },
 	{ "help", cmd_help, "show the help of a command" },
 	{ "version", cmd_version, "show the versions of ecomctl and its libraries" },
 	{ NULL, NULL, NULL },

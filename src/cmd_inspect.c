@@ -7,6 +7,7 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/hash.h"
 #include "ecomctl/json.h"
+#include "ecomctl/outfile.h"
 
 struct inspect {
 	uint64_t by_type[EC_EV_N];
@@ -53,8 +54,8 @@ static void count(struct inspect *s, const struct ec_event *ev)
 	}
 }
 
-static void report_json(const struct inspect *s, const struct ec_reader *r, int n_files,
-			char **files, double secs)
+static void report_json(struct ec_outfile *f, const struct inspect *s,
+			const struct ec_reader *r, int n_files, double secs)
 {
 	const struct ec_reader_stats *st = ec_reader_stats(r);
 	struct ec_json *j = ec_json_object();
@@ -96,12 +97,15 @@ static void report_json(const struct inspect *s, const struct ec_reader *r, int 
 	ec_json_add_u64(j, "bytes_csv", st->bytes_data);
 	ec_json_add_int(j, "gzip_inputs", st->n_gzip);
 	ec_json_add_num(j, "seconds", secs);
-	(void)files;
-	ec_json_print_stdout(j);
+	char *text = ec_json_print(j, 1);
+	ec_outfile_puts(f, text);
+	ec_outfile_putc(f, '\n');
+	free(text);
 	ec_json_free(j);
 }
 
-static void report_text(const struct inspect *s, const struct ec_reader *r, double secs)
+static void report_text(struct ec_outfile *f, const struct inspect *s,
+			const struct ec_reader *r, double secs)
 {
 	const struct ec_reader_stats *st = ec_reader_stats(r);
 	char t0[24] = "-", t1[24] = "-";
@@ -109,32 +113,32 @@ static void report_text(const struct inspect *s, const struct ec_reader *r, doub
 		ec_time_format(st->time_min, t0);
 		ec_time_format(st->time_max, t1);
 	}
-	printf("rows            %llu (good %llu, bad %llu)\n", (unsigned long long)st->rows,
+	ec_outfile_printf(f, "rows            %llu (good %llu, bad %llu)\n", (unsigned long long)st->rows,
 	       (unsigned long long)st->good, (unsigned long long)st->bad);
-	printf("time range      %s .. %s\n", t0, t1);
-	printf("events         ");
+	ec_outfile_printf(f, "time range      %s .. %s\n", t0, t1);
+	ec_outfile_printf(f, "events         ");
 	for (int t = 0; t < EC_EV_N; t++)
-		printf(" %s %llu", ec_event_type_name(t), (unsigned long long)s->by_type[t]);
-	printf("\ndistinct        users %zu, sessions %zu, products %zu, categories %zu, "
+		ec_outfile_printf(f, " %s %llu", ec_event_type_name(t), (unsigned long long)s->by_type[t]);
+	ec_outfile_printf(f, "\ndistinct        users %zu, sessions %zu, products %zu, categories %zu, "
 	       "category codes %zu, brands %zu\n",
 	       s->users.n, s->sessions.n, s->products.n, s->categories.n, s->codes.n,
 	       s->brands.n);
-	printf("sessions with a purchase  %llu\n", (unsigned long long)s->purchase_sessions);
-	printf("empty fields    category_code %llu, brand %llu, user_session %llu\n",
+	ec_outfile_printf(f, "sessions with a purchase  %llu\n", (unsigned long long)s->purchase_sessions);
+	ec_outfile_printf(f, "empty fields    category_code %llu, brand %llu, user_session %llu\n",
 	       (unsigned long long)s->empty[EC_COL_CATEGORY_CODE],
 	       (unsigned long long)s->empty[EC_COL_BRAND],
 	       (unsigned long long)s->empty[EC_COL_SESSION]);
-	printf("duplicate rows  %llu\n", (unsigned long long)s->duplicates);
+	ec_outfile_printf(f, "duplicate rows  %llu\n", (unsigned long long)s->duplicates);
 	if (st->ids_decimal || st->ids_exponent)
-		printf("ids written as decimals %llu, in exponent notation %llu\n",
+		ec_outfile_printf(f, "ids written as decimals %llu, in exponent notation %llu\n",
 		       (unsigned long long)st->ids_decimal, (unsigned long long)st->ids_exponent);
-	printf("rejects        ");
+	ec_outfile_printf(f, "rejects        ");
 	if (!st->bad)
-		printf(" none");
+		ec_outfile_printf(f, " none");
 	for (int i = 1; i < EC_BAD_N; i++)
 		if (st->bad_by_reason[i])
-			printf(" %s %llu", ec_bad_names[i], (unsigned long long)st->bad_by_reason[i]);
-	printf("\ninput           %.1f MB (%.1f MB of CSV), %d gzip\n", st->bytes_in / 1e6,
+			ec_outfile_printf(f, " %s %llu", ec_bad_names[i], (unsigned long long)st->bad_by_reason[i]);
+	ec_outfile_printf(f, "\ninput           %.1f MB (%.1f MB of CSV), %d gzip\n", st->bytes_in / 1e6,
 	       st->bytes_data / 1e6, st->n_gzip);
 	ec_log_info("inspect: %llu rows in %.2f s (%.0f MB/s of CSV)",
 		    (unsigned long long)st->rows, secs, secs > 0 ? st->bytes_data / secs / 1e6 : 0);
@@ -144,7 +148,10 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
 	ec_reader_opts_init(&ro);
+	const char *out_path = "-";
 	const struct ec_opt opts[] = {
+		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
+		  "write the report here (default -: stdout)", NULL, 0 },
 		EC_READER_OPTS(ro),
 		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
 	};
@@ -158,6 +165,7 @@ int cmd_inspect(int argc, char **argv)
 	};
 	struct ec_opts_result res;
 	struct ec_reader *r = NULL;
+	struct ec_outfile *f = NULL;
 	struct ec_err err = { 0 };
 	struct ec_event ev;
 	struct inspect s;
@@ -177,13 +185,21 @@ int cmd_inspect(int argc, char **argv)
 	if (rc == 0)
 		rc = ec_reader_finish(r, &err);
 	double secs = ec_now() - t0;
-	/* The report is printed even when the run fails: it says what was read. */
-	if (ec_opt_json)
-		report_json(&s, r, res.n_operands, res.operands, secs);
-	else
-		report_text(&s, r, secs);
+	/* The report is written even when the run fails: it says what was read. */
+	int wrc = ec_outfile_open(&f, out_path, EC_OUT_PLAIN, &err);
+	if (wrc == 0) {
+		if (ec_opt_json)
+			report_json(f, &s, r, res.n_operands, secs);
+		else
+			report_text(f, &s, r, secs);
+		wrc = ec_outfile_commit(f, rc < 0 ? NULL : &err);
+		f = NULL;
+	}
+	if (rc >= 0)
+		rc = wrc;
 done:
 	rc = ec_cli_fail("inspect", rc, &err);
+	ec_outfile_free(f);
 	ec_reader_free(r);
 	ec_u64map_release(&s.users);
 	ec_u64map_release(&s.products);

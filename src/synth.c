@@ -403,7 +403,12 @@ static void write_row(struct run *r, int type, int64_t cents)
 		return;
 	}
 	struct ec_rng *d = &r->dirt;
+	char bad[LINE_MAX_LEN];
+	size_t n_bad = 0;
 	double u = ec_rng_unif(d);
+	/* Made first: the field spans describe the clean row. */
+	if (ec_rng_unif(d) < 0.001)
+		n_bad = malformed(r, bad);
 	if (u < 0.0002) {
 		r->len = r->fs[EC_COL_SESSION];
 		r->line[r->len++] = '\n';
@@ -419,11 +424,8 @@ static void write_row(struct run *r, int type, int64_t cents)
 		p->len = r->len;
 		memcpy(p->line, r->line, r->len);
 	}
-	if (ec_rng_unif(d) < 0.001 && r->st.rows < r->o->rows) {
-		char bad[LINE_MAX_LEN];
-		size_t n = malformed(r, bad);
-		emit(r, bad, n, -1);
-	}
+	if (n_bad && r->st.rows < r->o->rows)
+		emit(r, bad, n_bad, -1);
 	flush_pending(r);
 }
 

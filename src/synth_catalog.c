@@ -338,8 +338,10 @@ void ec_synth_catalog_build(struct ec_synth_model *m)
 		c->zipf_span = pow(c->n_products + 1.0, 1.0 - m->prod_s) - 1.0;
 		c->pid_base = cosm ? 5000000ULL + 2000ULL * pre[i] : 100000ULL * pre[i];
 		c->pid_off = (uint32_t)ec_rng_below(&r, c->n_products);
-		c->brand_base = (uint32_t)(ec_mix64(c->top + m->seed) % n_brands) +
-				(uint32_t)ec_rng_below(&r, cosm ? 6 : 30);
+		/* Categories of one top level share a region of the brands. */
+		c->brand_base = c->code[0] ? (uint32_t)(ec_mix64(c->top + m->seed) % n_brands) +
+						     (uint32_t)ec_rng_below(&r, cosm ? 20 : 150)
+					   : (uint32_t)ec_rng_below(&r, n_brands);
 		c->n_brands = cosm ? 3 + c->n_products / 60 : 4 + c->n_products / 300;
 		if (c->n_brands > (cosm ? 30u : 80u))
 			c->n_brands = cosm ? 30 : 80;

@@ -31,28 +31,28 @@ struct ec_synth_knobs {
 
 static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
 	[EC_SYNTH_MULTICAT] = {
-		.len_mu = 0.25, .len_sigma = 1.25, .len_intent = 0.2,
+		.len_mu = 0.45, .len_sigma = 1.38, .len_intent = 0.2,
 		.intent_mean = -0.2, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
-		.cart_a = -5.0, .cart_b = 1.1, .cart_review = 0.7, .cart_price = 0.6,
-		.buy_a = -0.6, .buy_b = 0.8, .buy_carts = 0.3, .buy_price = 0.5, .buy_hist = 0.3,
-		.late_a = -1.3, .basket_p = 0.25,
+		.cart_a = -4.3, .cart_b = 1.1, .cart_review = 0.7, .cart_price = 0.6,
+		.buy_a = -1.2, .buy_b = 0.8, .buy_carts = 0.3, .buy_price = 0.5, .buy_hist = 0.3,
+		.late_a = -2.2, .basket_p = 0.25,
 		.review_a = 0.14, .review_b = 0.04, .switch_p = 0.12, .pref_p = 0.6,
 		.remove_p = 0, .recart_p = 0, .post_p = 0.45,
 		.gap_mu = 3.4, .gap_sigma = 1.0, .gap0_p = 0.04, .gaplong_p = 0.015,
 		.checkout_mu = 4.4,
-		.prod_s = 1.05, .user_skew = 1.6, .pool_factor = 1.3,
+		.prod_s = 1.0, .user_skew = 1.6, .pool_factor = 1.0,
 	},
 	[EC_SYNTH_COSMETICS] = {
-		.len_mu = 0.0, .len_sigma = 1.45, .len_intent = 0.45,
+		.len_mu = 0.1, .len_sigma = 1.5, .len_intent = 0.45,
 		.intent_mean = -0.6, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
-		.cart_a = -1.9, .cart_b = 1.3, .cart_review = 0.6, .cart_price = 0.4,
-		.buy_a = -3.4, .buy_b = 0.7, .buy_carts = 0.2, .buy_price = 0.3, .buy_hist = 0.3,
+		.cart_a = -0.8, .cart_b = 1.3, .cart_review = 0.6, .cart_price = 0.4,
+		.buy_a = -3.6, .buy_b = 0.7, .buy_carts = 0.2, .buy_price = 0.3, .buy_hist = 0.3,
 		.late_a = -2.0, .basket_p = 0.75,
 		.review_a = 0.12, .review_b = 0.03, .switch_p = 0.15, .pref_p = 0.6,
-		.remove_p = 0.22, .recart_p = 0.12, .post_p = 0.1,
+		.remove_p = 0.3, .recart_p = 0.2, .post_p = 0.1,
 		.gap_mu = 2.6, .gap_sigma = 1.4, .gap0_p = 0.15, .gaplong_p = 0.02,
 		.checkout_mu = 4.0,
-		.prod_s = 0.95, .user_skew = 1.6, .pool_factor = 1.3,
+		.prod_s = 0.95, .user_skew = 1.6, .pool_factor = 1.0,
 	},
 };
 
