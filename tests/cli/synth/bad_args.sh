@@ -1,0 +1,1 @@
+"$ECOMCTL" synth --profile grocery --rows 10
