@@ -24,12 +24,11 @@ static void count(struct inspect *s, const struct ec_event *ev)
 {
 	int added;
 	s->by_type[ev->type]++;
-	ec_u64map_put(&s->users, ev->user_id, 0, NULL);
-	ec_u64map_put(&s->products, ev->product_id, 0, NULL);
-	ec_u64map_put(&s->categories, ev->category_id, 0, NULL);
+	ec_u64map_add(&s->users, ev->user_id);
+	ec_u64map_add(&s->products, ev->product_id);
+	ec_u64map_add(&s->categories, ev->category_id);
 	/* Exact duplicates by a 64-bit hash of the row's bytes. */
-	ec_u64map_put(&s->rows, ec_hash64(ev->raw.p, ev->raw.n, 0x5eed), 0, &added);
-	s->duplicates += !added;
+	s->duplicates += !ec_u64map_add(&s->rows, ec_hash64(ev->raw.p, ev->raw.n, 0x5eed));
 	if (ev->brand.n)
 		ec_strtab_intern(&s->brands, ev->brand.p, ev->brand.n, NULL);
 	else

@@ -196,9 +196,15 @@ int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags)
 		m *= pow10_u64[k];
 	} else {
 		unsigned k = (unsigned)n_frac - e;
-		if (m % pow10_u64[k])
-			return -1;
-		m /= pow10_u64[k];
+		if (k > 19) {
+			/* m < 10^20 <= 10^k: whole only if it is zero */
+			if (m)
+				return -1;
+		} else {
+			if (m % pow10_u64[k])
+				return -1;
+			m /= pow10_u64[k];
+		}
 	}
 	*out = m;
 	*flags |= EC_EVF_ID_EXPONENT;

@@ -17,11 +17,10 @@ void ec_u64map_release(struct ec_u64map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void u64map_grow(struct ec_u64map *m)
+static void u64map_resize(struct ec_u64map *m, size_t cap, int with_vals)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
 	uint64_t *keys = ec_xcalloc(cap, sizeof(*keys));
-	uint32_t *vals = ec_xmalloc(cap * sizeof(*vals));
+	uint32_t *vals = with_vals ? ec_xmalloc(cap * sizeof(*vals)) : NULL;
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
@@ -29,7 +28,8 @@ static void u64map_grow(struct ec_u64map *m)
 		while (keys[j])
 			j = (j + 1) & (cap - 1);
 		keys[j] = m->keys[i];
-		vals[j] = m->vals[i];
+		if (vals)
+			vals[j] = m->vals[i];
 	}
 	free(m->keys);
 	free(m->vals);
@@ -53,7 +53,7 @@ uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *a
 		return &m->zero_val;
 	}
 	if ((m->n + 1) * 2 > m->cap)
-		u64map_grow(m);
+		u64map_resize(m, m->cap ? m->cap * 2 : 64, 1);
 	size_t j = ec_mix64(key) & (m->cap - 1);
 	while (m->keys[j]) {
 		if (m->keys[j] == key)
@@ -66,6 +66,37 @@ uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *a
 	if (added)
 		*added = 1;
 	return &m->vals[j];
+}
+
+int ec_u64map_add(struct ec_u64map *m, uint64_t key)
+{
+	if (key == 0) {
+		if (m->has_zero)
+			return 0;
+		m->has_zero = 1;
+		m->n++;
+		return 1;
+	}
+	if ((m->n + 1) * 2 > m->cap)
+		u64map_resize(m, m->cap ? m->cap * 2 : 64, 0);
+	size_t j = ec_mix64(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == key)
+			return 0;
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = key;
+	m->n++;
+	return 1;
+}
+
+void ec_u64map_reserve(struct ec_u64map *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 64;
+	while (cap < 2 * (n + 1))
+		cap *= 2;
+	if (cap > m->cap)
+		u64map_resize(m, cap, m->vals != NULL || m->cap == 0);
 }
 
 uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key)

@@ -28,6 +28,11 @@ void ec_u64map_release(struct ec_u64map *m);
 uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *added);
 /* The value of key, or NULL. */
 uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key);
+/* Set use: adds key (no value is stored; do not mix with _put on the same
+ * map). Returns 1 when it was new, 0 when present. */
+int ec_u64map_add(struct ec_u64map *m, uint64_t key);
+/* Makes room for n keys without growing. */
+void ec_u64map_reserve(struct ec_u64map *m, size_t n);
 
 struct ec_strtab {
 	uint32_t *slots;  /* id + 1, 0 when empty */
