@@ -14,13 +14,13 @@
 /* Relative traffic by hour of day (UTC; the stores' customers are mostly
  * three hours ahead, so the trough is 00-03 UTC) and by weekday (Sunday
  * first). Linear between the hours. */
-static const double hour_w[25] = { 0.24, 0.15, 0.14, 0.22, 0.45, 0.75, 0.95, 1.05, 1.12,
-				   1.16, 1.18, 1.18, 1.2,  1.24, 1.3,  1.36, 1.4,  1.4,
-				   1.3,  1.12, 0.9,  0.68, 0.5,  0.36, 0.24 };
-static const double dow_w[7] = { 1.04, 1.0, 1.0, 0.98, 0.97, 0.93, 0.95 };
+static const double hour_w[25] = {0.24, 0.15, 0.14, 0.22, 0.45, 0.75, 0.95, 1.05, 1.12,
+				  1.16, 1.18, 1.18, 1.2,  1.24, 1.3,  1.36, 1.4,  1.4,
+				  1.3,	1.12, 0.9,  0.68, 0.5,	0.36, 0.24};
+static const double dow_w[7] = {1.04, 1.0, 1.0, 0.98, 0.97, 0.93, 0.95};
 #define W_MAX (1.4 * 1.04)
 
-static const char *const profile_names[EC_SYNTH_N_PROFILES] = { "multicat", "cosmetics" };
+static const char *const profile_names[EC_SYNTH_N_PROFILES] = {"multicat", "cosmetics"};
 
 static const char header[] = "event_time,event_type,product_id,category_id,category_code,"
 			     "brand,price,user_id,user_session\n";
@@ -182,8 +182,8 @@ static char *put_price(char *p, int64_t cents, int trim)
 	return p;
 }
 
-static const char *const type_names[EC_EV_N] = { "view", "cart", "remove_from_cart", "purchase" };
-static const uint8_t type_lens[EC_EV_N] = { 4, 4, 16, 8 };
+static const char *const type_names[EC_EV_N] = {"view", "cart", "remove_from_cart", "purchase"};
+static const uint8_t type_lens[EC_EV_N] = {4, 4, 16, 8};
 
 /* Formats the event into r->line, noting where each field is. */
 static void format_row(struct run *r, const struct ec_synth_sess *s, const struct ec_synth_ev *ev,
@@ -335,10 +335,10 @@ static void odd_valid(struct run *r, int64_t cents)
 /* A row the reader must reject, made from the current one. */
 static size_t malformed(struct run *r, char *out)
 {
-	static const char *const bad_types[] = { "click", "add_to_cart", "View", "purchased",
-						 "remove" };
-	static const char *const bad_dates[] = { "-02-30", "-02-29", "-04-31", "-13-01", "-00-10",
-						 "-11-31" };
+	static const char *const bad_types[] = {"click", "add_to_cart", "View", "purchased",
+						"remove"};
+	static const char *const bad_dates[] = {"-02-30", "-02-29", "-04-31",
+						"-13-01", "-00-10", "-11-31"};
 	struct ec_rng *d = &r->dirt;
 	const char *ln = r->line;
 	char rep[96];
@@ -500,7 +500,7 @@ static int check_opts(const struct ec_synth_opts *o, struct ec_err *err)
 		return ec_fail(err, EC_EUSAGE, "synth: days must be 1..36600, not %d", o->days);
 	if (o->start < lo || o->start > hi)
 		return ec_fail(err, EC_EUSAGE, "synth: start must be in 1970..9899");
-	uint64_t max_users = o->profile == EC_SYNTH_COSMETICS ? 180000000 : 100000000;
+	uint64_t max_users = ec_synth_max_users(o->profile);
 	if (o->users > max_users)
 		return ec_fail(err, EC_EUSAGE, "synth: at most %llu users in the %s profile",
 			       (unsigned long long)max_users, ec_synth_profile_name(o->profile));
@@ -516,7 +516,7 @@ static void run_loop(struct run *r)
 		if (r->heap.n == 0 || r->heap.a[0].t > at) {
 			uint32_t slot = new_slot(r);
 			ec_synth_sess_start(&r->m, &r->sess[slot], at, r->seq, &r->rng);
-			heap_push(&r->heap, (struct hent){ at, r->seq++, slot });
+			heap_push(&r->heap, (struct hent){at, r->seq++, slot});
 			arr = next_arrival(r, arr);
 			continue;
 		}
@@ -524,6 +524,11 @@ static void run_loop(struct run *r)
 		struct ec_synth_sess *s = &r->sess[slot];
 		struct ec_synth_ev ev;
 		int more = ec_synth_sess_step(&r->m, s, &r->rng, &ev);
+		if (more == 2) {
+			struct hent e = {s->t, r->heap.a[0].seq, slot};
+			heap_replace_top(&r->heap, &e);
+			continue;
+		}
 		int64_t cents = ec_synth_price_on(&r->m, ev.item, (ev.t - r->o->start) / 86400);
 
 		format_row(r, s, &ev, cents);
@@ -542,7 +547,7 @@ static void run_loop(struct run *r)
 		r->clean_written++;
 		write_row(r, ev.type, cents);
 		if (more) {
-			struct hent e = { s->t, r->heap.a[0].seq, slot };
+			struct hent e = {s->t, r->heap.a[0].seq, slot};
 			heap_replace_top(&r->heap, &e);
 		} else {
 			ec_synth_sess_end(&r->m, s);
@@ -552,8 +557,8 @@ static void run_loop(struct run *r)
 	}
 }
 
-int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out,
-		   struct ec_synth_stats *st, struct ec_err *err)
+int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out, struct ec_synth_stats *st,
+		   struct ec_err *err)
 {
 	struct run *r;
 	int rc;
@@ -570,6 +575,8 @@ int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out,
 	ec_rng_seed(&r->dirt, o->seed ^ 0x6469727479ULL);
 	r->end = o->start + (int64_t)o->days * 86400;
 	r->clean_target = o->dirty ? (uint64_t)((double)o->rows / 1.051) : o->rows;
+	if (r->clean_target == 0)
+		r->clean_target = 1;
 	r->mean_len = ec_synth_mean_len(&r->m);
 	r->open_frac = 0.5;
 	hour_integrals(r);

@@ -13,102 +13,128 @@
  * "prefix:leaf|leaf|..." that expand to "prefix.leaf". Duplicates are skipped.
  */
 static const char *const multicat_codes[] = {
-	"electronics.smartphone", "electronics.clocks", "computers.notebook",
-	"electronics.audio.headphone", "appliances.kitchen.refrigerators",
-	"appliances.environment.vacuum", "appliances.environment.air_heater",
-	"electronics.video.tv", "auto.accessories.player", "apparel.shoes",
-	"appliances.kitchen.washer", "apparel.shoes.keds", "electronics.telephone",
-	"furniture.living_room.cabinet", "auto.accessories.alarm",
-	"appliances.kitchen.meat_grinder", "furniture.living_room.sofa", "computers.desktop",
-	"furniture.bedroom.bed", "accessories.bag", "appliances.kitchen.microwave",
-	"appliances.environment.water_heater", "electronics.audio.subwoofer", "appliances.iron",
-	"appliances.kitchen.blender", "sport.bicycle", "kids.carriage",
-	"construction.tools.drill", "auto.accessories.videoregister", "electronics.tablet",
-	"electronics.audio:headphone|subwoofer|acoustic|microphone|amplifier|dictaphone|"
-	"radio|player|receiver|soundbar|karaoke",
-	"electronics.audio.music_tools:piano|guitar|drums|synthesizer",
-	"electronics.video:tv|projector|player|antenna|tv_box",
-	"electronics.camera:photo|video|lens|tripod|flash|action",
-	"electronics.accessories:case|charger|cable|screen_protector|powerbank|holder",
-	"electronics.wearable:fitness_tracker|smartwatch",
-	"electronics.gaming:console|gamepad|vr_headset",
-	"electronics:smartphone|clocks|tablet|telephone|calculator|ebook",
-	"appliances.kitchen:refrigerators|washer|microwave|oven|hob|hood|kettle|blender|mixer|"
-	"meat_grinder|dishwasher|coffee_machine|coffee_grinder|toster|grill|juicer|"
-	"steam_cooker|fryer|slow_cooker|bread_maker|food_processor|water_filter|"
-	"yogurt_maker|ice_maker|wine_cooler",
-	"appliances.environment:vacuum|air_heater|water_heater|air_conditioner|fan|"
-	"air_purifier|humidifier|dehumidifier|climate_control",
-	"appliances.personal:hair_cutter|scales|massager|epilator|hair_dryer|shaver|"
-	"toothbrush|curling_iron",
-	"appliances:iron|sewing_machine|ironing_board|steam_generator",
-	"computers.components:videocards|hdd|ssd|cpu|motherboard|memory|power_supply|"
-	"cooler|case|sound_card|network_adapter",
-	"computers.peripherals:monitor|printer|mouse|keyboard|scanner|camera|speakers|"
-	"headset|mousepad|joystick|ups",
-	"computers.network:router|switch|modem|access_point",
-	"computers:notebook|desktop|nettop|server",
-	"furniture.living_room:cabinet|sofa|chair|table|shelving|tv_stand|armchair|rug",
-	"furniture.bedroom:bed|wardrobe|pillow|blanket|mattress|dresser",
-	"furniture.kitchen:table|chair|cabinet",
-	"furniture.bathroom:bath|toilet|sink|shower|mirror",
-	"furniture.office:desk|chair",
-	"furniture.universal:light|mirror|shelf",
-	"furniture.outdoor:table|chair|hammock",
-	"apparel.shoes:keds|sandals|slipons|boots|moccasins|ballet_shoes|step_ins|"
-	"espadrilles|sneakers|loafers",
-	"apparel:shoes|shirt|trousers|jeans|dress|skirt|jacket|sock|underwear|glove|belt|"
-	"scarf|costume|tshirt|sweater|coat|shorts|cap|pajamas|swimwear",
-	"apparel.costume:sport|classic",
-	"auto.accessories:player|alarm|videoregister|radar|compressor|parktronic|charger|"
-	"winch|light|anti_freeze|clean|gps",
-	"auto.parts:tire|wheel|battery|filter|oil|brake|wiper|spark_plug",
-	"construction.tools:drill|saw|welding|pump|light|generator|painting|screw|heater|"
-	"soldering|measuring|grinder|hammer|wrench|level|jigsaw|plane|compressor",
-	"construction.components:faucet|tile|door|lock|paint|wallpaper",
-	"construction.storage:box|rack",
-	"kids:carriage|toys|skates|swing|bottles|dolls|puzzle|school|car_seat|crib|walkers|bath",
-	"kids.fmcg:diapers|food|wipes",
-	"kids.toys:lego|cars|plush|board_games|educational",
-	"sport:bicycle|trainer|ski|snowboard|tennis|boxing|diving|fishing|golf|yoga|"
-	"football|basketball|skateboard|scooter|sled|treadmill|tent",
-	"accessories:bag|wallet|umbrella|cosmetic_bag|sunglasses|watch_strap|keychain|"
-	"jewelry|belt|backpack|suitcase|hat",
-	"medicine.tools:tonometer|thermometer|inhaler|glucometer",
-	"medicine:vitamins|mask",
-	"country_yard:cultivator|lawn_mower|weather_station|watering|trimmer|chainsaw|"
-	"snow_blower|furniture|grill|pool|greenhouse|generator",
-	"stationery:cartrige|paper|pen|notebook|stapler|shredder|calculator|laminator|globe",
-	NULL
-};
+    "electronics.smartphone",
+    "electronics.clocks",
+    "computers.notebook",
+    "electronics.audio.headphone",
+    "appliances.kitchen.refrigerators",
+    "appliances.environment.vacuum",
+    "appliances.environment.air_heater",
+    "electronics.video.tv",
+    "auto.accessories.player",
+    "apparel.shoes",
+    "appliances.kitchen.washer",
+    "apparel.shoes.keds",
+    "electronics.telephone",
+    "furniture.living_room.cabinet",
+    "auto.accessories.alarm",
+    "appliances.kitchen.meat_grinder",
+    "furniture.living_room.sofa",
+    "computers.desktop",
+    "furniture.bedroom.bed",
+    "accessories.bag",
+    "appliances.kitchen.microwave",
+    "appliances.environment.water_heater",
+    "electronics.audio.subwoofer",
+    "appliances.iron",
+    "appliances.kitchen.blender",
+    "sport.bicycle",
+    "kids.carriage",
+    "construction.tools.drill",
+    "auto.accessories.videoregister",
+    "electronics.tablet",
+    "electronics.audio:headphone|subwoofer|acoustic|microphone|amplifier|dictaphone|"
+    "radio|player|receiver|soundbar|karaoke",
+    "electronics.audio.music_tools:piano|guitar|drums|synthesizer",
+    "electronics.video:tv|projector|player|antenna|tv_box",
+    "electronics.camera:photo|video|lens|tripod|flash|action",
+    "electronics.accessories:case|charger|cable|screen_protector|powerbank|holder",
+    "electronics.wearable:fitness_tracker|smartwatch",
+    "electronics.gaming:console|gamepad|vr_headset",
+    "electronics:smartphone|clocks|tablet|telephone|calculator|ebook",
+    "appliances.kitchen:refrigerators|washer|microwave|oven|hob|hood|kettle|blender|mixer|"
+    "meat_grinder|dishwasher|coffee_machine|coffee_grinder|toster|grill|juicer|"
+    "steam_cooker|fryer|slow_cooker|bread_maker|food_processor|water_filter|"
+    "yogurt_maker|ice_maker|wine_cooler",
+    "appliances.environment:vacuum|air_heater|water_heater|air_conditioner|fan|"
+    "air_purifier|humidifier|dehumidifier|climate_control",
+    "appliances.personal:hair_cutter|scales|massager|epilator|hair_dryer|shaver|"
+    "toothbrush|curling_iron",
+    "appliances:iron|sewing_machine|ironing_board|steam_generator",
+    "computers.components:videocards|hdd|ssd|cpu|motherboard|memory|power_supply|"
+    "cooler|case|sound_card|network_adapter",
+    "computers.peripherals:monitor|printer|mouse|keyboard|scanner|camera|speakers|"
+    "headset|mousepad|joystick|ups",
+    "computers.network:router|switch|modem|access_point",
+    "computers:notebook|desktop|nettop|server",
+    "furniture.living_room:cabinet|sofa|chair|table|shelving|tv_stand|armchair|rug",
+    "furniture.bedroom:bed|wardrobe|pillow|blanket|mattress|dresser",
+    "furniture.kitchen:table|chair|cabinet",
+    "furniture.bathroom:bath|toilet|sink|shower|mirror",
+    "furniture.office:desk|chair",
+    "furniture.universal:light|mirror|shelf",
+    "furniture.outdoor:table|chair|hammock",
+    "apparel.shoes:keds|sandals|slipons|boots|moccasins|ballet_shoes|step_ins|"
+    "espadrilles|sneakers|loafers",
+    "apparel:shoes|shirt|trousers|jeans|dress|skirt|jacket|sock|underwear|glove|belt|"
+    "scarf|costume|tshirt|sweater|coat|shorts|cap|pajamas|swimwear",
+    "apparel.costume:sport|classic",
+    "auto.accessories:player|alarm|videoregister|radar|compressor|parktronic|charger|"
+    "winch|light|anti_freeze|clean|gps",
+    "auto.parts:tire|wheel|battery|filter|oil|brake|wiper|spark_plug",
+    "construction.tools:drill|saw|welding|pump|light|generator|painting|screw|heater|"
+    "soldering|measuring|grinder|hammer|wrench|level|jigsaw|plane|compressor",
+    "construction.components:faucet|tile|door|lock|paint|wallpaper",
+    "construction.storage:box|rack",
+    "kids:carriage|toys|skates|swing|bottles|dolls|puzzle|school|car_seat|crib|walkers|bath",
+    "kids.fmcg:diapers|food|wipes",
+    "kids.toys:lego|cars|plush|board_games|educational",
+    "sport:bicycle|trainer|ski|snowboard|tennis|boxing|diving|fishing|golf|yoga|"
+    "football|basketball|skateboard|scooter|sled|treadmill|tent",
+    "accessories:bag|wallet|umbrella|cosmetic_bag|sunglasses|watch_strap|keychain|"
+    "jewelry|belt|backpack|suitcase|hat",
+    "medicine.tools:tonometer|thermometer|inhaler|glucometer",
+    "medicine:vitamins|mask",
+    "country_yard:cultivator|lawn_mower|weather_station|watering|trimmer|chainsaw|"
+    "snow_blower|furniture|grill|pool|greenhouse|generator",
+    "stationery:cartrige|paper|pen|notebook|stapler|shredder|calculator|laminator|globe",
+    NULL};
 
 /* The few codes the cosmetics shop has (on ~2% of its rows). */
-static const char *const cosmetics_codes[] = {
-	"appliances.environment.vacuum", "stationery.cartrige", "apparel.glove",
-	"furniture.living_room.cabinet", "furniture.bathroom.bath", "accessories.bag",
-	"appliances.personal.hair_cutter", "appliances.environment.air_conditioner",
-	"accessories.cosmetic_bag", "furniture.living_room.chair",
-	"appliances.personal.massager", "sport.diving", NULL
-};
+static const char *const cosmetics_codes[] = {"appliances.environment.vacuum",
+					      "stationery.cartrige",
+					      "apparel.glove",
+					      "furniture.living_room.cabinet",
+					      "furniture.bathroom.bath",
+					      "accessories.bag",
+					      "appliances.personal.hair_cutter",
+					      "appliances.environment.air_conditioner",
+					      "accessories.cosmetic_bag",
+					      "furniture.living_room.chair",
+					      "appliances.personal.massager",
+					      "sport.diving",
+					      NULL};
 
 /* Median price (in currency units) of the top-level groups of the multicat
  * store; a top level not listed gets 80. */
 static const struct {
 	const char *top;
 	double price;
-} top_prices[] = {
-	{ "electronics", 260 }, { "appliances", 140 }, { "computers", 420 },
-	{ "furniture", 160 },   { "apparel", 55 },     { "auto", 75 },
-	{ "construction", 110 }, { "kids", 45 },      { "sport", 190 },
-	{ "accessories", 35 },  { "medicine", 25 },    { "country_yard", 170 },
-	{ "stationery", 12 },   { NULL, 0 }
-};
+} top_prices[] = {{"electronics", 260},	 {"appliances", 140},
+		  {"computers", 420},	 {"furniture", 160},
+		  {"apparel", 55},	 {"auto", 75},
+		  {"construction", 110}, {"kids", 45},
+		  {"sport", 190},	 {"accessories", 35},
+		  {"medicine", 25},	 {"country_yard", 170},
+		  {"stationery", 12},	 {NULL, 0}};
 
-static const char *const syl_on[] = { "b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p",
-				      "r", "s", "t", "v", "z", "br", "st", "tr", "gr",
-				      "sh", "ch", "kr", "pl", "x", "j" };
-static const char *const syl_vow[] = { "a", "e", "i", "o", "u", "a", "o", "ai", "ou", "ea", "io", "y" };
-static const char *const syl_end[] = { "", "", "", "n", "r", "s", "x", "l", "m", "k", "t", "ks", "on" };
+static const char *const syl_on[] = {"b",  "c",	 "d",  "f",  "g",  "h",	 "k", "l",  "m",
+				     "n",  "p",	 "r",  "s",  "t",  "v",	 "z", "br", "st",
+				     "tr", "gr", "sh", "ch", "kr", "pl", "x", "j"};
+static const char *const syl_vow[] = {"a", "e",	 "i",  "o",  "u",  "a",
+				      "o", "ai", "ou", "ea", "io", "y"};
+static const char *const syl_end[] = {"",  "",	"",  "n", "r",	"s", "x",
+				      "l", "m", "k", "t", "ks", "on"};
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -127,7 +153,8 @@ static uint32_t expand_codes(const char *const *table, struct ec_strtab *codes)
 		while (*p) {
 			const char *bar = strchr(p, '|');
 			size_t llen = bar ? (size_t)(bar - p) : strlen(p);
-			int n = snprintf(buf, sizeof(buf), "%.*s.%.*s", (int)plen, *e, (int)llen, p);
+			int n =
+			    snprintf(buf, sizeof(buf), "%.*s.%.*s", (int)plen, *e, (int)llen, p);
 			ec_strtab_intern(codes, buf, (size_t)n, NULL);
 			p += llen + (bar ? 1 : 0);
 		}
@@ -200,10 +227,10 @@ static int cmp_u64(const void *a, const void *b)
 /* Category ids: a 7-digit prefix (a few per store) and 12 random digits. */
 static uint64_t new_cat_id(const struct ec_synth_model *m, struct ec_rng *r)
 {
-	static const uint64_t multicat_pre[] = { 2053013, 2053013, 2053013, 2053013, 2062461,
-						 2232732, 2110187, 2146660 };
-	static const uint64_t cosmetics_pre[] = { 1487580, 1487580, 1487580, 1487580, 1602943,
-						  2018287, 2151191, 1752742 };
+	static const uint64_t multicat_pre[] = {2053013, 2053013, 2053013, 2053013,
+						2062461, 2232732, 2110187, 2146660};
+	static const uint64_t cosmetics_pre[] = {1487580, 1487580, 1487580, 1487580,
+						 1602943, 2018287, 2151191, 1752742};
 	const uint64_t *pre = m->profile == EC_SYNTH_COSMETICS ? cosmetics_pre : multicat_pre;
 	return pre[ec_rng_below(r, 8)] * 1000000000000ULL + ec_rng_below(r, 1000000000000ULL);
 }
@@ -267,14 +294,15 @@ void ec_synth_catalog_build(struct ec_synth_model *m)
 		double w = coded_share * pow(i + 1.0, -s_coded) / hc;
 		/* Some codes sit under two category ids, as in the real tree. */
 		if (!cosm && ec_rng_unif(&r) < 0.15) {
-			plan[n++] = (struct cat_plan){ code, w * 0.75 };
-			plan[n++] = (struct cat_plan){ code, w * 0.25 };
+			plan[n++] = (struct cat_plan){code, w * 0.75};
+			plan[n++] = (struct cat_plan){code, w * 0.25};
 		} else {
-			plan[n++] = (struct cat_plan){ code, w };
+			plan[n++] = (struct cat_plan){code, w};
 		}
 	}
 	for (uint32_t i = 0; i < n_nocode; i++)
-		plan[n++] = (struct cat_plan){ empty, (1 - coded_share) * pow(i + 1.0, -s_nocode) / hn };
+		plan[n++] =
+		    (struct cat_plan){empty, (1 - coded_share) * pow(i + 1.0, -s_nocode) / hn};
 
 	/* Popularity is by plan order; ids and product-id prefixes are shuffled. */
 	m->n_cats = n;
@@ -326,7 +354,8 @@ void ec_synth_catalog_build(struct ec_synth_model *m)
 		c->hash = ec_mix64(m->seed * 0x9e3779b97f4a7c15ULL + c->id);
 		if (c->code[0]) {
 			c->top = top_of(c->code);
-			c->log_price = log(cosm ? 9.0 : top_price(c->code)) + 0.5 * ec_rng_normal(&r);
+			c->log_price =
+			    log(cosm ? 9.0 : top_price(c->code)) + 0.5 * ec_rng_normal(&r);
 		} else {
 			c->top = (uint8_t)(251 + ec_rng_below(&r, 5));
 			c->log_price = cosm ? log(4.5) + 0.55 * ec_rng_normal(&r)
@@ -335,12 +364,13 @@ void ec_synth_catalog_build(struct ec_synth_model *m)
 		c->conv = 0.45 * ec_rng_normal(&r);
 		double np = n_prod_total * pow(plan[i].weight, 0.6) / sum_pw;
 		c->n_products = np < 8 ? 8 : np > max_prod ? max_prod : (uint32_t)np;
-		c->zipf_span = pow(c->n_products + 1.0, 1.0 - m->prod_s) - 1.0;
+		c->zipf_span = m->prod_inv ? pow(c->n_products + 1.0, 1.0 - m->prod_s) - 1.0
+					   : log(c->n_products + 1.0);
 		c->pid_base = cosm ? 5000000ULL + 2000ULL * pre[i] : 100000ULL * pre[i];
 		c->pid_off = (uint32_t)ec_rng_below(&r, c->n_products);
 		/* Categories of one top level share a region of the brands. */
 		c->brand_base = c->code[0] ? (uint32_t)(ec_mix64(c->top + m->seed) % n_brands) +
-						     (uint32_t)ec_rng_below(&r, cosm ? 20 : 150)
+						 (uint32_t)ec_rng_below(&r, cosm ? 20 : 150)
 					   : (uint32_t)ec_rng_below(&r, n_brands);
 		c->n_brands = cosm ? 3 + c->n_products / 60 : 4 + c->n_products / 300;
 		if (c->n_brands > (cosm ? 30u : 80u))
@@ -387,7 +417,8 @@ uint32_t ec_synth_pick_cat(const struct ec_synth_model *m, double u)
 uint64_t ec_synth_product_rank(const struct ec_synth_model *m, uint32_t cat, double u)
 {
 	const struct ec_synth_cat *c = &m->cats[cat];
-	double x = pow(1.0 + c->zipf_span * u, m->prod_inv) - 1.0;
+	double x = m->prod_inv ? pow(1.0 + c->zipf_span * u, m->prod_inv) - 1.0
+			       : exp(c->zipf_span * u) - 1.0;
 	uint64_t k = x <= 0 ? 0 : (uint64_t)x;
 	return k >= c->n_products ? c->n_products - 1 : k;
 }

@@ -16,43 +16,94 @@
 struct ec_synth_knobs {
 	double len_mu, len_sigma, len_intent; /* browse steps = 1 + exp(N(mu + li*intent, sigma)) */
 	double intent_mean, user_w, hist_w, noise_w;
-	double cart_a, cart_b, cart_review, cart_price;  /* P(cart | looking at a product) */
+	double cart_a, cart_b, cart_review, cart_price;	     /* P(cart | looking at a product) */
 	double buy_a, buy_b, buy_carts, buy_price, buy_hist; /* P(check out | cart) */
-	double late_a;       /* P(check out at the end | cart left), offset */
-	double basket_p;     /* P(another item in the cart is bought too) */
+	double late_a;	 /* P(check out at the end | cart left), offset */
+	double basket_p; /* P(another item in the cart is bought too) */
 	double review_a, review_b, switch_p, pref_p;
 	double remove_p, recart_p; /* per step while the cart is not empty */
-	double post_p;       /* P(browsing on after a checkout) */
+	double post_p;		   /* P(browsing on after a checkout) */
+	double pre_p;		   /* P(browsing on between deciding to buy and buying) */
 	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
-	double prod_s;       /* Zipf exponent of products within a category */
-	double user_skew;    /* user index = n * u^user_skew */
-	double pool_factor;  /* pool = rows / 14 * pool_factor by default */
+	double prod_s;	    /* Zipf exponent of products within a category */
+	double user_skew;   /* user index = n * u^user_skew */
+	double pool_factor; /* pool = rows / 14 * pool_factor by default */
 };
 
 static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
-	[EC_SYNTH_MULTICAT] = {
-		.len_mu = 0.45, .len_sigma = 1.38, .len_intent = 0.2,
-		.intent_mean = -0.2, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
-		.cart_a = -4.3, .cart_b = 1.1, .cart_review = 0.7, .cart_price = 0.6,
-		.buy_a = -1.2, .buy_b = 0.8, .buy_carts = 0.3, .buy_price = 0.5, .buy_hist = 0.3,
-		.late_a = -2.2, .basket_p = 0.25,
-		.review_a = 0.14, .review_b = 0.04, .switch_p = 0.12, .pref_p = 0.6,
-		.remove_p = 0, .recart_p = 0, .post_p = 0.45,
-		.gap_mu = 3.4, .gap_sigma = 1.0, .gap0_p = 0.04, .gaplong_p = 0.015,
-		.checkout_mu = 4.4,
-		.prod_s = 1.0, .user_skew = 1.6, .pool_factor = 1.0,
+    [EC_SYNTH_MULTICAT] =
+	{
+	    .len_mu = 0.62,
+	    .len_sigma = 1.38,
+	    .len_intent = 0.2,
+	    .intent_mean = -0.2,
+	    .user_w = 0.75,
+	    .hist_w = 0.2,
+	    .noise_w = 1.0,
+	    .cart_a = -4.0,
+	    .cart_b = 1.1,
+	    .cart_review = 0.7,
+	    .cart_price = 0.6,
+	    .buy_a = -1.7,
+	    .buy_b = 0.8,
+	    .buy_carts = 0.3,
+	    .buy_price = 0.5,
+	    .buy_hist = 0.15,
+	    .late_a = -2.6,
+	    .basket_p = 0.25,
+	    .review_a = 0.14,
+	    .review_b = 0.04,
+	    .switch_p = 0.12,
+	    .pref_p = 0.6,
+	    .remove_p = 0,
+	    .recart_p = 0,
+	    .post_p = 0.45,
+	    .pre_p = 0.6,
+	    .gap_mu = 3.4,
+	    .gap_sigma = 1.0,
+	    .gap0_p = 0.04,
+	    .gaplong_p = 0.015,
+	    .checkout_mu = 4.4,
+	    .prod_s = 1.0,
+	    .user_skew = 2.5,
+	    .pool_factor = 1.35,
 	},
-	[EC_SYNTH_COSMETICS] = {
-		.len_mu = 0.1, .len_sigma = 1.5, .len_intent = 0.45,
-		.intent_mean = -0.6, .user_w = 0.9, .hist_w = 0.35, .noise_w = 0.8,
-		.cart_a = -0.8, .cart_b = 1.3, .cart_review = 0.6, .cart_price = 0.4,
-		.buy_a = -3.6, .buy_b = 0.7, .buy_carts = 0.2, .buy_price = 0.3, .buy_hist = 0.3,
-		.late_a = -2.0, .basket_p = 0.75,
-		.review_a = 0.12, .review_b = 0.03, .switch_p = 0.15, .pref_p = 0.6,
-		.remove_p = 0.3, .recart_p = 0.2, .post_p = 0.1,
-		.gap_mu = 2.6, .gap_sigma = 1.4, .gap0_p = 0.15, .gaplong_p = 0.02,
-		.checkout_mu = 4.0,
-		.prod_s = 0.95, .user_skew = 1.6, .pool_factor = 1.0,
+    [EC_SYNTH_COSMETICS] =
+	{
+	    .len_mu = 0.1,
+	    .len_sigma = 1.5,
+	    .len_intent = 1.6,
+	    .intent_mean = -0.6,
+	    .user_w = 0.75,
+	    .hist_w = 0.2,
+	    .noise_w = 1.0,
+	    .cart_a = -1.2,
+	    .cart_b = 1.3,
+	    .cart_review = 0.6,
+	    .cart_price = 0.4,
+	    .buy_a = -7.0,
+	    .buy_b = 1.2,
+	    .buy_carts = 0.55,
+	    .buy_price = 0.3,
+	    .buy_hist = 0.15,
+	    .late_a = -3.2,
+	    .basket_p = 0.95,
+	    .review_a = 0.12,
+	    .review_b = 0.03,
+	    .switch_p = 0.15,
+	    .pref_p = 0.6,
+	    .remove_p = 1.1,
+	    .recart_p = 0.25,
+	    .post_p = 0.1,
+	    .pre_p = 0.5,
+	    .gap_mu = 2.6,
+	    .gap_sigma = 1.4,
+	    .gap0_p = 0.15,
+	    .gaplong_p = 0.02,
+	    .checkout_mu = 4.0,
+	    .prod_s = 0.95,
+	    .user_skew = 2.5,
+	    .pool_factor = 1.35,
 	},
 };
 
@@ -107,16 +158,12 @@ void ec_synth_model_init(struct ec_synth_model *m, enum ec_synth_profile p, uint
 	m->seed = seed;
 	m->start = start;
 	m->prod_s = m->k->prod_s;
-	m->prod_inv = 1.0 / (1.0 - m->prod_s);
+	/* 0 stands for s = 1, where the power law's inverse is exponential. */
+	m->prod_inv = fabs(1.0 - m->prod_s) < 1e-6 ? 0 : 1.0 / (1.0 - m->prod_s);
 	m->user_exp = m->k->user_skew;
 	m->cents_trim = p == EC_SYNTH_COSMETICS;
-	if (p == EC_SYNTH_COSMETICS) {
-		m->uid_base = 380000000;
-		m->uid_range = 180000000;
-	} else {
-		m->uid_base = 500000000;
-		m->uid_range = 100000000;
-	}
+	m->uid_base = p == EC_SYNTH_COSMETICS ? 380000000 : 500000000;
+	m->uid_range = ec_synth_max_users(p);
 	m->n_users = users;
 	m->users = ec_xcalloc(users, sizeof(*m->users));
 	ec_synth_catalog_build(m);
@@ -129,10 +176,17 @@ void ec_synth_model_release(struct ec_synth_model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+uint64_t ec_synth_max_users(enum ec_synth_profile p)
+{
+	return p == EC_SYNTH_COSMETICS ? 180000000 : 100000000;
+}
+
 uint64_t ec_synth_pool_size(enum ec_synth_profile p, uint64_t rows)
 {
-	uint64_t n = (uint64_t)((double)rows / 14.0 * knobs[p].pool_factor);
-	return n < 16 ? 16 : n;
+	/* Capped by the user ids there are (past ~1e9 rows). */
+	uint64_t max = ec_synth_max_users(p);
+	double n = (double)rows / 14.0 * knobs[p].pool_factor;
+	return n < 16 ? 16 : n > (double)max ? max : (uint64_t)n;
 }
 
 static void hex_bytes(char *out, uint64_t v, int n)
@@ -147,7 +201,7 @@ static void hex_bytes(char *out, uint64_t v, int n)
 static void make_uuid(char *out, struct ec_rng *r)
 {
 	uint64_t a = ec_rng_next(r), b = ec_rng_next(r);
-	a = (a & ~0xf000ULL) | 0x4000ULL;                     /* version 4 */
+	a = (a & ~0xf000ULL) | 0x4000ULL;			 /* version 4 */
 	b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10xx */
 	hex_bytes(out, a >> 32, 8);
 	out[8] = '-';
@@ -160,8 +214,8 @@ static void make_uuid(char *out, struct ec_rng *r)
 	hex_bytes(out + 24, b, 12);
 }
 
-void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t,
-			 uint64_t seq, struct ec_rng *r)
+void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t, uint64_t seq,
+			 struct ec_rng *r)
 {
 	const struct ec_synth_knobs *k = m->k;
 	uint64_t u = 0;
@@ -188,6 +242,7 @@ void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int6
 	double len = exp(k->len_mu + k->len_intent * s->intent + k->len_sigma * ec_rng_normal(r));
 	s->left = 1 + (len > 400 ? 400 : (int32_t)len);
 	s->cur = -1;
+	s->buy_in = -1;
 	s->cur_cat = ec_rng_unif(r) < k->pref_p ? user_cat(m, u, (int)ec_rng_below(r, 2))
 						: ec_synth_pick_cat(m, ec_rng_unif(r));
 }
@@ -281,13 +336,13 @@ static double buy_chance(const struct ec_synth_model *m, const struct ec_synth_s
 {
 	const struct ec_synth_knobs *k = m->k;
 	int hist = m->users[s->user].n_buys < 3 ? m->users[s->user].n_buys : 3;
-	int carts = s->n_carts > 5 ? 4 : (int)s->n_carts - 1;
+	int carts = s->n_in_cart > 9 ? 8 : s->n_in_cart - 1;
 	return sigmoid(offset + k->buy_b * s->intent + k->buy_carts * carts -
-		       k->buy_price * it->price_z + k->buy_hist * hist + 0.5 * m->cats[it->cat].conv);
+		       k->buy_price * it->price_z + k->buy_hist * hist +
+		       0.5 * m->cats[it->cat].conv);
 }
 
-static int do_cart(const struct ec_synth_model *m, struct ec_synth_sess *s, int i,
-		   struct ec_rng *r)
+static int do_cart(const struct ec_synth_model *m, struct ec_synth_sess *s, int i, struct ec_rng *r)
 {
 	struct ec_synth_item *it = &s->items[i];
 	if (!it->in_cart) {
@@ -297,8 +352,10 @@ static int do_cart(const struct ec_synth_model *m, struct ec_synth_sess *s, int 
 	if (it->carts < 255)
 		it->carts++;
 	s->n_carts++;
-	if (ec_rng_unif(r) < buy_chance(m, s, it, m->k->buy_a))
-		checkout(m, s, i, r);
+	if (s->buy_in < 0 && ec_rng_unif(r) < buy_chance(m, s, it, m->k->buy_a)) {
+		s->buy_in = ec_rng_unif(r) < m->k->pre_p ? 1 + (int)ec_rng_below(r, 3) : 0;
+		s->buy_pid = it->pid;
+	}
 	return EC_EV_CART;
 }
 
@@ -310,23 +367,25 @@ static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struc
 	struct ec_synth_item *cur = s->cur >= 0 ? &s->items[s->cur] : NULL;
 
 	if (cur && !cur->in_cart) {
-		double p = sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (cur->views - 1) -
-				   k->cart_price * cur->price_z + 0.5 * m->cats[cur->cat].conv);
+		double p =
+		    sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (cur->views - 1) -
+			    k->cart_price * cur->price_z + 0.5 * m->cats[cur->cat].conv);
 		if (ec_rng_unif(r) < p) {
 			*item = s->cur;
 			return do_cart(m, s, s->cur, r);
 		}
 	}
 	if (s->n_in_cart > 0 && k->remove_p > 0) {
-		double u = ec_rng_unif(r);
-		if (u < k->remove_p) {
+		/* Those who will not buy take things out more. */
+		double u = ec_rng_unif(r), rm = 2 * k->remove_p * sigmoid(-1.5 * s->intent);
+		if (u < rm) {
 			int i = pick_in_cart(s, r);
 			s->items[i].in_cart = 0;
 			s->n_in_cart--;
 			*item = i;
 			return EC_EV_REMOVE;
 		}
-		if (u < k->remove_p + k->recart_p) {
+		if (u < rm + k->recart_p) {
 			*item = pick_in_cart(s, r);
 			return do_cart(m, s, *item, r);
 		}
@@ -339,9 +398,11 @@ static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struc
 			i++;
 	} else {
 		if (s->n_ev > 0 && ec_rng_unif(r) < k->switch_p)
-			s->cur_cat = ec_rng_unif(r) < 0.5 ? user_cat(m, s->user, (int)ec_rng_below(r, 2))
-							  : ec_synth_pick_cat(m, ec_rng_unif(r));
-		i = add_item(m, s, s->cur_cat, ec_synth_product_rank(m, s->cur_cat, ec_rng_unif(r)));
+			s->cur_cat = ec_rng_unif(r) < 0.5
+					 ? user_cat(m, s->user, (int)ec_rng_below(r, 2))
+					 : ec_synth_pick_cat(m, ec_rng_unif(r));
+		i = add_item(m, s, s->cur_cat,
+			     ec_synth_product_rank(m, s->cur_cat, ec_rng_unif(r)));
 	}
 	if (s->items[i].views < 255)
 		s->items[i].views++;
@@ -368,41 +429,103 @@ static int late_checkout(const struct ec_synth_model *m, struct ec_synth_sess *s
 	int first = s->items[last].in_cart ? last : pick_in_cart(s, r);
 	if (ec_rng_unif(r) >= buy_chance(m, s, &s->items[first], m->k->late_a))
 		return 0;
-	checkout(m, s, first, r);
+	s->buy_in = 0;
+	s->buy_pid = s->items[first].pid;
 	return 1;
+}
+
+/* Queues the checkout decided earlier, led by the product that decided it
+ * (or another one still in the cart). */
+static void start_checkout(const struct ec_synth_model *m, struct ec_synth_sess *s,
+			   struct ec_rng *r)
+{
+	int first = -1;
+	s->buy_in = -1;
+	for (int i = 0; i < s->n_items; i++)
+		if (s->items[i].pid == s->buy_pid && s->items[i].in_cart)
+			first = i;
+	if (first < 0 && s->n_in_cart > 0)
+		first = pick_in_cart(s, r);
+	if (first >= 0)
+		checkout(m, s, first, r);
+}
+
+static int64_t checkout_gap(const struct ec_synth_knobs *k, struct ec_rng *r)
+{
+	double g = exp(k->checkout_mu + 0.8 * ec_rng_normal(r));
+	return g > 1800 ? 1800 : (int64_t)g;
+}
+
+/* Whether the session already had this event in this second (or has had
+ * so many events in it that it should wait for the next one). */
+static int repeats_in_second(const struct ec_synth_sess *s, int type, uint64_t pid)
+{
+	if (s->n_ev == 0 || s->t != s->sec_t)
+		return 0;
+	if (s->sec_n == EC_SYNTH_SEC)
+		return 1;
+	for (int i = 0; i < s->sec_n; i++)
+		if (s->sec_type[i] == type && s->sec_pid[i] == pid)
+			return 1;
+	return 0;
 }
 
 int ec_synth_sess_step(struct ec_synth_model *m, struct ec_synth_sess *s, struct ec_rng *r,
 		       struct ec_synth_ev *ev)
 {
 	const struct ec_synth_knobs *k = m->k;
-	int item, type, queued_before = s->q_pos < s->q_n;
+	int item, type;
 
-	if (queued_before) {
-		type = s->q_type[s->q_pos];
-		item = s->q_item[s->q_pos++];
+	if (s->held) {
+		type = s->held_type;
+		item = s->held_item;
+		s->held = 0;
 	} else {
-		type = browse(m, s, r, &item);
-		s->left--;
+		if (s->q_pos >= s->q_n && s->buy_in == 0)
+			start_checkout(m, s, r);
+		if (s->q_pos < s->q_n) {
+			type = s->q_type[s->q_pos];
+			item = s->q_item[s->q_pos++];
+		} else {
+			type = browse(m, s, r, &item);
+			s->left--;
+			if (s->buy_in > 0)
+				s->buy_in--;
+		}
+		/* The same event twice in one second would be an exact duplicate
+		 * row: hold it for a second. Only --dirty writes duplicates. */
+		if (repeats_in_second(s, type, s->items[item].pid)) {
+			s->held = 1;
+			s->held_type = (uint8_t)type;
+			s->held_item = (uint8_t)item;
+			s->t++;
+			return 2;
+		}
 	}
+	if (s->n_ev == 0 || s->t != s->sec_t) {
+		s->sec_t = s->t;
+		s->sec_n = 0;
+	}
+	s->sec_type[s->sec_n] = (uint8_t)type;
+	s->sec_pid[s->sec_n++] = s->items[item].pid;
 	s->n_ev++;
 	ev->t = s->t;
 	ev->type = type;
 	ev->item = &s->items[item];
 
+	/* Checking out takes a while; a basket then goes at once. */
 	int64_t dt;
 	if (s->q_pos < s->q_n) {
-		/* A checkout just queued takes a while; a basket then goes at once. */
-		dt = queued_before ? (int64_t)ec_rng_below(r, 3)
-				   : (int64_t)exp(k->checkout_mu + 0.8 * ec_rng_normal(r));
-		if (dt > 1800)
-			dt = 1800;
+		dt = type == EC_EV_PURCHASE ? (int64_t)ec_rng_below(r, 3) : checkout_gap(k, r);
+	} else if (s->buy_in == 0) {
+		dt = checkout_gap(k, r);
 	} else if (s->left > 0) {
 		dt = gap(k, r);
+	} else if (s->buy_in > 0) {
+		s->buy_in = 0;
+		dt = checkout_gap(k, r);
 	} else if (s->n_in_cart > 0 && !s->bought && late_checkout(m, s, item, r)) {
-		dt = (int64_t)exp(k->checkout_mu + 0.8 * ec_rng_normal(r));
-		if (dt > 1800)
-			dt = 1800;
+		dt = checkout_gap(k, r);
 	} else {
 		return 0;
 	}
@@ -424,9 +547,11 @@ double ec_synth_mean_len(const struct ec_synth_model *m)
 	ec_rng_seed(&r, m->seed ^ 0x6472792072756eULL);
 	for (int i = 0; i < n; i++) {
 		ec_synth_sess_start(&dry, s, 0, (uint64_t)i, &r);
-		do
-			events++;
-		while (ec_synth_sess_step(&dry, s, &r, &ev));
+		int more;
+		do {
+			more = ec_synth_sess_step(&dry, s, &r, &ev);
+			events += more != 2;
+		} while (more);
 		ec_synth_sess_end(&dry, s);
 	}
 	free(dry.users);

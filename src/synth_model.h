@@ -57,29 +57,29 @@ double ec_synth_hash_normal(uint64_t h);
 struct ec_synth_knobs;
 
 struct ec_synth_cat {
-	uint64_t id;           /* 19-digit category_id */
-	const char *code;      /* "" when none; points into the model */
-	char text[96];         /* "<id>,<code>," as written in a row */
+	uint64_t id;	  /* 19-digit category_id */
+	const char *code; /* "" when none; points into the model */
+	char text[96];	  /* "<id>,<code>," as written in a row */
 	uint8_t text_len;
-	uint8_t top;           /* top-level group (brands are shared within it) */
-	double log_price;      /* log of the median price of its products */
-	double conv;           /* conversion bias of the category */
+	uint8_t top;	  /* top-level group (brands are shared within it) */
+	double log_price; /* log of the median price of its products */
+	double conv;	  /* conversion bias of the category */
 	uint32_t n_products;
-	double zipf_span;      /* (n+1)^(1-s) - 1, for product ranks */
-	uint64_t pid_base;     /* product_id = pid_base + (rank * P + pid_off) % n */
+	double zipf_span;  /* (n+1)^(1-s) - 1, for product ranks */
+	uint64_t pid_base; /* product_id = pid_base + (rank * P + pid_off) % n */
 	uint32_t pid_off;
 	uint32_t brand_base, n_brands;
-	double empty_brand;    /* share of its products without a brand */
-	uint64_t hash;         /* seed of its products' attributes */
+	double empty_brand; /* share of its products without a brand */
+	uint64_t hash;	    /* seed of its products' attributes */
 };
 
 /* A product as seen in a session. */
 struct ec_synth_item {
 	uint64_t pid;
 	uint32_t cat;
-	uint32_t brand;    /* index into brands, UINT32_MAX: none */
-	int64_t cents;     /* base price */
-	double price_z;    /* log price relative to the category median */
+	uint32_t brand; /* index into brands, UINT32_MAX: none */
+	int64_t cents;	/* base price */
+	double price_z; /* log price relative to the category median */
 	uint8_t views;
 	uint8_t in_cart;
 	uint8_t carts;
@@ -87,26 +87,34 @@ struct ec_synth_item {
 
 #define EC_SYNTH_ITEMS 24
 #define EC_SYNTH_QUEUE 24
+#define EC_SYNTH_SEC 8
 
 struct ec_synth_sess {
-	int64_t t;          /* time of the next event */
-	uint64_t seq;       /* creation order: ties in the heap */
-	uint64_t user;      /* index in the pool */
+	int64_t t;     /* time of the next event */
+	uint64_t seq;  /* creation order: ties in the heap */
+	uint64_t user; /* index in the pool */
 	uint64_t user_id;
 	char uuid[36];
 	double intent;
-	int32_t left;       /* browse steps still planned */
-	uint32_t n_ev;      /* events produced */
+	int32_t left;  /* browse steps still planned */
+	uint32_t n_ev; /* events produced */
 	uint32_t n_carts;
 	uint32_t cur_cat;
-	int cur;            /* item being looked at, -1 none */
+	int cur; /* item being looked at, -1 none */
 	int n_items;
 	int n_in_cart;
-	int bought;         /* checkouts so far */
+	int bought;	  /* checkouts so far */
+	int buy_in;	  /* browse steps before a decided checkout, -1: none */
+	uint64_t buy_pid; /* the product that decided it */
+	int64_t sec_t;	  /* the events of the second of the last one */
+	uint64_t sec_pid[EC_SYNTH_SEC];
+	uint8_t sec_type[EC_SYNTH_SEC];
+	int sec_n;
+	uint8_t held, held_type, held_item; /* an event put off by a second */
 	uint8_t q_type[EC_SYNTH_QUEUE], q_item[EC_SYNTH_QUEUE];
 	int q_n, q_pos;
-	int written;        /* rows written (synth.c) */
-	int purchased;      /* a purchase row was written (synth.c) */
+	int written;   /* rows written (synth.c) */
+	int purchased; /* a purchase row was written (synth.c) */
 	struct ec_synth_item items[EC_SYNTH_ITEMS];
 };
 
@@ -118,9 +126,9 @@ struct ec_synth_ev {
 };
 
 struct ec_synth_user {
-	uint16_t n_buys;  /* sessions with a purchase so far (saturates) */
-	uint8_t open;     /* sessions open now */
-	uint8_t seen;     /* has written a row */
+	uint16_t n_buys; /* sessions with a purchase so far (saturates) */
+	uint8_t open;	 /* sessions open now */
+	uint8_t seen;	 /* has written a row */
 };
 
 struct ec_synth_model {
@@ -130,17 +138,17 @@ struct ec_synth_model {
 	int64_t start;
 	struct ec_synth_cat *cats;
 	uint32_t n_cats;
-	double *cat_cdf;          /* cumulative popularity of cats */
+	double *cat_cdf; /* cumulative popularity of cats */
 	char *code_arena;
-	char **brands;            /* lower-case names */
+	char **brands; /* lower-case names */
 	uint8_t *brand_len;
 	uint32_t n_brands;
 	struct ec_synth_user *users;
 	uint64_t n_users;
-	double user_exp;          /* user index = n * u^user_exp: activity skew */
-	double prod_s, prod_inv;  /* Zipf exponent of products, 1 / (1 - prod_s) */
+	double user_exp;	 /* user index = n * u^user_exp: activity skew */
+	double prod_s, prod_inv; /* Zipf exponent of products, 1 / (1 - prod_s) or 0 */
 	uint64_t uid_base, uid_range;
-	int cents_trim;           /* write prices without trailing zeros */
+	int cents_trim; /* write prices without trailing zeros */
 };
 
 /* Catalog (synth_catalog.c): categories, codes, brands, product attributes. */
@@ -158,15 +166,18 @@ int64_t ec_synth_price_on(const struct ec_synth_model *m, const struct ec_synth_
 void ec_synth_model_init(struct ec_synth_model *m, enum ec_synth_profile p, uint64_t seed,
 			 int64_t start, uint64_t users);
 void ec_synth_model_release(struct ec_synth_model *m);
+/* The most users a pool can have (distinct 9-digit user ids). */
+uint64_t ec_synth_max_users(enum ec_synth_profile p);
 /* The default pool size for a number of rows. */
 uint64_t ec_synth_pool_size(enum ec_synth_profile p, uint64_t rows);
 /* Mean events per session the walk produces (for the arrival rate). */
 double ec_synth_mean_len(const struct ec_synth_model *m);
 /* Starts a session at time t: picks its user, plans it. */
-void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t,
-			 uint64_t seq, struct ec_rng *r);
+void ec_synth_sess_start(struct ec_synth_model *m, struct ec_synth_sess *s, int64_t t, uint64_t seq,
+			 struct ec_rng *r);
 /* Produces the event at s->t into *ev. Returns 1 and moves s->t to the next
- * event, or 0 when that was the last event of the session. */
+ * event, 0 when that was the last event of the session, or 2 without an
+ * event when it was put off to s->t + 1 (to not repeat the last row). */
 int ec_synth_sess_step(struct ec_synth_model *m, struct ec_synth_sess *s, struct ec_rng *r,
 		       struct ec_synth_ev *ev);
 /* Ends a session (cut or finished): releases its user. */

@@ -17,6 +17,12 @@
  * rows come out in non-decreasing event_time order and memory grows with the
  * open sessions and the user pool, never with the rows.
  *
+ * Formatting follows each store's export: prices with two decimals in the
+ * multicat profile ("33.20"), without trailing zeros in the cosmetics one
+ * ("0.6", "2.0"), as the real files have them. Without dirt no row is written
+ * twice: an event that would repeat a row of its session in the same second
+ * is put off by a second.
+ *
  * Determinism: equal options give byte-identical output (on the same build;
  * the model uses libm's exp/log/pow). All randomness comes from the seed.
  *
@@ -34,20 +40,20 @@
 struct ec_outfile;
 
 enum ec_synth_profile {
-	EC_SYNTH_MULTICAT = 0,  /* multi-category store: no remove_from_cart, ~32% empty codes */
+	EC_SYNTH_MULTICAT = 0,	/* multi-category store: no remove_from_cart, ~32% empty codes */
 	EC_SYNTH_COSMETICS = 1, /* cosmetics shop: carts and removes, ~98% empty codes */
 	EC_SYNTH_N_PROFILES
 };
 
 struct ec_synth_opts {
-	uint64_t rows;   /* data rows to write, exactly (header excluded) */
-	int days;        /* time span in days, 1..36600 (default 30) */
-	int64_t start;   /* first second, epoch UTC (default 2019-10-01 00:00:00) */
-	uint64_t users;  /* users in the pool; 0 = derived from rows, so that about
-			  * rows/14 distinct users appear */
+	uint64_t rows;		       /* data rows to write, exactly (header excluded) */
+	int days;		       /* time span in days, 1..36600 (default 30) */
+	int64_t start;		       /* first second, epoch UTC (default 2019-10-01 00:00:00) */
+	uint64_t users;		       /* users in the pool; 0 = derived from rows, so that about
+					* rows/14 distinct users appear */
 	enum ec_synth_profile profile; /* default EC_SYNTH_MULTICAT */
-	uint64_t seed;   /* default 1 */
-	int dirty;       /* add dirt; see below (default 0) */
+	uint64_t seed;		       /* default 1 */
+	int dirty;		       /* add dirt; see below (default 0) */
 };
 
 /* Fills o with the defaults above. */
@@ -64,8 +70,7 @@ const char *ec_synth_profile_name(enum ec_synth_profile p);
  * users count those with at least one row written; purchases_sessions the
  * sessions with at least one purchase row.
  *
- * Dirt (opts.dirty), each kind drawn from its own random stream so that the
- * clean events are the same as without dirt:
+ * Dirt (opts.dirty), drawn from a random stream of its own:
  * - dirty_duplicates: ~5% extra rows, exact copies of a row, written right
  *   after it (most) or up to 4 rows later;
  * - dirty_empty_session: ~0.02% of rows with an empty user_session;
@@ -100,7 +105,7 @@ struct ec_synth_stats {
  * options out of range (nothing written then). Write errors are remembered by
  * the outfile and reported by ec_outfile_commit().
  */
-int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out,
-		   struct ec_synth_stats *st, struct ec_err *err);
+int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out, struct ec_synth_stats *st,
+		   struct ec_err *err);
 
 #endif
