@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config zlib1g-dev libcsv-dev libcjson-dev
 libmongoc-dev libbson-dev libxgboost-dev xgboost libcmocka-dev sqlite3 clang
-libclang-rt-14-dev python3 gzip"
+libclang-rt-14-dev python3 gzip chromium"
 
 missing=""
 for p in $PACKAGES; do

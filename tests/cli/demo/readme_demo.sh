@@ -4,7 +4,7 @@
 # duplicates dropped, nothing else lost).
 set -e
 "$ECOMCTL" demo --rows 30000 -o out > stdout.txt
-for f in out/events.csv.gz out/inspect.txt out/sessions.csv; do
+for f in out/events.csv.gz out/inspect.txt out/sessions.csv out/funnel.html; do
 	[ -s "$f" ] || { echo "missing $f"; exit 1; }
 	grep -q "$f" stdout.txt || { echo "demo does not say where $f is"; exit 1; }
 done

@@ -1,0 +1,213 @@
+/*
+ * funnel.h -- funnel step matching and counting (session -> funnel -> report):
+ * how many units (sessions, or users across their sessions) reach each step
+ * of a sequence of event types, where they drop off, how long the ones who
+ * go on take, broken down by attributes of the event that matched the first
+ * step; plus the most cart-abandoned products. funnel.c (matching) and
+ * funnel_tally.c (counting) do no I/O; funnel_report.c writes the results as
+ * CSV and JSON, funnel_html.c as one self-contained HTML page.
+ *
+ * Matching (the README's "Funnel" section is the user-facing version):
+ *   - A unit's events are taken in time order in groups of one second. The
+ *     order of events within a second is unknown (event_time has 1-second
+ *     resolution), so any order is allowed: a step may match an event of the
+ *     same second as the previous step even if the file has it earlier.
+ *   - ordered: steps in order, other events allowed between; strict: the
+ *     matched events are consecutive in some order of the same-second events
+ *     (no other event of the unit between them); any: the events of steps
+ *     1..k are all present, in any order (a unit reaches step k when its
+ *     events hold the multiset of the types of steps 1..k).
+ *   - window: every matched event at most `window` seconds after the first
+ *     one (the step-1 event; in `any` order, the earliest matched event).
+ *   - same_product: all matched events have one product.
+ *   - Each matched event is used for one step only.
+ *   - A unit reaches step k when some sequence matches steps 1..k. Its
+ *     reported sequence is, among the sequences reaching its deepest step,
+ *     the one with the earliest first event, each later step matched by the
+ *     earliest event allowed (ties of the same second: input order). Step
+ *     times, breakdown values and the trend day come from that sequence.
+ *   - A step's time is the time at which steps 1..k were first all matched;
+ *     "time from the previous step" is time(k) - time(k - 1), in seconds.
+ *     Median and p90 are nearest-rank: the values at ranks ceil(n/2) and
+ *     ceil(0.9 n) of the n units reaching the step, in ascending order.
+ *
+ * Units: a session as the sessionizer emits it, or a user: all of a user's
+ * events in the run, across sessions, in time order. User events are held
+ * until the sessionizer can no longer emit an earlier event of that user
+ * (its watermark minus --max-session, see ec_funnel_add_session), then fold
+ * into a small per-user progress state, so memory grows with users (and
+ * with the events of the last max_session of the stream), not with rows.
+ *
+ * Abandoned products: a unit abandons a product when it has a cart event of
+ * that product and no purchase of it (at any time in the unit).
+ *
+ * Ownership: the funnel copies its options; strings of results (values,
+ * brands, category codes) are borrowed until ec_funnel_free().
+ */
+#ifndef ECOMCTL_FUNNEL_H
+#define ECOMCTL_FUNNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+
+struct ec_session;
+struct ec_sessionizer;
+struct ec_outfile;
+struct ec_json;
+
+#define EC_FUNNEL_MAX_STEPS 16
+
+enum ec_funnel_unit { EC_FUNNEL_UNIT_SESSION = 0, EC_FUNNEL_UNIT_USER = 1 };
+enum ec_funnel_order { EC_FUNNEL_ORDERED = 0, EC_FUNNEL_STRICT = 1, EC_FUNNEL_ANY = 2 };
+
+/* Breakdown dimensions, all read from the event that matched step 1. */
+enum ec_funnel_by {
+	EC_FUNNEL_BY_CATEGORY = 0, /* category key: ec_category_key() at category_level */
+	EC_FUNNEL_BY_TOP,	   /* first segment of category_code, or id:<category_id> */
+	EC_FUNNEL_BY_BRAND,	   /* brand ("" when empty) */
+	EC_FUNNEL_BY_PRICE,	   /* price band: ec_funnel_price_band() */
+	EC_FUNNEL_BY_HOUR,	   /* hour of day, UTC: "00".."23" */
+	EC_FUNNEL_BY_WEEKDAY,	   /* "Mon".."Sun", UTC */
+	EC_FUNNEL_BY_DAY,	   /* "YYYY-MM-DD", UTC */
+	EC_FUNNEL_BY_N
+};
+
+/* NULL-terminated names, as on the command line and in outputs. */
+extern const char *const ec_funnel_unit_names[];
+extern const char *const ec_funnel_order_names[];
+extern const char *const ec_funnel_by_names[];
+
+/* Price bands: [lo, hi) in the export's currency; band 0 is price <= 0. */
+#define EC_FUNNEL_N_PRICE_BANDS 9
+extern const char *const ec_funnel_price_band_names[EC_FUNNEL_N_PRICE_BANDS];
+/* "<=0", "0-10", "10-25", "25-50", "50-100", "100-250", "250-500",
+ * "500-1000", "1000+": the index of the band of a price. */
+int ec_funnel_price_band(double price);
+
+struct ec_funnel_opts {
+	uint8_t steps[EC_FUNNEL_MAX_STEPS]; /* enum ec_event_type */
+	int n_steps;
+	int unit;  /* enum ec_funnel_unit */
+	int order; /* enum ec_funnel_order */
+	int same_product;
+	int64_t window;		/* seconds; < 0: no window */
+	int by[EC_FUNNEL_BY_N]; /* enum ec_funnel_by, in the order asked, no repeats */
+	int n_by;
+	int category_level;  /* for EC_FUNNEL_BY_CATEGORY; <= 0: the whole code */
+	int top;	     /* abandoned products to report */
+	int64_t max_session; /* the sessionizer's max_session (user units) */
+};
+
+/* Defaults: view,cart,purchase; session; ordered; no window; no breakdown;
+ * category level 2; top 20; max_session 86400. */
+void ec_funnel_opts_init(struct ec_funnel_opts *o);
+
+/* Parses "view,cart,purchase" (event type names, repeats allowed, 1 to
+ * EC_FUNNEL_MAX_STEPS of them) into o->steps. EC_EUSAGE on a bad list. */
+int ec_funnel_parse_steps(struct ec_funnel_opts *o, const char *list, struct ec_err *err);
+
+/* Adds the dimensions of "top,brand" (names of ec_funnel_by_names) to o->by;
+ * repeats are ignored. EC_EUSAGE on an unknown name. */
+int ec_funnel_parse_by(struct ec_funnel_opts *o, const char *list, struct ec_err *err);
+
+struct ec_funnel;
+
+/* *out is new; free with ec_funnel_free(). EC_EUSAGE for bad options. */
+int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err);
+
+/* Counts one session (session units), or adds its events to their user's
+ * (user units). s is borrowed for the call; z is borrowed until
+ * ec_funnel_free() (its interned brands and category codes are read). The
+ * sessions must come from ec_sessionizer_next() of z, in its order: user
+ * units rely on every session with an event before (watermark - max_session)
+ * having been returned once the watermark has moved on. */
+void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
+			   const struct ec_sessionizer *z);
+
+/* After the last session: closes the user units and builds the results. */
+void ec_funnel_finish(struct ec_funnel *f);
+
+/* One row of a funnel table: a breakdown value (or the whole funnel). */
+struct ec_funnel_row {
+	const char *value; /* the breakdown value; "" for the whole funnel */
+	uint64_t *units;   /* [n_steps] units reaching each step */
+	int64_t *median_s; /* [n_steps] median seconds from the previous step; -1: none */
+	int64_t *p90_s;	   /* [n_steps] p90 seconds from the previous step; -1: none */
+};
+
+struct ec_funnel_table {
+	int by; /* enum ec_funnel_by */
+	struct ec_funnel_row *rows;
+	size_t n;
+};
+
+struct ec_funnel_product {
+	uint64_t product_id;
+	uint64_t category_id;
+	const char *category_code; /* "" when empty */
+	const char *brand;	   /* "" when empty */
+	double price;		   /* of its last cart event */
+	uint64_t carted;	   /* units with a cart event of it */
+	uint64_t abandoned;	   /* of those, units with no purchase of it */
+};
+
+struct ec_funnel_result {
+	const struct ec_funnel_opts *opts;
+	uint64_t units;	     /* units seen (with at least one event) */
+	uint64_t events;     /* events seen */
+	int64_t first, last; /* range of event times seen; INT64_MAX, INT64_MIN when none */
+	struct ec_funnel_row total;
+	/* One table per dimension of opts->by, in that order. Rows sorted by
+	 * value for hour, weekday, day and price (in their natural order), else
+	 * by units at step 1 (most first), then value. */
+	struct ec_funnel_table *by;
+	int n_by;
+	struct ec_funnel_table trend; /* by the day of step 1, in day order */
+	/* The opts->top products most abandoned (most units first, then id). */
+	struct ec_funnel_product *abandoned;
+	size_t n_abandoned;
+	uint64_t abandoning_units; /* units that abandoned at least one product */
+	uint64_t carting_units;	   /* units with at least one cart event */
+};
+
+/* The results, after ec_funnel_finish(); borrowed until ec_funnel_free(). */
+const struct ec_funnel_result *ec_funnel_result(const struct ec_funnel *f);
+
+void ec_funnel_free(struct ec_funnel *f);
+
+/* ---- reports (funnel_report.c, funnel_html.c) ---------------------------- */
+
+/* The conversion and drop-off of step k (0-based) of a row, as written in
+ * every report: from_first = units[k] / units[0], from_prev = units[k] /
+ * units[k-1], drop = units[k-1] - units[k], drop_rate = drop / units[k-1].
+ * Rates whose base is 0 are NaN; for k == 0, from_prev, drop and drop_rate
+ * are NaN / 0 (there is no previous step). */
+struct ec_funnel_rates {
+	double from_first, from_prev, drop_rate;
+	uint64_t drop;
+};
+void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out);
+
+/* Writes funnel.csv: a header, then for the whole funnel (by "all", value
+ * "") and each row of each breakdown table, one line per step:
+ * by,value,step,event_type,units,conversion_from_first,
+ * conversion_from_previous,drop_off,drop_off_rate,median_s,p90_s
+ * Rates with 4 decimals; empty where undefined (step 1's previous-step
+ * columns, a zero base, no times). */
+void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_outfile *f);
+
+/* The whole result as a JSON tree; new, free with ec_json_free(). */
+struct ec_json *ec_funnel_json(const struct ec_funnel_result *r);
+
+/* Writes funnel.html: one self-contained page (inline CSS and SVG, no
+ * scripts, no external files; every string from the data escaped). `inputs`
+ * names the input files (n of them), shown in the page. */
+void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f,
+			  char *const *inputs, int n);
+
+/* Writes s with &, <, >, " and ' as character references. */
+void ec_funnel_html_escape(struct ec_outfile *f, const char *s);
+
+#endif

@@ -1,0 +1,541 @@
+/* Funnel step matching: units' events in, reported chains out (to the tally).
+ * The rules are in funnel.h; the README's "Funnel" section says them again. */
+#include "funnel_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ec_funnel_unit_names[] = {"session", "user", NULL};
+const char *const ec_funnel_order_names[] = {"ordered", "strict", "any", NULL};
+const char *const ec_funnel_by_names[] = {"category", "top",	 "brand", "price",
+					  "hour",     "weekday", "day",	  NULL};
+
+void ec_funnel_opts_init(struct ec_funnel_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->steps[0] = EC_EV_VIEW;
+	o->steps[1] = EC_EV_CART;
+	o->steps[2] = EC_EV_PURCHASE;
+	o->n_steps = 3;
+	o->window = -1;
+	o->category_level = 2;
+	o->top = 20;
+	o->max_session = 86400;
+}
+
+int ec_funnel_parse_steps(struct ec_funnel_opts *o, const char *list, struct ec_err *err)
+{
+	int n = 0;
+	const char *p = list;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		int t = ec_event_type_parse(p, len);
+		if (t < 0)
+			return ec_fail(err, EC_EUSAGE,
+				       "--steps: '%.*s' is not an event type (view, cart, "
+				       "remove_from_cart, purchase)",
+				       (int)len, p);
+		if (n == EC_FUNNEL_MAX_STEPS)
+			return ec_fail(err, EC_EUSAGE, "--steps: at most %d steps",
+				       EC_FUNNEL_MAX_STEPS);
+		o->steps[n++] = (uint8_t)t;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	o->n_steps = n;
+	return 0;
+}
+
+int ec_funnel_parse_by(struct ec_funnel_opts *o, const char *list, struct ec_err *err)
+{
+	const char *p = list;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		int d = -1;
+		for (int i = 0; ec_funnel_by_names[i]; i++)
+			if (strlen(ec_funnel_by_names[i]) == len &&
+			    memcmp(ec_funnel_by_names[i], p, len) == 0)
+				d = i;
+		if (d < 0)
+			return ec_fail(err, EC_EUSAGE,
+				       "--by: '%.*s' is not one of category, top, brand, price, "
+				       "hour, weekday, day",
+				       (int)len, p);
+		int seen = 0;
+		for (int i = 0; i < o->n_by; i++)
+			seen |= o->by[i] == d;
+		if (!seen)
+			o->by[o->n_by++] = d;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err)
+{
+	*out = NULL;
+	if (o->n_steps < 1 || o->n_steps > EC_FUNNEL_MAX_STEPS)
+		return ec_fail(err, EC_EUSAGE, "a funnel needs 1 to %d steps", EC_FUNNEL_MAX_STEPS);
+	if (o->top < 0)
+		return ec_fail(err, EC_EUSAGE, "--top must be >= 0");
+	if (o->max_session <= 0)
+		return ec_fail(err, EC_EUSAGE, "--max-session must be > 0");
+	if (o->window > UINT32_MAX)
+		return ec_fail(err, EC_EUSAGE, "--window: at most %u seconds", UINT32_MAX);
+	struct ec_funnel *f = ec_xcalloc(1, sizeof(*f));
+	f->o = *o;
+	size_t s = offsetof(struct fn_chain, dt) + sizeof(uint32_t) * (size_t)o->n_steps;
+	f->stride = (s + 7) & ~(size_t)7;
+	for (int k = 0; k < o->n_steps; k++) {
+		f->need[o->steps[k]]++;
+		f->occ[k] = f->need[o->steps[k]];
+	}
+	ec_u64map_init(&f->users);
+	f->last_w = INT64_MIN;
+	f->safe = INT64_MIN;
+	f->first = INT64_MAX;
+	f->last = INT64_MIN;
+	fn_tally_init(f);
+	*out = f;
+	return 0;
+}
+
+/* ---- chains ------------------------------------------------------------- */
+
+static struct fn_chain *chain_at(const struct ec_funnel *f, const struct fn_unit *u, uint32_t i)
+{
+	return (struct fn_chain *)(u->buf + (size_t)i * f->stride);
+}
+
+static struct fn_chain *chain_new(struct ec_funnel *f, struct fn_unit *u, int64_t t,
+				  uint64_t product)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 1;
+		u->buf = ec_xrealloc(u->buf, (size_t)u->cap * f->stride);
+	}
+	struct fn_chain *c = chain_at(f, u, u->n++);
+	memset(c, 0, f->stride);
+	c->start = t;
+	c->product = product;
+	c->seq = u->next_seq++;
+	return c;
+}
+
+/* Whether chain a is reported rather than b: deeper, then earlier. */
+static int better(const struct fn_chain *a, const struct fn_chain *b)
+{
+	if (a->level != b->level)
+		return a->level > b->level;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->seq < b->seq;
+}
+
+static void set_first(struct fn_chain *c, const struct ec_sev *e)
+{
+	c->category_id = e->category_id;
+	c->code = e->code;
+	c->brand = e->brand;
+	c->band = (uint8_t)ec_funnel_price_band(e->price);
+}
+
+/* Removes the chains marked dead but the best of them; when that one is
+ * complete, also the live chains that started after it (they can at most
+ * tie on depth, and lose on start). */
+static void settle(struct ec_funnel *f, struct fn_unit *u)
+{
+	struct fn_chain *best = NULL;
+	for (uint32_t i = 0; i < u->n; i++) {
+		struct fn_chain *c = chain_at(f, u, i);
+		if (c->dead && (!best || better(c, best)))
+			best = c;
+	}
+	if (!best)
+		return;
+	int complete = best->level == f->o.n_steps;
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < u->n; i++) {
+		struct fn_chain *c = chain_at(f, u, i);
+		if (c->dead ? c != best
+			    : complete && (c->start > best->start ||
+					   (c->start == best->start && c->seq > best->seq)))
+			continue;
+		if (w != i)
+			memcpy(chain_at(f, u, w), c, f->stride);
+		w++;
+	}
+	u->n = w;
+	if (complete && w == 1)
+		u->done = 1;
+}
+
+/* Matches steps from a multiset of the group's events (counts by type),
+ * consuming them: each step takes the earliest event allowed. */
+static void advance(const struct ec_funnel *f, struct fn_chain *c, uint32_t cnt[EC_EV_N], int64_t t)
+{
+	while (c->level < f->o.n_steps && cnt[f->o.steps[c->level]] > 0) {
+		cnt[f->o.steps[c->level]]--;
+		c->dt[c->level++] = (uint32_t)(t - c->start);
+	}
+}
+
+static void counts(const struct ec_funnel *f, const struct ec_sev *g, size_t n, uint64_t product,
+		   uint32_t cnt[EC_EV_N])
+{
+	memset(cnt, 0, EC_EV_N * sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		if (!f->o.same_product || g[i].product_id == product)
+			cnt[g[i].type]++;
+}
+
+/* Strict order: whether the whole group is exactly the next steps (in some
+ * order), so that the chain takes all of it and may go on. */
+static int full_match(const struct ec_funnel *f, const struct fn_chain *c, const struct ec_sev *g,
+		      size_t n)
+{
+	uint32_t need[EC_EV_N] = {0};
+	if (c->level + n > (size_t)f->o.n_steps)
+		return 0;
+	for (size_t k = c->level; k < c->level + n; k++)
+		need[f->o.steps[k]]++;
+	for (size_t i = 0; i < n; i++) {
+		if (f->o.same_product && g[i].product_id != c->product)
+			return 0;
+		if (need[g[i].type]-- == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Any order: adds the group's events to the chain's collection, then
+ * advances over every step whose events are all collected. */
+static void collect(const struct ec_funnel *f, struct fn_chain *c, const struct ec_sev *g, size_t n,
+		    int64_t t)
+{
+	const struct ec_sev *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (f->o.same_product && g[i].product_id != c->product)
+			continue;
+		int ty = g[i].type;
+		if (c->cnt[ty] < f->need[ty])
+			c->cnt[ty]++;
+		if (ty == f->o.steps[0] && !first)
+			first = &g[i];
+	}
+	while (c->level < f->o.n_steps && c->cnt[f->o.steps[c->level]] >= f->occ[c->level]) {
+		if (c->level == 0)
+			set_first(c, first);
+		c->dt[c->level++] = (uint32_t)(t - c->start);
+	}
+}
+
+static int has_live_chain(const struct ec_funnel *f, const struct fn_unit *u, uint64_t product,
+			  int level)
+{
+	for (uint32_t i = 0; i < u->n; i++) {
+		const struct fn_chain *c = chain_at(f, u, i);
+		if (!c->dead && (!f->o.same_product || c->product == product) &&
+		    (level < 0 || c->level == level))
+			return 1;
+	}
+	return 0;
+}
+
+/* Starts the chains whose first event is in the group, for product p (any
+ * product without same_product); e is the group's first event of p that
+ * can start a chain. */
+static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *g, size_t n,
+			 const struct ec_sev *e)
+{
+	int64_t t = g[0].time;
+	uint64_t p = e->product_id;
+	uint32_t cnt[EC_EV_N], c2[EC_EV_N];
+	struct fn_chain *c = NULL;
+
+	counts(f, g, n, p, cnt);
+	switch (f->o.order) {
+	case EC_FUNNEL_ORDERED:
+		if (f->o.window < 0 && has_live_chain(f, u, p, -1))
+			return; /* an earlier chain will always be at least as deep */
+		c = chain_new(f, u, t, p);
+		set_first(c, e);
+		advance(f, c, cnt, t);
+		break;
+	case EC_FUNNEL_STRICT: {
+		/* The chain may take any prefix of the steps that the group holds
+		 * (its events placed last in the second): deepest first, so that
+		 * ties go to the chain that matched each step earliest. */
+		memcpy(c2, cnt, sizeof(c2));
+		int max = 0;
+		while (max < f->o.n_steps && c2[f->o.steps[max]] > 0)
+			c2[f->o.steps[max++]]--;
+		for (int m = max; m >= 1; m--) {
+			if (f->o.window < 0 && has_live_chain(f, u, p, m))
+				continue;
+			c = chain_new(f, u, t, p);
+			set_first(c, e);
+			while (c->level < m)
+				c->dt[c->level++] = 0;
+			if (c->level == f->o.n_steps)
+				c->dead = 1;
+		}
+		return;
+	}
+	case EC_FUNNEL_ANY:
+		if (f->o.window < 0 && has_live_chain(f, u, p, -1))
+			return;
+		c = chain_new(f, u, t, p);
+		collect(f, c, g, n, t);
+		break;
+	}
+	if (c && c->level == f->o.n_steps)
+		c->dead = 1;
+}
+
+/* Feeds one second of a unit's events (in input order) to its chains. */
+static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *g, size_t n)
+{
+	int64_t t = g[0].time;
+	uint32_t cnt[EC_EV_N];
+	int K = f->o.n_steps;
+
+	if (u->done)
+		return;
+	for (uint32_t i = 0; i < u->n; i++) {
+		struct fn_chain *c = chain_at(f, u, i);
+		if (c->dead)
+			continue;
+		if (f->o.window >= 0 && t - c->start > f->o.window) {
+			c->dead = 1;
+			continue;
+		}
+		switch (f->o.order) {
+		case EC_FUNNEL_ORDERED:
+			counts(f, g, n, c->product, cnt);
+			advance(f, c, cnt, t);
+			break;
+		case EC_FUNNEL_STRICT:
+			/* Live strict chains are open: the group goes on with them
+			 * only when it is exactly the next steps. */
+			if (full_match(f, c, g, n)) {
+				for (size_t k = 0; k < n; k++)
+					c->dt[c->level++] = (uint32_t)(t - c->start);
+			} else {
+				counts(f, g, n, c->product, cnt);
+				advance(f, c, cnt, t);
+				c->dead = 1;
+			}
+			break;
+		case EC_FUNNEL_ANY:
+			collect(f, c, g, n, t);
+			break;
+		}
+		if (c->level == K)
+			c->dead = 1;
+	}
+	/* New chains: one per product whose first step is in the group (any
+	 * order: whose events include a step). */
+	for (size_t i = 0; i < n; i++) {
+		const struct ec_sev *e = &g[i];
+		int starts =
+		    f->o.order == EC_FUNNEL_ANY ? f->need[e->type] > 0 : e->type == f->o.steps[0];
+		if (!starts)
+			continue;
+		int dup = 0;
+		for (size_t j = 0; j < i && !dup; j++) {
+			int sj = f->o.order == EC_FUNNEL_ANY ? f->need[g[j].type] > 0
+							     : g[j].type == f->o.steps[0];
+			dup = sj && (!f->o.same_product || g[j].product_id == e->product_id);
+		}
+		if (!dup)
+			start_chains(f, u, g, n, e);
+	}
+	settle(f, u);
+}
+
+/* Feeds a unit's events (time order; ties in input order) second by second. */
+static void feed(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *ev, size_t n)
+{
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && ev[b].time == ev[a].time; b++)
+			;
+		feed_group(f, u, ev + a, b - a);
+	}
+}
+
+/* Counts a unit by its reported chain, and empties it. */
+static void unit_finish(struct ec_funnel *f, struct fn_unit *u)
+{
+	struct fn_chain *best = NULL;
+	for (uint32_t i = 0; i < u->n; i++) {
+		struct fn_chain *c = chain_at(f, u, i);
+		if (!best || better(c, best))
+			best = c;
+	}
+	if (best && best->level > 0)
+		fn_tally_unit(f, best);
+	u->n = 0;
+	u->next_seq = 0;
+	u->done = 0;
+}
+
+/* ---- user units: events wait until no earlier one of their user can come */
+
+/* No event before `now` can come any more: chains whose window ends before
+ * it are final. Keeps the memory of users gone quiet small. */
+static void expire(struct ec_funnel *f, struct fn_unit *u, int64_t now)
+{
+	int any = 0;
+	for (uint32_t i = 0; i < u->n; i++) {
+		struct fn_chain *c = chain_at(f, u, i);
+		if (!c->dead && now - c->start > f->o.window)
+			c->dead = any = 1;
+	}
+	if (!any)
+		return;
+	settle(f, u);
+	if (u->cap > 2 * u->n + 1) {
+		u->cap = u->n ? u->n : 1;
+		u->buf = ec_xrealloc(u->buf, (size_t)u->cap * f->stride);
+	}
+}
+
+static int pending_cmp(const void *pa, const void *pb)
+{
+	const struct fn_pending *a = pa, *b = pb;
+	if (a->user != b->user)
+		return a->user < b->user ? -1 : 1;
+	if (a->ev.time != b->ev.time)
+		return a->ev.time < b->ev.time ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static struct fn_unit *user_unit(struct ec_funnel *f, uint64_t user)
+{
+	int added = 0;
+	uint32_t *idx = ec_u64map_put(&f->users, user, (uint32_t)f->n_units, &added);
+	if (added) {
+		EC_GROW(f->units, f->cap_units, f->n_units + 1);
+		memset(&f->units[f->n_units++], 0, sizeof(*f->units));
+		f->units_seen++;
+	}
+	return &f->units[*idx];
+}
+
+/* Feeds the pending events before `upto` to their users, in time order. */
+static void release(struct ec_funnel *f, int64_t upto)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n_pend; i++) {
+		if (f->pend[i].ev.time < upto) {
+			struct fn_pending tmp = f->pend[n];
+			f->pend[n++] = f->pend[i];
+			f->pend[i] = tmp;
+		}
+	}
+	f->kept = f->n_pend - n;
+	if (n == 0)
+		return;
+	qsort(f->pend, n, sizeof(*f->pend), pending_cmp);
+	struct ec_sev *g = NULL;
+	size_t cap = 0;
+	for (size_t a = 0, b; a < n; a = b) {
+		struct fn_unit *u = user_unit(f, f->pend[a].user);
+		for (b = a; b < n && f->pend[b].user == f->pend[a].user; b++) {
+			EC_GROW(g, cap, b - a + 1);
+			g[b - a] = f->pend[b].ev;
+		}
+		feed(f, u, g, b - a);
+	}
+	free(g);
+	memmove(f->pend, f->pend + n, (f->n_pend - n) * sizeof(*f->pend));
+	f->n_pend -= n;
+	if (f->o.window >= 0 && upto != INT64_MAX)
+		for (size_t i = 0; i < f->n_units; i++)
+			expire(f, &f->units[i], upto);
+	ec_log_debug("funnel: %zu user events folded in, %zu wait", n, f->n_pend);
+}
+
+static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
+			     const struct ec_sessionizer *z)
+{
+	int64_t w = ec_sessionizer_watermark(z);
+	/* The watermark moves only after every session emitted so far has been
+	 * returned; each of those had to be emitted once the watermark passed
+	 * its start + max_session. So when it moves on from last_w, no session
+	 * to come holds an event before last_w - max_session. */
+	if (w != f->last_w) {
+		if (f->last_w != INT64_MIN && f->last_w - f->o.max_session > f->safe)
+			f->safe = f->last_w - f->o.max_session;
+		f->last_w = w;
+	}
+	user_unit(f, s->user_id);
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (f->o.order != EC_FUNNEL_STRICT && !f->need[s->ev[i].type])
+			continue; /* only strict order looks at events outside the steps */
+		EC_GROW(f->pend, f->cap_pend, f->n_pend + 1);
+		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, f->seq++, s->ev[i]};
+	}
+	if (f->n_pend >= 2 * f->kept + 4096 && f->safe != INT64_MIN)
+		release(f, f->safe);
+}
+
+void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
+			   const struct ec_sessionizer *z)
+{
+	f->z = z;
+	f->events += s->n;
+	if (s->n > 0) {
+		if (s->start < f->first)
+			f->first = s->start;
+		if (s->end > f->last)
+			f->last = s->end;
+	}
+	fn_tally_carts(f, s);
+	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
+		add_user_session(f, s, z);
+		return;
+	}
+	f->units_seen++;
+	feed(f, &f->scratch, s->ev, s->n);
+	unit_finish(f, &f->scratch);
+}
+
+void ec_funnel_finish(struct ec_funnel *f)
+{
+	if (f->finished)
+		return;
+	f->finished = 1;
+	release(f, INT64_MAX);
+	for (size_t i = 0; i < f->n_units; i++) {
+		unit_finish(f, &f->units[i]);
+		free(f->units[i].buf);
+		f->units[i].buf = NULL;
+	}
+	fn_tally_build(f);
+}
+
+const struct ec_funnel_result *ec_funnel_result(const struct ec_funnel *f)
+{
+	return &f->res;
+}
+
+void ec_funnel_free(struct ec_funnel *f)
+{
+	if (!f)
+		return;
+	free(f->scratch.buf);
+	for (size_t i = 0; i < f->n_units; i++)
+		free(f->units[i].buf);
+	free(f->units);
+	free(f->pend);
+	ec_u64map_release(&f->users);
+	fn_tally_release(f);
+	free(f);
+}

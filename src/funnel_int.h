@@ -1,0 +1,115 @@
+/*
+ * funnel_int.h -- what funnel.c (matching) and funnel_tally.c (counting and
+ * results) share; not a public header.
+ */
+#ifndef ECOMCTL_FUNNEL_INT_H
+#define ECOMCTL_FUNNEL_INT_H
+
+#include "ecomctl/event.h"
+#include "ecomctl/funnel.h"
+#include "ecomctl/hash.h"
+#include "ecomctl/session.h"
+
+/* A partial match of the steps ("chain"), with the attributes of the event
+ * that matched step 1. Stored with a stride: dt[] holds n_steps entries. */
+struct fn_chain {
+	int64_t start;	      /* window anchor: the first matched event's time */
+	uint64_t product;     /* same_product: the product held constant */
+	uint64_t category_id; /* of the step-1 event, like code, brand, band */
+	uint32_t code, brand; /* sessionizer ids */
+	uint32_t seq;	      /* creation order within the unit (ties) */
+	uint8_t level;	      /* steps matched */
+	uint8_t dead;	      /* final: cannot change any more */
+	uint8_t band;	      /* price band */
+	uint8_t pad;
+	uint8_t cnt[EC_EV_N]; /* any order: events collected per type, capped */
+	uint32_t dt[];	      /* time of step k minus start, for k < level */
+};
+
+/* A unit's progress: its chains, at most one of them dead (the best one). */
+struct fn_unit {
+	unsigned char *buf;
+	uint32_t n, cap;
+	uint32_t next_seq;
+	uint8_t done; /* a complete chain no other can beat: ignore the rest */
+};
+
+/* A row of counts: units per step, and durations from the previous step
+ * (seconds -> units) per step (dur[0] unused). */
+struct fn_row {
+	uint64_t *units;
+	struct ec_u64map *dur;
+};
+
+struct fn_table {
+	struct fn_row *rows;
+	size_t n, cap;
+	struct ec_strtab names; /* category, top, brand: row i is string i */
+	struct ec_u64map index; /* day: day number -> row */
+	int64_t *keys;		/* day: the day number of each row */
+	size_t keys_cap;
+};
+
+/* A user-unit event waiting until no earlier event of its user can come. */
+struct fn_pending {
+	uint64_t user;
+	uint64_t seq;
+	struct ec_sev ev;
+};
+
+struct fn_pair { /* user units: one (user, product) with a cart or purchase */
+	uint64_t user;
+	uint64_t product;
+	uint8_t carted, bought;
+};
+
+struct fn_product { /* a carted product */
+	uint64_t product_id, category_id;
+	uint32_t code, brand;
+	double price;
+	int64_t price_time;
+	uint64_t carted, abandoned;
+};
+
+struct ec_funnel {
+	struct ec_funnel_opts o;
+	const struct ec_sessionizer *z;
+	size_t stride;
+	uint8_t need[EC_EV_N];		  /* occurrences of each type among the steps */
+	uint8_t occ[EC_FUNNEL_MAX_STEPS]; /* occurrences of steps[k] in steps[0..k] */
+
+	struct fn_unit scratch; /* session units: one at a time */
+	struct ec_u64map users; /* user units: user_id -> index in units */
+	struct fn_unit *units;
+	size_t n_units, cap_units;
+	struct fn_pending *pend;
+	size_t n_pend, cap_pend, kept;
+	uint64_t seq;
+	int64_t last_w, safe;
+
+	struct fn_table total, by[EC_FUNNEL_BY_N]; /* by[EC_FUNNEL_BY_DAY]: the trend */
+	char (*day_labels)[16];
+	struct ec_u64map pair_index; /* hash(user, product) -> index in pairs */
+	struct fn_pair *pairs;
+	size_t n_pairs, cap_pairs;
+	struct ec_u64map prod_index; /* product_id -> index in prods */
+	struct fn_product *prods;
+	size_t n_prods, cap_prods;
+	uint64_t units_seen, events, carting, abandoning;
+	int64_t first, last;
+
+	struct ec_funnel_result res;
+	int finished;
+};
+
+/* funnel_tally.c */
+void fn_tally_init(struct ec_funnel *f);
+void fn_tally_release(struct ec_funnel *f);
+/* Counts a unit whose reported chain is c (c->level >= 1). */
+void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
+/* Cart and purchase events of a session, for the abandoned products. */
+void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
+/* Builds f->res from the tallies. */
+void fn_tally_build(struct ec_funnel *f);
+
+#endif

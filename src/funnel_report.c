@@ -1,0 +1,165 @@
+/* Funnel reports for machines: funnel.csv and funnel.json (the HTML page for
+ * people is in funnel_html.c). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ecomctl/event.h"
+#include "ecomctl/funnel.h"
+#include "ecomctl/json.h"
+#include "ecomctl/outfile.h"
+
+void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out)
+{
+	out->from_first = row->units[0] ? (double)row->units[k] / (double)row->units[0] : NAN;
+	out->from_prev = NAN;
+	out->drop_rate = NAN;
+	out->drop = 0;
+	if (k == 0)
+		return;
+	out->drop = row->units[k - 1] - row->units[k];
+	if (row->units[k - 1]) {
+		out->from_prev = (double)row->units[k] / (double)row->units[k - 1];
+		out->drop_rate = (double)out->drop / (double)row->units[k - 1];
+	}
+}
+
+static void csv_rate(struct ec_outfile *f, double v)
+{
+	if (isfinite(v))
+		ec_outfile_printf(f, ",%.4f", v);
+	else
+		ec_outfile_putc(f, ',');
+}
+
+static void csv_secs(struct ec_outfile *f, int64_t v)
+{
+	if (v >= 0)
+		ec_outfile_printf(f, ",%lld", (long long)v);
+	else
+		ec_outfile_putc(f, ',');
+}
+
+static void csv_rows(const struct ec_funnel_result *r, struct ec_outfile *f, const char *by,
+		     const struct ec_funnel_row *row)
+{
+	for (int k = 0; k < r->opts->n_steps; k++) {
+		struct ec_funnel_rates x;
+		ec_funnel_rates(row, k, &x);
+		ec_outfile_puts(f, by);
+		ec_outfile_putc(f, ',');
+		ec_outfile_csv_field(f, row->value, strlen(row->value));
+		ec_outfile_printf(f, ",%d,%s,%llu", k + 1, ec_event_type_name(r->opts->steps[k]),
+				  (unsigned long long)row->units[k]);
+		csv_rate(f, x.from_first);
+		csv_rate(f, x.from_prev);
+		if (k > 0)
+			ec_outfile_printf(f, ",%llu", (unsigned long long)x.drop);
+		else
+			ec_outfile_putc(f, ',');
+		csv_rate(f, x.drop_rate);
+		csv_secs(f, row->median_s[k]);
+		csv_secs(f, row->p90_s[k]);
+		ec_outfile_putc(f, '\n');
+	}
+}
+
+void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_outfile *f)
+{
+	ec_outfile_puts(f, "by,value,step,event_type,units,conversion_from_first,"
+			   "conversion_from_previous,drop_off,drop_off_rate,median_s,p90_s\n");
+	csv_rows(r, f, "all", &r->total);
+	for (int i = 0; i < r->n_by; i++)
+		for (size_t j = 0; j < r->by[i].n; j++)
+			csv_rows(r, f, ec_funnel_by_names[r->by[i].by], &r->by[i].rows[j]);
+}
+
+static void json_steps(const struct ec_funnel_result *r, struct ec_json *a,
+		       const struct ec_funnel_row *row)
+{
+	for (int k = 0; k < r->opts->n_steps; k++) {
+		struct ec_funnel_rates x;
+		ec_funnel_rates(row, k, &x);
+		struct ec_json *o = ec_json_add_object(a, NULL);
+		ec_json_add_int(o, "step", k + 1);
+		ec_json_add_str(o, "event_type", ec_event_type_name(r->opts->steps[k]));
+		ec_json_add_u64(o, "units", row->units[k]);
+		ec_json_add_num(o, "conversion_from_first", x.from_first);
+		ec_json_add_num(o, "conversion_from_previous", x.from_prev);
+		if (k > 0)
+			ec_json_add_u64(o, "drop_off", x.drop);
+		else
+			ec_json_add_null(o, "drop_off");
+		ec_json_add_num(o, "drop_off_rate", x.drop_rate);
+		if (row->median_s[k] >= 0) {
+			ec_json_add_int(o, "median_s", row->median_s[k]);
+			ec_json_add_int(o, "p90_s", row->p90_s[k]);
+		} else {
+			ec_json_add_null(o, "median_s");
+			ec_json_add_null(o, "p90_s");
+		}
+	}
+}
+
+struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	struct ec_json *j = ec_json_object();
+	struct ec_json *a = ec_json_add_array(j, "steps");
+	for (int k = 0; k < o->n_steps; k++)
+		ec_json_add_str(a, NULL, ec_event_type_name(o->steps[k]));
+	ec_json_add_str(j, "unit", ec_funnel_unit_names[o->unit]);
+	ec_json_add_str(j, "order", ec_funnel_order_names[o->order]);
+	ec_json_add_bool(j, "same_product", o->same_product);
+	if (o->window >= 0)
+		ec_json_add_int(j, "window_s", o->window);
+	else
+		ec_json_add_null(j, "window_s");
+	ec_json_add_int(j, "category_level", o->category_level);
+	ec_json_add_u64(j, "units_seen", r->units);
+	ec_json_add_u64(j, "events", r->events);
+	if (r->first <= r->last) {
+		ec_json_add_time(j, "first_event", r->first);
+		ec_json_add_time(j, "last_event", r->last);
+	} else {
+		ec_json_add_null(j, "first_event");
+		ec_json_add_null(j, "last_event");
+	}
+	json_steps(r, ec_json_add_array(j, "funnel"), &r->total);
+
+	struct ec_json *bys = ec_json_add_object(j, "breakdowns");
+	for (int i = 0; i < r->n_by; i++) {
+		struct ec_json *t = ec_json_add_array(bys, ec_funnel_by_names[r->by[i].by]);
+		for (size_t v = 0; v < r->by[i].n; v++) {
+			struct ec_json *row = ec_json_add_object(t, NULL);
+			ec_json_add_str(row, "value", r->by[i].rows[v].value);
+			json_steps(r, ec_json_add_array(row, "steps"), &r->by[i].rows[v]);
+		}
+	}
+	struct ec_json *trend = ec_json_add_array(j, "trend");
+	for (size_t v = 0; v < r->trend.n; v++) {
+		struct ec_json *row = ec_json_add_object(trend, NULL);
+		ec_json_add_str(row, "day", r->trend.rows[v].value);
+		struct ec_json *u = ec_json_add_array(row, "units");
+		for (int k = 0; k < o->n_steps; k++)
+			ec_json_add_u64(u, NULL, r->trend.rows[v].units[k]);
+	}
+	struct ec_json *ab = ec_json_add_object(j, "abandoned");
+	ec_json_add_u64(ab, "carting_units", r->carting_units);
+	ec_json_add_u64(ab, "abandoning_units", r->abandoning_units);
+	struct ec_json *top = ec_json_add_array(ab, "top");
+	for (size_t i = 0; i < r->n_abandoned; i++) {
+		const struct ec_funnel_product *p = &r->abandoned[i];
+		char key[256];
+		ec_category_key(key, sizeof(key), p->category_code, strlen(p->category_code),
+				p->category_id, 0);
+		struct ec_json *row = ec_json_add_object(top, NULL);
+		ec_json_add_u64(row, "product_id", p->product_id);
+		ec_json_add_str(row, "category", key);
+		ec_json_add_str(row, "brand", p->brand);
+		ec_json_add_num(row, "price", p->price);
+		ec_json_add_u64(row, "carted_units", p->carted);
+		ec_json_add_u64(row, "abandoned_units", p->abandoned);
+	}
+	return j;
+}

@@ -1,0 +1,450 @@
+/* Funnel counting: units per step and breakdown value, durations between
+ * steps, abandoned products, and the results built from them. */
+#include "funnel_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ec_funnel_price_band_names[EC_FUNNEL_N_PRICE_BANDS] = {
+    "<=0", "0-10", "10-25", "25-50", "50-100", "100-250", "250-500", "500-1000", "1000+",
+};
+static const double band_lo[EC_FUNNEL_N_PRICE_BANDS] = {0, 0, 10, 25, 50, 100, 250, 500, 1000};
+
+static const char *const weekday_names[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+int ec_funnel_price_band(double price)
+{
+	if (!(price > 0))
+		return 0;
+	int b = 1;
+	while (b + 1 < EC_FUNNEL_N_PRICE_BANDS && price >= band_lo[b + 1])
+		b++;
+	return b;
+}
+
+static void table_init(struct fn_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	ec_strtab_init(&t->names);
+	ec_u64map_init(&t->index);
+}
+
+static void table_release(const struct ec_funnel *f, struct fn_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->rows[i].units);
+		for (int k = 0; k < f->o.n_steps; k++)
+			ec_u64map_release(&t->rows[i].dur[k]);
+		free(t->rows[i].dur);
+	}
+	free(t->rows);
+	free(t->keys);
+	ec_strtab_release(&t->names);
+	ec_u64map_release(&t->index);
+}
+
+static struct fn_row *table_row(const struct ec_funnel *f, struct fn_table *t, size_t i)
+{
+	while (t->n <= i) {
+		EC_GROW(t->rows, t->cap, t->n + 1);
+		struct fn_row *r = &t->rows[t->n++];
+		r->units = ec_xcalloc((size_t)f->o.n_steps, sizeof(*r->units));
+		r->dur = ec_xcalloc((size_t)f->o.n_steps, sizeof(*r->dur));
+	}
+	return &t->rows[i];
+}
+
+void fn_tally_init(struct ec_funnel *f)
+{
+	table_init(&f->total);
+	for (int i = 0; i < EC_FUNNEL_BY_N; i++)
+		table_init(&f->by[i]);
+	ec_u64map_init(&f->pair_index);
+	ec_u64map_init(&f->prod_index);
+}
+
+static void free_row(struct ec_funnel_row *r)
+{
+	free(r->units);
+	free(r->median_s);
+	free(r->p90_s);
+}
+
+void fn_tally_release(struct ec_funnel *f)
+{
+	table_release(f, &f->total);
+	for (int i = 0; i < EC_FUNNEL_BY_N; i++)
+		table_release(f, &f->by[i]);
+	ec_u64map_release(&f->pair_index);
+	ec_u64map_release(&f->prod_index);
+	free(f->pairs);
+	free(f->prods);
+	free_row(&f->res.total);
+	for (int i = 0; i < f->res.n_by; i++) {
+		for (size_t j = 0; j < f->res.by[i].n; j++)
+			free_row(&f->res.by[i].rows[j]);
+		free(f->res.by[i].rows);
+	}
+	free(f->res.by);
+	for (size_t j = 0; j < f->res.trend.n; j++)
+		free_row(&f->res.trend.rows[j]);
+	free(f->res.trend.rows);
+	free(f->res.abandoned);
+	free(f->day_labels);
+}
+
+static int64_t day_of(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* The row index of a chain's step-1 event in the table of dimension d. */
+static size_t value_index(struct ec_funnel *f, int d, const struct fn_chain *c, int64_t t1)
+{
+	char buf[512];
+	const char *code;
+	size_t n;
+	int added;
+	struct fn_table *t = &f->by[d];
+
+	switch (d) {
+	case EC_FUNNEL_BY_CATEGORY:
+	case EC_FUNNEL_BY_TOP:
+		code = ec_sessionizer_code(f->z, c->code);
+		n = ec_category_key(buf, sizeof(buf), code, strlen(code), c->category_id,
+				    d == EC_FUNNEL_BY_TOP ? 1 : f->o.category_level);
+		return ec_strtab_intern(&t->names, buf, n, NULL);
+	case EC_FUNNEL_BY_BRAND:
+		code = ec_sessionizer_brand(f->z, c->brand);
+		return ec_strtab_intern(&t->names, code, strlen(code), NULL);
+	case EC_FUNNEL_BY_PRICE:
+		return c->band;
+	case EC_FUNNEL_BY_HOUR:
+		return (size_t)((t1 - day_of(t1) * 86400) / 3600);
+	case EC_FUNNEL_BY_WEEKDAY:
+		return (size_t)(((day_of(t1) % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+	default: {
+		uint32_t *v =
+		    ec_u64map_put(&t->index, (uint64_t)day_of(t1), (uint32_t)t->n, &added);
+		if (added) {
+			EC_GROW(t->keys, t->keys_cap, t->n + 1);
+			t->keys[t->n] = day_of(t1);
+			table_row(f, t, t->n);
+		}
+		return *v;
+	}
+	}
+}
+
+static void count_row(struct ec_funnel *f, struct fn_row *r, const struct fn_chain *c)
+{
+	for (int k = 0; k < c->level; k++) {
+		r->units[k]++;
+		if (k > 0)
+			(*ec_u64map_put(&r->dur[k], (uint64_t)(c->dt[k] - c->dt[k - 1]), 0,
+					NULL))++;
+	}
+}
+
+void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
+{
+	int64_t t1 = c->start + c->dt[0];
+	count_row(f, table_row(f, &f->total, 0), c);
+	for (int i = 0; i < f->o.n_by; i++) {
+		int d = f->o.by[i];
+		if (d == EC_FUNNEL_BY_DAY)
+			continue; /* the trend table below */
+		count_row(f, table_row(f, &f->by[d], value_index(f, d, c, t1)), c);
+	}
+	count_row(
+	    f, table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, c, t1)), c);
+}
+
+/* ---- abandoned products ------------------------------------------------- */
+
+static struct fn_product *product(struct ec_funnel *f, const struct ec_sev *e)
+{
+	int added;
+	uint32_t *v = ec_u64map_put(&f->prod_index, e->product_id, (uint32_t)f->n_prods, &added);
+	if (added) {
+		EC_GROW(f->prods, f->cap_prods, f->n_prods + 1);
+		f->prods[f->n_prods++] =
+		    (struct fn_product){.product_id = e->product_id, .price_time = INT64_MIN};
+	}
+	return &f->prods[*v];
+}
+
+/* Remembers the attributes of a product's latest cart event. */
+static void note_cart(struct ec_funnel *f, const struct ec_sev *e)
+{
+	struct fn_product *p = product(f, e);
+	if (e->time >= p->price_time) {
+		p->price_time = e->time;
+		p->price = e->price;
+		p->category_id = e->category_id;
+		p->code = e->code;
+		p->brand = e->brand;
+	}
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s)
+{
+	uint64_t *cart = NULL, *buy = NULL;
+	size_t nc = 0, nb = 0, cc = 0, cb = 0;
+
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct ec_sev *e = &s->ev[i];
+		if (e->type == EC_EV_CART) {
+			note_cart(f, e);
+			EC_GROW(cart, cc, nc + 1);
+			cart[nc++] = e->product_id;
+		} else if (e->type == EC_EV_PURCHASE) {
+			EC_GROW(buy, cb, nb + 1);
+			buy[nb++] = e->product_id;
+		}
+	}
+	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
+		/* Across sessions: (user, product) pairs, counted at the end. */
+		for (size_t i = 0; i < nc + nb; i++) {
+			uint64_t p = i < nc ? cart[i] : buy[i - nc];
+			uint64_t h = ec_mix64(s->user_id ^ ec_mix64(p ^ 0x9e3779b97f4a7c15ULL));
+			int added;
+			uint32_t *v =
+			    ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
+			if (added) {
+				EC_GROW(f->pairs, f->cap_pairs, f->n_pairs + 1);
+				f->pairs[f->n_pairs++] =
+				    (struct fn_pair){.user = s->user_id, .product = p};
+			}
+			if (i < nc)
+				f->pairs[*v].carted = 1;
+			else
+				f->pairs[*v].bought = 1;
+		}
+	} else if (nc > 0) {
+		qsort(cart, nc, sizeof(*cart), u64_cmp);
+		if (nb > 1)
+			qsort(buy, nb, sizeof(*buy), u64_cmp);
+		int any = 0;
+		for (size_t i = 0, j = 0; i < nc; i++) {
+			if (i > 0 && cart[i] == cart[i - 1])
+				continue;
+			while (j < nb && buy[j] < cart[i])
+				j++;
+			struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, cart[i])];
+			p->carted++;
+			if (!(j < nb && buy[j] == cart[i])) {
+				p->abandoned++;
+				any = 1;
+			}
+		}
+		f->carting++;
+		f->abandoning += any;
+	}
+	free(cart);
+	free(buy);
+}
+
+/* User units: the pairs become per-product counts. */
+static void user_carts(struct ec_funnel *f)
+{
+	struct ec_u64map carting, abandoning;
+	ec_u64map_init(&carting);
+	ec_u64map_init(&abandoning);
+	for (size_t i = 0; i < f->n_pairs; i++) {
+		const struct fn_pair *q = &f->pairs[i];
+		if (!q->carted)
+			continue;
+		struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
+		p->carted++;
+		f->carting += (uint64_t)ec_u64map_add(&carting, q->user);
+		if (!q->bought) {
+			p->abandoned++;
+			f->abandoning += (uint64_t)ec_u64map_add(&abandoning, q->user);
+		}
+	}
+	ec_u64map_release(&carting);
+	ec_u64map_release(&abandoning);
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+struct dur_count {
+	uint64_t d;
+	uint32_t n;
+};
+
+static int dur_cmp(const void *pa, const void *pb)
+{
+	const struct dur_count *a = pa, *b = pb;
+	return a->d < b->d ? -1 : a->d > b->d;
+}
+
+/* Nearest-rank quantiles of a duration histogram: the values at ranks
+ * ceil(n/2) and ceil(9n/10). -1 when empty. */
+static void quantiles(const struct ec_u64map *m, int64_t *median, int64_t *p90)
+{
+	struct dur_count *v = ec_xmalloc((m->n + 1) * sizeof(*v));
+	size_t n = 0;
+	uint64_t total = 0;
+	if (m->has_zero)
+		v[n++] = (struct dur_count){0, m->zero_val};
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			v[n++] = (struct dur_count){m->keys[i], m->vals[i]};
+	if (n > 1)
+		qsort(v, n, sizeof(*v), dur_cmp);
+	for (size_t i = 0; i < n; i++)
+		total += v[i].n;
+	*median = *p90 = -1;
+	uint64_t r50 = (total + 1) / 2, r90 = (9 * total + 9) / 10, seen = 0;
+	for (size_t i = 0; i < n && total > 0; i++) {
+		seen += v[i].n;
+		if (*median < 0 && seen >= r50)
+			*median = (int64_t)v[i].d;
+		if (*p90 < 0 && seen >= r90)
+			*p90 = (int64_t)v[i].d;
+	}
+	free(v);
+}
+
+static void build_row(const struct ec_funnel *f, struct ec_funnel_row *out, const struct fn_row *r,
+		      const char *value)
+{
+	int K = f->o.n_steps;
+	out->value = value;
+	out->units = ec_xcalloc((size_t)K, sizeof(*out->units));
+	out->median_s = ec_xmalloc((size_t)K * sizeof(*out->median_s));
+	out->p90_s = ec_xmalloc((size_t)K * sizeof(*out->p90_s));
+	for (int k = 0; k < K; k++) {
+		out->median_s[k] = out->p90_s[k] = -1;
+		if (!r)
+			continue;
+		out->units[k] = r->units[k];
+		if (k > 0)
+			quantiles(&r->dur[k], &out->median_s[k], &out->p90_s[k]);
+	}
+}
+
+static int row_cmp_units(const void *pa, const void *pb)
+{
+	const struct ec_funnel_row *a = pa, *b = pb;
+	if (a->units[0] != b->units[0])
+		return a->units[0] > b->units[0] ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+static int row_cmp_value(const void *pa, const void *pb)
+{
+	const struct ec_funnel_row *a = pa, *b = pb;
+	return strcmp(a->value, b->value);
+}
+
+static const char *hour_name(size_t h)
+{
+	static const char names[24][3] = {"00", "01", "02", "03", "04", "05", "06", "07",
+					  "08", "09", "10", "11", "12", "13", "14", "15",
+					  "16", "17", "18", "19", "20", "21", "22", "23"};
+	return names[h];
+}
+
+static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
+{
+	struct fn_table *t = &f->by[d];
+	out->by = d;
+	out->rows = ec_xcalloc(t->n + 1, sizeof(*out->rows));
+	out->n = 0;
+	if (d == EC_FUNNEL_BY_DAY && !f->day_labels)
+		f->day_labels = ec_xcalloc(t->n + 1, sizeof(*f->day_labels));
+	for (size_t i = 0; i < t->n; i++) {
+		const char *value;
+		if (t->rows[i].units[0] == 0)
+			continue;
+		switch (d) {
+		case EC_FUNNEL_BY_PRICE:
+			value = ec_funnel_price_band_names[i];
+			break;
+		case EC_FUNNEL_BY_HOUR:
+			value = hour_name(i);
+			break;
+		case EC_FUNNEL_BY_WEEKDAY:
+			value = weekday_names[i];
+			break;
+		case EC_FUNNEL_BY_DAY: {
+			int64_t y;
+			unsigned m, dd;
+			ec_civil_from_days(t->keys[i], &y, &m, &dd);
+			snprintf(f->day_labels[i], sizeof(f->day_labels[i]), "%04lld-%02u-%02u",
+				 (long long)y, m, dd);
+			value = f->day_labels[i];
+			break;
+		}
+		default:
+			value = ec_strtab_str(&t->names, (uint32_t)i);
+			break;
+		}
+		build_row(f, &out->rows[out->n++], &t->rows[i], value);
+	}
+	/* Rows of price, hour and weekday are already in their natural order. */
+	if (out->n < 2)
+		return;
+	if (d == EC_FUNNEL_BY_DAY)
+		qsort(out->rows, out->n, sizeof(*out->rows), row_cmp_value);
+	else if (d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP || d == EC_FUNNEL_BY_BRAND)
+		qsort(out->rows, out->n, sizeof(*out->rows), row_cmp_units);
+}
+
+static int prod_cmp(const void *pa, const void *pb)
+{
+	const struct fn_product *a = pa, *b = pb;
+	if (a->abandoned != b->abandoned)
+		return a->abandoned > b->abandoned ? -1 : 1;
+	return a->product_id < b->product_id ? -1 : a->product_id > b->product_id;
+}
+
+void fn_tally_build(struct ec_funnel *f)
+{
+	struct ec_funnel_result *r = &f->res;
+	r->opts = &f->o;
+	r->units = f->units_seen;
+	r->events = f->events;
+	r->first = f->first;
+	r->last = f->last;
+	build_row(f, &r->total, f->total.n ? &f->total.rows[0] : NULL, "");
+	r->by = ec_xcalloc((size_t)f->o.n_by + 1, sizeof(*r->by));
+	r->n_by = f->o.n_by;
+	for (int i = 0; i < f->o.n_by; i++)
+		build_table(f, &r->by[i], f->o.by[i]);
+	build_table(f, &r->trend, EC_FUNNEL_BY_DAY);
+
+	if (f->o.unit == EC_FUNNEL_UNIT_USER)
+		user_carts(f);
+	if (f->n_prods > 1)
+		qsort(f->prods, f->n_prods, sizeof(*f->prods), prod_cmp);
+	size_t n = 0;
+	while (n < f->n_prods && n < (size_t)f->o.top && f->prods[n].abandoned > 0)
+		n++;
+	r->abandoned = ec_xcalloc(n + 1, sizeof(*r->abandoned));
+	r->n_abandoned = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct fn_product *p = &f->prods[i];
+		r->abandoned[i] = (struct ec_funnel_product){
+		    .product_id = p->product_id,
+		    .category_id = p->category_id,
+		    .category_code = f->z ? ec_sessionizer_code(f->z, p->code) : "",
+		    .brand = f->z ? ec_sessionizer_brand(f->z, p->brand) : "",
+		    .price = p->price,
+		    .carted = p->carted,
+		    .abandoned = p->abandoned,
+		};
+	}
+	r->carting_units = f->carting;
+	r->abandoning_units = f->abandoning;
+}

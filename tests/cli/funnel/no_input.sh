@@ -1,0 +1,2 @@
+# No input file: a usage error.
+"$ECOMCTL" funnel
