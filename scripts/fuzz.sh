@@ -22,20 +22,19 @@ case $secs in
 	;;
 esac
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/ecomctl-fuzz.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
-trap 'exit 130' INT TERM
-
 if ! command -v clang >/dev/null 2>&1; then
 	echo "fuzz: skipped: clang not found" >&2
 	exit 0
 fi
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/ecomctl-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+trap 'exit 130' INT TERM
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\n%s\n' \
 	'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return (int)(d && n > 99); }' \
 	>"$scratch/probe.c"
 if ! clang -fsanitize=fuzzer,address,undefined "$scratch/probe.c" -o "$scratch/probe" \
 	>/dev/null 2>&1; then
-	echo "fuzz: skipped: clang cannot link -fsanitize=fuzzer (install libclang-rt-dev)" >&2
+	echo "fuzz: skipped: clang cannot link -fsanitize=fuzzer (Debian: install libclang-rt-<version>-dev)" >&2
 	exit 0
 fi
 

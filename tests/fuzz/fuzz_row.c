@@ -6,9 +6,10 @@
  * Beyond "no crash, no sanitizer report", each parser is held to an
  * invariant or to an independent oracle written here: a parsed time formats
  * back to its bytes; an id printed with %llu parses back to itself and has
- * the decimal value of its text; a price is what strtod makes of it; a split
- * record re-encoded as CSV splits back to the same fields, and both halves
- * of the splitter (in place, libcsv) agree. A broken invariant prints one
+ * the decimal value of its text; a price is what strtod makes of it; a
+ * quoted record splits as a strict RFC 4180 splitter written here does, a
+ * split record re-encoded as CSV splits back to the same fields, and both
+ * halves of the splitter (in place, libcsv) agree. A broken invariant prints one
  * line and traps, so libFuzzer saves the input.
  */
 #include <stddef.h>
@@ -243,6 +244,52 @@ static void fuzz_type(const char *s, size_t n)
 
 /* ---- splitting ---------------------------------------------------------- */
 
+/* A strict RFC 4180 record, split here without libcsv: fields are unquoted
+ * (no '"') or quoted (with '""' for a quote). Returns the number of fields,
+ * unescaped into buf (n bytes at least) and the first max of them into out;
+ * -1 when malformed; -2 at a CR or LF outside quotes, where the record would
+ * end (such records are not compared). */
+static int csv_oracle(const char *s, size_t n, char *buf, struct ec_str *out, int max)
+{
+	size_t i = 0, b = 0;
+	int k = 0;
+	for (;;) {
+		size_t start = b;
+		if (i < n && s[i] == '"') {
+			for (i++;; i++) {
+				if (i == n)
+					return -1;
+				if (s[i] == '"') {
+					if (i + 1 < n && s[i + 1] == '"')
+						i++;
+					else
+						break;
+				}
+				buf[b++] = s[i];
+			}
+			i++;
+			if (i < n && s[i] != ',')
+				return s[i] == '\r' || s[i] == '\n' ? -2 : -1;
+		} else {
+			for (; i < n && s[i] != ','; i++) {
+				if (s[i] == '"')
+					return -1;
+				if (s[i] == '\r' || s[i] == '\n')
+					return -2;
+				buf[b++] = s[i];
+			}
+		}
+		if (k < max) {
+			out[k].p = buf + start;
+			out[k].n = b - start;
+		}
+		k++;
+		if (i == n)
+			return k;
+		i++;
+	}
+}
+
 /* Writes the fields as CSV, each quoted, into a new buffer. */
 static char *encode_quoted(const struct ec_str *f, int k, size_t *len)
 {
@@ -352,6 +399,18 @@ static void fuzz_split(const char *rec, size_t n)
 		CHECK(f[i].n <= n && (f[i].p != NULL || f[i].n == 0));
 		if (f[i].n)
 			CHECK(memchr(f[i].p, '"', f[i].n) == NULL || quoted);
+	}
+
+	if (quoted) {
+		/* libcsv's answer is the strict grammar's. */
+		char *buf = malloc(n + 1);
+		CHECK(buf != NULL);
+		int want = csv_oracle(rec, n, buf, g, MAX_FIELDS);
+		if (want != -2) {
+			CHECK(k == want);
+			check_same_fields(f, filled, g, filled);
+		}
+		free(buf);
 	}
 
 	if (k >= 1 && k <= MAX_FIELDS) {
