@@ -90,6 +90,45 @@ int ec_u64map_add(struct ec_u64map *m, uint64_t key)
 	return 1;
 }
 
+size_t ec_u64map_add_many(struct ec_u64map *m, const uint64_t *keys, size_t n)
+{
+	enum { AHEAD = 8 };
+	size_t added = 0, i = 0;
+	if ((m->n + n + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap : 64;
+		while ((m->n + n + 1) * 2 > cap)
+			cap *= 2;
+		u64map_resize(m, cap, 0);
+	}
+	size_t mask = m->cap - 1;
+	/* The table is far larger than the caches: ask for each key's slot a
+	 * few keys ahead, so that the misses overlap instead of queueing. */
+	for (; i < n && i < AHEAD; i++)
+		__builtin_prefetch(&m->keys[ec_mix64(keys[i]) & mask]);
+	for (i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(&m->keys[ec_mix64(keys[i + AHEAD]) & mask]);
+		uint64_t key = keys[i];
+		if (key == 0) {
+			if (!m->has_zero) {
+				m->has_zero = 1;
+				m->n++;
+				added++;
+			}
+			continue;
+		}
+		size_t j = ec_mix64(key) & mask;
+		while (m->keys[j] && m->keys[j] != key)
+			j = (j + 1) & mask;
+		if (!m->keys[j]) {
+			m->keys[j] = key;
+			m->n++;
+			added++;
+		}
+	}
+	return added;
+}
+
 void ec_u64map_reserve(struct ec_u64map *m, size_t n)
 {
 	size_t cap = m->cap ? m->cap : 64;
@@ -172,7 +211,7 @@ uint32_t ec_strtab_intern(struct ec_strtab *t, const char *s, size_t n, int *add
 	EC_GROW(t->arena, t->arena_cap, t->arena_len + n + 1);
 	memcpy(t->arena + t->arena_len, s, n);
 	t->arena[t->arena_len + n] = '\0';
-	t->ent[t->n] = (struct ec_strtab_entry){ h, t->arena_len, (uint32_t)n };
+	t->ent[t->n] = (struct ec_strtab_entry){h, t->arena_len, (uint32_t)n};
 	t->arena_len += n + 1;
 	t->slots[slot] = (uint32_t)t->n + 1;
 	if (added)

@@ -31,6 +31,9 @@ uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key);
 /* Set use: adds key (no value is stored; do not mix with _put on the same
  * map). Returns 1 when it was new, 0 when present. */
 int ec_u64map_add(struct ec_u64map *m, uint64_t key);
+/* Set use, n keys at once (faster on big tables: the slots are prefetched).
+ * Returns how many were new. */
+size_t ec_u64map_add_many(struct ec_u64map *m, const uint64_t *keys, size_t n);
 /* Makes room for n keys without growing. */
 void ec_u64map_reserve(struct ec_u64map *m, size_t n);
 

@@ -181,6 +181,52 @@ static void test_hash__u64map_collisions_wrap(void **state)
 
 /* ---- ec_strtab ---------------------------------------------------------- */
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* add_many against one-at-a-time add on a second map: batches of every
+ * size from 0 to 40 with repeats inside a batch, across batches, key 0 and
+ * growth from empty; the new-key count is checked against a sorted array. */
+static void test_hash__u64map_add_many(void **state)
+{
+	(void)state;
+	struct ec_u64map a, b;
+	ec_u64map_init(&a);
+	ec_u64map_init(&b);
+	enum { N = 20000 };
+	uint64_t *keys = malloc(N * sizeof(*keys));
+	assert_non_null(keys);
+	rng_state = 7;
+	for (size_t i = 0; i < N; i++)
+		keys[i] = i % 97 == 0 ? 0 : i % 5 == 0 ? keys[i / 2] : rng();
+	size_t at = 0, expect_total = 0;
+	for (size_t len = 0; at < N; len = (len + 1) % 41) {
+		size_t n = len < N - at ? len : N - at;
+		size_t want = 0;
+		for (size_t i = 0; i < n; i++)
+			want += (size_t)ec_u64map_add(&b, keys[at + i]);
+		assert_int_equal(ec_u64map_add_many(&a, keys + at, n), want);
+		expect_total += want;
+		at += n;
+	}
+	assert_int_equal(a.n, b.n);
+	assert_int_equal(a.n, expect_total);
+	/* Independently: the number of distinct keys, by sorting a copy. */
+	qsort(keys, N, sizeof(*keys), cmp_u64);
+	size_t distinct = 0;
+	for (size_t i = 0; i < N; i++)
+		distinct += i == 0 || keys[i] != keys[i - 1];
+	assert_int_equal(a.n, distinct);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(ec_u64map_add(&a, keys[i]), 0);
+	free(keys);
+	ec_u64map_release(&a);
+	ec_u64map_release(&b);
+}
+
 static void test_hash__strtab_empty_string(void **state)
 {
 	struct ec_strtab t;
@@ -301,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_hash__u64map_zero_and_max),
 		cmocka_unit_test(test_hash__u64map_many),
 		cmocka_unit_test(test_hash__u64map_collisions_wrap),
+		cmocka_unit_test(test_hash__u64map_add_many),
 		cmocka_unit_test(test_hash__strtab_empty_string),
 		cmocka_unit_test(test_hash__strtab_embedded_nul),
 		cmocka_unit_test(test_hash__strtab_first_sight_order),
