@@ -14,7 +14,18 @@ static uint32_t distinct(uint64_t *v, uint32_t n)
 {
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
+	if (n <= 24) {
+		/* Most sessions are short: insertion sort beats qsort's calls. */
+		for (uint32_t i = 1; i < n; i++) {
+			uint64_t x = v[i];
+			uint32_t j = i;
+			for (; j > 0 && v[j - 1] > x; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+	} else {
+		qsort(v, n, sizeof(*v), cmp_u64);
+	}
 	uint32_t d = 1;
 	for (uint32_t i = 1; i < n; i++)
 		d += v[i] != v[i - 1];
@@ -53,29 +64,51 @@ void ec_session_summarize(struct ec_session_summary *out, const struct ec_sessio
 			v[nb++] = s->ev[i].brand;
 	out->brands = distinct(v, nb);
 
-	/* The top category: count events per category key, O(n * keys). */
-	char small_keys[16][160];
-	uint32_t small_counts[16];
-	char (*keys)[160] = s->n <= 16 ? small_keys : ec_xmalloc(s->n * sizeof(*keys));
-	uint32_t *counts = s->n <= 16 ? small_counts : ec_xmalloc(s->n * sizeof(*counts));
-	uint32_t n_keys = 0, best = 0;
+	/* The top category: count events per category key, O(n * keys). An
+	 * event's key depends only on its (code, category_id), so a key is
+	 * formatted once per pair; pairs with the same key share its count. */
+	enum { SMALL = 16 };
+	char small_keys[SMALL][160];
+	uint32_t small_counts[SMALL], small_code[SMALL];
+	uint64_t small_cat[SMALL];
+	int small_key_of[SMALL];
+	int big = s->n > SMALL;
+	char (*keys)[160] = big ? ec_xmalloc(s->n * sizeof(*keys)) : small_keys;
+	uint32_t *counts = big ? ec_xmalloc(s->n * sizeof(*counts)) : small_counts;
+	uint32_t *pair_code = big ? ec_xmalloc(s->n * sizeof(*pair_code)) : small_code;
+	uint64_t *pair_cat = big ? ec_xmalloc(s->n * sizeof(*pair_cat)) : small_cat;
+	int *key_of = big ? ec_xmalloc(s->n * sizeof(*key_of)) : small_key_of;
+	uint32_t n_keys = 0, n_pairs = 0, best = 0;
 	for (uint32_t i = 0; i < s->n; i++) {
-		const char *code = ec_sessionizer_code(z, s->ev[i].code);
-		ec_category_key(keys[n_keys], sizeof(keys[0]), code, strlen(code),
-				s->ev[i].category_id, level);
-		uint32_t j = 0;
-		while (j < n_keys && strcmp(keys[j], keys[n_keys]) != 0)
-			j++;
-		if (j == n_keys)
-			counts[n_keys++] = 0;
+		const struct ec_sev *e = &s->ev[i];
+		uint32_t p = 0;
+		while (p < n_pairs && (pair_code[p] != e->code || pair_cat[p] != e->category_id))
+			p++;
+		if (p == n_pairs) {
+			const char *code = ec_sessionizer_code(z, e->code);
+			ec_category_key(keys[n_keys], sizeof(keys[0]), code, strlen(code),
+					e->category_id, level);
+			uint32_t j = 0;
+			while (j < n_keys && strcmp(keys[j], keys[n_keys]) != 0)
+				j++;
+			if (j == n_keys)
+				counts[n_keys++] = 0;
+			pair_code[n_pairs] = e->code;
+			pair_cat[n_pairs] = e->category_id;
+			key_of[n_pairs++] = (int)j;
+		}
+		uint32_t j = (uint32_t)key_of[p];
 		if (++counts[j] > counts[best])
 			best = j;
 	}
 	if (n_keys)
 		memcpy(out->top_category, keys[best], sizeof(out->top_category));
-	if (keys != small_keys) {
+	if (big) {
 		free(keys);
 		free(counts);
+		free(pair_code);
+		free(pair_cat);
+		free(key_of);
 	}
 	if (v != small)
 		free(v);
