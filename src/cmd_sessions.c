@@ -1,5 +1,11 @@
-/* ecomctl sessions: one row per session. */
+/* ecomctl sessions: one row per session.
+ *
+ * Two stages on two cores: the main thread sessionizes and summarizes; a
+ * writer thread formats the rows and writes (and compresses) them. Batches
+ * of summaries pass between them through two buffers. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/cli.h"
@@ -11,9 +17,32 @@
 	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"        \
 	"products,categories,brands,cart_value,revenue,first_purchase,converted,top_category\n"
 
-static void write_row(struct ec_outfile *f, const struct ec_session *s,
-		      const struct ec_session_summary *m)
+/* What the writer needs of one session (the session itself is borrowed
+ * only until the sessionizer's next call). */
+struct row {
+	char id[160];
+	uint64_t user_id;
+	int64_t start, end;
+	struct ec_session_summary m;
+};
+
+#define BATCH 2048
+
+struct writer {
+	struct ec_outfile *f;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct row *buf[2];
+	size_t len[2]; /* rows in a full buffer, waiting for the writer */
+	int full[2];   /* buffer i is handed to the writer */
+	int done;
+	int fill;      /* the buffer the main thread fills */
+};
+
+static void write_row(struct ec_outfile *f, const struct row *s)
 {
+	const struct ec_session_summary *m = &s->m;
 	char t0[24], t1[24], tp[24] = "";
 	ec_time_format(s->start, t0);
 	ec_time_format(s->end, t1);
@@ -28,6 +57,70 @@ static void write_row(struct ec_outfile *f, const struct ec_session *s,
 			  m->by_type[EC_EV_PURCHASE] > 0);
 	ec_outfile_csv_field(f, m->top_category, strlen(m->top_category));
 	ec_outfile_putc(f, '\n');
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	for (int i = 0;; i ^= 1) {
+		pthread_mutex_lock(&w->mu);
+		while (!w->full[i] && !w->done)
+			pthread_cond_wait(&w->cv, &w->mu);
+		int have = w->full[i];
+		size_t n = w->len[i];
+		pthread_mutex_unlock(&w->mu);
+		if (!have)
+			return NULL;
+		for (size_t k = 0; k < n; k++)
+			write_row(w->f, &w->buf[i][k]);
+		pthread_mutex_lock(&w->mu);
+		w->full[i] = 0;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+/* Hands the filled buffer to the writer and waits for the other one. */
+static void writer_pass(struct writer *w, size_t n)
+{
+	pthread_mutex_lock(&w->mu);
+	w->len[w->fill] = n;
+	w->full[w->fill] = 1;
+	pthread_cond_broadcast(&w->cv);
+	w->fill ^= 1;
+	while (w->full[w->fill])
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static int writer_start(struct writer *w, struct ec_outfile *f, struct ec_err *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->buf[0] = ec_xmalloc(BATCH * sizeof(struct row));
+	w->buf[1] = ec_xmalloc(BATCH * sizeof(struct row));
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		free(w->buf[0]);
+		free(w->buf[1]);
+		return ec_fail(err, EC_EINTERNAL, "cannot start the writing thread");
+	}
+	return 0;
+}
+
+/* Waits until every handed buffer is written; then the thread ends. */
+static void writer_stop(struct writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->buf[0]);
+	free(w->buf[1]);
 }
 
 int cmd_sessions(int argc, char **argv)
@@ -60,7 +153,8 @@ int cmd_sessions(int argc, char **argv)
 	struct ec_outfile *f = NULL;
 	struct ec_err err = { 0 };
 	struct ec_session s;
-	struct ec_session_summary m;
+	struct writer w;
+	int started = 0;
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
@@ -74,10 +168,26 @@ int cmd_sessions(int argc, char **argv)
 	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
 		goto done;
 	ec_outfile_puts(f, SESSIONS_HEADER);
+	if ((rc = writer_start(&w, f, &err)) < 0)
+		goto done;
+	started = 1;
+	size_t n = 0;
 	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
-		ec_session_summarize(&m, &s, in.z, (int)level);
-		write_row(f, &s, &m);
+		struct row *r = &w.buf[w.fill][n];
+		snprintf(r->id, sizeof(r->id), "%s", s.id);
+		r->user_id = s.user_id;
+		r->start = s.start;
+		r->end = s.end;
+		ec_session_summarize(&r->m, &s, in.z, (int)level);
+		if (++n == BATCH) {
+			writer_pass(&w, n);
+			n = 0;
+		}
 	}
+	if (n > 0)
+		writer_pass(&w, n);
+	writer_stop(&w);
+	started = 0;
 	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
 	rc = ec_outfile_commit(f, &err);
@@ -97,6 +207,8 @@ int cmd_sessions(int argc, char **argv)
 		ec_log_info("sessions: wrote %s in %.2f s", out_path, ec_now() - in.t0);
 	}
 done:
+	if (started)
+		writer_stop(&w);
 	rc = ec_cli_fail("sessions", rc, &err);
 	ec_outfile_free(f);
 	ec_input_close(&in);
