@@ -56,6 +56,7 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 		    struct ec_err *err)
 {
 	struct ec_outfile *f = ec_xcalloc(1, sizeof(*f));
+	struct stat st;
 	int rc;
 
 	*out = NULL;
@@ -68,6 +69,10 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 		f->to_stdout = 1;
 		fflush(stdout);
 		f->fd = dup(STDOUT_FILENO);
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or a pipe (/dev/null, a fifo): written in place, as
+		 * renaming a temporary file over it would replace it. */
+		f->fd = open(path, O_WRONLY | O_CLOEXEC);
 	} else {
 		const char *slash = strrchr(path, '/');
 		if (slash && slash != path) {
@@ -227,7 +232,7 @@ int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
 		}
 		f->gz = NULL;
 	}
-	if (!f->failed && !f->to_stdout && fsync(f->fd) != 0) {
+	if (!f->failed && f->tmp && fsync(f->fd) != 0) {
 		f->failed = 1;
 		f->err_no = errno;
 	}

@@ -6,7 +6,9 @@
  * in ".gz"); ec_outfile_commit() flushes, fsyncs and renames it to <path>.
  * Freed without a commit, the temporary file is removed, so a failed run
  * never leaves a half-written output under the final name. "-" writes to
- * stdout (no temporary file; a failed write is still an error).
+ * stdout (no temporary file; a failed write is still an error); so does an
+ * existing path that is not a regular file (/dev/null, a fifo), which a
+ * rename would replace.
  *
  * zlib is included here as well as in the reader: this is its writing side.
  * Ownership: the caller owns the struct from _open until _commit or _free.
