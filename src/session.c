@@ -363,9 +363,15 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 	z->free_keys[z->n_free++] = idx;
 }
 
-static void drain(struct ec_sessionizer *z)
+/* Checks the keys whose deadline the watermark passed, in deadline order;
+ * with `one`, stops as soon as a session is ready (at the end of the input,
+ * so that the open sessions are handed out one key at a time rather than
+ * all copied into the queue at once). */
+static void drain(struct ec_sessionizer *z, int one)
 {
 	while (z->n_heap > 0 && z->heap[0].deadline < z->w) {
+		if (one && z->q_len > 0)
+			return;
 		struct heap_ent e = heap_pop(z);
 		struct okey *k = &z->keys[e.key];
 		if (!k->live || k->deadline != e.deadline)
@@ -483,7 +489,7 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 		/* What came before it is final once the watermark passes it. */
 		schedule(z, idx, e.time);
 	}
-	drain(z);
+	drain(z, 0);
 }
 
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
@@ -497,15 +503,19 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 		z->lent = 0;
 	}
 	while (z->q_len == 0) {
-		if (z->ended)
-			return 0;
+		if (z->ended) {
+			size_t before = z->n_heap;
+			drain(z, 1);
+			if (z->q_len == 0 && z->n_heap == before)
+				return 0; /* nothing left that the end can close */
+			continue;
+		}
 		rc = z->src(z->ctx, &ev, err);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
 			z->ended = 1;
 			z->w = INT64_MAX;
-			drain(z);
 			continue;
 		}
 		add_event(z, &ev);
