@@ -22,6 +22,7 @@ struct ec_synth_knobs {
 	double basket_p; /* P(another item in the cart is bought too) */
 	double review_a, review_b, switch_p, pref_p;
 	double remove_p, recart_p; /* per step while the cart is not empty */
+	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
 	double post_p;		   /* P(browsing on after a checkout) */
 	double pre_p;		   /* P(browsing on between deciding to buy and buying) */
 	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
@@ -56,6 +57,7 @@ static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
 	    .switch_p = 0.12,
 	    .pref_p = 0.6,
 	    .remove_p = 0,
+	    .back_p = 0.35,
 	    .recart_p = 0,
 	    .post_p = 0.45,
 	    .pre_p = 0.6,
@@ -93,6 +95,7 @@ static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
 	    .switch_p = 0.15,
 	    .pref_p = 0.6,
 	    .remove_p = 1.1,
+	    .back_p = 0.35,
 	    .recart_p = 0.25,
 	    .post_p = 0.1,
 	    .pre_p = 0.5,
@@ -366,13 +369,38 @@ static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struc
 	const struct ec_synth_knobs *k = m->k;
 	struct ec_synth_item *cur = s->cur >= 0 ? &s->items[s->cur] : NULL;
 
-	if (cur && !cur->in_cart) {
+	/* What might go in the cart: mostly the item in view; sometimes one
+	 * seen earlier, the more likely the more it was viewed and when it is
+	 * of the user's own categories (so that neither "last viewed" nor
+	 * "most viewed" tells the carted category for sure). */
+	int t = s->cur;
+	if (cur && s->n_items > 1 && ec_rng_unif(r) < k->back_p) {
+		double w[EC_SYNTH_ITEMS], sum = 0;
+		uint32_t fav0 = user_cat(m, s->user, 0), fav1 = user_cat(m, s->user, 1);
+		for (int i = 0; i < s->n_items; i++) {
+			const struct ec_synth_item *it = &s->items[i];
+			double v = it->views;
+			w[i] = i == s->cur || it->in_cart
+				   ? 0
+				   : v * v * (it->cat == fav0 || it->cat == fav1 ? 3 : 1);
+			sum += w[i];
+		}
+		if (sum > 0) {
+			double u = ec_rng_unif(r) * sum;
+			for (t = 0; t < s->n_items - 1 && u >= w[t]; t++)
+				u -= w[t];
+			while (w[t] == 0)
+				t--; /* u landed past the last weight by rounding */
+		}
+	}
+	const struct ec_synth_item *ti = t >= 0 ? &s->items[t] : NULL;
+	if (ti && !ti->in_cart) {
 		double p =
-		    sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (cur->views - 1) -
-			    k->cart_price * cur->price_z + 0.5 * m->cats[cur->cat].conv);
+		    sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (ti->views - 1) -
+			    k->cart_price * ti->price_z + 0.5 * m->cats[ti->cat].conv);
 		if (ec_rng_unif(r) < p) {
-			*item = s->cur;
-			return do_cart(m, s, s->cur, r);
+			*item = t;
+			return do_cart(m, s, t, r);
 		}
 	}
 	if (s->n_in_cart > 0 && k->remove_p > 0) {
