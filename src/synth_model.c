@@ -23,6 +23,7 @@ struct ec_synth_knobs {
 	double review_a, review_b, switch_p, pref_p;
 	double remove_p, recart_p; /* per step while the cart is not empty */
 	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
+	double direct_p;	   /* P(a cart goes to an unviewed item, from the user's categories or a popular one) */
 	double post_p;		   /* P(browsing on after a checkout) */
 	double pre_p;		   /* P(browsing on between deciding to buy and buying) */
 	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
@@ -58,6 +59,7 @@ static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
 	    .pref_p = 0.6,
 	    .remove_p = 0,
 	    .back_p = 0.35,
+	    .direct_p = 0.25,
 	    .recart_p = 0,
 	    .post_p = 0.45,
 	    .pre_p = 0.6,
@@ -96,6 +98,7 @@ static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
 	    .pref_p = 0.6,
 	    .remove_p = 1.1,
 	    .back_p = 0.35,
+	    .direct_p = 0.25,
 	    .recart_p = 0.25,
 	    .post_p = 0.1,
 	    .pre_p = 0.5,
@@ -399,6 +402,15 @@ static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struc
 		    sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (ti->views - 1) -
 			    k->cart_price * ti->price_z + 0.5 * m->cats[ti->cat].conv);
 		if (ec_rng_unif(r) < p) {
+			if (ec_rng_unif(r) < k->direct_p) {
+				/* Straight from a listing or a wish list: an item not
+				 * viewed in the session, from one of the user's own
+				 * categories (60%) or any by popularity. */
+				uint32_t cat = ec_rng_unif(r) < 0.6
+						   ? user_cat(m, s->user, (int)ec_rng_below(r, 2))
+						   : ec_synth_pick_cat(m, ec_rng_unif(r));
+				t = add_item(m, s, cat, ec_synth_product_rank(m, cat, ec_rng_unif(r)));
+			}
 			*item = t;
 			return do_cart(m, s, t, r);
 		}
