@@ -23,7 +23,7 @@ struct ec_synth_knobs {
 	double review_a, review_b, switch_p, pref_p;
 	double remove_p, recart_p; /* per step while the cart is not empty */
 	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
-	double direct_p;	   /* P(a cart goes to an unviewed item, from the user's categories or a popular one) */
+	double direct_p;	   /* P(a cart goes to the item the user left in an earlier session) */
 	double post_p;		   /* P(browsing on after a checkout) */
 	double pre_p;		   /* P(browsing on between deciding to buy and buying) */
 	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
@@ -260,6 +260,17 @@ void ec_synth_sess_end(struct ec_synth_model *m, struct ec_synth_sess *s)
 		u->open--;
 	if (s->bought && u->n_buys < UINT16_MAX)
 		u->n_buys++;
+	/* Remember the item viewed most and not carted, for a later session. */
+	int best = -1;
+	for (int i = 0; i < s->n_items; i++)
+		if (!s->items[i].in_cart && !s->items[i].carts && s->items[i].views > 1 &&
+		    (best < 0 || s->items[i].views > s->items[best].views))
+			best = i;
+	if (best >= 0) {
+		u->wish_cat = s->items[best].cat;
+		u->wish_rank = s->items[best].rank;
+		u->has_wish = 1;
+	}
 }
 
 /* The item for a product, added (evicting the stalest item out of the cart)
@@ -269,6 +280,7 @@ static int add_item(const struct ec_synth_model *m, struct ec_synth_sess *s, uin
 {
 	struct ec_synth_item it;
 	ec_synth_product(m, cat, rank, &it);
+	it.rank = rank;
 	for (int i = 0; i < s->n_items; i++)
 		if (s->items[i].pid == it.pid)
 			return i;
@@ -402,14 +414,16 @@ static int browse(const struct ec_synth_model *m, struct ec_synth_sess *s, struc
 		    sigmoid(k->cart_a + k->cart_b * s->intent + k->cart_review * (ti->views - 1) -
 			    k->cart_price * ti->price_z + 0.5 * m->cats[ti->cat].conv);
 		if (ec_rng_unif(r) < p) {
-			if (ec_rng_unif(r) < k->direct_p) {
-				/* Straight from a listing or a wish list: an item not
-				 * viewed in the session, from one of the user's own
-				 * categories (60%) or any by popularity. */
-				uint32_t cat = ec_rng_unif(r) < 0.6
-						   ? user_cat(m, s->user, (int)ec_rng_below(r, 2))
-						   : ec_synth_pick_cat(m, ec_rng_unif(r));
-				t = add_item(m, s, cat, ec_synth_product_rank(m, cat, ec_rng_unif(r)));
+			struct ec_synth_user *u = &m->users[s->user];
+			/* (only with room for it: an eviction would move t) */
+			if (u->has_wish && s->n_items < EC_SYNTH_ITEMS &&
+			    ec_rng_unif(r) < k->direct_p) {
+				/* Straight from the wish list: the item the user
+				 * viewed most and left in an earlier session. */
+				int w = add_item(m, s, u->wish_cat, u->wish_rank);
+				if (!s->items[w].in_cart && w != s->cur)
+					t = w;
+				u->has_wish = 0;
 			}
 			*item = t;
 			return do_cart(m, s, t, r);

@@ -80,6 +80,7 @@ struct ec_synth_item {
 	uint32_t brand; /* index into brands, UINT32_MAX: none */
 	int64_t cents;	/* base price */
 	double price_z; /* log price relative to the category median */
+	uint64_t rank;	/* in its category, for finding it again */
 	uint8_t views;
 	uint8_t in_cart;
 	uint8_t carts;
@@ -126,6 +127,9 @@ struct ec_synth_ev {
 };
 
 struct ec_synth_user {
+	uint64_t wish_rank; /* the item viewed most and left in the last session */
+	uint32_t wish_cat;
+	uint8_t has_wish;
 	uint16_t n_buys; /* sessions with a purchase so far (saturates) */
 	uint8_t open;	 /* sessions open now */
 	uint8_t seen;	 /* has written a row */

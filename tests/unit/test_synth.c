@@ -73,6 +73,12 @@ static char *generate(const struct ec_synth_opts *o, struct ec_synth_stats *st, 
 	return buf;
 }
 
+/* A key of (user, product) for a set of views. */
+static uint64_t view_key(const struct ec_event *e)
+{
+	return ec_mix64(e->user_id * 0x9e3779b97f4a7c15ULL ^ e->product_id);
+}
+
 static size_t count_lines(const char *p, size_t n)
 {
 	size_t k = 0;
@@ -412,6 +418,22 @@ static void check_sessions(enum ec_synth_profile profile)
 	for (size_t i = 0; i < p.n; i++)
 		order[fill[p.rows[i].sess]++] = i;
 
+	/* the first view of each (user, product), in seconds from the first row */
+	struct ec_u64map first_view;
+	ec_u64map_init(&first_view);
+	int64_t base = INT64_MAX;
+	for (size_t i = 0; i < p.n; i++)
+		base = p.rows[i].ev.time < base ? p.rows[i].ev.time : base;
+	for (size_t i = 0; i < p.n; i++) {
+		const struct ec_event *e = &p.rows[i].ev;
+		if (e->type != EC_EV_VIEW)
+			continue;
+		uint32_t t = (uint32_t)(e->time - base);
+		int added;
+		uint32_t *v = ec_u64map_put(&first_view, view_key(e), t, &added);
+		if (t < *v)
+			*v = t;
+	}
 	size_t with_purchase = 0, after_purchase = 0, multi_user_sessions = 0;
 	struct ec_u64map users, user_sessions;
 	ec_u64map_init(&users);
@@ -438,6 +460,12 @@ static void check_sessions(enum ec_synth_profile profile)
 			for (size_t j = a; j < i && !found; j++) {
 				const struct ec_event *x = &p.rows[order[j]].ev;
 				found = x->type == need && x->product_id == e->product_id;
+			}
+			/* a cart may also follow the user's view of the product in an
+			 * earlier session (the generator's wish list) */
+			if (!found && e->type == EC_EV_CART) {
+				uint32_t *v = ec_u64map_get(&first_view, view_key(e));
+				found = v && (int64_t)*v <= e->time - base;
 			}
 			if (!found)
 				fail_msg("session %zu: %s of %llu without an earlier %s", s,
@@ -474,6 +502,7 @@ static void check_sessions(enum ec_synth_profile profile)
 	assert_true(most >= 10);
 
 	ec_u64map_release(&users);
+	ec_u64map_release(&first_view);
 	ec_u64map_release(&user_sessions);
 	free(fill);
 	free(sizes);
