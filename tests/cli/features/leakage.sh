@@ -39,11 +39,11 @@ for seed in 7 46; do
 		whole full.$task.csv > full.$task.whole
 		feat $task full.$task.csv > full.$task.feat
 	done
-	# four purchasing sessions spread over the file (ids without a /N part)
+	# three purchasing sessions spread over the file (ids without a /N part)
 	awk -F, 'NR > 1 && $5 == 1 && $1 !~ /\// { print $1 "," $4 }' full.intent.csv > buyers
 	n=$(wc -l < buyers)
 	[ "$n" -ge 12 ] || { echo "seed $seed: only $n purchasing sessions"; exit 1; }
-	awk -v n="$n" 'NR % int(n / 4) == 0' buyers | head -4 > sample
+	awk -v n="$n" 'NR % int(n / 3) == 0' buyers | head -3 > sample
 	checked=0
 	while IFS=, read -r sid P; do
 		# 1: S's own events at or after P (user_session is column 9)
