@@ -16,7 +16,11 @@
  * closed_at depends only on a session's own events, never on later data, so
  * deleting events after any cutoff changes nothing earlier (the leakage
  * property the tests check). Sessions are therefore featurized in start
- * order, which lags the sessionizer by up to --max-session.
+ * order, which lags the sessionizer by up to --max-session: a session goes
+ * out once the sessionizer's watermark (as it was before its last advance)
+ * is past its start + max_session, or at the end of input (the reasoning is
+ * at the top of featurizer.c). A session enters the history only after its
+ * own features are out: it never sees itself.
  *
  * The feature tables (name, description, compute) are defined once, in
  * features.c; every output (features CSV, train, score, manifests) reads
@@ -36,17 +40,25 @@
 enum ec_task { EC_TASK_INTENT = 0, EC_TASK_CATEGORY = 1, EC_TASK_N = 2 };
 extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
 
+/* What a compute function sees: the session's events before the cutoff
+ * (summarized), the user's history and the priors as of its start, and for
+ * category rows the candidate. Defined in src/features_int.h. */
+struct ec_fctx;
+
 struct ec_feature_def {
 	const char *name;        /* snake_case, stable: CSV header and manifests */
 	const char *description; /* one line, for `features --list` */
+	/* The value (NAN = missing); only the featurizer calls it. */
+	double (*compute)(const struct ec_fctx *c);
 };
 
 /* The features of a task, in column order. Intent rows are one per session;
  * category rows are one per (session, candidate category). */
 uint32_t ec_features_count(int task);
 const struct ec_feature_def *ec_features(int task);
-/* FNV-1a of EC_FEATURES_VERSION and the names in order: a model whose
- * manifest has another hash is refused. */
+/* FNV-1a (64-bit) of EC_FEATURES_VERSION and the names in order: the bytes
+ * "<version>\n" then "<name>\n" for each feature. A model whose manifest has
+ * another hash is refused. */
 uint64_t ec_features_hash(int task);
 
 struct ec_feature_opts {
