@@ -362,8 +362,11 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 	bson_destroy(&ping);
 	bson_destroy(&reply);
 	if (!ok) {
-		rc = ec_mongo_fail(m, err, ec_mongo_error_code(&e),
-				   "mongodb: cannot reach %s: %s", m->shown_uri, e.message);
+		rc = ec_mongo_error_code(&e);
+		rc = ec_mongo_fail(m, err, rc,
+				   rc == EC_ECONFIG ? "mongodb: authentication failed at %s: %s"
+						    : "mongodb: cannot reach %s: %s",
+				   m->shown_uri, e.message);
 		goto fail;
 	}
 	for (int i = 0; i < EC_MC_N; i++)
