@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
@@ -70,7 +71,8 @@ static int list_spool(const char *spool, char ***out, int *n, struct ec_err *err
 static int replay(int argc, char **argv)
 {
 	struct ec_mongo_opts mo;
-	const char *spool = "output/spool";
+	static const char default_spool[] = "output/spool";
+	const char *spool = default_spool;
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
 		{ "spool", 0, EC_OPT_STR, &spool, "DIR|FILE",
@@ -111,6 +113,13 @@ static int replay(int argc, char **argv)
 		ec_log_error("mongo replay: no MongoDB URI: give --mongo-uri or set MONGODB_URI");
 		ec_opts_release();
 		return 64;
+	}
+	if ((rc = ec_mongo_check(&mo, &err)) < 0)
+		goto done;
+	/* The default folder not existing just means nothing was spooled. */
+	if (spool == default_spool && access(spool, F_OK) != 0 && errno == ENOENT) {
+		ec_log_info("mongo replay: no spool files in %s", spool);
+		goto done;
 	}
 	if ((rc = list_spool(spool, &files, &n, &err)) < 0)
 		goto done;

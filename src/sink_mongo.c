@@ -394,6 +394,27 @@ fail:
 	return rc;
 }
 
+int ec_mongo_check(const struct ec_mongo_opts *o, struct ec_err *err)
+{
+	struct ec_mongo *m = ec_xcalloc(1, sizeof(*m));
+	bson_error_t e;
+	int rc = 0;
+	init_once();
+	bson_init(&m->bulk_opts);
+	bson_init(&m->run_argv);
+	bson_init(&m->run_inputs);
+	m->shown_uri = ec_redact_uri(o->uri ? o->uri : "");
+	m->secret[1] = raw_password(o->uri ? o->uri : "");
+	m->uri = mongoc_uri_new_with_error(o->uri ? o->uri : "", &e);
+	if (!m->uri)
+		rc = ec_mongo_fail(m, err, EC_ECONFIG, "--mongo-uri %s: %s", m->shown_uri,
+				   e.message);
+	else
+		rc = set_write_concern(m, o->write_concern, err);
+	ec_mongo_free(m);
+	return rc;
+}
+
 int ec_mongo_start(struct ec_mongo **out, const struct ec_mongo_opts *o, const char *command,
 		   int argc, char **argv, char **inputs, int n_inputs, const char *out_dir,
 		   struct ec_err *err)

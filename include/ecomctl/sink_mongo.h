@@ -104,6 +104,9 @@ struct ec_mongo_run {
 int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 		  const struct ec_mongo_run *run, struct ec_err *err);
 
+/* Checks the URI and write concern without connecting: 0 or EC_ECONFIG. */
+int ec_mongo_check(const struct ec_mongo_opts *o, struct ec_err *err);
+
 /* For commands: nothing (0, *out = NULL) when o->uri is empty. Otherwise
  * makes a run id, defaults o->spool_dir to "<out_dir>/spool" and opens.
  * EC_EUNAVAIL is logged here ("the file outputs are still written") and
