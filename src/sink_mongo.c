@@ -828,6 +828,7 @@ int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_er
 void ec_mongo_json(const struct ec_mongo *m, struct ec_json *j)
 {
 	struct ec_json *o = ec_json_add_object(j, "mongo");
+	ec_json_add_str(o, "uri", m->shown_uri);
 	ec_json_add_str(o, "database", m->db_name);
 	ec_json_add_str(o, "run_id", m->run_id);
 	ec_json_add_u64(o, "documents", ec_mongo_sum(m->queued));

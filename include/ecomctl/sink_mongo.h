@@ -175,7 +175,7 @@ void ec_mongo_report(const struct ec_mongo *m);
 int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_err *err,
 		 int mrc, struct ec_err *merr);
 
-/* Adds {"database", "run_id", "documents", "acknowledged", "spooled",
+/* Adds {"uri" (redacted), "database", "run_id", "documents", "acknowledged", "spooled",
  * "spool"} under "mongo" of a JSON summary. */
 void ec_mongo_json(const struct ec_mongo *m, struct ec_json *j);
 
