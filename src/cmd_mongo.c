@@ -15,13 +15,13 @@
 #include "ecomctl/sink_mongo.h"
 
 static const char mongo_usage[] =
-	"usage: ecomctl mongo replay [--spool DIR|FILE] [--mongo-uri URI]\n\n"
-	"MongoDB maintenance.\n\n"
-	"subcommands:\n"
-	"  replay     send the documents of spool files (written when MongoDB did not\n"
-	"             acknowledge them during a run) and remove each file once all of\n"
-	"             it is acknowledged\n\n"
-	"`ecomctl mongo replay --help` shows its options.\n";
+    "usage: ecomctl mongo replay [--spool DIR|FILE] [--mongo-uri URI]\n\n"
+    "MongoDB maintenance.\n\n"
+    "subcommands:\n"
+    "  replay     send the documents of spool files (written when MongoDB did not\n"
+    "             acknowledge them during a run) and remove each file once all of\n"
+    "             it is acknowledged\n\n"
+    "`ecomctl mongo replay --help` shows its options.\n";
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -75,29 +75,31 @@ static int replay(int argc, char **argv)
 	const char *spool = default_spool;
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
-		{ "spool", 0, EC_OPT_STR, &spool, "DIR|FILE",
-		  "a spool file, or a directory of them (default output/spool)", NULL, 0 },
-		{ "mongo-uri", 0, EC_OPT_STR, &mo.uri, "URI",
-		  "the MongoDB to send them to (env MONGODB_URI; the password is never shown)",
-		  NULL, EC_OPTF_SECRET },
-		{ "mongo-write-concern", 0, EC_OPT_STR, &mo.write_concern, "W",
-		  "majority (default) or a number of nodes that must acknowledge", NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"spool", 0, EC_OPT_STR, &spool, "DIR|FILE",
+	     "a spool file, or a directory of them (default output/spool)", NULL, 0},
+	    {"mongo-uri", 0, EC_OPT_STR, &mo.uri, "URI",
+	     "the MongoDB to send them to (env MONGODB_URI; the password is never shown)", NULL,
+	     EC_OPTF_SECRET},
+	    {"mongo-write-concern", 0, EC_OPT_STR, &mo.write_concern, "W",
+	     "majority (default) or a number of nodes that must acknowledge", NULL, 0},
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"replay", "[--spool DIR|FILE] [--mongo-uri URI]",
-		"Send the documents of spool files to MongoDB (ecomctl mongo replay). A run\n"
-		"whose documents MongoDB did not acknowledge writes them to\n"
-		"<output>/spool/<run_id>.bson and exits 75. Replaying upserts every\n"
-		"document by its _id, so sending one twice changes nothing; a file is\n"
-		"removed only once every document in it is acknowledged. Exit 0: all sent;\n"
-		"75: some not acknowledged (files kept: run it again); 69: MongoDB\n"
-		"unreachable; 65: a file that is not a spool file.",
-		opts, NULL,
+	    "replay",
+	    "[--spool DIR|FILE] [--mongo-uri URI]",
+	    "Send the documents of spool files to MongoDB (ecomctl mongo replay). A run\n"
+	    "whose documents MongoDB did not acknowledge writes them to\n"
+	    "<output>/spool/<run_id>.bson and exits 75. Replaying upserts every\n"
+	    "document by its _id, so sending one twice changes nothing; a file is\n"
+	    "removed only once every document in it is acknowledged. Exit 0: all sent;\n"
+	    "75: some not acknowledged (files kept: run it again); 69: MongoDB\n"
+	    "unreachable; 65: a file that is not a spool file.",
+	    opts,
+	    NULL,
 	};
 	struct ec_opts_result res;
 	struct ec_mongo *m = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	char **files = NULL, run_id[32];
 	int n = 0, rc, worst = 0;
 	uint64_t docs = 0, sent_files = 0;
@@ -105,7 +107,8 @@ static int replay(int argc, char **argv)
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
 	if (res.n_operands) {
-		ec_log_error("mongo replay: unexpected argument '%s' (use --spool)", res.operands[0]);
+		ec_log_error("mongo replay: unexpected argument '%s' (use --spool)",
+			     res.operands[0]);
 		ec_opts_release();
 		return 64;
 	}
@@ -128,13 +131,13 @@ static int replay(int argc, char **argv)
 		goto done;
 	}
 	ec_run_id_new(run_id);
-	char *av[] = { "mongo", "replay", "--spool", (char *)spool };
-	struct ec_mongo_run run = { run_id, "mongo replay", 4, av, n, files };
+	char *av[] = {"mongo", "replay", "--spool", (char *)spool};
+	struct ec_mongo_run run = {run_id, "mongo replay", 4, av, n, files};
 	if ((rc = ec_mongo_open(&m, &mo, &run, &err)) < 0)
 		goto done;
 	for (int i = 0; i < n; i++) {
 		uint64_t k = 0;
-		struct ec_err e = { 0 };
+		struct ec_err e = {0};
 		int r = ec_mongo_replay_file(m, files[i], &k, &e);
 		docs += k;
 		if (r < 0) {

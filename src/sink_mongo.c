@@ -14,8 +14,8 @@
 #include "ecomctl/outfile.h"
 #include "sink_mongo_int.h"
 
-const char *const ec_mongo_coll_names[EC_MC_N] = { "sessions", "predictions", "funnel_reports",
-						   "runs" };
+const char *const ec_mongo_coll_names[EC_MC_N] = {"sessions", "predictions", "funnel_reports",
+						  "runs"};
 
 /* Defaults added to a URI that does not set them (milliseconds). */
 #define CONNECT_TIMEOUT_MS 5000
@@ -203,10 +203,11 @@ static int set_write_concern(struct ec_mongo *m, const char *w, struct ec_err *e
 	errno = 0;
 	long n = strtol(w, &end, 10);
 	if (errno || end == w || *end || n < 1 || n > 1000)
-		return ec_fail(err, EC_ECONFIG,
-			       "--mongo-write-concern: expected majority or a number of nodes >= 1, "
-			       "got '%s'",
-			       w);
+		return ec_fail(
+		    err, EC_ECONFIG,
+		    "--mongo-write-concern: expected majority or a number of nodes >= 1, "
+		    "got '%s'",
+		    w);
 	mongoc_write_concern_set_w(m->wc, (int32_t)n);
 	return 0;
 }
@@ -232,12 +233,13 @@ static int ensure_indexes(struct ec_mongo *m, struct ec_err *err)
 		int coll;
 		const char *json;
 	} const specs[] = {
-		{ EC_MC_SESSIONS, "[{\"key\": {\"user_id\": 1, \"start\": 1}, \"name\": \"user_id_start\"},"
-				  " {\"key\": {\"start\": 1}, \"name\": \"start\"}]" },
-		{ EC_MC_PREDICTIONS,
-		  "[{\"key\": {\"user_id\": 1, \"start\": 1}, \"name\": \"user_id_start\"},"
-		  " {\"key\": {\"intent_model\": 1, \"category_model\": 1}, \"name\": \"models\"}]" },
-		{ EC_MC_RUNS, "[{\"key\": {\"started\": 1}, \"name\": \"started\"}]" },
+	    {EC_MC_SESSIONS,
+	     "[{\"key\": {\"user_id\": 1, \"start\": 1}, \"name\": \"user_id_start\"},"
+	     " {\"key\": {\"start\": 1}, \"name\": \"start\"}]"},
+	    {EC_MC_PREDICTIONS,
+	     "[{\"key\": {\"user_id\": 1, \"start\": 1}, \"name\": \"user_id_start\"},"
+	     " {\"key\": {\"intent_model\": 1, \"category_model\": 1}, \"name\": \"models\"}]"},
+	    {EC_MC_RUNS, "[{\"key\": {\"started\": 1}, \"name\": \"started\"}]"},
 	};
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		bson_t *idx = bson_new_from_json((const uint8_t *)specs[i].json, -1, &e);
@@ -258,13 +260,13 @@ static int ensure_indexes(struct ec_mongo *m, struct ec_err *err)
 	if (rc < 0 && e.domain == MONGOC_ERROR_SERVER && (e.code == 85 || e.code == 86)) {
 		/* IndexOptionsConflict: the TTL index exists with another expiry. */
 		bson_t reply;
-		bson_t *cmd = BCON_NEW("collMod", BCON_UTF8("sessions"), "index", "{", "name",
-				       BCON_UTF8("ttl_end"), "expireAfterSeconds",
-				       BCON_INT64(secs), "}");
+		bson_t *cmd =
+		    BCON_NEW("collMod", BCON_UTF8("sessions"), "index", "{", "name",
+			     BCON_UTF8("ttl_end"), "expireAfterSeconds", BCON_INT64(secs), "}");
 		rc = mongoc_collection_write_command_with_opts(m->coll[EC_MC_SESSIONS], cmd, NULL,
 							       &reply, &e)
-			     ? 0
-			     : -1;
+			 ? 0
+			 : -1;
 		bson_destroy(cmd);
 		bson_destroy(&reply);
 	}
@@ -285,7 +287,7 @@ static void copy_run(struct ec_mongo *m, const struct ec_mongo_run *run)
 	for (int i = 0; i < run->argc; i++) {
 		bson_uint32_to_string((uint32_t)i, &key, idx, sizeof(idx));
 		char *r = strstr(run->argv[i], "://") ? ec_redact_uri(run->argv[i])
-						       : ec_xstrdup(run->argv[i]);
+						      : ec_xstrdup(run->argv[i]);
 		ec_mongo_append_str(&m->run_argv, key, r, strlen(r));
 		free(r);
 	}
@@ -318,7 +320,8 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 	bson_init(&m->run_argv);
 	bson_init(&m->run_inputs);
 	if (!o->uri || !*o->uri) {
-		rc = ec_fail(err, EC_ECONFIG, "no MongoDB URI: give --mongo-uri or set MONGODB_URI");
+		rc =
+		    ec_fail(err, EC_ECONFIG, "no MongoDB URI: give --mongo-uri or set MONGODB_URI");
 		goto fail;
 	}
 	m->shown_uri = ec_redact_uri(o->uri);
@@ -370,8 +373,8 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 		goto fail;
 	}
 	for (int i = 0; i < EC_MC_N; i++)
-		m->coll[i] = mongoc_client_get_collection(m->client, m->db_name,
-							  ec_mongo_coll_names[i]);
+		m->coll[i] =
+		    mongoc_client_get_collection(m->client, m->db_name, ec_mongo_coll_names[i]);
 	BSON_APPEND_BOOL(&m->bulk_opts, "ordered", false);
 	mongoc_write_concern_append(m->wc, &m->bulk_opts);
 	m->with_events = o->with_events;
@@ -429,7 +432,7 @@ int ec_mongo_start(struct ec_mongo **out, const struct ec_mongo_opts *o, const c
 		snprintf(spool, sizeof(spool), "%s/spool", out_dir && *out_dir ? out_dir : ".");
 		oo.spool_dir = spool;
 	}
-	struct ec_mongo_run run = { run_id, command, argc, argv, n_inputs, inputs };
+	struct ec_mongo_run run = {run_id, command, argc, argv, n_inputs, inputs};
 	int rc = ec_mongo_open(out, &oo, &run, err);
 	if (rc == EC_EUNAVAIL) {
 		ec_log_warn("%s: %s", command, err->msg);
@@ -454,7 +457,8 @@ static void spool_doc(struct ec_mongo *m, int coll, const bson_t *doc)
 		m->spool_path = ec_xmalloc(n);
 		snprintf(m->spool_path, n, "%s/%s.bson", m->spool_dir,
 			 m->run_id ? m->run_id : "run");
-		m->spool_rc = ec_outfile_open(&m->spool, m->spool_path, EC_OUT_PLAIN, &m->spool_err);
+		m->spool_rc =
+		    ec_outfile_open(&m->spool, m->spool_path, EC_OUT_PLAIN, &m->spool_err);
 		if (m->spool_rc < 0)
 			return;
 	}
@@ -500,8 +504,8 @@ static bson_t *prediction_update(const bson_t *doc)
 /* Executes a bulk of n operations, where operation i is document map[i]:
  * marks what the server took as ACKED and, with dups, what it refused as a
  * duplicate _id as DUP; the rest stays as it was. */
-static void run_bulk(struct ec_mongo *m, mongoc_bulk_operation_t *bulk, size_t n,
-		     const size_t *map, uint8_t *state, int dups)
+static void run_bulk(struct ec_mongo *m, mongoc_bulk_operation_t *bulk, size_t n, const size_t *map,
+		     uint8_t *state, int dups)
 {
 	bson_t reply;
 	bson_error_t e;
@@ -571,7 +575,7 @@ static void flush(struct ec_mongo *m, int coll)
 	size_t k = 0;
 	if (!m->down) {
 		mongoc_bulk_operation_t *bulk =
-			mongoc_collection_create_bulk_operation_with_opts(m->coll[coll], &m->bulk_opts);
+		    mongoc_collection_create_bulk_operation_with_opts(m->coll[coll], &m->bulk_opts);
 		for (size_t i = 0; i < b->n; i++) {
 			if (mongoc_bulk_operation_insert_with_opts(bulk, b->docs[i], NULL, &e))
 				map[k++] = i;
@@ -588,7 +592,7 @@ static void flush(struct ec_mongo *m, int coll)
 			map[k++] = i;
 	if (k && !m->down) {
 		mongoc_bulk_operation_t *bulk =
-			mongoc_collection_create_bulk_operation_with_opts(m->coll[coll], &m->bulk_opts);
+		    mongoc_collection_create_bulk_operation_with_opts(m->coll[coll], &m->bulk_opts);
 		bson_t *upsert = BCON_NEW("upsert", BCON_BOOL(true));
 		size_t j = 0;
 		for (size_t q = 0; q < k; q++) {
@@ -600,8 +604,8 @@ static void flush(struct ec_mongo *m, int coll)
 			int ok;
 			if (coll == EC_MC_PREDICTIONS) {
 				bson_t *u = prediction_update(doc);
-				ok = mongoc_bulk_operation_update_one_with_opts(bulk, &sel, u, upsert,
-										&e);
+				ok = mongoc_bulk_operation_update_one_with_opts(bulk, &sel, u,
+										upsert, &e);
 				bson_destroy(u);
 			} else {
 				ok = mongoc_bulk_operation_replace_one_with_opts(bulk, &sel, doc,
@@ -637,7 +641,7 @@ static void flush(struct ec_mongo *m, int coll)
 		if (f)
 			fclose(f);
 		ec_log_debug("mongodb: paused after the first acknowledged batch");
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		struct timespec ts = {0, 20 * 1000 * 1000};
 		for (int i = 0; i < PAUSE_MAX_S * 50 && access(m->pause_file, F_OK) == 0; i++)
 			nanosleep(&ts, NULL);
 	}
@@ -763,10 +767,10 @@ int ec_mongo_finish(struct ec_mongo *m, int run_rc, const char *run_error,
 	int rc = 0;
 	ec_mongo_flush_all(m);
 	if (m->run_id && !m->finished) {
-		const char *outcome = run_rc < 0	  ? "failed"
+		const char *outcome = run_rc < 0		 ? "failed"
 				      : !ec_mongo_sum(m->failed) ? "ok"
-				      : m->replaying	  ? "not_acknowledged"
-							  : "spooled";
+				      : m->replaying		 ? "not_acknowledged"
+								 : "spooled";
 		ec_mongo_queue(m, EC_MC_RUNS, run_doc(m, outcome, run_error, counts));
 		flush(m, EC_MC_RUNS);
 	}
@@ -784,19 +788,21 @@ int ec_mongo_finish(struct ec_mongo *m, int run_rc, const char *run_error,
 				   (unsigned long long)failed, (unsigned long long)total,
 				   m->first_error);
 	else if (m->spool_rc < 0)
-		rc = ec_mongo_fail(m, err, EC_EIO,
-				   "mongodb: %llu of %llu documents were not acknowledged (%s), and "
-				   "the spool could not be written (%s): they are lost; run the "
-				   "command again",
-				   (unsigned long long)failed, (unsigned long long)total,
-				   m->first_error, m->spool_err.msg);
+		rc =
+		    ec_mongo_fail(m, err, EC_EIO,
+				  "mongodb: %llu of %llu documents were not acknowledged (%s), and "
+				  "the spool could not be written (%s): they are lost; run the "
+				  "command again",
+				  (unsigned long long)failed, (unsigned long long)total,
+				  m->first_error, m->spool_err.msg);
 	else
-		rc = ec_mongo_fail(m, err, EC_ETEMPFAIL,
-				   "mongodb: %llu of %llu documents were not acknowledged (%s); they "
-				   "are kept in %s: send them with `ecomctl mongo replay --spool %s` "
-				   "(and --mongo-uri or MONGODB_URI)",
-				   (unsigned long long)failed, (unsigned long long)total,
-				   m->first_error, m->spool_path, m->spool_dir);
+		rc = ec_mongo_fail(
+		    m, err, EC_ETEMPFAIL,
+		    "mongodb: %llu of %llu documents were not acknowledged (%s); they "
+		    "are kept in %s: send them with `ecomctl mongo replay --spool %s` "
+		    "(and --mongo-uri or MONGODB_URI)",
+		    (unsigned long long)failed, (unsigned long long)total, m->first_error,
+		    m->spool_path, m->spool_dir);
 	return rc;
 }
 
@@ -807,8 +813,8 @@ void ec_mongo_report(const struct ec_mongo *m)
 		    (unsigned long long)m->spooled);
 }
 
-int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_err *err,
-		 int mrc, struct ec_err *merr)
+int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_err *err, int mrc,
+		 struct ec_err *merr)
 {
 	if (rc < 0 && m && !m->finished)
 		mrc = ec_mongo_finish(m, rc, err->msg, NULL, merr);

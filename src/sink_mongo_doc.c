@@ -14,10 +14,9 @@
 /* Session logs stop adding events past this size (BSON's limit is 16 MiB). */
 #define EVENT_LOG_MAX_BYTES (12u << 20)
 
-static const char *const cut_names[] = { "idle", "max_session", "midnight", "end" };
+static const char *const cut_names[] = {"idle", "max_session", "midnight", "end"};
 
-void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens,
-		  int n)
+void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens, int n)
 {
 	size_t cap = 64, len = 0;
 	for (int i = 0; i < n; i++)
@@ -166,8 +165,8 @@ bson_t *ec_mongo_session_doc(const struct ec_session *s, const struct ec_session
 {
 	char uid[24];
 	int ul = snprintf(uid, sizeof(uid), "%llu", (unsigned long long)s->user_id);
-	const char *parts[2] = { s->id, uid };
-	size_t lens[2] = { strlen(s->id), (size_t)ul };
+	const char *parts[2] = {s->id, uid};
+	size_t lens[2] = {strlen(s->id), (size_t)ul};
 	bson_oid_t oid;
 	ec_mongo_oid(&oid, EC_MC_SESSIONS, parts, lens, 2);
 
@@ -218,8 +217,8 @@ bson_t *ec_mongo_prediction_doc(const struct ec_mongo_prediction *p)
 	int ul = snprintf(uid, sizeof(uid), "%llu", (unsigned long long)p->user_id);
 	const char *im = p->intent_model ? p->intent_model : "";
 	const char *cm = p->category_model ? p->category_model : "";
-	const char *parts[4] = { sid, uid, im, cm };
-	size_t lens[4] = { strlen(sid), (size_t)ul, strlen(im), strlen(cm) };
+	const char *parts[4] = {sid, uid, im, cm};
+	size_t lens[4] = {strlen(sid), (size_t)ul, strlen(im), strlen(cm)};
 	bson_oid_t oid;
 	ec_mongo_oid(&oid, EC_MC_PREDICTIONS, parts, lens, 4);
 
@@ -241,7 +240,7 @@ bson_t *ec_mongo_prediction_doc(const struct ec_mongo_prediction *p)
 	bson_append_array_begin(d, "categories", -1, &arr);
 	int nc = p->n_categories < 0 ? 0 : p->n_categories > 3 ? 3 : p->n_categories;
 	for (int i = 0; i < nc; i++) {
-		char idx[4] = { (char)('0' + i), 0 };
+		char idx[4] = {(char)('0' + i), 0};
 		bson_append_document_begin(&arr, idx, -1, &c);
 		append_cstr(&c, "category", p->category[i] ? p->category[i] : "");
 		ec_mongo_append_num(&c, "p", p->category_p[i]);

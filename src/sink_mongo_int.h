@@ -13,13 +13,7 @@
 
 struct ec_outfile;
 
-enum ec_mongo_coll {
-	EC_MC_SESSIONS = 0,
-	EC_MC_PREDICTIONS,
-	EC_MC_FUNNEL,
-	EC_MC_RUNS,
-	EC_MC_N
-};
+enum ec_mongo_coll { EC_MC_SESSIONS = 0, EC_MC_PREDICTIONS, EC_MC_FUNNEL, EC_MC_RUNS, EC_MC_N };
 extern const char *const ec_mongo_coll_names[EC_MC_N];
 /* The collection of a name, or -1. */
 int ec_mongo_coll_find(const char *name);
@@ -36,12 +30,12 @@ struct ec_mongo {
 	mongoc_write_concern_t *wc;
 	bson_t bulk_opts; /* {ordered: false, writeConcern} */
 	char *db_name;
-	char *shown_uri;  /* redacted */
-	char *secret[2];  /* the password, decoded and as written in the URI */
+	char *shown_uri; /* redacted */
+	char *secret[2]; /* the password, decoded and as written in the URI */
 
 	struct ec_mongo_batch batch[EC_MC_N];
-	int down;         /* the connection failed: stop trying, spool the rest */
-	int replaying;    /* failed documents are counted, not spooled */
+	int down;      /* the connection failed: stop trying, spool the rest */
+	int replaying; /* failed documents are counted, not spooled */
 	char first_error[400];
 
 	uint64_t queued[EC_MC_N], acked[EC_MC_N], failed[EC_MC_N];
@@ -50,7 +44,7 @@ struct ec_mongo {
 	char *spool_path;
 	struct ec_outfile *spool;
 	uint64_t spooled;
-	int spool_rc;     /* < 0: the spool could not be written */
+	int spool_rc; /* < 0: the spool could not be written */
 	struct ec_err spool_err;
 
 	int with_events;
@@ -74,7 +68,7 @@ void ec_mongo_queue(struct ec_mongo *m, int coll, bson_t *doc);
 void ec_mongo_flush_all(struct ec_mongo *m);
 /* ec_fail() with the password removed from the message. */
 int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* The error code of a driver error: EC_EUNAVAIL for connection and server
  * selection errors, EC_ECONFIG for authentication, else EC_EUNAVAIL. */
 int ec_mongo_error_code(const bson_error_t *e);
@@ -84,8 +78,7 @@ int ec_mongo_error_code(const bson_error_t *e);
 /* The _id of a document: 12 bytes of two 64-bit hashes of the collection
  * name and the key's parts (each with its length, so parts cannot run into
  * each other). */
-void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens,
-		  int n);
+void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens, int n);
 
 /* Appends a string, with every byte sequence that is not valid UTF-8
  * replaced by U+FFFD (BSON strings must be UTF-8). */

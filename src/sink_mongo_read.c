@@ -13,8 +13,7 @@
 
 #define SHOW_ROWS 20
 
-int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs,
-			 struct ec_err *err)
+int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs, struct ec_err *err)
 {
 	bson_error_t e;
 	bson_reader_t *r = bson_reader_new_from_file(path, &e);
@@ -53,7 +52,8 @@ int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs,
 	uint64_t failed = ec_mongo_sum(m->failed) - failed0;
 	if (failed)
 		return ec_mongo_fail(m, err, EC_ETEMPFAIL,
-				     "%s: %" PRIu64 " of %" PRIu64 " documents were not acknowledged "
+				     "%s: %" PRIu64 " of %" PRIu64
+				     " documents were not acknowledged "
 				     "(%s); the file is kept",
 				     path, failed, *n_docs, m->first_error);
 	if (unlink(path) != 0)
@@ -73,8 +73,8 @@ static mongoc_cursor_t *find_user(struct ec_mongo *m, int coll, uint64_t user_id
 {
 	bson_t f;
 	user_filter(&f, user_id);
-	bson_t *opts = BCON_NEW("sort", "{", "start", BCON_INT32(1), "session_id", BCON_INT32(1),
-				"}");
+	bson_t *opts =
+	    BCON_NEW("sort", "{", "start", BCON_INT32(1), "session_id", BCON_INT32(1), "}");
 	mongoc_cursor_t *c = mongoc_collection_find_with_opts(m->coll[coll], &f, opts, NULL);
 	bson_destroy(opts);
 	bson_destroy(&f);
@@ -110,8 +110,7 @@ static void print_line(const char *coll, const bson_t *d)
 	ec_json_free(j);
 }
 
-int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n,
-			    struct ec_err *err)
+int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n, struct ec_err *err)
 {
 	mongoc_cursor_t *cs = find_user(m, EC_MC_SESSIONS, user_id);
 	mongoc_cursor_t *cp = find_user(m, EC_MC_PREDICTIONS, user_id);
@@ -186,8 +185,9 @@ int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *e
 		converted += get_i64(d, "purchases") > 0;
 		ec_time_format(s, t0);
 		char line[512];
-		snprintf(line, sizeof(line), "  %-23s  %7llds  %6lld  %5lld  %5lld  %9.2f  %-24.24s  %s",
-			 t0, (long long)(e - s), (long long)get_i64(d, "events"),
+		snprintf(line, sizeof(line),
+			 "  %-23s  %7llds  %6lld  %5lld  %5lld  %9.2f  %-24.24s  %s", t0,
+			 (long long)(e - s), (long long)get_i64(d, "events"),
 			 (long long)get_i64(d, "carts"), (long long)get_i64(d, "purchases"),
 			 get_num(d, "revenue"), get_str(d, "top_category", ""),
 			 get_str(d, "session_id", ""));
@@ -252,8 +252,8 @@ int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *e
 int ec_mongo_history_delete(struct ec_mongo *m, uint64_t user_id, uint64_t *n_sessions,
 			    uint64_t *n_predictions, struct ec_err *err)
 {
-	const int colls[2] = { EC_MC_SESSIONS, EC_MC_PREDICTIONS };
-	uint64_t *counts[2] = { n_sessions, n_predictions };
+	const int colls[2] = {EC_MC_SESSIONS, EC_MC_PREDICTIONS};
+	uint64_t *counts[2] = {n_sessions, n_predictions};
 	for (int i = 0; i < 2; i++) {
 		bson_t f, reply;
 		bson_error_t e;

@@ -57,18 +57,19 @@ const char *ec_mongo_lib_versions(void);
 #define EC_MONGO_BATCH 1000
 
 struct ec_mongo_opts {
-	const char *uri;           /* NULL or "": no MongoDB output */
+	const char *uri;	   /* NULL or "": no MongoDB output */
 	const char *write_concern; /* "majority" or a number >= 1; NULL: the URI's w,
 				    * else majority */
-	int64_t ttl_days;          /* > 0: a TTL index expires session logs this many
+	int64_t ttl_days;	   /* > 0: a TTL index expires session logs this many
 				    * days after their `end`; 0: none */
-	const char *spool_dir;     /* NULL: "<output dir>/spool" (ec_mongo_start) */
-	int with_events;           /* session logs carry their events */
+	const char *spool_dir;	   /* NULL: "<output dir>/spool" (ec_mongo_start) */
+	int with_events;	   /* session logs carry their events */
 };
 
 void ec_mongo_opts_init(struct ec_mongo_opts *o);
 
 /* The MongoDB options of every command that writes to MongoDB. */
+/* clang-format off */
 #define EC_MONGO_OPTS(mo)                                                                    \
 	{ "mongo-uri", 0, EC_OPT_STR, &(mo).uri, "URI",                                      \
 	  "also write to MongoDB (env MONGODB_URI; the password is never shown)", NULL,      \
@@ -80,6 +81,7 @@ void ec_mongo_opts_init(struct ec_mongo_opts *o);
 	  NULL, 0 },                                                                         \
 	{ "spool-dir", 0, EC_OPT_STR, &(mo).spool_dir, "DIR",                                \
 	  "unacknowledged documents go here (default: spool/ beside the outputs)", NULL, 0 }
+/* clang-format on */
 
 /* A new run id, "YYYYMMDDTHHMMSSZ-xxxxxxxx" (UTC time, 8 hex digits of
  * pid, clock and address entropy), into buf (>= 32 bytes). */
@@ -89,9 +91,9 @@ void ec_run_id_new(char *buf);
 struct ec_mongo_run {
 	const char *run_id;  /* ec_run_id_new() */
 	const char *command; /* "sessions", "funnel", "score", "mongo replay" */
-	int argc;            /* the command line (argv[0] = command), stored */
-	char **argv;         /* with every URI's password redacted */
-	int n_inputs;        /* input paths; sizes are read with stat() */
+	int argc;	     /* the command line (argv[0] = command), stored */
+	char **argv;	     /* with every URI's password redacted */
+	int n_inputs;	     /* input paths; sizes are read with stat() */
 	char **inputs;
 };
 
@@ -128,17 +130,17 @@ void ec_mongo_add_session(struct ec_mongo *m, const struct ec_session *s,
 struct ec_mongo_prediction {
 	const char *session_id;
 	uint64_t user_id;
-	int64_t start, end;       /* epoch seconds */
-	int64_t events;           /* events in the session; < 0: not given */
-	double p_purchase;        /* NAN: not scored (stored as null) */
-	int decision;             /* 1 or 0 at the model's threshold; < 0: none (null) */
-	int n_categories;         /* 0 to 3 */
-	const char *category[3];  /* category keys, most likely first */
+	int64_t start, end;	 /* epoch seconds */
+	int64_t events;		 /* events in the session; < 0: not given */
+	double p_purchase;	 /* NAN: not scored (stored as null) */
+	int decision;		 /* 1 or 0 at the model's threshold; < 0: none (null) */
+	int n_categories;	 /* 0 to 3 */
+	const char *category[3]; /* category keys, most likely first */
 	double category_p[3];
-	int actual_purchase;      /* the outcome where the data shows it: 1, 0; < 0: unknown */
+	int actual_purchase;	    /* the outcome where the data shows it: 1, 0; < 0: unknown */
 	const char *intent_model;   /* e.g. "intent@v3"; NULL: none */
 	const char *category_model; /* e.g. "category@v2"; NULL: none */
-	const char *run_id;       /* stored on insert only: the run that first wrote it */
+	const char *run_id;	    /* stored on insert only: the run that first wrote it */
 };
 
 /* NAN p_purchase, decision and actual_purchase -1, events -1, the rest 0. */
@@ -172,8 +174,8 @@ void ec_mongo_report(const struct ec_mongo *m);
  * ec_mongo_finish). When the command failed before ec_mongo_finish, this
  * calls it (sending what is queued, a runs document with outcome "failed").
  * A failure of the command wins; then MongoDB's (69, 75, 78). */
-int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_err *err,
-		 int mrc, struct ec_err *merr);
+int ec_mongo_end(struct ec_mongo *m, const char *cmd, int rc, const struct ec_err *err, int mrc,
+		 struct ec_err *merr);
 
 /* Adds {"uri" (redacted), "database", "run_id", "documents", "acknowledged", "spooled",
  * "spool"} under "mongo" of a JSON summary. */
@@ -196,8 +198,7 @@ int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs,
  * sorted by start (then session logs before predictions, then session id),
  * each with "collection" first; times as "YYYY-MM-DD HH:MM:SS UTC", _id as
  * 24 hex digits. *n gets the lines written. */
-int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n,
-			    struct ec_err *err);
+int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n, struct ec_err *err);
 
 /* Prints a readable summary of the user's history to stdout. */
 int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *err);

@@ -41,8 +41,8 @@ static void test_sink_mongo__oid_deterministic(void **state)
 {
 	(void)state;
 	bson_oid_t a, b, c, d;
-	const char *p1[2] = { "ab", "c" }, *p2[2] = { "a", "bc" };
-	size_t l1[2] = { 2, 1 }, l2[2] = { 1, 2 };
+	const char *p1[2] = {"ab", "c"}, *p2[2] = {"a", "bc"};
+	size_t l1[2] = {2, 1}, l2[2] = {1, 2};
 	ec_mongo_oid(&a, EC_MC_SESSIONS, p1, l1, 2);
 	ec_mongo_oid(&b, EC_MC_SESSIONS, p1, l1, 2);
 	ec_mongo_oid(&c, EC_MC_SESSIONS, p2, l2, 2); /* same bytes, other split */
@@ -85,10 +85,10 @@ static void test_sink_mongo__prediction_doc(void **state)
 	assert_true(bson_oid_equal(&o2, &o3));
 
 	/* Field names are ours; the hostile strings are values. */
-	static const char *const keys[] = { "_id", "session_id", "user_id", "start", "end",
-					    "events", "p_purchase", "decision", "categories",
-					    "actual_purchase", "intent_model", "category_model",
-					    "run_id", NULL };
+	static const char *const keys[] = {
+	    "_id",	    "session_id",     "user_id",  "start",	"end",
+	    "events",	    "p_purchase",     "decision", "categories", "actual_purchase",
+	    "intent_model", "category_model", "run_id",	  NULL};
 	bson_iter_t it, arr, c;
 	int i = 0;
 	assert_true(bson_iter_init(&it, d1));
@@ -122,13 +122,17 @@ static void test_sink_mongo__utf8_repair(void **state)
 {
 	(void)state;
 	bson_t *b = bson_new();
-	ec_mongo_append_str(b, "ok", "\xc3\xbc\xe6\x97\xa5", 5);   /* ü日: unchanged */
-	ec_mongo_append_str(b, "ff", "a\xff" "b", 3);              /* a?b */
-	ec_mongo_append_str(b, "overlong", "\xc0\xaf", 2);         /* two bad bytes */
-	ec_mongo_append_str(b, "surrogate", "\xed\xa0\x80", 3);    /* U+D800: three */
-	ec_mongo_append_str(b, "cut", "x\xe6\x97", 3);             /* truncated sequence */
+	ec_mongo_append_str(b, "ok", "\xc3\xbc\xe6\x97\xa5", 5); /* ü日: unchanged */
+	ec_mongo_append_str(b, "ff",
+			    "a\xff"
+			    "b",
+			    3);					/* a?b */
+	ec_mongo_append_str(b, "overlong", "\xc0\xaf", 2);	/* two bad bytes */
+	ec_mongo_append_str(b, "surrogate", "\xed\xa0\x80", 3); /* U+D800: three */
+	ec_mongo_append_str(b, "cut", "x\xe6\x97", 3);		/* truncated sequence */
 	assert_string_equal(utf8_at(b, "ok"), "\xc3\xbc\xe6\x97\xa5");
-	assert_string_equal(utf8_at(b, "ff"), "a\xef\xbf\xbd" "b");
+	assert_string_equal(utf8_at(b, "ff"), "a\xef\xbf\xbd"
+					      "b");
 	assert_string_equal(utf8_at(b, "overlong"), "\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(utf8_at(b, "surrogate"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(utf8_at(b, "cut"), "x\xef\xbf\xbd\xef\xbf\xbd");
@@ -155,7 +159,7 @@ static void test_sink_mongo__json_round_trip(void **state)
 	(void)state;
 	const char *text = "{\"a\":1,\"b\":[1.5,\"$x.y\",null,true],\"c\":{\"d\":-3}}";
 	struct ec_json *j = NULL, *back = ec_json_object();
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_json_parse(&j, text, strlen(text), "test", &err), 0);
 	bson_t *b = bson_new();
 	ec_mongo_append_json(b, "v", j);
@@ -175,7 +179,7 @@ static void test_sink_mongo__uri_checks(void **state)
 {
 	(void)state;
 	struct ec_mongo_opts o;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	ec_mongo_opts_init(&o);
 	o.uri = "mongodb://u:Secr3t@@h";
 	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
@@ -217,9 +221,9 @@ static void write_predictions(const char *run_id, double p0, const char *intent_
 {
 	struct ec_mongo_opts o;
 	struct ec_mongo *m = NULL;
-	struct ec_err err = { 0 };
-	char *argv[] = { "score" };
-	struct ec_mongo_run run = { run_id, "score", 1, argv, 0, NULL };
+	struct ec_err err = {0};
+	char *argv[] = {"score"};
+	struct ec_mongo_run run = {run_id, "score", 1, argv, 0, NULL};
 	ec_mongo_opts_init(&o);
 	o.uri = live_uri();
 	o.spool_dir = "spool";
@@ -309,13 +313,13 @@ static void test_sink_mongo__predictions_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sink_mongo__oid_deterministic),
-		cmocka_unit_test(test_sink_mongo__prediction_doc),
-		cmocka_unit_test(test_sink_mongo__utf8_repair),
-		cmocka_unit_test(test_sink_mongo__u64),
-		cmocka_unit_test(test_sink_mongo__json_round_trip),
-		cmocka_unit_test(test_sink_mongo__uri_checks),
-		cmocka_unit_test(test_sink_mongo__predictions_live),
+	    cmocka_unit_test(test_sink_mongo__oid_deterministic),
+	    cmocka_unit_test(test_sink_mongo__prediction_doc),
+	    cmocka_unit_test(test_sink_mongo__utf8_repair),
+	    cmocka_unit_test(test_sink_mongo__u64),
+	    cmocka_unit_test(test_sink_mongo__json_round_trip),
+	    cmocka_unit_test(test_sink_mongo__uri_checks),
+	    cmocka_unit_test(test_sink_mongo__predictions_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
