@@ -47,7 +47,7 @@ static int run(const char *name, int which, int argc, char **argv)
 	};
 	char full[32];
 	snprintf(full, sizeof(full), "history %s", name);
-	const struct ec_cmd_usage usage = {name, "--user ID [--mongo-uri URI]", summaries[which],
+	const struct ec_cmd_usage usage = {full, "--user ID [--mongo-uri URI]", summaries[which],
 					   opts, NULL};
 	struct ec_opts_result res;
 	struct ec_mongo *m = NULL;

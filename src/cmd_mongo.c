@@ -85,7 +85,7 @@ static int replay(int argc, char **argv)
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-	    "replay",
+	    "mongo replay",
 	    "[--spool DIR|FILE] [--mongo-uri URI]",
 	    "Send the documents of spool files to MongoDB (ecomctl mongo replay). A run\n"
 	    "whose documents MongoDB did not acknowledge writes them to\n"

@@ -1,6 +1,7 @@
 /*
  * sink_mongo_int.h -- what the files of the MongoDB sink share:
- * sink_mongo.c (connection, batches, spool, runs), sink_mongo_doc.c
+ * sink_mongo.c (URI, connection, indexes), sink_mongo_write.c (batches,
+ * spool, runs document), sink_mongo_doc.c
  * (documents and their _ids, BSON <-> ec_json), sink_mongo_read.c
  * (replay, history). Not a public header: it includes mongoc.h.
  */
@@ -62,16 +63,27 @@ struct ec_mongo {
 
 /* ---- sink_mongo.c ------------------------------------------------------- */
 
-/* Queues a document (taking it) for its collection; flushes a full batch. */
-void ec_mongo_queue(struct ec_mongo *m, int coll, bson_t *doc);
-/* Sends every queued document. */
-void ec_mongo_flush_all(struct ec_mongo *m);
+/* Replaces every occurrence of the secrets (2) in buf (cap bytes) with "***". */
+void ec_mongo_scrub(char *buf, size_t cap, char *const *secret);
+/* Keeps the first error of the run (scrubbed) for the final message. */
+void ec_mongo_note_error(struct ec_mongo *m, const char *what, const char *msg);
+/* The wall clock in milliseconds since 1970. */
+int64_t ec_mongo_now_ms(void);
 /* ec_fail() with the password removed from the message. */
 int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The error code of a driver error: EC_EUNAVAIL for connection and server
  * selection errors, EC_ECONFIG for authentication, else EC_EUNAVAIL. */
 int ec_mongo_error_code(const bson_error_t *e);
+
+/* ---- sink_mongo_write.c ------------------------------------------------- */
+
+/* Queues a document (taking it) for its collection; flushes a full batch. */
+void ec_mongo_queue(struct ec_mongo *m, int coll, bson_t *doc);
+/* Sends every queued document. */
+void ec_mongo_flush_all(struct ec_mongo *m);
+/* Sum of the counters of every collection. */
+uint64_t ec_mongo_sum(const uint64_t *v);
 
 /* ---- sink_mongo_doc.c --------------------------------------------------- */
 
@@ -101,7 +113,5 @@ void ec_mongo_append_json(bson_t *b, const char *key, const struct ec_json *j);
  * "YYYY-MM-DD HH:MM:SS UTC", ObjectIds as 24 hex digits, every number as a
  * number (int64 beyond 2^53: a string), other types as null. */
 void ec_mongo_json_fields(struct ec_json *j, const bson_t *doc);
-/* Sum of the counters of every collection. */
-uint64_t ec_mongo_sum(const uint64_t *v);
 
 #endif
