@@ -91,3 +91,24 @@ void ec_input_close(struct ec_input *in)
 	ec_reader_free(in->reader);
 	memset(in, 0, sizeof(*in));
 }
+
+int ec_cli_subcommand(int argc, char **argv, char **sub)
+{
+	int i = 1;
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		if (strcmp(argv[i], "--progress") == 0 || strcmp(argv[i], "--config") == 0)
+			i++;
+		i++;
+	}
+	if (i >= argc)
+		return 0;
+	/* sub = { argv[i], argv[1..i-1], argv[i+1..] } */
+	int n = 0;
+	sub[n++] = argv[i];
+	for (int k = 1; k < i; k++)
+		sub[n++] = argv[k];
+	for (int k = i + 1; k < argc; k++)
+		sub[n++] = argv[k];
+	sub[n] = NULL;
+	return n;
+}

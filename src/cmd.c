@@ -17,6 +17,8 @@ const struct ec_cmd ec_commands[] = {
 	{ "funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML" },
 	{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
 	{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },
+	{ "history", cmd_history, "a user's session logs and predictions in MongoDB: export, show, delete" },
+	{ "mongo", cmd_mongo, "MongoDB maintenance: replay spooled documents" },
 	{ "help", cmd_help, "show the help of a command" },
 	{ "version", cmd_version, "show the versions of ecomctl and its libraries" },
 	{ NULL, NULL, NULL },

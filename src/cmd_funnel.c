@@ -9,6 +9,7 @@
 #include "ecomctl/funnel.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/sink_mongo.h"
 
 /* Opens DIR/name for writing. */
 static int open_out(struct ec_outfile **f, const char *dir, const char *name, char *path,
@@ -42,17 +43,50 @@ static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec
 	return 0;
 }
 
+/* The options that shape a funnel report: with its inputs, the key of its
+ * MongoDB document. New; free with ec_json_free(). */
+static struct ec_json *report_params(const struct ec_funnel_opts *fo,
+				     const struct ec_session_opts *so)
+{
+	struct ec_json *p = ec_json_object();
+	struct ec_json *a = ec_json_add_array(p, "steps");
+	for (int k = 0; k < fo->n_steps; k++)
+		ec_json_add_str(a, NULL, ec_event_type_name(fo->steps[k]));
+	ec_json_add_str(p, "unit", ec_funnel_unit_names[fo->unit]);
+	ec_json_add_str(p, "order", ec_funnel_order_names[fo->order]);
+	ec_json_add_bool(p, "same_product", fo->same_product);
+	if (fo->window >= 0)
+		ec_json_add_int(p, "window_s", fo->window);
+	else
+		ec_json_add_null(p, "window_s");
+	a = ec_json_add_array(p, "by");
+	for (int i = 0; i < fo->n_by; i++)
+		ec_json_add_str(a, NULL, ec_funnel_by_names[fo->by[i]]);
+	ec_json_add_int(p, "category_level", fo->category_level);
+	ec_json_add_int(p, "top", fo->top);
+	struct ec_json *s = ec_json_add_object(p, "sessions");
+	ec_json_add_str(s, "session_key", ec_session_key_names[so->key]);
+	ec_json_add_int(s, "gap_s", so->gap);
+	ec_json_add_int(s, "max_session_s", so->max_session);
+	ec_json_add_int(s, "lateness_s", so->lateness);
+	ec_json_add_bool(s, "split_at_midnight", so->split_at_midnight);
+	ec_json_add_bool(s, "keep_duplicates", so->keep_duplicates);
+	return p;
+}
+
 int cmd_funnel(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_funnel_opts fo;
+	struct ec_mongo_opts mo;
 	const char *dir = "output", *steps = "view,cart,purchase", *window = "none";
 	struct ec_strlist by = {0};
 	int64_t level = 2, top = 20;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
 	ec_funnel_opts_init(&fo);
+	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &dir, "DIR",
 	     "write funnel.csv, funnel.json and funnel.html here (default output)", NULL, 0},
@@ -76,6 +110,7 @@ int cmd_funnel(int argc, char **argv)
 	     NULL, 0},
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
+	    EC_MONGO_OPTS(mo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -85,7 +120,9 @@ int cmd_funnel(int argc, char **argv)
 	    "event types, with conversion, drop-off and the median and p90 time between\n"
 	    "steps; break them down by attributes of the first step's event; add a\n"
 	    "daily trend and the most cart-abandoned products. Writes funnel.csv,\n"
-	    "funnel.json and a self-contained funnel.html, each atomically.",
+	    "funnel.json and a self-contained funnel.html, each atomically. With\n"
+	    "--mongo-uri, also the report as one document of `funnel_reports`, keyed by\n"
+	    "its options and inputs (a rerun replaces it).",
 	    opts,
 	    "examples:\n"
 	    "  ecomctl funnel data/2019-Oct.csv.gz --by top -o output\n"
@@ -95,7 +132,9 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_funnel *fun = NULL;
 	struct ec_outfile *csv = NULL, *json = NULL, *html = NULL;
-	struct ec_err err = {0};
+	struct ec_mongo *mongo = NULL;
+	struct ec_err err = {0}, merr = {0};
+	int mrc = 0;
 	struct ec_session s;
 	char pcsv[1024], pjson[1024], phtml[1024];
 	char *text = NULL;
@@ -106,8 +145,17 @@ int cmd_funnel(int argc, char **argv)
 		return rc;
 	}
 	fo.max_session = so.max_session;
-	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0 ||
-	    (rc = ec_funnel_new(&fun, &fo, &err)) < 0 ||
+	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0)
+		goto done;
+	if ((mrc = ec_mongo_start(&mongo, &mo, "funnel", argc, argv, res.operands, res.n_operands,
+				  dir, &merr)) < 0 &&
+	    mrc != EC_EUNAVAIL) {
+		rc = mrc;
+		err = merr;
+		mrc = 0;
+		goto done;
+	}
+	if ((rc = ec_funnel_new(&fun, &fo, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_mkdirs(dir, &err)) < 0 ||
 	    (rc = open_out(&csv, dir, "funnel.csv", pcsv, sizeof(pcsv), &err)) < 0 ||
@@ -122,6 +170,11 @@ int cmd_funnel(int argc, char **argv)
 	const struct ec_funnel_result *r = ec_funnel_result(fun);
 	struct ec_json *j = ec_funnel_json(r);
 	text = ec_json_print(j, 1);
+	if (mongo) {
+		struct ec_json *params = report_params(&fo, &so);
+		ec_mongo_add_funnel_report(mongo, params, j);
+		ec_json_free(params);
+	}
 	ec_json_free(j);
 	ec_funnel_write_csv(r, csv);
 	ec_outfile_puts(json, text);
@@ -140,9 +193,18 @@ int cmd_funnel(int argc, char **argv)
 	if (rc < 0)
 		goto done;
 	int K = fo.n_steps;
+	if (mongo) {
+		struct ec_json *counts = ec_json_object();
+		ec_input_json(&in, counts);
+		ec_json_add_u64(counts, "units", r->units);
+		mrc = ec_mongo_finish(mongo, 0, NULL, counts, &merr);
+		ec_json_free(counts);
+	}
 	if (ec_opt_json) {
 		struct ec_json *o = ec_json_object();
 		ec_json_add_str(o, "command", "funnel");
+		if (mongo)
+			ec_mongo_json(mongo, o);
 		ec_json_add_str(o, "csv", pcsv);
 		ec_json_add_str(o, "json", pjson);
 		ec_json_add_str(o, "html", phtml);
@@ -162,9 +224,12 @@ int cmd_funnel(int argc, char **argv)
 			    (unsigned long long)r->total.units[0],
 			    (unsigned long long)r->total.units[K - 1], K, pcsv, pjson, phtml,
 			    ec_now() - in.t0);
+		if (mongo)
+			ec_mongo_report(mongo);
 	}
 done:
-	rc = ec_cli_fail("funnel", rc, &err);
+	rc = ec_mongo_end(mongo, "funnel", rc, &err, mrc, &merr);
+	ec_mongo_free(mongo);
 	free(text);
 	ec_outfile_free(csv);
 	ec_outfile_free(json);

@@ -12,6 +12,7 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/sink_mongo.h"
 
 #define SESSIONS_HEADER                                                                      \
 	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"        \
@@ -123,14 +124,28 @@ static void writer_stop(struct writer *w)
 	free(w->buf[1]);
 }
 
+/* The directory of an output file: spool files go under it. */
+static void output_dir(const char *path, char *buf, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+	if (strcmp(path, "-") == 0)
+		snprintf(buf, cap, "output");
+	else if (!slash)
+		snprintf(buf, cap, ".");
+	else
+		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
+}
+
 int cmd_sessions(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
+	struct ec_mongo_opts mo;
 	const char *out_path = "output/sessions.csv";
 	int64_t level = 2;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
+	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
 		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
 		  "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0 },
@@ -138,6 +153,9 @@ int cmd_sessions(int argc, char **argv)
 		  "category_code segments in category keys (default 2; 0: all)", NULL, 0 },
 		EC_SESSION_OPTS(so),
 		EC_READER_OPTS(ro),
+		EC_MONGO_OPTS(mo),
+		{ "with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
+		  "MongoDB session logs carry their events (array event_log)", NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
 	};
 	const struct ec_cmd_usage usage = {
@@ -145,17 +163,21 @@ int cmd_sessions(int argc, char **argv)
 		"Cut the events of export files into sessions (see --session-key) and write\n"
 		"one CSV row per session: ids, start, end, duration, counts by event type,\n"
 		"distinct products, categories and brands, cart value, revenue, first\n"
-		"purchase, converted, top category. Written atomically.",
+		"purchase, converted, top category. Written atomically.\n"
+		"With --mongo-uri, also one document per session in the collection\n"
+		"`sessions` (upserted by session_id and user_id: a rerun changes nothing).",
 		opts, NULL,
 	};
 	struct ec_opts_result res;
 	struct ec_input in = { 0 };
 	struct ec_outfile *f = NULL;
-	struct ec_err err = { 0 };
+	struct ec_mongo *mongo = NULL;
+	struct ec_err err = { 0 }, merr = { 0 };
 	struct ec_session s;
 	struct writer w;
 	int started = 0;
-	int rc;
+	char out_dir[1024];
+	int rc, mrc = 0;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		return rc;
@@ -163,6 +185,15 @@ int cmd_sessions(int argc, char **argv)
 		ec_log_error("sessions: --json and -o - would both write to stdout");
 		ec_opts_release();
 		return 64;
+	}
+	output_dir(out_path, out_dir, sizeof(out_dir));
+	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", argc, argv, res.operands,
+				  res.n_operands, out_dir, &merr)) < 0 &&
+	    mrc != EC_EUNAVAIL) {
+		rc = mrc;
+		err = merr;
+		mrc = 0;
+		goto done;
 	}
 	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
@@ -179,6 +210,8 @@ int cmd_sessions(int argc, char **argv)
 		r->start = s.start;
 		r->end = s.end;
 		ec_session_summarize(&r->m, &s, in.z, (int)level);
+		if (mongo)
+			ec_mongo_add_session(mongo, &s, &r->m, in.z);
 		if (++n == BATCH) {
 			writer_pass(&w, n);
 			n = 0;
@@ -194,23 +227,31 @@ int cmd_sessions(int argc, char **argv)
 	f = NULL;
 	if (rc < 0)
 		goto done;
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", "sessions");
+	ec_json_add_str(j, "output", out_path);
+	ec_input_json(&in, j);
+	if (mongo) {
+		mrc = ec_mongo_finish(mongo, 0, NULL, j, &merr);
+		ec_mongo_json(mongo, j);
+	}
 	if (ec_opt_json) {
-		struct ec_json *j = ec_json_object();
-		ec_json_add_str(j, "command", "sessions");
-		ec_json_add_str(j, "output", out_path);
-		ec_input_json(&in, j);
 		ec_json_print_stdout(j);
 		ec_json_free(j);
 	} else {
+		ec_json_free(j);
 		ec_reader_report(in.reader);
 		ec_sessionizer_report(in.z);
 		ec_log_info("sessions: wrote %s in %.2f s", out_path, ec_now() - in.t0);
+		if (mongo)
+			ec_mongo_report(mongo);
 	}
 done:
 	if (started)
 		writer_stop(&w);
-	rc = ec_cli_fail("sessions", rc, &err);
+	rc = ec_mongo_end(mongo, "sessions", rc, &err, mrc, &merr);
 	ec_outfile_free(f);
+	ec_mongo_free(mongo);
 	ec_input_close(&in);
 	ec_opts_release();
 	return rc;

@@ -148,12 +148,18 @@ int ec_parse_time_arg(const char *s, int64_t *out)
 
 char *ec_redact_uri(const char *uri)
 {
-	/* scheme://user:password@host -> scheme://user:***@host */
+	/* scheme://user:password@host -> scheme://user:***@host. The last '@'
+	 * before the options ends the user info, so that a password with an
+	 * unencoded '@' or '/' (a malformed URI, shown in its error) is hidden
+	 * whole. */
 	const char *scheme = strstr(uri, "://");
 	const char *start = scheme ? scheme + 3 : uri;
-	const char *at = strchr(start, '@');
-	const char *slash = strchr(start, '/');
-	if (!at || (slash && slash < at))
+	const char *q = strchr(start, '?');
+	const char *at = NULL;
+	for (const char *p = start; *p && (!q || p < q); p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
 		return ec_xstrdup(uri);
 	const char *colon = memchr(start, ':', (size_t)(at - start));
 	if (!colon)

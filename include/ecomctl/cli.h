@@ -47,4 +47,11 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv,
  * returns its exit status. */
 int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err);
 
+/* For commands with subcommands (`mongo replay`, `history export`): the
+ * first word of argv[1..] that is not an option (nor the value of
+ * --progress or --config) is the subcommand. Fills sub (argc + 1 slots)
+ * with { subcommand, the options before it, the rest, NULL } and returns
+ * its length, or 0 when there is no subcommand. */
+int ec_cli_subcommand(int argc, char **argv, char **sub);
+
 #endif

@@ -31,5 +31,7 @@ int cmd_funnel(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_mongo(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 #endif

@@ -1,0 +1,117 @@
+/*
+ * sink_mongo_int.h -- what the files of the MongoDB sink share:
+ * sink_mongo.c (URI, connection, indexes), sink_mongo_write.c (batches,
+ * spool, runs document), sink_mongo_doc.c
+ * (documents and their _ids, BSON <-> ec_json), sink_mongo_read.c
+ * (replay, history). Not a public header: it includes mongoc.h.
+ */
+#ifndef ECOMCTL_SINK_MONGO_INT_H
+#define ECOMCTL_SINK_MONGO_INT_H
+
+#include <mongoc/mongoc.h>
+
+#include "ecomctl/sink_mongo.h"
+
+struct ec_outfile;
+
+enum ec_mongo_coll { EC_MC_SESSIONS = 0, EC_MC_PREDICTIONS, EC_MC_FUNNEL, EC_MC_RUNS, EC_MC_N };
+extern const char *const ec_mongo_coll_names[EC_MC_N];
+/* The collection of a name, or -1. */
+int ec_mongo_coll_find(const char *name);
+
+struct ec_mongo_batch {
+	bson_t **docs; /* owned */
+	size_t n, cap;
+};
+
+struct ec_mongo {
+	mongoc_uri_t *uri;
+	mongoc_client_t *client;
+	mongoc_collection_t *coll[EC_MC_N];
+	mongoc_write_concern_t *wc;
+	bson_t bulk_opts; /* {ordered: false, writeConcern} */
+	char *db_name;
+	char *shown_uri; /* redacted */
+	char *secret[2]; /* the password, decoded and as written in the URI */
+
+	struct ec_mongo_batch batch[EC_MC_N];
+	int down;      /* the connection failed: stop trying, spool the rest */
+	int replaying; /* failed documents are counted, not spooled */
+	char first_error[400];
+
+	uint64_t queued[EC_MC_N], acked[EC_MC_N], failed[EC_MC_N];
+
+	char *spool_dir;
+	char *spool_path;
+	struct ec_outfile *spool;
+	uint64_t spooled;
+	int spool_rc; /* < 0: the spool could not be written */
+	struct ec_err spool_err;
+
+	int with_events;
+	int64_t ttl_days;
+
+	/* the run */
+	char *run_id, *command;
+	bson_t run_argv, run_inputs; /* arrays; run_inputs: {path, size} */
+	int64_t started_ms;
+	int finished;
+
+	const char *pause_file; /* ECOMCTL_TEST_MONGO_PAUSE_FILE (tests only) */
+	int paused;
+};
+
+/* ---- sink_mongo.c ------------------------------------------------------- */
+
+/* Replaces every occurrence of the secrets (2) in buf (cap bytes) with "***". */
+void ec_mongo_scrub(char *buf, size_t cap, char *const *secret);
+/* Keeps the first error of the run (scrubbed) for the final message. */
+void ec_mongo_note_error(struct ec_mongo *m, const char *what, const char *msg);
+/* The wall clock in milliseconds since 1970. */
+int64_t ec_mongo_now_ms(void);
+/* ec_fail() with the password removed from the message. */
+int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The error code of a driver error: EC_EUNAVAIL for connection and server
+ * selection errors, EC_ECONFIG for authentication, else EC_EUNAVAIL. */
+int ec_mongo_error_code(const bson_error_t *e);
+
+/* ---- sink_mongo_write.c ------------------------------------------------- */
+
+/* Queues a document (taking it) for its collection; flushes a full batch. */
+void ec_mongo_queue(struct ec_mongo *m, int coll, bson_t *doc);
+/* Sends every queued document. */
+void ec_mongo_flush_all(struct ec_mongo *m);
+/* Sum of the counters of every collection. */
+uint64_t ec_mongo_sum(const uint64_t *v);
+
+/* ---- sink_mongo_doc.c --------------------------------------------------- */
+
+/* The _id of a document: 12 bytes of two 64-bit hashes of the collection
+ * name and the key's parts (each with its length, so parts cannot run into
+ * each other). */
+void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens, int n);
+
+/* Appends a string, with every byte sequence that is not valid UTF-8
+ * replaced by U+FFFD (BSON strings must be UTF-8). */
+void ec_mongo_append_str(bson_t *b, const char *key, const char *s, size_t n);
+/* user_id and the other ids: int64 when they fit, else a decimal string. */
+void ec_mongo_append_u64(bson_t *b, const char *key, uint64_t v);
+/* A time (epoch seconds) as a BSON date. */
+void ec_mongo_append_time(bson_t *b, const char *key, int64_t t);
+/* A finite double, or null. */
+void ec_mongo_append_num(bson_t *b, const char *key, double v);
+
+bson_t *ec_mongo_session_doc(const struct ec_session *s, const struct ec_session_summary *sum,
+			     const struct ec_sessionizer *z, int with_events);
+bson_t *ec_mongo_prediction_doc(const struct ec_mongo_prediction *p);
+
+/* Appends a JSON value (object keys as they are: ours, never data). Whole
+ * numbers below 2^53 become int64, others doubles. */
+void ec_mongo_append_json(bson_t *b, const char *key, const struct ec_json *j);
+/* Adds the fields of a document to the JSON object j: dates as
+ * "YYYY-MM-DD HH:MM:SS UTC", ObjectIds as 24 hex digits, every number as a
+ * number (int64 beyond 2^53: a string), other types as null. */
+void ec_mongo_json_fields(struct ec_json *j, const bson_t *doc);
+
+#endif

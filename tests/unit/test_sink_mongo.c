@@ -1,0 +1,325 @@
+/*
+ * test_sink_mongo.c -- unit tests of the MongoDB sink's documents (no
+ * server): deterministic _ids, prediction documents, UTF-8 repair, ids
+ * beyond int64, JSON <-> BSON, URI checks and redaction. With
+ * EC_MONGO_TEST_URI set (tests/cli/mongo/predictions_api.sh starts a
+ * server and sets it), also the predictions API against the server, read
+ * back with libmongoc directly rather than through the sink.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/sink_mongo_int.h"
+#include "ecomctl/json.h"
+
+static const char *utf8_at(const bson_t *d, const char *key)
+{
+	bson_iter_t it;
+	assert_true(bson_iter_init_find(&it, d, key));
+	assert_true(BSON_ITER_HOLDS_UTF8(&it));
+	return bson_iter_utf8(&it, NULL);
+}
+
+static void oid_of(const bson_t *d, bson_oid_t *oid)
+{
+	bson_iter_t it;
+	assert_true(bson_iter_init_find(&it, d, "_id"));
+	assert_true(BSON_ITER_HOLDS_OID(&it));
+	bson_oid_copy(bson_iter_oid(&it), oid);
+}
+
+static void test_sink_mongo__oid_deterministic(void **state)
+{
+	(void)state;
+	bson_oid_t a, b, c, d;
+	const char *p1[2] = {"ab", "c"}, *p2[2] = {"a", "bc"};
+	size_t l1[2] = {2, 1}, l2[2] = {1, 2};
+	ec_mongo_oid(&a, EC_MC_SESSIONS, p1, l1, 2);
+	ec_mongo_oid(&b, EC_MC_SESSIONS, p1, l1, 2);
+	ec_mongo_oid(&c, EC_MC_SESSIONS, p2, l2, 2); /* same bytes, other split */
+	ec_mongo_oid(&d, EC_MC_PREDICTIONS, p1, l1, 2);
+	assert_true(bson_oid_equal(&a, &b));
+	assert_false(bson_oid_equal(&a, &c));
+	assert_false(bson_oid_equal(&a, &d));
+	char hex[25];
+	bson_oid_to_string(&a, hex);
+	assert_int_equal(strlen(hex), 24);
+}
+
+static void test_sink_mongo__prediction_doc(void **state)
+{
+	(void)state;
+	struct ec_mongo_prediction p;
+	ec_mongo_prediction_init(&p);
+	p.session_id = "{\"$ne\": 1}";
+	p.user_id = 42;
+	p.start = 1569888000; /* 2019-10-01 00:00:00 UTC */
+	p.end = 1569888060;
+	p.n_categories = 2;
+	p.category[0] = "$where.x";
+	p.category_p[0] = 0.75;
+	p.category[1] = "a.b";
+	p.category_p[1] = 0.125;
+	p.intent_model = "intent@v1";
+	p.category_model = "category@v1";
+	p.run_id = "r1";
+	bson_t *d1 = ec_mongo_prediction_doc(&p);
+	p.intent_model = "intent@v2";
+	bson_t *d2 = ec_mongo_prediction_doc(&p);
+	p.run_id = "r2"; /* the run does not change the _id */
+	bson_t *d3 = ec_mongo_prediction_doc(&p);
+	bson_oid_t o1, o2, o3;
+	oid_of(d1, &o1);
+	oid_of(d2, &o2);
+	oid_of(d3, &o3);
+	assert_false(bson_oid_equal(&o1, &o2));
+	assert_true(bson_oid_equal(&o2, &o3));
+
+	/* Field names are ours; the hostile strings are values. */
+	static const char *const keys[] = {
+	    "_id",	    "session_id",     "user_id",  "start",	"end",
+	    "events",	    "p_purchase",     "decision", "categories", "actual_purchase",
+	    "intent_model", "category_model", "run_id",	  NULL};
+	bson_iter_t it, arr, c;
+	int i = 0;
+	assert_true(bson_iter_init(&it, d1));
+	while (bson_iter_next(&it)) {
+		assert_non_null(keys[i]);
+		assert_string_equal(bson_iter_key(&it), keys[i++]);
+	}
+	assert_null(keys[i]);
+	assert_string_equal(utf8_at(d1, "session_id"), "{\"$ne\": 1}");
+	assert_true(bson_iter_init_find(&it, d1, "p_purchase") && BSON_ITER_HOLDS_NULL(&it));
+	assert_true(bson_iter_init_find(&it, d1, "decision") && BSON_ITER_HOLDS_NULL(&it));
+	assert_true(bson_iter_init_find(&it, d1, "events") && BSON_ITER_HOLDS_NULL(&it));
+	assert_true(bson_iter_init_find(&it, d1, "start") && BSON_ITER_HOLDS_DATE_TIME(&it));
+	assert_int_equal(bson_iter_date_time(&it), 1569888000000LL);
+	assert_true(bson_iter_init_find(&it, d1, "user_id") && BSON_ITER_HOLDS_INT64(&it));
+	assert_int_equal(bson_iter_int64(&it), 42);
+	assert_true(bson_iter_init_find(&it, d1, "categories") && bson_iter_recurse(&it, &arr));
+	assert_true(bson_iter_next(&arr) && bson_iter_recurse(&arr, &c));
+	assert_true(bson_iter_find(&c, "category"));
+	assert_string_equal(bson_iter_utf8(&c, NULL), "$where.x");
+	assert_true(bson_iter_find(&c, "p"));
+	assert_true(bson_iter_double(&c) == 0.75);
+	assert_true(bson_iter_next(&arr));
+	assert_false(bson_iter_next(&arr));
+	bson_destroy(d1);
+	bson_destroy(d2);
+	bson_destroy(d3);
+}
+
+static void test_sink_mongo__utf8_repair(void **state)
+{
+	(void)state;
+	bson_t *b = bson_new();
+	ec_mongo_append_str(b, "ok", "\xc3\xbc\xe6\x97\xa5", 5); /* ü日: unchanged */
+	ec_mongo_append_str(b, "ff",
+			    "a\xff"
+			    "b",
+			    3);					/* a?b */
+	ec_mongo_append_str(b, "overlong", "\xc0\xaf", 2);	/* two bad bytes */
+	ec_mongo_append_str(b, "surrogate", "\xed\xa0\x80", 3); /* U+D800: three */
+	ec_mongo_append_str(b, "cut", "x\xe6\x97", 3);		/* truncated sequence */
+	assert_string_equal(utf8_at(b, "ok"), "\xc3\xbc\xe6\x97\xa5");
+	assert_string_equal(utf8_at(b, "ff"), "a\xef\xbf\xbd"
+					      "b");
+	assert_string_equal(utf8_at(b, "overlong"), "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(utf8_at(b, "surrogate"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(utf8_at(b, "cut"), "x\xef\xbf\xbd\xef\xbf\xbd");
+	assert_true(bson_validate(b, BSON_VALIDATE_UTF8, NULL));
+	bson_destroy(b);
+}
+
+static void test_sink_mongo__u64(void **state)
+{
+	(void)state;
+	bson_t *b = bson_new();
+	bson_iter_t it;
+	ec_mongo_append_u64(b, "small", 5);
+	ec_mongo_append_u64(b, "max", (uint64_t)INT64_MAX);
+	ec_mongo_append_u64(b, "big", (uint64_t)INT64_MAX + 1);
+	assert_true(bson_iter_init_find(&it, b, "max") && BSON_ITER_HOLDS_INT64(&it));
+	assert_true(bson_iter_int64(&it) == INT64_MAX);
+	assert_string_equal(utf8_at(b, "big"), "9223372036854775808");
+	bson_destroy(b);
+}
+
+static void test_sink_mongo__json_round_trip(void **state)
+{
+	(void)state;
+	const char *text = "{\"a\":1,\"b\":[1.5,\"$x.y\",null,true],\"c\":{\"d\":-3}}";
+	struct ec_json *j = NULL, *back = ec_json_object();
+	struct ec_err err = {0};
+	assert_int_equal(ec_json_parse(&j, text, strlen(text), "test", &err), 0);
+	bson_t *b = bson_new();
+	ec_mongo_append_json(b, "v", j);
+	bson_iter_t it, sub;
+	assert_true(bson_iter_init_find(&it, b, "v") && bson_iter_recurse(&it, &sub));
+	assert_true(bson_iter_find(&sub, "a") && BSON_ITER_HOLDS_INT64(&sub));
+	ec_mongo_json_fields(back, b);
+	char *out = ec_json_print(ec_json_get(back, "v"), 0);
+	assert_string_equal(out, text);
+	free(out);
+	ec_json_free(back);
+	ec_json_free(j);
+	bson_destroy(b);
+}
+
+static void test_sink_mongo__uri_checks(void **state)
+{
+	(void)state;
+	struct ec_mongo_opts o;
+	struct ec_err err = {0};
+	ec_mongo_opts_init(&o);
+	o.uri = "mongodb://u:Secr3t@@h";
+	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
+	assert_null(strstr(err.msg, "Secr3t"));
+	o.uri = "mongodb://h/?w=0";
+	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
+	o.uri = "mongodb://h/db";
+	o.write_concern = "majority";
+	assert_int_equal(ec_mongo_check(&o, &err), 0);
+	o.write_concern = "3";
+	assert_int_equal(ec_mongo_check(&o, &err), 0);
+	o.write_concern = "0";
+	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
+
+	char *r = ec_redact_uri("mongodb://u:p@ss/w@h:1/db?x=@");
+	assert_string_equal(r, "mongodb://u:***@h:1/db?x=@");
+	free(r);
+	r = ec_redact_uri("mongodb://h:1/db");
+	assert_string_equal(r, "mongodb://h:1/db");
+	free(r);
+
+	char id[32];
+	ec_run_id_new(id);
+	assert_int_equal(strlen(id), 25);
+	assert_int_equal(id[8], 'T');
+	assert_int_equal(id[15], 'Z');
+	assert_int_equal(id[16], '-');
+}
+
+/* ---- against a server ----------------------------------------------------- */
+
+static const char *live_uri(void)
+{
+	const char *u = getenv("EC_MONGO_TEST_URI");
+	return u && *u ? u : NULL;
+}
+
+static void write_predictions(const char *run_id, double p0, const char *intent_model)
+{
+	struct ec_mongo_opts o;
+	struct ec_mongo *m = NULL;
+	struct ec_err err = {0};
+	char *argv[] = {"score"};
+	struct ec_mongo_run run = {run_id, "score", 1, argv, 0, NULL};
+	ec_mongo_opts_init(&o);
+	o.uri = live_uri();
+	o.spool_dir = "spool";
+	assert_int_equal(ec_mongo_open(&m, &o, &run, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		struct ec_mongo_prediction p;
+		char sid[16];
+		snprintf(sid, sizeof(sid), "s%d", i);
+		ec_mongo_prediction_init(&p);
+		p.session_id = sid;
+		p.user_id = 100 + (uint64_t)i;
+		p.start = 1569888000 + i;
+		p.end = p.start + 60;
+		p.events = 3;
+		p.p_purchase = i == 2 ? NAN : p0 + i;
+		p.decision = i == 2 ? -1 : 1;
+		p.n_categories = 1;
+		p.category[0] = "$x.y";
+		p.category_p[0] = 0.5;
+		p.intent_model = intent_model;
+		p.category_model = "category@v1";
+		p.run_id = run_id;
+		ec_mongo_add_prediction(m, &p);
+	}
+	assert_int_equal(ec_mongo_finish(m, 0, NULL, NULL, &err), 0);
+	ec_mongo_free(m);
+}
+
+/* Reads the predictions of model `intent` with libmongoc, sorted by
+ * session: p_purchase and run_id of each into p[] and runs[]. */
+static int read_back(const char *intent, double *p, char runs[][16])
+{
+	mongoc_client_t *c = mongoc_client_new(live_uri());
+	mongoc_uri_t *u = mongoc_uri_new(live_uri());
+	const char *db = mongoc_uri_get_database(u) ? mongoc_uri_get_database(u) : "ecomctl";
+	mongoc_collection_t *coll = mongoc_client_get_collection(c, db, "predictions");
+	bson_t *f = BCON_NEW("intent_model", BCON_UTF8(intent));
+	bson_t *opts = BCON_NEW("sort", "{", "session_id", BCON_INT32(1), "}");
+	mongoc_cursor_t *cur = mongoc_collection_find_with_opts(coll, f, opts, NULL);
+	const bson_t *d;
+	int n = 0;
+	while (mongoc_cursor_next(cur, &d) && n < 3) {
+		bson_iter_t it;
+		assert_true(bson_iter_init_find(&it, d, "p_purchase"));
+		p[n] = BSON_ITER_HOLDS_NULL(&it) ? NAN : bson_iter_as_double(&it);
+		snprintf(runs[n], 16, "%s", utf8_at(d, "run_id"));
+		assert_string_equal(utf8_at(d, "category_model"), "category@v1");
+		n++;
+	}
+	assert_false(mongoc_cursor_error(cur, NULL));
+	mongoc_cursor_destroy(cur);
+	bson_destroy(f);
+	bson_destroy(opts);
+	mongoc_collection_destroy(coll);
+	mongoc_uri_destroy(u);
+	mongoc_client_destroy(c);
+	return n;
+}
+
+static void test_sink_mongo__predictions_live(void **state)
+{
+	(void)state;
+	if (!live_uri())
+		skip();
+	double p[3];
+	char runs[3][16];
+	write_predictions("run-a", 0.25, "intent@v1");
+	assert_int_equal(read_back("intent@v1", p, runs), 3);
+	assert_true(p[0] == 0.25 && p[1] == 1.25 && isnan(p[2]));
+	assert_string_equal(runs[0], "run-a");
+
+	/* Again, other values, another run: the same 3 documents, updated,
+	 * still naming the run that first wrote them. */
+	write_predictions("run-b", 0.5, "intent@v1");
+	assert_int_equal(read_back("intent@v1", p, runs), 3);
+	assert_true(p[0] == 0.5 && p[1] == 1.5 && isnan(p[2]));
+	assert_string_equal(runs[1], "run-a");
+
+	/* A new model version adds documents and keeps the old ones. */
+	write_predictions("run-c", 0.125, "intent@v2");
+	assert_int_equal(read_back("intent@v2", p, runs), 3);
+	assert_string_equal(runs[2], "run-c");
+	assert_int_equal(read_back("intent@v1", p, runs), 3);
+	assert_true(p[0] == 0.5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sink_mongo__oid_deterministic),
+	    cmocka_unit_test(test_sink_mongo__prediction_doc),
+	    cmocka_unit_test(test_sink_mongo__utf8_repair),
+	    cmocka_unit_test(test_sink_mongo__u64),
+	    cmocka_unit_test(test_sink_mongo__json_round_trip),
+	    cmocka_unit_test(test_sink_mongo__uri_checks),
+	    cmocka_unit_test(test_sink_mongo__predictions_live),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
