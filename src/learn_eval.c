@@ -22,9 +22,11 @@ static const struct bkey {
 	const char *name;
 	int sign;
 } cat_keys[EC_CB_N][2] = {
-	[EC_CB_POPULARITY] = { { "cand_popularity", 1 }, { NULL, 0 } },
+	/* earlier sessions that carted or bought it (log), the smoothed-free prior */
+	[EC_CB_POPULARITY] = { { "cand_prior_carts_log", 1 }, { NULL, 0 } },
 	[EC_CB_MOST_VIEWED] = { { "cand_views", 1 }, { NULL, 0 } },
-	[EC_CB_LAST_VIEWED] = { { "cand_last_view_age", -1 }, { NULL, 0 } },
+	/* the last viewed first, then the others by how recently (NaN: not viewed) */
+	[EC_CB_LAST_VIEWED] = { { "cand_viewed_last", 1 }, { "cand_secs_since_view", -1 } },
 };
 
 static int need_col(const struct ec_feature_def *defs, uint32_t n, const char *name,

@@ -89,27 +89,29 @@ static void test_learn__intent_baselines(void **state)
 }
 
 static const struct ec_feature_def cdefs[] = {
-	{ .name = "cand_popularity" },
+	{ .name = "cand_prior_carts_log" },
 	{ .name = "cand_views" },
-	{ .name = "cand_last_view_age" },
+	{ .name = "cand_secs_since_view" },
+	{ .name = "cand_viewed_last" },
 };
 
 static void test_learn__category(void **state)
 {
 	struct ec_cset s;
 	struct ec_err err = { 0 };
-	ec_cset_init(&s, 3);
+	ec_cset_init(&s, 4);
 	/* Session A: candidates a, b, c, d; truth {c}.
 	 *   popularity   0.1 0.4 0.2 0.3   -> b d c a
 	 *   views        3   1   3   0     -> a c b d (a before c: candidate order)
-	 *   last age     50  NaN 10  20    -> c d a b (NaN last)
+	 *   secs since   50  NaN 10  10, viewed last: c -> c d a b (d after c:
+	 *   the flag; a after d: 50 > 10; NaN last)
 	 * Session B: candidates b, e; truth {e, z} (z is not a candidate).
-	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; age 5 30 -> b e */
+	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; last: b -> b e */
 	const char *ka[] = { "a", "b", "c", "d" }, *ta[] = { "c" };
-	const float xa[] = { 0.1f, 3, 50, 0.4f, 1, NAN, 0.2f, 3, 10, 0.3f, 0, 20 };
+	const float xa[] = { 0.1f, 3, 50, 0, 0.4f, 1, NAN, 0, 0.2f, 3, 10, 1, 0.3f, 0, 10, 0 };
 	const uint8_t la[] = { 0, 0, 1, 0 };
 	const char *kb[] = { "b", "e" }, *tb[] = { "e", "z" };
-	const float xb[] = { 0.4f, 0, 5, 0.1f, 2, 30 };
+	const float xb[] = { 0.4f, 0, 5, 1, 0.1f, 2, 30, 0 };
 	const uint8_t lb[] = { 0, 1 };
 	assert_int_equal(ec_cset_add(&s, 1, 4, ka, xa, la, 1, ta, &err), 0);
 	assert_int_equal(ec_cset_add(&s, 2, 2, kb, xb, lb, 2, tb, &err), 0);
@@ -124,7 +126,7 @@ static void test_learn__category(void **state)
 	assert_near(ec_cset_hit3(&s, 1, 2, sc + 4), 1.0);
 
 	struct ec_category_report r;
-	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 3, &err), 0);
+	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 4, &err), 0);
 	assert_int_equal(r.truth_keys, 3);
 	assert_int_equal(r.truth_not_candidate, 1);
 	/* Model: A hit@1 yes, B no -> 1/2; recall@3: A 1, B 1/2 -> 3/4;
