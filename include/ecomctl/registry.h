@@ -137,4 +137,46 @@ struct ec_json *ec_registry_json(const struct ec_registry *r);
 /* Releases the lock and frees. Accepts NULL. */
 void ec_registry_free(struct ec_registry *r);
 
+/* ---------------------------------------------------------------------- */
+/* Loading a registered model for score / evaluate (src/registry_load.c)  */
+
+struct ec_model;
+struct ec_feature_def;
+
+struct ec_loaded_model {
+	int task;
+	uint32_t version;
+	char ref[48];              /* "intent@v3" */
+	struct ec_model *model;
+	struct ec_json *manifest;  /* the parsed manifest.json */
+	double threshold;          /* intent: the decision threshold; NaN otherwise */
+};
+
+/* What a model must have been trained with: this binary's feature table. */
+struct ec_feature_check {
+	const struct ec_feature_def *defs;
+	uint32_t n;
+	uint64_t hash;
+	int version;
+};
+
+/*
+ * Resolves ref in the registry at dir and loads that version, refusing it
+ * unless its manifest names exactly the features of `want` (version, count,
+ * names in order, hash) and model.json has the manifest's sha256.
+ * Errors: EC_EUSAGE for a bad reference; EC_ENOINPUT for an unknown
+ * version or alias or a missing file; EC_EDATA for a manifest that is not
+ * valid, a feature difference (the message names it) or a model.json that
+ * does not match its sha256 (truncated or edited); EC_EINTERNAL when
+ * XGBoost refuses the model. *out is the caller's storage.
+ */
+int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const char *ref,
+			   const struct ec_feature_check *want, struct ec_err *err);
+void ec_loaded_model_release(struct ec_loaded_model *m);
+
+/* Compares a manifest's "features" with `want`: 0, or EC_EDATA naming the
+ * first difference (what names the manifest in the message). */
+int ec_manifest_check_features(const struct ec_json *manifest, const struct ec_feature_check *want,
+			       const char *what, struct ec_err *err);
+
 #endif
