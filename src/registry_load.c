@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/features.h"
 #include "ecomctl/json.h"
 #include "ecomctl/model.h"
 #include "ecomctl/registry.h"
