@@ -549,6 +549,11 @@ const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer 
 	return &z->st;
 }
 
+const struct ec_session_opts *ec_sessionizer_opts(const struct ec_sessionizer *z)
+{
+	return &z->o;
+}
+
 void ec_sessionizer_report(const struct ec_sessionizer *z)
 {
 	const struct ec_session_stats *s = &z->st;

@@ -28,6 +28,7 @@ int cmd_version(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_funnel(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 

@@ -36,17 +36,25 @@
 enum ec_task { EC_TASK_INTENT = 0, EC_TASK_CATEGORY = 1, EC_TASK_N = 2 };
 extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
 
+/* What a compute function sees: the session's events before the cutoff
+ * (summarized), the user's history and the priors as of its start, and for
+ * category rows the candidate. Defined in src/features_int.h. */
+struct ec_fctx;
+
 struct ec_feature_def {
 	const char *name;        /* snake_case, stable: CSV header and manifests */
 	const char *description; /* one line, for `features --list` */
+	/* The value (NAN = missing); only the featurizer calls it. */
+	double (*compute)(const struct ec_fctx *c);
 };
 
 /* The features of a task, in column order. Intent rows are one per session;
  * category rows are one per (session, candidate category). */
 uint32_t ec_features_count(int task);
 const struct ec_feature_def *ec_features(int task);
-/* FNV-1a of EC_FEATURES_VERSION and the names in order: a model whose
- * manifest has another hash is refused. */
+/* FNV-1a (64-bit) of EC_FEATURES_VERSION and the names in order: the bytes
+ * "<version>\n" then "<name>\n" for each feature. A model whose manifest has
+ * another hash is refused. */
 uint64_t ec_features_hash(int task);
 
 struct ec_feature_opts {

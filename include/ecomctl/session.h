@@ -121,6 +121,8 @@ uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z);
 uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z);
 
 const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z);
+/* The options it runs with (the featurizer needs max_session), borrowed. */
+const struct ec_session_opts *ec_sessionizer_opts(const struct ec_sessionizer *z);
 
 /* Prints the session counts (info level). */
 void ec_sessionizer_report(const struct ec_sessionizer *z);

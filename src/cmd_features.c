@@ -1,0 +1,226 @@
+/* ecomctl features: the point-in-time feature rows of one task as CSV
+ * (intent: one row per session; category: one row per candidate). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ecomctl/cli.h"
+#include "ecomctl/cmd.h"
+#include "ecomctl/features.h"
+#include "ecomctl/json.h"
+#include "ecomctl/outfile.h"
+
+static const char *const task_choices[] = {"intent", "category", NULL};
+
+static void write_header(struct ec_outfile *f, int task)
+{
+	ec_outfile_puts(f, task == EC_TASK_INTENT
+			       ? "session_id,user_id,start,cutoff,label"
+			       : "session_id,user_id,start,cutoff,candidate,label,truth");
+	const struct ec_feature_def *d = ec_features(task);
+	for (uint32_t i = 0; i < ec_features_count(task); i++)
+		ec_outfile_printf(f, ",%s", d[i].name);
+	ec_outfile_putc(f, '\n');
+}
+
+/* Floats as %.7g (every float prints the same on every run); NAN as an
+ * empty field; -0 as 0. */
+static void write_values(struct ec_outfile *f, const float *x, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (isnan(x[i]))
+			ec_outfile_putc(f, ',');
+		else
+			ec_outfile_printf(f, ",%.7g", x[i] == 0 ? 0.0 : (double)x[i]);
+	}
+}
+
+static void write_lead(struct ec_outfile *f, const struct ec_fsession *s, int64_t cutoff)
+{
+	char t0[24], tc[24];
+	ec_time_format(s->start, t0);
+	ec_time_format(cutoff, tc);
+	ec_outfile_csv_field(f, s->session_id, strlen(s->session_id));
+	ec_outfile_printf(f, ",%llu,%s,%s,", (unsigned long long)s->user_id, t0, tc);
+}
+
+/* Writes the rows of one session; returns how many. */
+static uint64_t write_session(struct ec_outfile *f, const struct ec_fsession *s, int task,
+			      int all_sessions, char *truth, size_t cap)
+{
+	if (task == EC_TASK_INTENT) {
+		if (!s->intent_ok)
+			return 0;
+		write_lead(f, s, s->intent_cutoff);
+		ec_outfile_putc(f, s->purchased ? '1' : '0');
+		write_values(f, s->intent_x, ec_features_count(EC_TASK_INTENT));
+		ec_outfile_putc(f, '\n');
+		return 1;
+	}
+	if (!s->category_ok || (!s->category_labeled && !all_sessions))
+		return 0;
+	size_t len = 0;
+	truth[0] = '\0';
+	for (uint32_t i = 0; i < s->n_truth && len + 1 < cap; i++)
+		len += (size_t)snprintf(truth + len, cap - len, "%s%s", i ? "|" : "", s->truth[i]);
+	if (len >= cap)
+		len = cap - 1;
+	uint32_t nf = ec_features_count(EC_TASK_CATEGORY);
+	for (uint32_t k = 0; k < s->n_cand; k++) {
+		write_lead(f, s, s->category_cutoff);
+		ec_outfile_csv_field(f, s->cand[k], strlen(s->cand[k]));
+		ec_outfile_printf(f, ",%d,", s->cand_label[k]);
+		ec_outfile_csv_field(f, truth, len);
+		write_values(f, s->cand_x + (size_t)k * nf, nf);
+		ec_outfile_putc(f, '\n');
+	}
+	return s->n_cand;
+}
+
+static void list_features(void)
+{
+	for (int t = 0; t < EC_TASK_N; t++) {
+		const struct ec_feature_def *d = ec_features(t);
+		for (uint32_t i = 0; i < ec_features_count(t); i++)
+			printf("%-9s %-25s %s\n", ec_task_names[t], d[i].name, d[i].description);
+	}
+}
+
+static void summary_json(const struct ec_input *in, const struct ec_featurizer_stats *st, int task,
+			 const char *out_path, uint64_t rows)
+{
+	char hash[24];
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", "features");
+	ec_json_add_str(j, "task", ec_task_names[task]);
+	ec_json_add_str(j, "output", out_path);
+	ec_json_add_u64(j, "feature_rows", rows);
+	ec_json_add_int(j, "features", ec_features_count(task));
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)ec_features_hash(task));
+	ec_json_add_str(j, "features_hash", hash);
+	ec_json_add_int(j, "features_version", EC_FEATURES_VERSION);
+	ec_json_add_u64(j, "featurized_sessions", st->sessions);
+	ec_json_add_u64(j, "intent_skipped", st->intent_skipped);
+	ec_json_add_u64(j, "category_sessions", st->category_sessions);
+	ec_json_add_u64(j, "category_skipped", st->category_skipped);
+	ec_input_json(in, j);
+	ec_json_print_stdout(j);
+	ec_json_free(j);
+}
+
+int cmd_features(int argc, char **argv)
+{
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_feature_opts fo;
+	const char *out_path = NULL;
+	int task = EC_TASK_INTENT, all_sessions = 0, list = 0;
+	int64_t max_cand = 10;
+	char default_out[64];
+	ec_reader_opts_init(&ro);
+	ec_session_opts_init(&so);
+	ec_feature_opts_init(&fo);
+	const struct ec_opt opts[] = {
+	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	     "write the rows here (.gz: gzip; - for stdout; default output/features-TASK.csv)",
+	     NULL, 0},
+	    {"task", 0, EC_OPT_CHOICE, &task, "TASK",
+	     "intent: one row per session (default); category: one row per candidate", task_choices,
+	     0},
+	    {"all-sessions", 0, EC_OPT_FLAG, &all_sessions, NULL,
+	     "category: also sessions without a cart or purchase", NULL, 0},
+	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
+	     "candidate categories per session (default 10)", NULL, 0},
+	    {"list", 0, EC_OPT_FLAG, &list, NULL,
+	     "print the features of both tasks (task, name, description) and exit", NULL, 0},
+	    EC_FEATURE_OPTS(fo),
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+	};
+	const struct ec_cmd_usage usage = {
+	    "features",
+	    "[OPTIONS] FILE...",
+	    "Sessionize export files and write the point-in-time features of one task as\n"
+	    "CSV: each session sees only its events before its cutoff (the first purchase\n"
+	    "for intent, the first cart or purchase for category), and history and priors\n"
+	    "only from sessions closed at or before its start. Rows are in session start\n"
+	    "order; a missing value is an empty field. Written atomically.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl features data/2019-Oct.csv.gz -o output/features-intent.csv.gz\n"
+	    "  ecomctl features --task category data/2019-Oct.csv.gz\n"
+	    "  ecomctl features --list\n",
+	};
+	struct ec_opts_result res;
+	struct ec_input in = {0};
+	struct ec_featurizer *fz = NULL;
+	struct ec_outfile *f = NULL;
+	struct ec_err err = {0};
+	struct ec_fsession s;
+	uint64_t rows = 0;
+	char truth[4096];
+	int rc;
+
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
+		return rc;
+	if (list) {
+		list_features();
+		ec_opts_release();
+		return 0;
+	}
+	if (res.n_operands == 0) {
+		ec_log_error("features: no input files (use - for stdin)");
+		fprintf(stderr, "usage: ecomctl features %s\n", usage.synopsis);
+		ec_opts_release();
+		return 64;
+	}
+	snprintf(default_out, sizeof(default_out), "output/features-%s.csv", ec_task_names[task]);
+	if (!out_path)
+		out_path = default_out;
+	if (ec_opt_json && strcmp(out_path, "-") == 0) {
+		ec_log_error("features: --json and -o - would both write to stdout");
+		ec_opts_release();
+		return 64;
+	}
+	if (max_cand < 1 || max_cand > 1000) {
+		rc = ec_fail(&err, EC_EUSAGE, "--max-candidates: expected 1 to 1000, got %lld",
+			     (long long)max_cand);
+		goto done;
+	}
+	fo.max_candidates = (uint32_t)max_cand;
+	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
+	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
+		goto done;
+	write_header(f, task);
+	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0)
+		rows += write_session(f, &s, task, all_sessions, truth, sizeof(truth));
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
+		goto done;
+	rc = ec_outfile_commit(f, &err);
+	f = NULL;
+	if (rc < 0)
+		goto done;
+	const struct ec_featurizer_stats *st = ec_featurizer_stats(fz);
+	if (ec_opt_json) {
+		summary_json(&in, st, task, out_path, rows);
+	} else {
+		ec_reader_report(in.reader);
+		ec_sessionizer_report(in.z);
+		ec_log_info("features: %s: %llu rows from %llu sessions (%llu without an event "
+			    "before the cutoff) to %s in %.2f s",
+			    ec_task_names[task], (unsigned long long)rows,
+			    (unsigned long long)st->sessions,
+			    (unsigned long long)(task == EC_TASK_INTENT ? st->intent_skipped
+									: st->category_skipped),
+			    out_path, ec_now() - in.t0);
+	}
+done:
+	rc = ec_cli_fail("features", rc, &err);
+	ec_outfile_free(f);
+	ec_featurizer_free(fz);
+	ec_input_close(&in);
+	ec_opts_release();
+	return rc;
+}

@@ -1,0 +1,233 @@
+/* Summaries of one session's events: what it did before a cutoff (the input
+ * of its session features) and what it adds to history and priors once over.
+ * Distinct counts and "most viewed" go through sorting (value, event index)
+ * pairs, so ties are broken by the later view, never by memory layout. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "features_int.h"
+
+void fscan_release(struct fscan *s)
+{
+	free(s->viewed);
+	s->viewed = NULL;
+	s->n_viewed = 0;
+}
+
+void fscratch_release(struct fscratch *x)
+{
+	free(x->p);
+	free(x->u);
+	memset(x, 0, sizeof(*x));
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t distinct_u64(uint64_t *v, uint32_t n)
+{
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	uint32_t d = 1;
+	for (uint32_t i = 1; i < n; i++)
+		d += v[i] != v[i - 1];
+	return d;
+}
+
+static void scratch_reserve(struct fscratch *x, size_t n)
+{
+	if (n > x->cap) {
+		EC_GROW(x->p, x->cap, n);
+	}
+	if (n > x->cap_u) {
+		EC_GROW(x->u, x->cap_u, n);
+	}
+}
+
+/* Over sorted pairs: the number of distinct values, and the value with most
+ * pairs (ties: the one whose last pair has the higher index) in *best. */
+static uint32_t groups(const struct pair *p, uint32_t n, uint64_t *best)
+{
+	uint32_t d = 0, best_n = 0, best_last = 0;
+	for (uint32_t i = 0; i < n;) {
+		uint32_t j = i;
+		while (j < n && p[j].v == p[i].v)
+			j++;
+		uint32_t cnt = j - i, last = p[j - 1].idx;
+		if (cnt > best_n || (cnt == best_n && last > best_last)) {
+			best_n = cnt;
+			best_last = last;
+			*best = p[i].v;
+		}
+		d++;
+		i = j;
+	}
+	return d;
+}
+
+static int cmp_vkey(const void *a, const void *b)
+{
+	const struct vkey *x = a, *y = b;
+	if (x->views != y->views)
+		return x->views > y->views ? -1 : 1;
+	return x->last_idx > y->last_idx ? -1 : x->last_idx < y->last_idx;
+}
+
+void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *kid, int64_t cutoff,
+		 struct fscratch *x)
+{
+	const struct ec_sev *e = s->ev;
+	uint32_t m = 0, np, i;
+	uint64_t best = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->cutoff = cutoff;
+	out->top_brand = -1;
+	while (m < s->n && e[m].time < cutoff)
+		m++;
+	out->n = m;
+	if (m == 0)
+		return;
+	scratch_reserve(x, m);
+	out->first = e[0].time;
+	out->last = e[m - 1].time;
+	out->vp_min = 0;
+	for (i = 0; i < m; i++) {
+		out->by_type[e[i].type]++;
+		if (i > 0 && e[i].time - e[i - 1].time > out->gap_max)
+			out->gap_max = e[i].time - e[i - 1].time;
+		if (e[i].type == EC_EV_VIEW) {
+			if (out->by_type[EC_EV_VIEW] == 1 || e[i].price < out->vp_min)
+				out->vp_min = e[i].price;
+			if (out->by_type[EC_EV_VIEW] == 1 || e[i].price > out->vp_max)
+				out->vp_max = e[i].price;
+			out->vp_sum += e[i].price;
+			out->last_view_idx = i;
+		} else if (e[i].type == EC_EV_CART) {
+			if (out->by_type[EC_EV_CART] == 1 || e[i].price > out->cp_max)
+				out->cp_max = e[i].price;
+			out->cp_sum += e[i].price;
+		}
+	}
+	if (m >= 2)
+		out->last_gap = e[m - 1].time - e[m - 2].time;
+
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].product_id;
+	out->products = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].category_id;
+	out->categories = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = kid[i];
+	out->keys = distinct_u64(x->u, m);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].brand)
+			x->u[np++] = e[i].brand;
+	out->brands = distinct_u64(x->u, np);
+
+	/* Viewed category keys, most viewed first. */
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_VIEW)
+			x->p[np++] = (struct pair){kid[i], i};
+	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	out->viewed = np ? ec_xmalloc(np * sizeof(*out->viewed)) : NULL;
+	for (i = 0; i < np;) {
+		uint32_t j = i;
+		while (j < np && x->p[j].v == x->p[i].v)
+			j++;
+		out->viewed[out->n_viewed++] = (struct vkey){
+		    .key = (uint32_t)x->p[i].v,
+		    .views = j - i,
+		    .last_idx = x->p[j - 1].idx,
+		    .last_time = e[x->p[j - 1].idx].time,
+		};
+		i = j;
+	}
+	qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
+
+	/* Viewed products: re-views and the most viewed one. */
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_VIEW)
+			x->p[np++] = (struct pair){e[i].product_id, i};
+	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	if (np) {
+		out->reviews = np - groups(x->p, np, &best);
+		out->top_product = best;
+		out->has_top_product = 1;
+	}
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_VIEW && e[i].brand)
+			x->p[np++] = (struct pair){e[i].brand, i};
+	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	if (np) {
+		groups(x->p, np, &best);
+		out->top_brand = (int64_t)best;
+	}
+}
+
+/* Appends the items of one kind from sorted (id, event) pairs. */
+static void add_items(struct ffold *f, const struct ec_sev *e, const struct pair *p, uint32_t n,
+		      uint8_t kind)
+{
+	for (uint32_t i = 0; i < n;) {
+		struct fitem *it = &f->items[f->n_items++];
+		*it = (struct fitem){.id = p[i].v, .kind = kind};
+		uint32_t j = i;
+		for (; j < n && p[j].v == p[i].v; j++) {
+			uint8_t t = e[p[j].idx].type;
+			it->views += t == EC_EV_VIEW;
+			it->carts += t == EC_EV_CART;
+			it->buys += t == EC_EV_PURCHASE;
+		}
+		i = j;
+	}
+}
+
+void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *kid,
+		 struct fscratch *x)
+{
+	const struct ec_sev *e = s->ev;
+	uint32_t n = s->n, np, i;
+
+	memset(out, 0, sizeof(*out));
+	out->user_id = s->user_id;
+	out->end = s->end;
+	out->last_purchase = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		out->views += e[i].type == EC_EV_VIEW;
+		out->carts += e[i].type == EC_EV_CART;
+		if (e[i].type == EC_EV_PURCHASE) {
+			out->purchases++;
+			out->last_purchase = e[i].time;
+		}
+	}
+	scratch_reserve(x, n);
+	out->items = ec_xmalloc((3 * (size_t)n + 1) * sizeof(*out->items));
+	for (i = 0; i < n; i++)
+		x->p[i] = (struct pair){kid[i], i};
+	qsort(x->p, n, sizeof(*x->p), cmp_pair);
+	add_items(out, e, x->p, n, FI_CAT);
+	for (np = 0, i = 0; i < n; i++)
+		if (e[i].brand)
+			x->p[np++] = (struct pair){e[i].brand, i};
+	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	add_items(out, e, x->p, np, FI_BRAND);
+	for (i = 0; i < n; i++)
+		x->p[i] = (struct pair){e[i].product_id, i};
+	qsort(x->p, n, sizeof(*x->p), cmp_pair);
+	add_items(out, e, x->p, n, FI_PRODUCT);
+	out->items = ec_xrealloc(out->items, (out->n_items + 1) * sizeof(*out->items));
+}

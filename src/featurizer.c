@@ -1,0 +1,353 @@
+/* The featurizer: closed sessions in (closing order), featurized sessions out
+ * in start order, each with history and priors as of its start.
+ *
+ * When a session may go out. The sessionizer fills its queue from one event
+ * at a time and only when the queue is empty, and after each event every
+ * session with closed_at below the watermark W has been queued (session.h).
+ * So the sessions queued by one event have closed_at >= W_before, the
+ * watermark before that event; every session still open has closed_at >= W;
+ * and every session has closed_at <= start + max_session. We keep V = the
+ * watermark before the last call to ec_sessionizer_next() that moved it (a
+ * call that reads events and moves nothing leaves V a valid, lower bound).
+ * Every session not received yet then has closed_at >= V, hence start >=
+ * V - max_session. A received session S can go out once
+ *     S.start + max_session < V     (or the input has ended):
+ * nothing earlier in start order can still come, and every session with
+ * closed_at <= S.start has been received.
+ *
+ * History. Before S is featurized, every session that has already been
+ * featurized and has closed_at <= S.start is folded into the user and prior
+ * tables (once; then its record is freed). A session enters the history only
+ * after its own features are out, so it never sees itself; sessions with the
+ * same start never see each other.
+ *
+ * Memory: the records of sessions received but not yet out (the last
+ * max_session + lateness of sessions, without their events) and of those out
+ * but not yet folded, plus the per-user and per-key tables. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "features_int.h"
+
+struct rec {
+	char *id;
+	uint64_t user_id;
+	int64_t start, end, closed_at;
+	uint32_t n;
+	int purchased, labeled;
+	struct fscan si, sc; /* before the intent and the category cutoff */
+	uint32_t n_truth;
+	uint32_t *truth; /* category keys carted or bought, in order of first sight */
+	struct ffold fold;
+};
+
+struct heap {
+	struct rec **v;
+	size_t n, cap;
+	int (*less)(const struct rec *a, const struct rec *b);
+};
+
+struct ec_featurizer {
+	struct ec_feature_opts o;
+	struct ec_sessionizer *z;
+	int64_t max_session;
+	struct fstate st;
+	struct fscratch x;
+	uint32_t *kid;
+	size_t cap_kid;
+	struct heap by_start, by_closed;
+	struct rec *cur; /* returned last; borrowed by the caller */
+	int64_t v;	 /* V above */
+	int ended;
+
+	float *ix;
+	struct fcand *cand;
+	const char **cand_str, **truth_str;
+	float *cx;
+	uint8_t *cl;
+	size_t cap_truth;
+	struct ec_featurizer_stats stats;
+};
+
+static int by_start(const struct rec *a, const struct rec *b)
+{
+	if (a->start != b->start)
+		return a->start < b->start;
+	return strcmp(a->id, b->id) < 0;
+}
+
+static int by_closed(const struct rec *a, const struct rec *b)
+{
+	return a->closed_at < b->closed_at;
+}
+
+static void heap_push(struct heap *h, struct rec *r)
+{
+	EC_GROW(h->v, h->cap, h->n + 1);
+	size_t i = h->n++;
+	while (i > 0 && h->less(r, h->v[(i - 1) / 2])) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = r;
+}
+
+static struct rec *heap_pop(struct heap *h)
+{
+	struct rec *top = h->v[0], *last = h->v[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->less(h->v[c + 1], h->v[c]))
+			c++;
+		if (!h->less(h->v[c], last))
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
+static void rec_free(struct rec *r)
+{
+	if (!r)
+		return;
+	fscan_release(&r->si);
+	fscan_release(&r->sc);
+	free(r->truth);
+	free(r->fold.items);
+	free(r->id);
+	free(r);
+}
+
+int ec_featurizer_new(struct ec_featurizer **out, const struct ec_feature_opts *o,
+		      struct ec_sessionizer *z, struct ec_err *err)
+{
+	*out = NULL;
+	if (o->category_level < 0 || o->category_level > 100)
+		return ec_fail(err, EC_EUSAGE, "--category-level: expected 0 to 100, got %lld",
+			       (long long)o->category_level);
+	if (!(o->prior_weight >= 0) || !isfinite(o->prior_weight))
+		return ec_fail(err, EC_EUSAGE, "--prior-weight: expected a number >= 0, got %g",
+			       o->prior_weight);
+	if (o->max_candidates < 1 || o->max_candidates > 1000)
+		return ec_fail(err, EC_EUSAGE, "--max-candidates: expected 1 to 1000, got %u",
+			       o->max_candidates);
+	struct ec_featurizer *f = ec_xcalloc(1, sizeof(*f));
+	f->o = *o;
+	f->z = z;
+	f->max_session = ec_sessionizer_opts(z)->max_session;
+	f->v = INT64_MIN;
+	f->by_start.less = by_start;
+	f->by_closed.less = by_closed;
+	fstate_init(&f->st, z, (int)o->category_level, o->max_candidates);
+	uint32_t m = o->max_candidates, nc = ec_features_count(EC_TASK_CATEGORY);
+	f->ix = ec_xcalloc(ec_features_count(EC_TASK_INTENT), sizeof(*f->ix));
+	f->cand = ec_xcalloc(m, sizeof(*f->cand));
+	f->cand_str = ec_xcalloc(m, sizeof(*f->cand_str));
+	f->cx = ec_xcalloc((size_t)m * nc, sizeof(*f->cx));
+	f->cl = ec_xcalloc(m, sizeof(*f->cl));
+	*out = f;
+	return 0;
+}
+
+void ec_featurizer_free(struct ec_featurizer *f)
+{
+	if (!f)
+		return;
+	rec_free(f->cur);
+	for (size_t i = 0; i < f->by_start.n; i++)
+		rec_free(f->by_start.v[i]);
+	for (size_t i = 0; i < f->by_closed.n; i++)
+		rec_free(f->by_closed.v[i]);
+	free(f->by_start.v);
+	free(f->by_closed.v);
+	fstate_release(&f->st);
+	fscratch_release(&f->x);
+	free(f->kid);
+	free(f->ix);
+	free(f->cand);
+	free(f->cand_str);
+	free(f->truth_str);
+	free(f->cx);
+	free(f->cl);
+	free(f);
+}
+
+const struct ec_featurizer_stats *ec_featurizer_stats(const struct ec_featurizer *f)
+{
+	return &f->stats;
+}
+
+/* A closed session becomes a record: its summaries, its events dropped. */
+static void receive(struct ec_featurizer *f, const struct ec_session *s)
+{
+	struct rec *r = ec_xcalloc(1, sizeof(*r));
+	int64_t first_buy = INT64_MIN, first_cart = INT64_MIN;
+
+	if (s->n > f->cap_kid)
+		EC_GROW(f->kid, f->cap_kid, s->n);
+	r->truth = ec_xmalloc((s->n + 1) * sizeof(*r->truth));
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct ec_sev *e = &s->ev[i];
+		f->kid[i] = fstate_key(&f->st, e->code, e->category_id);
+		if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
+			continue;
+		if (first_cart == INT64_MIN)
+			first_cart = e->time;
+		if (e->type == EC_EV_PURCHASE && first_buy == INT64_MIN)
+			first_buy = e->time;
+		uint32_t j = 0;
+		while (j < r->n_truth && r->truth[j] != f->kid[i])
+			j++;
+		if (j == r->n_truth)
+			r->truth[r->n_truth++] = f->kid[i];
+	}
+	r->id = ec_xstrdup(s->id);
+	r->user_id = s->user_id;
+	r->start = s->start;
+	r->end = s->end;
+	r->closed_at = s->closed_at;
+	r->n = s->n;
+	r->purchased = first_buy != INT64_MIN;
+	r->labeled = first_cart != INT64_MIN;
+	fscan_build(&r->si, s, f->kid, r->purchased ? first_buy : s->end + 1, &f->x);
+	fscan_build(&r->sc, s, f->kid, r->labeled ? first_cart : s->end + 1, &f->x);
+	ffold_build(&r->fold, s, f->kid, &f->x);
+	heap_push(&f->by_start, r);
+}
+
+static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (f->cand[i].key == key)
+			return 1;
+	return 0;
+}
+
+/* The candidates of r: viewed keys, then the user's past cart categories,
+ * then the most carted ones; distinct, at most max_candidates. */
+static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const struct fuser *u)
+{
+	uint32_t n = 0, m = f->o.max_candidates;
+	for (uint32_t i = 0; i < r->sc.n_viewed && n < m; i++)
+		f->cand[n++] = (struct fcand){.key = r->sc.viewed[i].key,
+					      .source = CAND_VIEWED,
+					      .rank = i + 1,
+					      .v = &r->sc.viewed[i]};
+	for (uint32_t i = 0; u && i < u->n_cats && n < m; i++)
+		if (!has_cand(f, n, u->cats[i].key))
+			f->cand[n++] = (struct fcand){.key = u->cats[i].key, .source = CAND_USER};
+	for (uint32_t i = 0; i < f->st.n_top && n < m; i++)
+		if (!has_cand(f, n, f->st.top[i]))
+			f->cand[n++] = (struct fcand){.key = f->st.top[i], .source = CAND_POPULAR};
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t j = 0; u && j < u->n_cats; j++)
+			if (u->cats[j].key == f->cand[i].key)
+				f->cand[i].uc = &u->cats[j];
+		f->cand[i].user_top = u && u->n_cats && u->cats[0].key == f->cand[i].key;
+	}
+	return n;
+}
+
+static void featurize(struct ec_featurizer *f, struct rec *r, struct ec_fsession *out)
+{
+	while (f->by_closed.n && f->by_closed.v[0]->closed_at <= r->start) {
+		struct rec *h = heap_pop(&f->by_closed);
+		fstate_fold(&f->st, &h->fold);
+		rec_free(h);
+	}
+	const struct fuser *u = fstate_user(&f->st, r->user_id);
+	struct ec_fctx c = {.o = &f->o, .st = &f->st, .u = u, .start = r->start};
+
+	memset(out, 0, sizeof(*out));
+	out->session_id = r->id;
+	out->user_id = r->user_id;
+	out->start = r->start;
+	out->end = r->end;
+	out->events = r->n;
+	out->purchased = r->purchased;
+	out->intent_cutoff = r->si.cutoff;
+	out->intent_x = f->ix;
+	f->stats.sessions++;
+	if ((out->intent_ok = r->si.n > 0)) {
+		const struct ec_feature_def *d = ec_features(EC_TASK_INTENT);
+		c.s = &r->si;
+		for (uint32_t i = 0; i < ec_features_count(EC_TASK_INTENT); i++)
+			f->ix[i] = (float)d[i].compute(&c);
+		f->stats.intent_rows++;
+	} else {
+		f->stats.intent_skipped++;
+	}
+
+	out->category_cutoff = r->sc.cutoff;
+	out->category_labeled = r->labeled;
+	if (r->n_truth > f->cap_truth)
+		EC_GROW(f->truth_str, f->cap_truth, r->n_truth);
+	for (uint32_t i = 0; i < r->n_truth; i++)
+		f->truth_str[i] = fstate_key_str(&f->st, r->truth[i]);
+	out->n_truth = r->n_truth;
+	out->truth = f->truth_str;
+	out->cand = f->cand_str;
+	out->cand_x = f->cx;
+	out->cand_label = f->cl;
+	if (!(out->category_ok = r->sc.n > 0)) {
+		f->stats.category_skipped++;
+		return;
+	}
+	f->stats.category_sessions++;
+	uint32_t n = candidates(f, r, u), nf = ec_features_count(EC_TASK_CATEGORY);
+	const struct ec_feature_def *d = ec_features(EC_TASK_CATEGORY);
+	c.s = &r->sc;
+	for (uint32_t k = 0; k < n; k++) {
+		c.c = &f->cand[k];
+		for (uint32_t i = 0; i < nf; i++)
+			f->cx[(size_t)k * nf + i] = (float)d[i].compute(&c);
+		f->cand_str[k] = fstate_key_str(&f->st, f->cand[k].key);
+		f->cl[k] = 0;
+		for (uint32_t j = 0; j < r->n_truth; j++)
+			f->cl[k] |= r->truth[j] == f->cand[k].key;
+	}
+	out->n_cand = n;
+	f->stats.category_rows += n;
+}
+
+int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct ec_err *err)
+{
+	struct ec_session s;
+	int rc;
+
+	if (f->cur) {
+		/* Out: keep what the history needs until it is folded. */
+		fscan_release(&f->cur->si);
+		fscan_release(&f->cur->sc);
+		free(f->cur->truth);
+		f->cur->truth = NULL;
+		heap_push(&f->by_closed, f->cur);
+		f->cur = NULL;
+	}
+	for (;;) {
+		if (f->by_start.n &&
+		    (f->ended || f->by_start.v[0]->start + f->max_session < f->v)) {
+			f->cur = heap_pop(&f->by_start);
+			featurize(f, f->cur, out);
+			return 1;
+		}
+		if (f->ended)
+			return 0;
+		int64_t before = ec_sessionizer_watermark(f->z);
+		if ((rc = ec_sessionizer_next(f->z, &s, err)) < 0)
+			return rc;
+		if (ec_sessionizer_watermark(f->z) != before)
+			f->v = before;
+		if (rc == 0)
+			f->ended = 1;
+		else
+			receive(f, &s);
+	}
+}
