@@ -14,6 +14,7 @@ const struct ec_cmd ec_commands[] = {
 	{ "inspect", cmd_inspect, "what the reader sees in export files: counts, ranges, rejects" },
 	{ "sessions", cmd_sessions, "cut events into sessions: one CSV row per session" },
 	{ "features", cmd_features, "point-in-time features of sessions for both models: CSV" },
+	{ "train", cmd_train, "train the intent and category models and register them" },
 	{ "funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML" },
 	{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
 	{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },

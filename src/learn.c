@@ -187,3 +187,19 @@ double ec_cset_hit3(const struct ec_cset *s, size_t s0, size_t s1, const float *
 	free(pred);
 	return rc < 0 ? NAN : m.hit3;
 }
+
+int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cset *cs,
+		     struct ec_err *err)
+{
+	struct ec_fsession s;
+	int rc;
+	while ((rc = ec_featurizer_next(fz, &s, err)) > 0) {
+		if (is && s.intent_ok && (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
+			return rc;
+		if (cs && s.category_ok && s.category_labeled &&
+		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label, s.n_truth,
+				      s.truth, err)) < 0)
+			return rc;
+	}
+	return rc;
+}

@@ -112,52 +112,63 @@ static void log_trial(const char *task, int i, int n, const struct ec_trial *t, 
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, " %s=%s", t->params.name[k],
 				t->params.value[k]);
 	ec_log_debug("%s trial %d/%d:%s", task, i + 1, n, buf);
-	ec_log_info("%s trial %d/%d: %s %.4f after %d of %d rounds", task, i + 1, n, metric,
-		    t->res.best_metric, t->res.best_rounds, t->res.rounds_run);
+	ec_log_info("%s trial %d/%d: %s %.4f, %d of %d rounds", task, i + 1, n, metric, t->metric,
+		    t->res.best_rounds, t->res.rounds_run);
 }
 
+/* What a task's trials share: its validation matrix and two metrics over
+ * predictions of it, one to stop early by and one to pick the trial by. */
+struct task_fns {
+	const char *task, *select_name;
+	ec_model_metric stop, select;
+	void *ctx;
+};
+
 /* Runs every trial (one when there is no grid) and keeps the best model. */
-static int run_trials(struct ec_task_result *out, const char *task, const char *metric,
+static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
 		      const struct ec_params *base, const struct ec_train_cfg *cfg,
-		      const struct ec_matrix *tr, const struct ec_matrix *va, ec_model_metric fn,
-		      void *ctx, struct ec_err *err)
+		      const struct ec_matrix *tr, const struct ec_matrix *va, struct ec_err *err)
 {
 	int n = cfg->grid ? (int)ec_json_size(cfg->grid) : 1, rc = 0;
+	float *pred = ec_xmalloc((va->n + 1) * sizeof(float));
 	out->trials = ec_xcalloc((size_t)n, sizeof(*out->trials));
 	out->best_trial = -1;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && rc == 0; i++) {
 		struct ec_trial *t = &out->trials[i];
 		struct ec_model *m = NULL;
-		if ((rc = trial_params(&t->params, base, cfg->grid ? ec_json_at(cfg->grid, (size_t)i) : NULL,
-				       err)) < 0)
-			return rc;
+		if ((rc = trial_params(&t->params, base,
+				       cfg->grid ? ec_json_at(cfg->grid, (size_t)i) : NULL, err)) < 0)
+			break;
 		struct ec_train_opts o = { .params = &t->params, .rounds = (int)cfg->rounds,
-					   .early_stop = (int)cfg->early_stop, .metric = fn,
-					   .metric_ctx = ctx };
-		if ((rc = ec_model_train(&m, &t->res, &o, tr, va, err)) < 0) {
+					   .early_stop = (int)cfg->early_stop, .metric = fn->stop,
+					   .metric_ctx = fn->ctx };
+		if ((rc = ec_model_train(&m, &t->res, &o, tr, va, err)) < 0 ||
+		    (rc = ec_model_predict(m, va->x, va->n, va->d, pred, err)) < 0) {
+			ec_model_free(m);
 			if (n > 1) {
 				char msg[sizeof(err->msg)];
 				snprintf(msg, sizeof(msg), "%s", err->msg);
-				ec_fail(err, rc, "%s trial %d: %s", task, i + 1, msg);
+				ec_fail(err, rc, "%s trial %d: %s", fn->task, i + 1, msg);
 			}
-			return rc;
+			break;
 		}
+		t->metric = fn->select(fn->ctx, pred, va->n);
 		out->n_trials = i + 1;
-		log_trial(task, i, n, t, metric);
-		int better = out->best_trial < 0 ||
-			     (!isnan(t->res.best_metric) &&
-			      (isnan(out->res.best_metric) || t->res.best_metric > out->res.best_metric));
-		if (better) {
+		log_trial(fn->task, i, n, t, fn->select_name);
+		if (out->best_trial < 0 ||
+		    (!isnan(t->metric) && (isnan(out->metric) || t->metric > out->metric))) {
 			ec_model_free(out->model);
 			out->model = m;
 			out->params = t->params;
 			out->res = t->res;
+			out->metric = t->metric;
 			out->best_trial = i;
 		} else {
 			ec_model_free(m);
 		}
 	}
-	return 0;
+	free(pred);
+	return rc;
 }
 
 struct intent_ctx {
@@ -165,7 +176,15 @@ struct intent_ctx {
 	double *p;
 };
 
-static double intent_metric(void *ctx, const float *pred, size_t n)
+static double intent_stop(void *ctx, const float *pred, size_t n)
+{
+	struct intent_ctx *c = ctx;
+	for (size_t i = 0; i < n; i++)
+		c->p[i] = pred[i];
+	return -ec_metrics_log_loss(c->y, c->p, n);
+}
+
+static double intent_select(void *ctx, const float *pred, size_t n)
 {
 	struct intent_ctx *c = ctx;
 	for (size_t i = 0; i < n; i++)
@@ -196,9 +215,10 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 			       "intent: all %zu training sessions are %s: one class, nothing to learn",
 			       split, n_pos ? "purchases" : "without a purchase");
 	out->train_rate = (double)n_pos / (double)split;
-	if ((rc = base_params(&base, cfg, "binary:logistic", err)) < 0)
+	if ((rc = base_params(&base, cfg, "binary:logistic", err)) < 0 ||
+	    (rc = set_num(&base, "base_score", out->train_rate, err)) < 0 ||
+	    (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0)
 		return rc;
-	ec_params_set(&base, "eval_metric", "aucpr", err);
 	if (strcmp(cfg->class_weight, "auto") == 0)
 		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos, err);
 	else if (strcmp(cfg->class_weight, "none") != 0)
@@ -209,7 +229,8 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	struct ec_matrix tr = { .x = s->x, .n = split, .d = s->d, .y = s->yf };
 	struct ec_matrix va = { .x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split };
 	struct intent_ctx ctx = { s->y + split, ec_xmalloc(nv * sizeof(double)) };
-	rc = run_trials(out, "intent", "pr_auc", &base, cfg, &tr, &va, intent_metric, &ctx, err);
+	struct task_fns fn = { "intent", "pr_auc", intent_stop, intent_select, &ctx };
+	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
 	free(ctx.p);
 	if (rc < 0)
 		return rc;
@@ -229,12 +250,35 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 struct cat_ctx {
 	const struct ec_cset *s;
 	size_t s0;
+	unsigned char *y;
+	double *p;
 };
 
-static double cat_metric(void *ctx, const float *pred, size_t n)
+static double cat_select(void *ctx, const float *pred, size_t n)
 {
 	struct cat_ctx *c = ctx;
 	return ec_cset_hit3(c->s, c->s0, c->s->n_s, pred);
+}
+
+static double cat_stop_logloss(void *ctx, const float *pred, size_t n)
+{
+	struct cat_ctx *c = ctx;
+	for (size_t i = 0; i < n; i++)
+		c->p[i] = pred[i];
+	return -ec_metrics_log_loss(c->y, c->p, n);
+}
+
+static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
+{
+	struct cat_ctx *c = ctx;
+	size_t k = ec_cset_max_cand(c->s, c->s0, c->s->n_s);
+	int *rank = ec_xmalloc((c->s->n_s - c->s0) * k * sizeof(int) + 1);
+	struct ec_rank_metrics m;
+	ec_cset_rank(c->s, c->s0, c->s->n_s, pred, k, rank);
+	int rc = ec_metrics_ranking(&m, rank, k, c->s->truth_off + c->s0, c->s->truth,
+				    c->s->n_s - c->s0, NULL);
+	free(rank);
+	return rc < 0 ? NAN : m.mrr;
 }
 
 int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
@@ -245,7 +289,7 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	uint32_t *group = NULL;
 	size_t n_groups = 0;
 	float *p = NULL;
-	int rc;
+	int rc, pairwise = cfg->cat_objective == EC_CAT_PAIRWISE;
 
 	memset(out, 0, sizeof(*out));
 	out->task = EC_TASK_CATEGORY;
@@ -266,13 +310,15 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 			       "category: all %zu training candidates are %s: one class, nothing to "
 			       "learn",
 			       r_split, n_pos ? "carted" : "not carted");
-	const char *obj = cfg->cat_objective == EC_CAT_PAIRWISE ? "rank:pairwise" : "binary:logistic";
-	if ((rc = base_params(&base, cfg, obj, err)) < 0)
+	if ((rc = base_params(&base, cfg, pairwise ? "rank:pairwise" : "binary:logistic", err)) < 0)
+		return rc;
+	if (!pairwise && ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
+			  (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
 		return rc;
 	struct ec_matrix tr = { .x = s->x, .n = r_split, .d = s->d, .y = s->yf };
 	struct ec_matrix va = { .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d,
 				.y = s->yf + r_split };
-	if (cfg->cat_objective == EC_CAT_PAIRWISE) {
+	if (pairwise) {
 		group = ec_xmalloc((s->n_s + 1) * sizeof(uint32_t));
 		for (size_t i = 0; i < split; i++)
 			if (s->row_off[i + 1] > s->row_off[i])
@@ -286,9 +332,15 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		va.group = group + v0;
 		va.n_groups = n_groups - v0;
 	}
-	struct cat_ctx ctx = { s, split };
-	rc = run_trials(out, "category", "hit@3", &base, cfg, &tr, &va, cat_metric, &ctx, err);
+	struct cat_ctx ctx = { s, split, ec_xmalloc(va.n + 1), ec_xmalloc((va.n + 1) * sizeof(double)) };
+	for (size_t i = 0; i < va.n; i++)
+		ctx.y[i] = va.y[i] > 0;
+	struct task_fns fn = { "category", "hit@3", pairwise ? cat_stop_mrr : cat_stop_logloss,
+			       cat_select, &ctx };
+	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
 	free(group);
+	free(ctx.y);
+	free(ctx.p);
 	if (rc < 0)
 		return rc;
 	p = ec_xmalloc((out->valid_rows + 1) * sizeof(float));
@@ -349,7 +401,8 @@ static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_
 		struct ec_json *t = ec_json_add_object(g, NULL);
 		add_params(t, "params", &r->trials[i].params);
 		ec_json_add_str(t, "metric_name", r->task == EC_TASK_INTENT ? "pr_auc" : "hit3");
-		ec_json_add_num(t, "metric", r->trials[i].res.best_metric);
+		ec_json_add_num(t, "metric", r->trials[i].metric);
+		ec_json_add_num(t, "early_stop_metric", r->trials[i].res.best_metric);
 		ec_json_add_int(t, "best_rounds", r->trials[i].res.best_rounds);
 		ec_json_add_int(t, "rounds_run", r->trials[i].res.rounds_run);
 		ec_json_add_bool(t, "selected", i == r->best_trial);
@@ -394,7 +447,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	snprintf(v.created_at, sizeof(v.created_at), "%s", created);
 	snprintf(v.metric_name, sizeof(v.metric_name), "%s",
 		 r->task == EC_TASK_INTENT ? "pr_auc" : "hit3");
-	v.metric = r->res.best_metric;
+	v.metric = r->metric;
 	ec_registry_add(reg, r->task, &v);
 	if (promote && (rc = ec_registry_set_alias(reg, r->task, "production", *version, err)) < 0)
 		goto done;

@@ -31,5 +31,9 @@ int cmd_funnel(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 
 #endif

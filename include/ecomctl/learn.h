@@ -78,6 +78,15 @@ int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const 
 		const float *x, const uint8_t *label, uint32_t n_truth,
 		const char *const *truth, struct ec_err *err);
 
+/* Reads every session of the featurizer into the sets (either may be NULL):
+ * intent rows of sessions with an event before their intent cutoff, and
+ * category rows of those with a cart or purchase and an event before their
+ * category cutoff (a session without candidates adds its truth and no
+ * rows: a sure miss). Returns the featurizer's error, else 0. */
+struct ec_featurizer;
+int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cset *cs,
+		     struct ec_err *err);
+
 /* The first index whose start is >= t (n when none): rows before it train,
  * the others validate. */
 size_t ec_split_index(const int64_t *start, size_t n, int64_t t);

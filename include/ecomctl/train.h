@@ -4,8 +4,11 @@
  * (learn -> train -> model + registry). Used by `ecomctl train`.
  *
  * Every trial is trained on the rows before the split and stopped early on
- * the rows after it; the best trial by validation PR-AUC (intent) or hit@3
- * (category) wins (ties: the earlier trial). The winner is evaluated beside
+ * the rows after it, by the validation log-loss (intent, and category with
+ * the binary objective; a proper scoring rule, so the probabilities stay
+ * calibrated) or MRR (category with rank:pairwise); base_score starts at
+ * the training base rate. The best trial by validation PR-AUC (intent) or
+ * hit@3 (category) wins (ties: the earlier trial). The winner is evaluated beside
  * the baselines on the same validation rows, and its decision threshold is
  * the one with the best F1 there.
  *
@@ -45,7 +48,8 @@ void ec_train_cfg_init(struct ec_train_cfg *c);
 
 struct ec_trial {
 	struct ec_params params;
-	struct ec_train_result res;
+	struct ec_train_result res; /* best_metric: the early-stopping metric */
+	double metric;              /* the selection metric: PR-AUC or hit@3 */
 };
 
 struct ec_task_result {
@@ -53,6 +57,7 @@ struct ec_task_result {
 	struct ec_model *model;    /* the winner, rounds up to its best */
 	struct ec_params params;   /* the winner's parameters */
 	struct ec_train_result res;
+	double metric;             /* the winner's selection metric */
 	struct ec_trial *trials;
 	int n_trials, best_trial;
 	size_t train_sessions, valid_sessions, train_rows, valid_rows;
