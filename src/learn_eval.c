@@ -150,7 +150,7 @@ void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 {
 	static const char *rows[] = { "roc_auc", "pr_auc", "log_loss", "brier", "precision@5%",
 				      "recall@5%", "best_f1", "f1_threshold" };
-	printf("intent: %zu validation sessions, %zu with a purchase (%.2f%%)\n", r->n, r->n_pos,
+	printf("intent: %zu sessions, %zu with a purchase (%.2f%%)\n", r->n, r->n_pos,
 	       r->n ? 100.0 * (double)r->n_pos / (double)r->n : 0.0);
 	printf("  %-14s", "metric");
 	for (int b = 0; b < EC_IB_N; b++)
@@ -183,7 +183,7 @@ void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 void ec_category_report_print(const struct ec_category_report *r)
 {
 	static const char *rows[] = { "hit@1", "hit@3", "recall@3", "ndcg@3", "mrr" };
-	printf("category: %zu validation sessions with a cart or purchase; %zu of %zu true "
+	printf("category: %zu sessions with a cart or purchase; %zu of %zu true "
 	       "categories were not candidates\n",
 	       r->m[0].n_evaluated, r->truth_not_candidate, r->truth_keys);
 	printf("  %-14s", "metric");

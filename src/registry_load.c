@@ -138,3 +138,50 @@ void ec_loaded_model_release(struct ec_loaded_model *m)
 	memset(m, 0, sizeof(*m));
 	m->threshold = NAN;
 }
+
+static void manifest_fo(const struct ec_json *man, struct ec_feature_opts *fo)
+{
+	const struct ec_json *o = ec_json_get(man, "feature_options");
+	ec_feature_opts_init(fo);
+	fo->category_level = (int64_t)ec_json_num(ec_json_get(o, "category_level"),
+						  (double)fo->category_level);
+	fo->prior_weight = ec_json_num(ec_json_get(o, "prior_weight"), fo->prior_weight);
+	fo->max_candidates = (uint32_t)ec_json_num(ec_json_get(o, "max_candidates"),
+						   (double)fo->max_candidates);
+}
+
+int ec_models_load(struct ec_loaded_model m[EC_REG_TASKS], const char *dir,
+		   const char *const refs[EC_REG_TASKS], struct ec_feature_opts *fo,
+		   struct ec_err *err)
+{
+	struct ec_feature_opts got[EC_REG_TASKS];
+	int rc, have = -1;
+	ec_feature_opts_init(fo);
+	for (int t = 0; t < EC_REG_TASKS; t++) {
+		memset(&m[t], 0, sizeof(m[t]));
+		m[t].threshold = NAN;
+	}
+	for (int t = 0; t < EC_REG_TASKS; t++) {
+		if (!refs[t])
+			continue;
+		struct ec_feature_check want = { ec_features(t), ec_features_count(t),
+						 ec_features_hash(t), EC_FEATURES_VERSION };
+		if ((rc = ec_registry_load_model(&m[t], dir, refs[t], &want, err)) < 0)
+			return rc;
+		if (m[t].task != t)
+			return ec_fail(err, EC_EUSAGE, "%s is not a%s %s model", refs[t],
+				       t ? "" : "n", ec_registry_task_name(t));
+		manifest_fo(m[t].manifest, &got[t]);
+		if (have >= 0 && (got[t].category_level != got[have].category_level ||
+				  got[t].prior_weight != got[have].prior_weight ||
+				  got[t].max_candidates != got[have].max_candidates))
+			return ec_fail(err, EC_EDATA,
+				       "%s and %s were trained with different feature options "
+				       "(category level, prior weight, candidates): use them in "
+				       "separate runs",
+				       m[have].ref, m[t].ref);
+		have = t;
+		*fo = got[t];
+	}
+	return 0;
+}

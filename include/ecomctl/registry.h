@@ -174,6 +174,16 @@ int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const c
 			   const struct ec_feature_check *want, struct ec_err *err);
 void ec_loaded_model_release(struct ec_loaded_model *m);
 
+/* Loads the model of each task whose ref is not NULL (refs[0] intent,
+ * refs[1] category) against this binary's feature tables, and sets *fo to
+ * the feature options they were trained with (EC_EDATA when the two
+ * disagree: their features would need two passes). m[] is the caller's;
+ * release each with ec_loaded_model_release(). */
+struct ec_feature_opts;
+int ec_models_load(struct ec_loaded_model m[EC_REG_TASKS], const char *dir,
+		   const char *const refs[EC_REG_TASKS], struct ec_feature_opts *fo,
+		   struct ec_err *err);
+
 /* Compares a manifest's "features" with `want`: 0, or EC_EDATA naming the
  * first difference (what names the manifest in the message). */
 int ec_manifest_check_features(const struct ec_json *manifest, const struct ec_feature_check *want,
