@@ -66,10 +66,14 @@ static int show(const struct ec_registry *r, const char *ref_s, struct ec_err *e
 int cmd_models(int argc, char **argv)
 {
 	const char *models = "models", *alias = "production";
+	int64_t lock_wait = 30;
 	const struct ec_opt opts[] = {
 		{ "models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL, 0 },
 		{ "alias", 0, EC_OPT_STR, &alias, "NAME",
 		  "promote: the alias to point at the version (default production)", NULL, 0 },
+		{ "lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+		  "promote, rollback: wait this long for the registry lock, then exit 75 (default "
+		  "30s)", NULL, 0 },
 		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
 	};
 	const struct ec_cmd_usage usage = {
@@ -108,7 +112,7 @@ int cmd_models(int argc, char **argv)
 		goto done;
 	}
 	int writes = strcmp(sub, "promote") == 0 || strcmp(sub, "rollback") == 0;
-	if ((rc = ec_registry_open(&r, models, writes ? 30 : -1, &err)) < 0)
+	if ((rc = ec_registry_open(&r, models, writes ? (double)lock_wait : -1, &err)) < 0)
 		goto done;
 	if (strcmp(sub, "list") == 0) {
 		rc = list(r);

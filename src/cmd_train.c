@@ -167,7 +167,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_train_cfg cfg;
 	const char *models = "models", *grid_path = NULL;
 	int which = 0, promote = 0;
-	int64_t valid_from = INT64_MIN, max_cand = 10;
+	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
 	double frac = 0.2;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
@@ -179,6 +179,8 @@ int cmd_train(int argc, char **argv)
 		{ "models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL, 0 },
 		{ "promote", 0, EC_OPT_FLAG, &promote, NULL,
 		  "make the new versions production (the first version of a task always is)", NULL, 0 },
+		{ "lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+		  "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0 },
 		{ "valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
 		  "sessions starting at or after TIME validate, earlier ones train", NULL, 0 },
 		{ "valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
@@ -296,7 +298,7 @@ int cmd_train(int argc, char **argv)
 		uint32_t v;
 		if (!want[t])
 			continue;
-		if ((rc = ec_train_register(&tr[t], models, common, promote, &v, &err)) < 0)
+		if ((rc = ec_train_register(&tr[t], models, common, promote, (double)lock_wait, &v, &err)) < 0)
 			goto done;
 		struct ec_registry *reg = NULL;
 		int prod = 0;

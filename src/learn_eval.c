@@ -110,14 +110,21 @@ int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, si
 				return cols[b][j];
 		}
 	out->n_sessions = n;
-	for (size_t i = s0; i < s1; i++)
+	size_t reachable = 0, evaluated = 0;
+	for (size_t i = s0; i < s1; i++) {
+		int any = 0;
 		for (size_t t = s->truth_off[i]; t < s->truth_off[i + 1]; t++) {
 			int hit = 0;
 			for (size_t r = s->row_off[i]; r < s->row_off[i + 1] && !hit; r++)
 				hit = (int)s->cand[r] == s->truth[t];
 			out->truth_keys++;
 			out->truth_not_candidate += !hit;
+			any |= hit;
 		}
+		evaluated += s->truth_off[i + 1] > s->truth_off[i];
+		reachable += any;
+	}
+	out->ceiling = evaluated ? (double)reachable / (double)evaluated : NAN;
 	int *pred = ec_xmalloc((n * k + 1) * sizeof(int));
 	uint32_t *idx = ec_xmalloc(k * sizeof(uint32_t));
 	ec_cset_rank(s, s0, s1, scores, k, pred);
@@ -184,8 +191,8 @@ void ec_category_report_print(const struct ec_category_report *r)
 {
 	static const char *rows[] = { "hit@1", "hit@3", "recall@3", "ndcg@3", "mrr" };
 	printf("category: %zu sessions with a cart or purchase; %zu of %zu true "
-	       "categories were not candidates\n",
-	       r->m[0].n_evaluated, r->truth_not_candidate, r->truth_keys);
+	       "categories were not candidates; best reachable hit@k %.4f\n",
+	       r->m[0].n_evaluated, r->truth_not_candidate, r->truth_keys, r->ceiling);
 	printf("  %-14s", "metric");
 	for (int b = 0; b < EC_CB_N; b++)
 		printf(" %11s", ec_category_score_names[b]);
@@ -233,6 +240,7 @@ void ec_category_report_json(const struct ec_category_report *r, struct ec_json 
 	ec_json_add_int(j, "sessions", (int64_t)r->m[0].n_evaluated);
 	ec_json_add_int(j, "truth_keys", (int64_t)r->truth_keys);
 	ec_json_add_int(j, "truth_not_candidate", (int64_t)r->truth_not_candidate);
+	ec_json_add_num(j, "ceiling", r->ceiling);
 	for (int b = 0; b < EC_CB_N; b++) {
 		const struct ec_rank_metrics *m = &r->m[b];
 		struct ec_json *o = ec_json_add_object(j, ec_category_score_names[b]);

@@ -415,8 +415,8 @@ static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_
 }
 
 int ec_train_register(const struct ec_task_result *r, const char *models_dir,
-		      const struct ec_json *common, int promote, uint32_t *version,
-		      struct ec_err *err)
+		      const struct ec_json *common, int promote, double lock_wait,
+		      uint32_t *version, struct ec_err *err)
 {
 	struct ec_registry *reg = NULL;
 	struct ec_outfile *f = NULL;
@@ -427,7 +427,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 
 	ec_time_format((int64_t)time(NULL), created);
 	if ((rc = ec_model_save(r->model, &json, &len, err)) < 0 ||
-	    (rc = ec_registry_open(&reg, models_dir, 30, err)) < 0 ||
+	    (rc = ec_registry_open(&reg, models_dir, lock_wait, err)) < 0 ||
 	    (rc = ec_registry_claim(reg, r->task, version, dir, sizeof(dir), err)) < 0)
 		goto done;
 	snprintf(path, sizeof(path), "%s/model.json", dir);

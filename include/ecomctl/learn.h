@@ -142,6 +142,8 @@ extern const char *const ec_category_score_names[EC_CB_N];
 struct ec_category_report {
 	size_t n_sessions;
 	size_t truth_keys, truth_not_candidate; /* keys in truth sets; of those, not candidates */
+	double ceiling; /* share of evaluated sessions with a true key among the
+			 * candidates: the best hit@k any ranking can reach */
 	struct ec_rank_metrics m[EC_CB_N];
 };
 

@@ -87,10 +87,10 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
  * the next version, writes model.json and manifest.json (the task's fields
  * added to a copy of `common`: inputs, command line, options...), records it
  * in registry.json, and with promote moves production to it. *version gets
- * its number.
+ * its number. The lock is waited for up to lock_wait seconds (EC_ETEMPFAIL).
  */
 int ec_train_register(const struct ec_task_result *r, const char *models_dir,
-		      const struct ec_json *common, int promote, uint32_t *version,
-		      struct ec_err *err);
+		      const struct ec_json *common, int promote, double lock_wait,
+		      uint32_t *version, struct ec_err *err);
 
 #endif

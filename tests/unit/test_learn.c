@@ -129,6 +129,8 @@ static void test_learn__category(void **state)
 	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 4, &err), 0);
 	assert_int_equal(r.truth_keys, 3);
 	assert_int_equal(r.truth_not_candidate, 1);
+	/* Both sessions have a true key among their candidates. */
+	assert_near(r.ceiling, 1.0);
 	/* Model: A hit@1 yes, B no -> 1/2; recall@3: A 1, B 1/2 -> 3/4;
 	 * MRR: A 1, B 1/2 -> 3/4; NDCG@3: A 1; B DCG 1/log2(3), IDCG 1 + 1/log2(3). */
 	const struct ec_rank_metrics *m = &r.m[EC_CB_MODEL];
