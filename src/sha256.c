@@ -123,9 +123,9 @@ int ec_sha256_file(const char *path, char hex[65], uint64_t *size, struct ec_err
 	fclose(f);
 	if (bad)
 		return ec_fail(err, EC_EIO, "%s: read error", path);
+	if (size)
+		*size = c.len; /* before final, whose padding counts in len */
 	ec_sha256_final(&c, d);
 	to_hex(d, hex);
-	if (size)
-		*size = c.len;
 	return 0;
 }
