@@ -261,6 +261,8 @@ int ec_registry_resolve(const struct ec_registry *r, const struct ec_model_ref *
 void ec_registry_path(const struct ec_registry *r, int task, uint32_t version, const char *file,
 		      char *buf, size_t cap)
 {
+	if (!buf || cap == 0) /* never, but GCC's -fsanitize inlining cannot tell */
+		return;
 	snprintf(buf, cap, "%s/%s/v%u%s%s", r->dir, task_names[task], version, *file ? "/" : "",
 		 file);
 }
