@@ -156,7 +156,8 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 		};
 		i = j;
 	}
-	qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
+	if (out->n_viewed > 1)
+		qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
 
 	/* Viewed products: re-views and the most viewed one. */
 	for (np = 0, i = 0; i < m; i++)

@@ -18,8 +18,9 @@
  * History. Before S is featurized, every session that has already been
  * featurized and has closed_at <= S.start is folded into the user and prior
  * tables (once; then its record is freed). A session enters the history only
- * after its own features are out, so it never sees itself; sessions with the
- * same start never see each other.
+ * after its own features are out, so it never sees itself; of two sessions
+ * with the same start, the later one (by id) may see the earlier, never the
+ * reverse.
  *
  * Memory: the records of sessions received but not yet out (the last
  * max_session + lateness of sessions, without their events) and of those out

@@ -16,7 +16,11 @@
  * closed_at depends only on a session's own events, never on later data, so
  * deleting events after any cutoff changes nothing earlier (the leakage
  * property the tests check). Sessions are therefore featurized in start
- * order, which lags the sessionizer by up to --max-session.
+ * order, which lags the sessionizer by up to --max-session: a session goes
+ * out once the sessionizer's watermark (as it was before its last advance)
+ * is past its start + max_session, or at the end of input (the reasoning is
+ * at the top of featurizer.c). A session enters the history only after its
+ * own features are out: it never sees itself.
  *
  * The feature tables (name, description, compute) are defined once, in
  * features.c; every output (features CSV, train, score, manifests) reads

@@ -184,6 +184,34 @@ static void test_session__max_session_cap(void **state)
 	assert_true(g.consumed[0] < 76);
 }
 
+static void test_session__max_session_one_second_over(void **state)
+{
+	(void)state;
+	struct ec_session_opts o;
+	ec_session_opts_init(&o);
+	o.gap = 2 * 86400; /* so that only --max-session can cut */
+	/* Two events exactly 24h apart: one session; 24h + 1 s apart: two, the
+	 * first cut by max-session. */
+	const struct stub_ev at[] = {
+		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
+		{ T0 + 86400, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	};
+	const struct stub_ev over[] = {
+		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
+		{ T0 + 86401, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	};
+	struct got g;
+	run(&g, at, 2, &o);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.n_ev[0], 2);
+	run(&g, over, 2, &o);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.id[0], "s");
+	assert_int_equal(g.cut[0], EC_CUT_MAX);
+	assert_string_equal(g.id[1], "s/2");
+	assert_int_equal(g.start[1], T0 + 86401);
+}
+
 static void test_session__empty_user_session_uses_gap(void **state)
 {
 	(void)state;
@@ -338,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_session__across_files),
 		cmocka_unit_test(test_session__midnight),
 		cmocka_unit_test(test_session__max_session_cap),
+		cmocka_unit_test(test_session__max_session_one_second_over),
 		cmocka_unit_test(test_session__empty_user_session_uses_gap),
 		cmocka_unit_test(test_session__duplicates),
 		cmocka_unit_test(test_session__out_of_order),

@@ -1,0 +1,2 @@
+# No input file: usage error.
+"$ECOMCTL" features -o out.csv
