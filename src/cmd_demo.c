@@ -35,14 +35,16 @@ int cmd_demo(int argc, char **argv)
 	const struct ec_cmd_usage usage = {
 		"demo", "[OPTIONS]",
 		"Run the main job on data the project generates itself: a month of a\n"
-		"multi-category store from `ecomctl synth`, inspected, sessionized and run\n"
-		"through the default funnel, every\n"
-		"result under the output directory. Prints where each result is.",
+		"multi-category store from `ecomctl synth`, inspected, sessionized, run\n"
+		"through the default funnel, the two models trained (registered under\n"
+		"DIR/models) and every session scored; every result under the output\n"
+		"directory. Prints where each result is.",
 		opts, NULL,
 	};
 	struct ec_opts_result res;
 	struct ec_err err = { 0 };
-	char events[512], report[512], sessions[512], funnel[512], nrows[32];
+	char events[512], report[512], sessions[512], funnel[512], nrows[32], models[512],
+		preds[512];
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -59,15 +61,21 @@ int cmd_demo(int argc, char **argv)
 	snprintf(report, sizeof(report), "%s/inspect.txt", out);
 	snprintf(sessions, sizeof(sessions), "%s/sessions.csv", out);
 	snprintf(funnel, sizeof(funnel), "%s/funnel.html", out);
+	snprintf(models, sizeof(models), "%s/models", out);
+	snprintf(preds, sizeof(preds), "%s/predictions.csv", out);
 
 	char *synth[] = { "synth", "--rows", nrows, "--seed", "46", "-o", events, NULL };
 	char *inspect[] = { "inspect", "-o", report, events, NULL };
 	char *sess[] = { "sessions", "-o", sessions, events, NULL };
 	char *fun[] = { "funnel", "--by", "top", "--by", "price", "-o", out, events, NULL };
+	char *train[] = { "train", "--models", models, "--promote", events, NULL };
+	char *score[] = { "score", "--models", models, "-o", preds, events, NULL };
 	if ((rc = run("generate a month of events", synth)) != 0 ||
 	    (rc = run("inspect it", inspect)) != 0 ||
 	    (rc = run("cut it into sessions", sess)) != 0 ||
-	    (rc = run("funnel view -> cart -> purchase", fun)) != 0)
+	    (rc = run("funnel view -> cart -> purchase", fun)) != 0 ||
+	    (rc = run("train the intent and category models", train)) != 0 ||
+	    (rc = run("score every session", score)) != 0)
 		goto done;
 	if (ec_verbosity > 0) {
 		printf("\ndemo results:\n");
@@ -75,6 +83,8 @@ int cmd_demo(int argc, char **argv)
 		printf("  inspect report      %s\n", report);
 		printf("  sessions            %s\n", sessions);
 		printf("  funnel report       %s (and funnel.csv, funnel.json beside it)\n", funnel);
+		printf("  models              %s (ecomctl models list --models %s)\n", models, models);
+		printf("  predictions         %s\n", preds);
 	}
 done:
 	free(out);
