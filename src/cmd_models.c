@@ -16,7 +16,8 @@ static void aliases_of(const struct ec_registry *r, int task, uint32_t v, char *
 	buf[0] = '\0';
 	for (size_t i = 0; i < t->n_alias && n < cap; i++)
 		if (t->alias[i].version == v)
-			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "," : "", t->alias[i].name);
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "," : "",
+					      t->alias[i].name);
 }
 
 static int list(const struct ec_registry *r)
@@ -34,8 +35,8 @@ static int list(const struct ec_registry *r)
 		for (size_t i = 0; i < r->task[t].n_v; i++) {
 			const struct ec_reg_version *v = &r->task[t].v[i];
 			aliases_of(r, t, v->version, al, sizeof(al));
-			printf("%-9s v%-6u %-24s %-8s %-8.4f %s\n", ec_registry_task_name(t), v->version,
-			       v->created_at, v->metric_name, v->metric, al);
+			printf("%-9s v%-6u %-24s %-8s %-8.4f %s\n", ec_registry_task_name(t),
+			       v->version, v->created_at, v->metric_name, v->metric, al);
 		}
 	return 0;
 }
@@ -68,31 +69,34 @@ int cmd_models(int argc, char **argv)
 	const char *models = "models", *alias = "production";
 	int64_t lock_wait = 30;
 	const struct ec_opt opts[] = {
-		{ "models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL, 0 },
-		{ "alias", 0, EC_OPT_STR, &alias, "NAME",
-		  "promote: the alias to point at the version (default production)", NULL, 0 },
-		{ "lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
-		  "promote, rollback: wait this long for the registry lock, then exit 75 (default "
-		  "30s)", NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"alias", 0, EC_OPT_STR, &alias, "NAME",
+	     "promote: the alias to point at the version (default production)", NULL, 0},
+	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+	     "promote, rollback: wait this long for the registry lock, then exit 75 (default "
+	     "30s)",
+	     NULL, 0},
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"models", "list | show REF | promote REF [--alias NAME] | rollback TASK",
-		"The model registry (--models DIR): `list` its versions and aliases, `show`\n"
-		"a version's manifest, `promote` a version to production (or another alias),\n"
-		"`rollback` production to the version that held it before. REF is TASK,\n"
-		"TASK@ALIAS, TASK@latest or TASK@vN, TASK being intent or category.",
-		opts,
-		"examples:\n"
-		"  ecomctl models list\n"
-		"  ecomctl models show intent@production\n"
-		"  ecomctl models promote category@v3\n"
-		"  ecomctl models promote intent@v4 --alias staging\n"
-		"  ecomctl models rollback intent\n",
+	    "models",
+	    "list | show REF | promote REF [--alias NAME] | rollback TASK",
+	    "The model registry (--models DIR): `list` its versions and aliases, `show`\n"
+	    "a version's manifest, `promote` a version to production (or another alias),\n"
+	    "`rollback` production to the version that held it before. REF is TASK,\n"
+	    "TASK@ALIAS, TASK@latest or TASK@vN, TASK being intent or category.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl models list\n"
+	    "  ecomctl models show intent@production\n"
+	    "  ecomctl models promote category@v3\n"
+	    "  ecomctl models promote intent@v4 --alias staging\n"
+	    "  ecomctl models rollback intent\n",
 	};
 	struct ec_opts_result res;
 	struct ec_registry *r = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -107,8 +111,9 @@ int cmd_models(int argc, char **argv)
 	}
 	if (res.n_operands != want) {
 		rc = ec_fail(&err, EC_EUSAGE, "%s takes %s", sub,
-			     want == 1 ? "no argument" : strcmp(sub, "rollback") == 0 ? "one TASK"
-										: "one REF");
+			     want == 1			    ? "no argument"
+			     : strcmp(sub, "rollback") == 0 ? "one TASK"
+							    : "one REF");
 		goto done;
 	}
 	int writes = strcmp(sub, "promote") == 0 || strcmp(sub, "rollback") == 0;
@@ -129,14 +134,16 @@ int cmd_models(int argc, char **argv)
 		    (rc = ec_registry_save(r, &err)) < 0)
 			goto done;
 		if (before)
-			printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias, before, v);
+			printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias,
+			       before, v);
 		else
 			printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
 	} else {
 		int task = ec_registry_task(res.operands[1]);
 		uint32_t before, now;
 		if (task < 0) {
-			rc = ec_fail(&err, EC_EUSAGE, "rollback: the task must be intent or category");
+			rc = ec_fail(&err, EC_EUSAGE,
+				     "rollback: the task must be intent or category");
 			goto done;
 		}
 		before = ec_registry_alias(r, task, "production");

@@ -18,9 +18,9 @@
 #include "ecomctl/outfile.h"
 #include "ecomctl/registry.h"
 
-#define SCORE_HEADER                                                                         \
-	"session_id,user_id,start,end,events,p_purchase,decision,category_1,p_category_1,"     \
-	"category_2,p_category_2,category_3,p_category_3,purchased,actual_categories,"         \
+#define SCORE_HEADER                                                                               \
+	"session_id,user_id,start,end,events,p_purchase,decision,category_1,p_category_1,"         \
+	"category_2,p_category_2,category_3,p_category_3,purchased,actual_categories,"             \
 	"intent_model,category_model,run_id\n"
 
 /* Sessions are scored in batches: one XGBoost call per task per batch. */
@@ -32,22 +32,22 @@ struct pending {
 	int64_t start, end;
 	uint32_t events;
 	int intent_ok, purchased;
-	size_t cand_row, n_cand;  /* rows of the batch's candidate matrix */
-	size_t cand_key;          /* offsets of the keys in cand_off */
+	size_t cand_row, n_cand; /* rows of the batch's candidate matrix */
+	size_t cand_key;	 /* offsets of the keys in cand_off */
 };
 
 struct batch {
 	struct pending *s;
 	size_t n;
-	char *text;               /* ids, truth lists, candidate keys, NUL-separated */
+	char *text; /* ids, truth lists, candidate keys, NUL-separated */
 	size_t len, cap_text;
-	float *ix;                /* intent rows, one per session with intent_ok */
+	float *ix; /* intent rows, one per session with intent_ok */
 	size_t n_ix, cap_ix;
-	float *cx;                /* candidate rows */
+	float *cx; /* candidate rows */
 	size_t n_cx, cap_cx;
-	size_t *cand_off;         /* text offsets of candidate keys, one per row */
+	size_t *cand_off; /* text offsets of candidate keys, one per row */
 	size_t cap_cand_off;
-	float *ip, *cp;           /* predictions */
+	float *ip, *cp; /* predictions */
 	size_t cap_ip, cap_cp;
 };
 
@@ -65,8 +65,7 @@ static size_t put_text(struct batch *b, const char *s, size_t n)
 	return off;
 }
 
-static void add_session(struct batch *b, const struct ec_fsession *s, int use_intent,
-			int use_cat)
+static void add_session(struct batch *b, const struct ec_fsession *s, int use_intent, int use_cat)
 {
 	uint32_t di = ec_features_count(EC_TASK_INTENT), dc = ec_features_count(EC_TASK_CATEGORY);
 	struct pending *p = &b->s[b->n++];
@@ -226,43 +225,45 @@ int cmd_score(int argc, char **argv)
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
 	const struct ec_opt opts[] = {
-		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
-		  "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
-		  NULL, 0 },
-		{ "models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL, 0 },
-		{ "intent-model", 0, EC_OPT_STR, &intent_ref, "REF",
-		  "intent model: intent, intent@ALIAS, intent@vN or none (default intent@production)",
-		  NULL, 0 },
-		{ "category-model", 0, EC_OPT_STR, &cat_ref, "REF",
-		  "category model, likewise (default category@production)", NULL, 0 },
-		{ "run-id", 0, EC_OPT_STR, &run_id_arg, "ID",
-		  "the run_id column (default: UTC time and process id)", NULL, 0 },
-		EC_SESSION_OPTS(so),
-		EC_READER_OPTS(ro),
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
+	     NULL, 0},
+	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"intent-model", 0, EC_OPT_STR, &intent_ref, "REF",
+	     "intent model: intent, intent@ALIAS, intent@vN or none (default intent@production)",
+	     NULL, 0},
+	    {"category-model", 0, EC_OPT_STR, &cat_ref, "REF",
+	     "category model, likewise (default category@production)", NULL, 0},
+	    {"run-id", 0, EC_OPT_STR, &run_id_arg, "ID",
+	     "the run_id column (default: UTC time and process id)", NULL, 0},
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"score", "[OPTIONS] FILE...",
-		"Score every session of export files with registered models: the same\n"
-		"sessionizer and point-in-time features as training (feature options from\n"
-		"the models' manifests), one CSV row per session: ids, start, end, events,\n"
-		"p_purchase and the decision at the model's threshold, the three likeliest\n"
-		"categories with their scores, the actual outcome, model versions, run id.\n"
-		"Written atomically.",
-		opts,
-		"examples:\n"
-		"  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
-		"  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
+	    "score",
+	    "[OPTIONS] FILE...",
+	    "Score every session of export files with registered models: the same\n"
+	    "sessionizer and point-in-time features as training (feature options from\n"
+	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
+	    "p_purchase and the decision at the model's threshold, the three likeliest\n"
+	    "categories with their scores, the actual outcome, model versions, run id.\n"
+	    "Written atomically.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
+	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = { 0 };
+	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_outfile *f = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	struct ec_fsession s;
-	struct batch b = { 0 };
-	struct tally t = { 0 };
+	struct batch b = {0};
+	struct tally t = {0};
 	char run_id[64];
 	int rc;
 
@@ -278,7 +279,7 @@ int cmd_score(int argc, char **argv)
 		snprintf(run_id, sizeof(run_id), "%s", run_id_arg);
 	else
 		make_run_id(run_id, sizeof(run_id));
-	const char *refs[EC_TASK_N] = { model_arg(intent_ref), model_arg(cat_ref) };
+	const char *refs[EC_TASK_N] = {model_arg(intent_ref), model_arg(cat_ref)};
 	if (!refs[0] && !refs[1]) {
 		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
 		goto done;

@@ -15,7 +15,7 @@
 #include "ecomctl/sha256.h"
 #include "ecomctl/train.h"
 
-static const char *const task_choices[] = { "both", "intent", "category", NULL };
+static const char *const task_choices[] = {"both", "intent", "category", NULL};
 
 /* "ecomctl train a.csv --grid 'x y.json'": the command as a shell would take it. */
 static char *command_line(int argc, char **argv)
@@ -29,9 +29,10 @@ static char *command_line(int argc, char **argv)
 		const char *a = argv[i];
 		int plain = *a != '\0';
 		for (const char *p = a; *p && plain; p++)
-			plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				       "-_./=:@,+%",
-				       *p) != NULL;
+			plain =
+			    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				   "-_./=:@,+%",
+				   *p) != NULL;
 		s[n++] = ' ';
 		if (plain) {
 			n += (size_t)snprintf(s + n, cap - n, "%s", a);
@@ -174,68 +175,72 @@ int cmd_train(int argc, char **argv)
 	ec_feature_opts_init(&fo);
 	ec_train_cfg_init(&cfg);
 	const struct ec_opt opts[] = {
-		{ "task", 0, EC_OPT_CHOICE, &which, "TASK",
-		  "both (default), intent or category", task_choices, 0 },
-		{ "models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL, 0 },
-		{ "promote", 0, EC_OPT_FLAG, &promote, NULL,
-		  "make the new versions production (the first version of a task always is)", NULL, 0 },
-		{ "lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
-		  "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0 },
-		{ "valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
-		  "sessions starting at or after TIME validate, earlier ones train", NULL, 0 },
-		{ "valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
-		  "without --valid-from: the last F of the time span validates (default 0.2)", NULL, 0 },
-		{ "rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)", NULL, 0 },
-		{ "early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
-		  "stop after N rounds without a better validation metric (default 40; 0: never)",
-		  NULL, 0 },
-		{ "eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)", NULL, 0 },
-		{ "max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)", NULL, 0 },
-		{ "min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
-		  "least hessian weight in a leaf (default 1)", NULL, 0 },
-		{ "subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
-		  "share of rows sampled per tree (default 1)", NULL, 0 },
-		{ "colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
-		  "share of features sampled per tree (default 1)", NULL, 0 },
-		{ "class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
-		  "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
-		  NULL, 0 },
-		{ "category-objective", 0, EC_OPT_CHOICE, &cfg.cat_objective, "OBJ",
-		  "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
-		  ec_cat_objective_names, 0 },
-		{ "grid", 0, EC_OPT_STR, &grid_path, "FILE",
-		  "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
-		  "\"category\": [...]})", NULL, 0 },
-		{ "seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)", NULL, 0 },
-		{ "threads", 0, EC_OPT_INT, &cfg.threads, "N",
-		  "XGBoost threads (default 0: all cores)", NULL, 0 },
-		{ "max-candidates", 0, EC_OPT_INT, &max_cand, "N",
-		  "candidate categories per session (default 10)", NULL, 0 },
-		EC_FEATURE_OPTS(fo),
-		EC_SESSION_OPTS(so),
-		EC_READER_OPTS(ro),
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"task", 0, EC_OPT_CHOICE, &which, "TASK", "both (default), intent or category",
+	     task_choices, 0},
+	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"promote", 0, EC_OPT_FLAG, &promote, NULL,
+	     "make the new versions production (the first version of a task always is)", NULL, 0},
+	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+	     "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0},
+	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
+	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
+	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
+	     "without --valid-from: the last F of the time span validates (default 0.2)", NULL, 0},
+	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)", NULL,
+	     0},
+	    {"early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
+	     "stop after N rounds without a better validation metric (default 40; 0: never)", NULL,
+	     0},
+	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)", NULL, 0},
+	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)", NULL, 0},
+	    {"min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
+	     "least hessian weight in a leaf (default 1)", NULL, 0},
+	    {"subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
+	     "share of rows sampled per tree (default 1)", NULL, 0},
+	    {"colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
+	     "share of features sampled per tree (default 1)", NULL, 0},
+	    {"class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
+	     "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
+	     NULL, 0},
+	    {"category-objective", 0, EC_OPT_CHOICE, &cfg.cat_objective, "OBJ",
+	     "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
+	     ec_cat_objective_names, 0},
+	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
+	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
+	     "\"category\": [...]})",
+	     NULL, 0},
+	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)", NULL, 0},
+	    {"threads", 0, EC_OPT_INT, &cfg.threads, "N", "XGBoost threads (default 0: all cores)",
+	     NULL, 0},
+	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
+	     "candidate categories per session (default 10)", NULL, 0},
+	    EC_FEATURE_OPTS(fo),
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"train", "[OPTIONS] FILE...",
-		"Featurize export files (point in time, as `ecomctl features`), split the\n"
-		"sessions by start time, train the purchase-intent model (binary:logistic)\n"
-		"and the category model (one row per candidate category of a session) with\n"
-		"early stopping on the later sessions, print their validation metrics beside\n"
-		"simple baselines, and register each as a new version in the model registry.",
-		opts,
-		"examples:\n"
-		"  ecomctl train data/2019-Oct.csv.gz --valid-from 2019-10-25\n"
-		"  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n",
+	    "train",
+	    "[OPTIONS] FILE...",
+	    "Featurize export files (point in time, as `ecomctl features`), split the\n"
+	    "sessions by start time, train the purchase-intent model (binary:logistic)\n"
+	    "and the category model (one row per candidate category of a session) with\n"
+	    "early stopping on the later sessions, print their validation metrics beside\n"
+	    "simple baselines, and register each as a new version in the model registry.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl train data/2019-Oct.csv.gz --valid-from 2019-10-25\n"
+	    "  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = { 0 };
+	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_json *grid = NULL, *common = NULL, *out = NULL;
 	struct ec_iset is;
 	struct ec_cset cs;
 	struct ec_task_result tr[EC_TASK_N];
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	char *cmdline = command_line(argc, argv);
 	int rc, want[EC_TASK_N];
 
@@ -282,8 +287,9 @@ int cmd_train(int argc, char **argv)
 	}
 	if (want[EC_TASK_CATEGORY]) {
 		cfg.grid = grid_for(grid, EC_TASK_CATEGORY);
-		if ((rc = ec_train_category(&tr[1], &cs, ec_split_index(cs.start, cs.n_s, valid_from),
-					    &cfg, &err)) < 0)
+		if ((rc = ec_train_category(&tr[1], &cs,
+					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
+					    &err)) < 0)
 			goto done;
 	}
 	common = ec_json_object();
@@ -298,7 +304,8 @@ int cmd_train(int argc, char **argv)
 		uint32_t v;
 		if (!want[t])
 			continue;
-		if ((rc = ec_train_register(&tr[t], models, common, promote, (double)lock_wait, &v, &err)) < 0)
+		if ((rc = ec_train_register(&tr[t], models, common, promote, (double)lock_wait, &v,
+					    &err)) < 0)
 			goto done;
 		struct ec_registry *reg = NULL;
 		int prod = 0;
@@ -310,8 +317,8 @@ int cmd_train(int argc, char **argv)
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
 			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
-			       tr[t].train_sessions, tr[t].valid_sessions, tv, tr[t].res.best_rounds,
-			       tr[t].res.rounds_run,
+			       tr[t].train_sessions, tr[t].valid_sessions, tv,
+			       tr[t].res.best_rounds, tr[t].res.rounds_run,
 			       tr[t].n_trials > 1 ? " (best of the grid)" : "");
 			if (t == EC_TASK_INTENT)
 				ec_intent_report_print(&tr[t].intent, tr[t].threshold);

@@ -65,8 +65,8 @@ void ec_cset_release(struct ec_cset *s)
 }
 
 int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const *keys,
-		const float *x, const uint8_t *label, uint32_t n_truth,
-		const char *const *truth, struct ec_err *err)
+		const float *x, const uint8_t *label, uint32_t n_truth, const char *const *truth,
+		struct ec_err *err)
 {
 	if (s->n_s && start < s->start[s->n_s - 1])
 		return ec_fail(err, EC_EINTERNAL, "category rows out of start order");
@@ -95,7 +95,7 @@ int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const 
 	EC_GROW(s->truth, s->cap_truth, s->n_truth + n_truth);
 	for (uint32_t i = 0; i < n_truth; i++)
 		s->truth[s->n_truth++] =
-			(int)ec_strtab_intern(&s->keys, truth[i], strlen(truth[i]), NULL);
+		    (int)ec_strtab_intern(&s->keys, truth[i], strlen(truth[i]), NULL);
 	s->start[s->n_s] = start;
 	s->n_s++;
 	s->row_off[s->n_s] = s->n_r;
@@ -173,7 +173,8 @@ void ec_cset_rank(const struct ec_cset *s, size_t s0, size_t s1, const float *sc
 		size_t r0 = s->row_off[i], n = s->row_off[i + 1] - r0;
 		ec_rank_order(scores + (r0 - base), (uint32_t)n, idx);
 		for (size_t j = 0; j < k; j++)
-			pred[k * (i - s0) + j] = j < n ? (int)s->cand[r0 + idx[j]] : EC_METRICS_OTHER;
+			pred[k * (i - s0) + j] =
+			    j < n ? (int)s->cand[r0 + idx[j]] : EC_METRICS_OTHER;
 	}
 	free(idx);
 }
@@ -194,11 +195,12 @@ int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cse
 	struct ec_fsession s;
 	int rc;
 	while ((rc = ec_featurizer_next(fz, &s, err)) > 0) {
-		if (is && s.intent_ok && (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
+		if (is && s.intent_ok &&
+		    (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
 			return rc;
 		if (cs && s.category_ok && s.category_labeled &&
-		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label, s.n_truth,
-				      s.truth, err)) < 0)
+		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label,
+				      s.n_truth, s.truth, err)) < 0)
 			return rc;
 	}
 	return rc;

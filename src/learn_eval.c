@@ -9,10 +9,9 @@
 #include "ecomctl/json.h"
 #include "ecomctl/learn.h"
 
-const char *const ec_intent_score_names[EC_IB_N] = { "model", "base_rate", "has_cart",
-						     "cart_count" };
-const char *const ec_category_score_names[EC_CB_N] = { "model", "popularity", "most_viewed",
-						       "last_viewed" };
+const char *const ec_intent_score_names[EC_IB_N] = {"model", "base_rate", "has_cart", "cart_count"};
+const char *const ec_category_score_names[EC_CB_N] = {"model", "popularity", "most_viewed",
+						      "last_viewed"};
 
 /* The features the baselines read (names of the featurizer's tables). */
 #define F_CARTS "carts"
@@ -22,11 +21,11 @@ static const struct bkey {
 	const char *name;
 	int sign;
 } cat_keys[EC_CB_N][2] = {
-	/* earlier sessions that carted or bought it (log), the smoothed-free prior */
-	[EC_CB_POPULARITY] = { { "cand_prior_carts_log", 1 }, { NULL, 0 } },
-	[EC_CB_MOST_VIEWED] = { { "cand_views", 1 }, { NULL, 0 } },
-	/* the last viewed first, then the others by how recently (NaN: not viewed) */
-	[EC_CB_LAST_VIEWED] = { { "cand_viewed_last", 1 }, { "cand_secs_since_view", -1 } },
+    /* earlier sessions that carted or bought it (log), the smoothed-free prior */
+    [EC_CB_POPULARITY] = {{"cand_prior_carts_log", 1}, {NULL, 0}},
+    [EC_CB_MOST_VIEWED] = {{"cand_views", 1}, {NULL, 0}},
+    /* the last viewed first, then the others by how recently (NaN: not viewed) */
+    [EC_CB_LAST_VIEWED] = {{"cand_viewed_last", 1}, {"cand_secs_since_view", -1}},
 };
 
 static int need_col(const struct ec_feature_def *defs, uint32_t n, const char *name,
@@ -62,7 +61,8 @@ int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t
 		out->n_pos += y[i];
 	}
 	for (int b = 0; b < EC_IB_N && rc == 0; b++)
-		rc = ec_metrics_binary(&out->m[b], y, sc + (size_t)b * n, n, EC_INTENT_TOP_FRAC, err);
+		rc = ec_metrics_binary(&out->m[b], y, sc + (size_t)b * n, n, EC_INTENT_TOP_FRAC,
+				       err);
 	if (rc == 0)
 		rc = ec_metrics_calibration(out->calib, EC_METRICS_CALIB_BINS, y, sc, n, err);
 	free(sc);
@@ -94,9 +94,9 @@ static void order_by(const struct ec_cset *s, size_t r0, uint32_t n, const int c
 	}
 }
 
-int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0,
-		     size_t s1, const float *scores, const struct ec_feature_def *defs,
-		     uint32_t n_defs, struct ec_err *err)
+int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0, size_t s1,
+		     const float *scores, const struct ec_feature_def *defs, uint32_t n_defs,
+		     struct ec_err *err)
 {
 	size_t n = s1 - s0, k = ec_cset_max_cand(s, s0, s1);
 	int cols[EC_CB_N][2], signs[EC_CB_N][2], rc = 0;
@@ -136,7 +136,7 @@ int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, si
 			order_by(s, r0, m, cols[b], signs[b], idx);
 			for (size_t j = 0; j < k; j++)
 				pred[k * (i - s0) + j] =
-					j < m ? (int)s->cand[r0 + idx[j]] : EC_METRICS_OTHER;
+				    j < m ? (int)s->cand[r0 + idx[j]] : EC_METRICS_OTHER;
 		}
 		rc = ec_metrics_ranking(&out->m[b], pred, k, s->truth_off + s0, s->truth, n, err);
 	}
@@ -155,8 +155,8 @@ static void cell(double v)
 
 void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 {
-	static const char *rows[] = { "roc_auc", "pr_auc", "log_loss", "brier", "precision@5%",
-				      "recall@5%", "best_f1", "f1_threshold" };
+	static const char *rows[] = {"roc_auc",	     "pr_auc",	  "log_loss", "brier",
+				     "precision@5%", "recall@5%", "best_f1",  "f1_threshold"};
 	printf("intent: %zu sessions, %zu with a purchase (%.2f%%)\n", r->n, r->n_pos,
 	       r->n ? 100.0 * (double)r->n_pos / (double)r->n : 0.0);
 	printf("  %-14s", "metric");
@@ -167,19 +167,19 @@ void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 		printf("  %-14s", rows[k]);
 		for (int b = 0; b < EC_IB_N; b++) {
 			const struct ec_binary_metrics *m = &r->m[b];
-			double v[] = { m->roc_auc,      m->pr_auc,    m->log_loss, m->brier,
-				       m->precision_at, m->recall_at, m->f1,       m->f1_threshold };
+			double v[] = {m->roc_auc,      m->pr_auc,    m->log_loss, m->brier,
+				      m->precision_at, m->recall_at, m->f1,	  m->f1_threshold};
 			cell(v[k]);
 		}
 		putchar('\n');
 	}
 	printf("  decision threshold (best F1 on validation): %.4f\n", threshold);
-	printf("  calibration of the model:\n  %-11s %8s %10s %10s\n", "p", "sessions",
-	       "mean_p", "observed");
+	printf("  calibration of the model:\n  %-11s %8s %10s %10s\n", "p", "sessions", "mean_p",
+	       "observed");
 	for (int i = 0; i < EC_METRICS_CALIB_BINS; i++) {
 		const struct ec_calib_bin *c = &r->calib[i];
-		printf("  %.1f-%.1f%s %8zu", c->lo, c->hi, i == EC_METRICS_CALIB_BINS - 1 ? "]" : ")",
-		       c->n);
+		printf("  %.1f-%.1f%s %8zu", c->lo, c->hi,
+		       i == EC_METRICS_CALIB_BINS - 1 ? "]" : ")", c->n);
 		if (c->n)
 			printf(" %10.4f %10.4f\n", c->mean_pred, c->observed_rate);
 		else
@@ -189,7 +189,7 @@ void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 
 void ec_category_report_print(const struct ec_category_report *r)
 {
-	static const char *rows[] = { "hit@1", "hit@3", "recall@3", "ndcg@3", "mrr" };
+	static const char *rows[] = {"hit@1", "hit@3", "recall@3", "ndcg@3", "mrr"};
 	printf("category: %zu sessions with a cart or purchase; %zu of %zu true "
 	       "categories were not candidates; best reachable hit@k %.4f\n",
 	       r->m[0].n_evaluated, r->truth_not_candidate, r->truth_keys, r->ceiling);
@@ -201,7 +201,7 @@ void ec_category_report_print(const struct ec_category_report *r)
 		printf("  %-14s", rows[k]);
 		for (int b = 0; b < EC_CB_N; b++) {
 			const struct ec_rank_metrics *m = &r->m[b];
-			double v[] = { m->hit1, m->hit3, m->recall3, m->ndcg3, m->mrr };
+			double v[] = {m->hit1, m->hit3, m->recall3, m->ndcg3, m->mrr};
 			cell(v[k]);
 		}
 		putchar('\n');

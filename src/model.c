@@ -13,12 +13,12 @@ struct ec_model {
 	uint32_t d;
 };
 
-#define XGB(call)                                                                            \
-	do {                                                                                 \
-		if ((call) != 0) {                                                           \
-			rc = ec_fail(err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());   \
-			goto done;                                                           \
-		}                                                                            \
+#define XGB(call)                                                                                  \
+	do {                                                                                       \
+		if ((call) != 0) {                                                                 \
+			rc = ec_fail(err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());         \
+			goto done;                                                                 \
+		}                                                                                  \
 	} while (0)
 
 const char *ec_model_lib_version(void)
@@ -101,8 +101,7 @@ static const char PREDICT_ALL[] = "{\"type\": 0, \"training\": false, \"iteratio
 
 /* Predicts a DMatrix of n rows into out (copied: XGBoost's array is
  * thread-local and reused by its next call). */
-static int predict_dm(BoosterHandle b, DMatrixHandle dm, size_t n, float *out,
-		      struct ec_err *err)
+static int predict_dm(BoosterHandle b, DMatrixHandle dm, size_t n, float *out, struct ec_err *err)
 {
 	int rc = 0;
 	const bst_ulong *shape;
@@ -124,7 +123,7 @@ done:
 
 static void log_eval(BoosterHandle b, int iter, DMatrixHandle *dms, int n_dms)
 {
-	const char *names[2] = { "train", "valid" };
+	const char *names[2] = {"train", "valid"};
 	const char *res;
 	if (ec_verbosity < 2)
 		return;
@@ -136,7 +135,7 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 		   const struct ec_train_opts *o, const struct ec_matrix *train,
 		   const struct ec_matrix *valid, struct ec_err *err)
 {
-	DMatrixHandle dms[2] = { NULL, NULL };
+	DMatrixHandle dms[2] = {NULL, NULL};
 	BoosterHandle b = NULL, best = NULL;
 	float *pred = NULL;
 	int rc = 0, n_dms = valid && valid->n ? 2 : 1;
@@ -219,7 +218,7 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 	if (n == 0)
 		return 0;
 	setup_log();
-	struct ec_matrix mx = { .x = x, .n = n, .d = d };
+	struct ec_matrix mx = {.x = x, .n = n, .d = d};
 	if ((rc = make_dmatrix(&dm, &mx, err)) < 0)
 		return rc;
 	rc = predict_dm(m->h, dm, n, out, err);

@@ -15,7 +15,7 @@
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 
-static const char *const task_names[EC_REG_TASKS] = { "intent", "category" };
+static const char *const task_names[EC_REG_TASKS] = {"intent", "category"};
 
 int ec_registry_task(const char *name)
 {
@@ -99,7 +99,7 @@ static int lock(struct ec_registry *r, double wait, struct ec_err *err)
 		return ec_fail(err, EC_ECANTCREAT, "%s: %s", path, strerror(errno));
 	double t0 = ec_now();
 	for (;;) {
-		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 		if (fcntl(r->lock_fd, F_SETLK, &fl) == 0)
 			return 0;
 		if (errno != EACCES && errno != EAGAIN)
@@ -108,7 +108,7 @@ static int lock(struct ec_registry *r, double wait, struct ec_err *err)
 			return ec_fail(err, EC_ETEMPFAIL,
 				       "%s: held by another run for %.0f s; try again later", path,
 				       wait);
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 }
@@ -229,8 +229,8 @@ static void describe(const struct ec_registry *r, int task, char *buf, size_t ca
 		snprintf(buf, cap, "no %s model is registered in %s", task_names[task], r->dir);
 		return;
 	}
-	int n = snprintf(buf, cap, "registered: v%u..v%u", t->v[0].version,
-			 t->v[t->n_v - 1].version);
+	int n =
+	    snprintf(buf, cap, "registered: v%u..v%u", t->v[0].version, t->v[t->n_v - 1].version);
 	for (size_t i = 0; i < t->n_alias && n > 0 && (size_t)n < cap; i++)
 		n += snprintf(buf + n, cap - (size_t)n, "%s%s=v%u", i ? ", " : "; aliases ",
 			      t->alias[i].name, t->alias[i].version);
@@ -267,8 +267,8 @@ void ec_registry_path(const struct ec_registry *r, int task, uint32_t version, c
 		 file);
 }
 
-int ec_registry_claim(struct ec_registry *r, int task, uint32_t *version, char *path,
-		      size_t cap, struct ec_err *err)
+int ec_registry_claim(struct ec_registry *r, int task, uint32_t *version, char *path, size_t cap,
+		      struct ec_err *err)
 {
 	const struct ec_reg_task *t = &r->task[task];
 	uint32_t v = t->n_v ? t->v[t->n_v - 1].version + 1 : 1;
@@ -327,14 +327,15 @@ void ec_registry_add(struct ec_registry *r, int task, const struct ec_reg_versio
 	}
 }
 
-int ec_registry_set_alias(struct ec_registry *r, int task, const char *alias,
-			  uint32_t version, struct ec_err *err)
+int ec_registry_set_alias(struct ec_registry *r, int task, const char *alias, uint32_t version,
+			  struct ec_err *err)
 {
 	struct ec_reg_task *t = &r->task[task];
 	if (!ec_registry_alias_ok(alias))
-		return ec_fail(err, EC_EUSAGE,
-			       "alias '%s': use [a-z][a-z0-9_-]*, at most %d bytes, not latest or vN",
-			       alias, EC_REG_ALIAS_MAX - 1);
+		return ec_fail(
+		    err, EC_EUSAGE,
+		    "alias '%s': use [a-z][a-z0-9_-]*, at most %d bytes, not latest or vN", alias,
+		    EC_REG_ALIAS_MAX - 1);
 	if (!ec_registry_find(r, task, version))
 		return ec_fail(err, EC_ENOINPUT, "%s@v%u: no such version", task_names[task],
 			       version);
@@ -349,7 +350,8 @@ int ec_registry_rollback(struct ec_registry *r, int task, uint32_t *now, struct 
 	struct ec_reg_task *t = &r->task[task];
 	if (t->n_hist < 2)
 		return ec_fail(err, EC_ENOINPUT,
-			       "%s: no earlier production version to roll back to", task_names[task]);
+			       "%s: no earlier production version to roll back to",
+			       task_names[task]);
 	t->n_hist--;
 	*now = t->history[t->n_hist - 1];
 	set_alias(t, "production", *now);

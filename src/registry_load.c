@@ -21,34 +21,37 @@ int ec_manifest_check_features(const struct ec_json *manifest, const struct ec_f
 		return ec_fail(err, EC_EDATA, "%s: no features.names", what);
 	int version = (int)ec_json_num(ec_json_get(f, "version"), -1);
 	if (version != want->version)
-		return ec_fail(err, EC_EDATA,
-			       "%s: trained with features version %d, this ecomctl computes version "
-			       "%d: retrain it",
-			       what, version, want->version);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%s: trained with features version %d, this ecomctl computes version "
+		    "%d: retrain it",
+		    what, version, want->version);
 	size_t n = ec_json_size(names);
 	for (size_t i = 0; i < n && i < want->n; i++) {
 		const char *name = ec_json_str(ec_json_at(names, i), "");
 		if (strcmp(name, want->defs[i].name) != 0)
-			return ec_fail(err, EC_EDATA,
-				       "%s: feature %zu is '%s' in the model but '%s' in this ecomctl: "
-				       "retrain it",
-				       what, i + 1, name, want->defs[i].name);
+			return ec_fail(
+			    err, EC_EDATA,
+			    "%s: feature %zu is '%s' in the model but '%s' in this ecomctl: "
+			    "retrain it",
+			    what, i + 1, name, want->defs[i].name);
 	}
 	if (n != want->n)
-		return ec_fail(err, EC_EDATA,
-			       "%s: the model has %zu features, this ecomctl %u (first %s: '%s'): "
-			       "retrain it",
-			       what, n, want->n, n > want->n ? "extra in the model" : "missing from it",
-			       n > want->n ? ec_json_str(ec_json_at(names, want->n), "")
-					   : want->defs[n].name);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%s: the model has %zu features, this ecomctl %u (first %s: '%s'): "
+		    "retrain it",
+		    what, n, want->n, n > want->n ? "extra in the model" : "missing from it",
+		    n > want->n ? ec_json_str(ec_json_at(names, want->n), "") : want->defs[n].name);
 	char hash[32];
 	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)want->hash);
 	const char *got = ec_json_str(ec_json_get(f, "hash"), "");
 	if (strcmp(got, hash) != 0)
-		return ec_fail(err, EC_EDATA,
-			       "%s: feature hash %s differs from this ecomctl's %s (same names: the "
-			       "manifest was edited?)",
-			       what, got, hash);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%s: feature hash %s differs from this ecomctl's %s (same names: the "
+		    "manifest was edited?)",
+		    what, got, hash);
 	return 0;
 }
 
@@ -110,17 +113,19 @@ int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const c
 	ec_sha256_hex(buf, len, sha);
 	const char *want_sha = ec_json_str(ec_json_get(out->manifest, "model_sha256"), "");
 	if (strcmp(sha, want_sha) != 0) {
-		rc = ec_fail(err, EC_EDATA,
-			     "%s: sha256 %.12s... does not match the manifest's %.12s... (truncated "
-			     "or changed since training)",
-			     path, sha, want_sha);
+		rc =
+		    ec_fail(err, EC_EDATA,
+			    "%s: sha256 %.12s... does not match the manifest's %.12s... (truncated "
+			    "or changed since training)",
+			    path, sha, want_sha);
 		goto done;
 	}
 	if ((rc = ec_model_load(&out->model, buf, len, path, err)) < 0)
 		goto done;
 	if (ec_model_n_features(out->model) != want->n) {
-		rc = ec_fail(err, EC_EDATA, "%s: the model reads %u features, the manifest names %u",
-			     path, ec_model_n_features(out->model), want->n);
+		rc =
+		    ec_fail(err, EC_EDATA, "%s: the model reads %u features, the manifest names %u",
+			    path, ec_model_n_features(out->model), want->n);
 		goto done;
 	}
 done:
@@ -143,11 +148,11 @@ static void manifest_fo(const struct ec_json *man, struct ec_feature_opts *fo)
 {
 	const struct ec_json *o = ec_json_get(man, "feature_options");
 	ec_feature_opts_init(fo);
-	fo->category_level = (int64_t)ec_json_num(ec_json_get(o, "category_level"),
-						  (double)fo->category_level);
+	fo->category_level =
+	    (int64_t)ec_json_num(ec_json_get(o, "category_level"), (double)fo->category_level);
 	fo->prior_weight = ec_json_num(ec_json_get(o, "prior_weight"), fo->prior_weight);
-	fo->max_candidates = (uint32_t)ec_json_num(ec_json_get(o, "max_candidates"),
-						   (double)fo->max_candidates);
+	fo->max_candidates =
+	    (uint32_t)ec_json_num(ec_json_get(o, "max_candidates"), (double)fo->max_candidates);
 }
 
 int ec_models_load(struct ec_loaded_model m[EC_REG_TASKS], const char *dir,
@@ -164,8 +169,8 @@ int ec_models_load(struct ec_loaded_model m[EC_REG_TASKS], const char *dir,
 	for (int t = 0; t < EC_REG_TASKS; t++) {
 		if (!refs[t])
 			continue;
-		struct ec_feature_check want = { ec_features(t), ec_features_count(t),
-						 ec_features_hash(t), EC_FEATURES_VERSION };
+		struct ec_feature_check want = {ec_features(t), ec_features_count(t),
+						ec_features_hash(t), EC_FEATURES_VERSION};
 		if ((rc = ec_registry_load_model(&m[t], dir, refs[t], &want, err)) < 0)
 			return rc;
 		if (m[t].task != t)

@@ -15,7 +15,7 @@
 #include "ecomctl/registry.h"
 #include "ecomctl/sha256.h"
 
-const char *const ec_cat_objective_names[] = { "binary", "pairwise", NULL };
+const char *const ec_cat_objective_names[] = {"binary", "pairwise", NULL};
 
 void ec_train_cfg_init(struct ec_train_cfg *c)
 {
@@ -46,13 +46,15 @@ int ec_train_grid_check(const struct ec_json *grid, const char *what, struct ec_
 	for (size_t i = 0; i < ec_json_size(grid); i++) {
 		const struct ec_json *o = ec_json_at(grid, i);
 		if (ec_json_type(o) != EC_JSON_OBJECT)
-			return ec_fail(err, EC_EUSAGE, "%s: trial %zu is not an object", what, i + 1);
+			return ec_fail(err, EC_EUSAGE, "%s: trial %zu is not an object", what,
+				       i + 1);
 		for (size_t k = 0; k < ec_json_size(o); k++) {
 			enum ec_json_type t = ec_json_type(ec_json_at(o, k));
 			if (t != EC_JSON_NUMBER && t != EC_JSON_STRING && t != EC_JSON_BOOL)
-				return ec_fail(err, EC_EUSAGE,
-					       "%s: trial %zu: %s is not a number, string or boolean",
-					       what, i + 1, ec_json_key(ec_json_at(o, k)));
+				return ec_fail(
+				    err, EC_EUSAGE,
+				    "%s: trial %zu: %s is not a number, string or boolean", what,
+				    i + 1, ec_json_key(ec_json_at(o, k)));
 		}
 	}
 	return 0;
@@ -137,11 +139,14 @@ static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
 		struct ec_trial *t = &out->trials[i];
 		struct ec_model *m = NULL;
 		if ((rc = trial_params(&t->params, base,
-				       cfg->grid ? ec_json_at(cfg->grid, (size_t)i) : NULL, err)) < 0)
+				       cfg->grid ? ec_json_at(cfg->grid, (size_t)i) : NULL, err)) <
+		    0)
 			break;
-		struct ec_train_opts o = { .params = &t->params, .rounds = (int)cfg->rounds,
-					   .early_stop = (int)cfg->early_stop, .metric = fn->stop,
-					   .metric_ctx = fn->ctx };
+		struct ec_train_opts o = {.params = &t->params,
+					  .rounds = (int)cfg->rounds,
+					  .early_stop = (int)cfg->early_stop,
+					  .metric = fn->stop,
+					  .metric_ctx = fn->ctx};
 		if ((rc = ec_model_train(&m, &t->res, &o, tr, va, err)) < 0 ||
 		    (rc = ec_model_predict(m, va->x, va->n, va->d, pred, err)) < 0) {
 			ec_model_free(m);
@@ -211,25 +216,27 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	for (size_t i = 0; i < split; i++)
 		n_pos += s->y[i];
 	if (n_pos == 0 || n_pos == split)
-		return ec_fail(err, EC_EDATA,
-			       "intent: all %zu training sessions are %s: one class, nothing to learn",
-			       split, n_pos ? "purchases" : "without a purchase");
+		return ec_fail(
+		    err, EC_EDATA,
+		    "intent: all %zu training sessions are %s: one class, nothing to learn", split,
+		    n_pos ? "purchases" : "without a purchase");
 	out->train_rate = (double)n_pos / (double)split;
 	if ((rc = base_params(&base, cfg, "binary:logistic", err)) < 0 ||
 	    (rc = set_num(&base, "base_score", out->train_rate, err)) < 0 ||
 	    (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0)
 		return rc;
 	if (strcmp(cfg->class_weight, "auto") == 0)
-		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos, err);
+		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos,
+			     err);
 	else if (strcmp(cfg->class_weight, "none") != 0)
 		rc = ec_params_set(&base, "scale_pos_weight", cfg->class_weight, err);
 	if (rc < 0)
 		return rc;
 
-	struct ec_matrix tr = { .x = s->x, .n = split, .d = s->d, .y = s->yf };
-	struct ec_matrix va = { .x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split };
-	struct intent_ctx ctx = { s->y + split, ec_xmalloc(nv * sizeof(double)) };
-	struct task_fns fn = { "intent", "pr_auc", intent_stop, intent_select, &ctx };
+	struct ec_matrix tr = {.x = s->x, .n = split, .d = s->d, .y = s->yf};
+	struct ec_matrix va = {.x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split};
+	struct intent_ctx ctx = {s->y + split, ec_xmalloc(nv * sizeof(double))};
+	struct task_fns fn = {"intent", "pr_auc", intent_stop, intent_select, &ctx};
 	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
 	free(ctx.p);
 	if (rc < 0)
@@ -237,7 +244,8 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	p = ec_xmalloc(nv * sizeof(float));
 	if ((rc = ec_model_predict(out->model, va.x, nv, s->d, p, err)) == 0)
 		rc = ec_eval_intent(&out->intent, s, split, s->n, p, out->train_rate,
-				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT), err);
+				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
+				    err);
 	free(p);
 	out->threshold = out->intent.m[EC_IB_MODEL].f1_threshold;
 	if (rc == 0 && isnan(out->threshold)) {
@@ -298,26 +306,30 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	out->train_rows = r_split;
 	out->valid_rows = s->n_r - r_split;
 	if (r_split == 0)
-		return ec_fail(err, EC_EDATA,
-			       "category: no training sessions with a cart or purchase before the split");
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no training sessions with a cart or purchase before the split");
 	if (out->valid_rows == 0)
-		return ec_fail(err, EC_EDATA,
-			       "category: no validation sessions with a cart or purchase after the split");
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no validation sessions with a cart or purchase after the split");
 	for (size_t r = 0; r < r_split; r++)
 		n_pos += s->yf[r] > 0;
 	if (n_pos == 0 || n_pos == r_split)
-		return ec_fail(err, EC_EDATA,
-			       "category: all %zu training candidates are %s: one class, nothing to "
-			       "learn",
-			       r_split, n_pos ? "carted" : "not carted");
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: all %zu training candidates are %s: one class, nothing to "
+		    "learn",
+		    r_split, n_pos ? "carted" : "not carted");
 	if ((rc = base_params(&base, cfg, pairwise ? "rank:pairwise" : "binary:logistic", err)) < 0)
 		return rc;
-	if (!pairwise && ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
-			  (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
+	if (!pairwise &&
+	    ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
+	     (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
 		return rc;
-	struct ec_matrix tr = { .x = s->x, .n = r_split, .d = s->d, .y = s->yf };
-	struct ec_matrix va = { .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d,
-				.y = s->yf + r_split };
+	struct ec_matrix tr = {.x = s->x, .n = r_split, .d = s->d, .y = s->yf};
+	struct ec_matrix va = {
+	    .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d, .y = s->yf + r_split};
 	if (pairwise) {
 		group = ec_xmalloc((s->n_s + 1) * sizeof(uint32_t));
 		for (size_t i = 0; i < split; i++)
@@ -332,11 +344,12 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		va.group = group + v0;
 		va.n_groups = n_groups - v0;
 	}
-	struct cat_ctx ctx = { s, split, ec_xmalloc(va.n + 1), ec_xmalloc((va.n + 1) * sizeof(double)) };
+	struct cat_ctx ctx = {s, split, ec_xmalloc(va.n + 1),
+			      ec_xmalloc((va.n + 1) * sizeof(double))};
 	for (size_t i = 0; i < va.n; i++)
 		ctx.y[i] = va.y[i] > 0;
-	struct task_fns fn = { "category", "hit@3", pairwise ? cat_stop_mrr : cat_stop_logloss,
-			       cat_select, &ctx };
+	struct task_fns fn = {"category", "hit@3", pairwise ? cat_stop_mrr : cat_stop_logloss,
+			      cat_select, &ctx};
 	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
 	free(group);
 	free(ctx.y);
@@ -443,7 +456,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if ((rc = ec_json_write_file(man, path, err)) < 0)
 		goto done;
-	struct ec_reg_version v = { .version = *version };
+	struct ec_reg_version v = {.version = *version};
 	snprintf(v.created_at, sizeof(v.created_at), "%s", created);
 	snprintf(v.metric_name, sizeof(v.metric_name), "%s",
 		 r->task == EC_TASK_INTENT ? "pr_auc" : "hit3");

@@ -41,26 +41,26 @@ struct ec_json;
 
 /* Intent rows. */
 struct ec_iset {
-	uint32_t d;      /* features per row */
+	uint32_t d; /* features per row */
 	size_t n, cap;
-	float *x;        /* n * d */
-	float *yf;       /* labels as XGBoost wants them */
+	float *x;  /* n * d */
+	float *yf; /* labels as XGBoost wants them */
 	unsigned char *y;
-	int64_t *start;  /* session start, non-decreasing */
+	int64_t *start; /* session start, non-decreasing */
 };
 
 /* Category rows, grouped by session. */
 struct ec_cset {
 	uint32_t d;
-	size_t n_s, cap_s;   /* sessions */
-	size_t n_r, cap_r;   /* rows (candidates) */
-	float *x;            /* n_r * d */
+	size_t n_s, cap_s; /* sessions */
+	size_t n_r, cap_r; /* rows (candidates) */
+	float *x;	   /* n_r * d */
 	float *yf;
-	uint32_t *cand;      /* per row: key id in keys */
-	size_t *row_off;     /* n_s + 1: rows of session s are row_off[s] .. row_off[s+1]-1 */
-	int64_t *start;      /* per session, non-decreasing */
-	size_t *truth_off;   /* n_s + 1 */
-	int *truth;          /* key ids */
+	uint32_t *cand;	   /* per row: key id in keys */
+	size_t *row_off;   /* n_s + 1: rows of session s are row_off[s] .. row_off[s+1]-1 */
+	int64_t *start;	   /* per session, non-decreasing */
+	size_t *truth_off; /* n_s + 1 */
+	int *truth;	   /* key ids */
 	size_t n_truth, cap_truth;
 	struct ec_strtab keys; /* every candidate and truth key */
 };
@@ -75,8 +75,8 @@ void ec_cset_release(struct ec_cset *s);
 /* Appends a session's candidates (n rows of d values, their keys and
  * labels) and its truth keys; copies everything. */
 int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const *keys,
-		const float *x, const uint8_t *label, uint32_t n_truth,
-		const char *const *truth, struct ec_err *err);
+		const float *x, const uint8_t *label, uint32_t n_truth, const char *const *truth,
+		struct ec_err *err);
 
 /* Reads every session of the featurizer into the sets (either may be NULL):
  * intent rows of sessions with an event before their intent cutoff, and
@@ -122,7 +122,7 @@ extern const char *const ec_intent_score_names[EC_IB_N];
 
 struct ec_intent_report {
 	size_t n, n_pos;
-	struct ec_binary_metrics m[EC_IB_N]; /* model, then the baselines */
+	struct ec_binary_metrics m[EC_IB_N];		  /* model, then the baselines */
 	struct ec_calib_bin calib[EC_METRICS_CALIB_BINS]; /* of the model */
 };
 
@@ -149,9 +149,9 @@ struct ec_category_report {
 
 /* Evaluates the model's scores of the rows of sessions s0 .. s1-1 beside the
  * baselines (defs: the category feature table). */
-int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0,
-		     size_t s1, const float *scores, const struct ec_feature_def *defs,
-		     uint32_t n_defs, struct ec_err *err);
+int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0, size_t s1,
+		     const float *scores, const struct ec_feature_def *defs, uint32_t n_defs,
+		     struct ec_err *err);
 
 /* The reports as text tables (stdout) and as JSON (added under j). */
 void ec_intent_report_print(const struct ec_intent_report *r, double threshold);

@@ -34,11 +34,11 @@ struct ec_model;
 
 /* A dense matrix and its labels, borrowed for the duration of a call. */
 struct ec_matrix {
-	const float *x;     /* n rows of d values, row-major; NAN = missing */
+	const float *x; /* n rows of d values, row-major; NAN = missing */
 	size_t n;
 	uint32_t d;
-	const float *y;     /* n labels (training and validation), or NULL */
-	const float *w;     /* n weights, or NULL */
+	const float *y;	       /* n labels (training and validation), or NULL */
+	const float *w;	       /* n weights, or NULL */
 	const uint32_t *group; /* ranking objectives: sizes of consecutive groups */
 	size_t n_groups;
 };
@@ -64,14 +64,14 @@ typedef double (*ec_model_metric)(void *ctx, const float *pred, size_t n);
 
 struct ec_train_opts {
 	const struct ec_params *params; /* objective, eta, max_depth, seed, nthread... */
-	int rounds;                     /* most boosting rounds (>= 1) */
-	int early_stop;                 /* rounds without improvement that stop; 0: never */
-	ec_model_metric metric;         /* required when valid is given */
+	int rounds;			/* most boosting rounds (>= 1) */
+	int early_stop;			/* rounds without improvement that stop; 0: never */
+	ec_model_metric metric;		/* required when valid is given */
 	void *metric_ctx;
 };
 
 struct ec_train_result {
-	int rounds_run;     /* rounds trained */
+	int rounds_run;	    /* rounds trained */
 	int best_rounds;    /* rounds kept in the model: those up to the best */
 	double best_metric; /* the metric after best_rounds (NaN if never defined) */
 };

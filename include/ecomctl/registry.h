@@ -37,7 +37,7 @@
 
 struct ec_json;
 
-#define EC_REG_TASKS 2     /* enum ec_task of features.h: intent, category */
+#define EC_REG_TASKS 2	    /* enum ec_task of features.h: intent, category */
 #define EC_REG_ALIAS_MAX 32 /* bytes of an alias, with its NUL */
 
 /* "intent", "category"; -1 for another name. */
@@ -45,9 +45,9 @@ int ec_registry_task(const char *name);
 const char *ec_registry_task_name(int task);
 
 struct ec_model_ref {
-	int task;                     /* 0 intent, 1 category */
+	int task;		      /* 0 intent, 1 category */
 	char alias[EC_REG_ALIAS_MAX]; /* "" when a version is named */
-	uint32_t version;             /* 0 when an alias is named */
+	uint32_t version;	      /* 0 when an alias is named */
 };
 
 /* Parses "intent", "intent@staging", "category@v3". EC_EUSAGE with the
@@ -58,9 +58,9 @@ int ec_registry_alias_ok(const char *s);
 
 struct ec_reg_version {
 	uint32_t version;
-	char created_at[32];   /* "YYYY-MM-DD HH:MM:SS UTC" */
-	char metric_name[16];  /* "pr_auc", "hit3" */
-	double metric;         /* its validation value (NaN if undefined) */
+	char created_at[32];  /* "YYYY-MM-DD HH:MM:SS UTC" */
+	char metric_name[16]; /* "pr_auc", "hit3" */
+	double metric;	      /* its validation value (NaN if undefined) */
 };
 
 struct ec_reg_alias {
@@ -73,13 +73,13 @@ struct ec_reg_task {
 	size_t n_v, cap_v;
 	struct ec_reg_alias *alias;
 	size_t n_alias, cap_alias;
-	uint32_t *history;        /* production versions, oldest first; last = current */
+	uint32_t *history; /* production versions, oldest first; last = current */
 	size_t n_hist, cap_hist;
 };
 
 struct ec_registry {
 	char *dir;
-	int lock_fd;              /* -1 when not locked */
+	int lock_fd; /* -1 when not locked */
 	struct ec_reg_task task[EC_REG_TASKS];
 };
 
@@ -107,8 +107,8 @@ uint32_t ec_registry_alias(const struct ec_registry *r, int task, const char *al
  * smallest N above every registered version whose directory does not exist
  * yet, and writes its path (buffer of `cap` bytes). Needs the lock.
  * EC_ECANTCREAT when the directory cannot be made. */
-int ec_registry_claim(struct ec_registry *r, int task, uint32_t *version, char *path,
-		      size_t cap, struct ec_err *err);
+int ec_registry_claim(struct ec_registry *r, int task, uint32_t *version, char *path, size_t cap,
+		      struct ec_err *err);
 
 /* Records a claimed version (in memory; ec_registry_save() writes it). The
  * first version of a task also becomes its production version. */
@@ -117,8 +117,8 @@ void ec_registry_add(struct ec_registry *r, int task, const struct ec_reg_versio
 /* Points an alias at a registered version (EC_ENOINPUT if it is not, EC_EUSAGE
  * for a bad alias name). Moving "production" to another version appends it
  * to the production history. */
-int ec_registry_set_alias(struct ec_registry *r, int task, const char *alias,
-			  uint32_t version, struct ec_err *err);
+int ec_registry_set_alias(struct ec_registry *r, int task, const char *alias, uint32_t version,
+			  struct ec_err *err);
 
 /* Returns production to the version that held it before the current one;
  * *now gets it. EC_ENOINPUT when there is no earlier production version. */
@@ -146,10 +146,10 @@ struct ec_feature_def;
 struct ec_loaded_model {
 	int task;
 	uint32_t version;
-	char ref[48];              /* "intent@v3" */
+	char ref[48]; /* "intent@v3" */
 	struct ec_model *model;
-	struct ec_json *manifest;  /* the parsed manifest.json */
-	double threshold;          /* intent: the decision threshold; NaN otherwise */
+	struct ec_json *manifest; /* the parsed manifest.json */
+	double threshold;	  /* intent: the decision threshold; NaN otherwise */
 };
 
 /* What a model must have been trained with: this binary's feature table. */

@@ -30,17 +30,17 @@ enum ec_cat_objective { EC_CAT_BINARY = 0, EC_CAT_PAIRWISE = 1 };
 extern const char *const ec_cat_objective_names[]; /* "binary", "pairwise", NULL */
 
 struct ec_train_cfg {
-	int64_t rounds;        /* most boosting rounds; default 400 */
-	int64_t early_stop;    /* rounds without improvement; default 40; 0: none */
-	int64_t threads;       /* nthread; 0: XGBoost's default (all cores) */
-	int64_t seed;          /* default 1 */
-	double eta;            /* default 0.1 */
-	int64_t max_depth;     /* default 6 */
-	double min_child_weight; /* default 1 */
-	double subsample;      /* default 1 */
-	double colsample;      /* colsample_bytree; default 1 */
-	const char *class_weight; /* intent scale_pos_weight: "none" (default), "auto", or W */
-	int cat_objective;     /* enum ec_cat_objective */
+	int64_t rounds;		    /* most boosting rounds; default 400 */
+	int64_t early_stop;	    /* rounds without improvement; default 40; 0: none */
+	int64_t threads;	    /* nthread; 0: XGBoost's default (all cores) */
+	int64_t seed;		    /* default 1 */
+	double eta;		    /* default 0.1 */
+	int64_t max_depth;	    /* default 6 */
+	double min_child_weight;    /* default 1 */
+	double subsample;	    /* default 1 */
+	double colsample;	    /* colsample_bytree; default 1 */
+	const char *class_weight;   /* intent scale_pos_weight: "none" (default), "auto", or W */
+	int cat_objective;	    /* enum ec_cat_objective */
 	const struct ec_json *grid; /* JSON array of parameter objects, or NULL */
 };
 
@@ -49,20 +49,20 @@ void ec_train_cfg_init(struct ec_train_cfg *c);
 struct ec_trial {
 	struct ec_params params;
 	struct ec_train_result res; /* best_metric: the early-stopping metric */
-	double metric;              /* the selection metric: PR-AUC or hit@3 */
+	double metric;		    /* the selection metric: PR-AUC or hit@3 */
 };
 
 struct ec_task_result {
-	int task;                  /* 0 intent, 1 category */
-	struct ec_model *model;    /* the winner, rounds up to its best */
-	struct ec_params params;   /* the winner's parameters */
+	int task;		 /* 0 intent, 1 category */
+	struct ec_model *model;	 /* the winner, rounds up to its best */
+	struct ec_params params; /* the winner's parameters */
 	struct ec_train_result res;
-	double metric;             /* the winner's selection metric */
+	double metric; /* the winner's selection metric */
 	struct ec_trial *trials;
 	int n_trials, best_trial;
 	size_t train_sessions, valid_sessions, train_rows, valid_rows;
-	double train_rate;         /* intent: base rate of the training rows */
-	double threshold;          /* intent: best-F1 threshold on validation */
+	double train_rate; /* intent: base rate of the training rows */
+	double threshold;  /* intent: best-F1 threshold on validation */
 	struct ec_intent_report intent;
 	struct ec_category_report category;
 };

@@ -21,18 +21,18 @@
 
 static void test_learn__rank_order(void **state)
 {
-	const float s[] = { 0.2f, NAN, 0.9f, 0.2f, 0.5f };
+	const float s[] = {0.2f, NAN, 0.9f, 0.2f, 0.5f};
 	uint32_t idx[5];
 	ec_rank_order(s, 5, idx);
 	/* 0.9 (2), 0.5 (4), 0.2 (0 before 3: lower index), NaN last (1). */
-	const uint32_t want[] = { 2, 4, 0, 3, 1 };
+	const uint32_t want[] = {2, 4, 0, 3, 1};
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(idx[i], want[i]);
 }
 
 static void test_learn__split(void **state)
 {
-	const int64_t st[] = { 100, 100, 150, 200, 200, 300 };
+	const int64_t st[] = {100, 100, 150, 200, 200, 300};
 	assert_int_equal(ec_split_index(st, 6, 0), 0);
 	assert_int_equal(ec_split_index(st, 6, 100), 0);
 	assert_int_equal(ec_split_index(st, 6, 101), 2);
@@ -45,21 +45,22 @@ static void test_learn__split(void **state)
 }
 
 static const struct ec_feature_def idefs[] = {
-	{ .name = "views" }, { .name = "carts" },
+    {.name = "views"},
+    {.name = "carts"},
 };
 
 static void test_learn__intent_baselines(void **state)
 {
 	struct ec_iset s;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	ec_iset_init(&s, 2);
 	/* (views, carts, label): rows 0-1 train, 2-5 validate. */
-	const float x[6][2] = { { 1, 0 }, { 2, 1 }, { 3, 0 }, { 1, 2 }, { 5, NAN }, { 2, 1 } };
-	const int y[6] = { 0, 1, 0, 1, 0, 0 };
+	const float x[6][2] = {{1, 0}, {2, 1}, {3, 0}, {1, 2}, {5, NAN}, {2, 1}};
+	const int y[6] = {0, 1, 0, 1, 0, 0};
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(ec_iset_add(&s, x[i], y[i], 10 + i, &err), 0);
 	assert_int_equal(ec_iset_add(&s, x[0], 0, 5, &err), EC_EINTERNAL);
-	const float p[4] = { 0.1f, 0.8f, 0.3f, 0.3f };
+	const float p[4] = {0.1f, 0.8f, 0.3f, 0.3f};
 	struct ec_intent_report r;
 	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, idefs, 2, &err), 0);
 	assert_int_equal(r.n, 4);
@@ -82,23 +83,23 @@ static void test_learn__intent_baselines(void **state)
 	assert_int_equal(r.calib[8].n, 1);
 	assert_near(r.calib[8].observed_rate, 1.0);
 
-	const struct ec_feature_def nocarts[] = { { .name = "views" } };
+	const struct ec_feature_def nocarts[] = {{.name = "views"}};
 	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, nocarts, 1, &err), EC_EINTERNAL);
 	assert_non_null(strstr(err.msg, "carts"));
 	ec_iset_release(&s);
 }
 
 static const struct ec_feature_def cdefs[] = {
-	{ .name = "cand_prior_carts_log" },
-	{ .name = "cand_views" },
-	{ .name = "cand_secs_since_view" },
-	{ .name = "cand_viewed_last" },
+    {.name = "cand_prior_carts_log"},
+    {.name = "cand_views"},
+    {.name = "cand_secs_since_view"},
+    {.name = "cand_viewed_last"},
 };
 
 static void test_learn__category(void **state)
 {
 	struct ec_cset s;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	ec_cset_init(&s, 4);
 	/* Session A: candidates a, b, c, d; truth {c}.
 	 *   popularity   0.1 0.4 0.2 0.3   -> b d c a
@@ -107,19 +108,19 @@ static void test_learn__category(void **state)
 	 *   the flag; a after d: 50 > 10; NaN last)
 	 * Session B: candidates b, e; truth {e, z} (z is not a candidate).
 	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; last: b -> b e */
-	const char *ka[] = { "a", "b", "c", "d" }, *ta[] = { "c" };
-	const float xa[] = { 0.1f, 3, 50, 0, 0.4f, 1, NAN, 0, 0.2f, 3, 10, 1, 0.3f, 0, 10, 0 };
-	const uint8_t la[] = { 0, 0, 1, 0 };
-	const char *kb[] = { "b", "e" }, *tb[] = { "e", "z" };
-	const float xb[] = { 0.4f, 0, 5, 1, 0.1f, 2, 30, 0 };
-	const uint8_t lb[] = { 0, 1 };
+	const char *ka[] = {"a", "b", "c", "d"}, *ta[] = {"c"};
+	const float xa[] = {0.1f, 3, 50, 0, 0.4f, 1, NAN, 0, 0.2f, 3, 10, 1, 0.3f, 0, 10, 0};
+	const uint8_t la[] = {0, 0, 1, 0};
+	const char *kb[] = {"b", "e"}, *tb[] = {"e", "z"};
+	const float xb[] = {0.4f, 0, 5, 1, 0.1f, 2, 30, 0};
+	const uint8_t lb[] = {0, 1};
 	assert_int_equal(ec_cset_add(&s, 1, 4, ka, xa, la, 1, ta, &err), 0);
 	assert_int_equal(ec_cset_add(&s, 2, 2, kb, xb, lb, 2, tb, &err), 0);
 	assert_int_equal(s.n_s, 2);
 	assert_int_equal(s.n_r, 6);
 
 	/* Model scores: A: c first (hit@1); B: b then e (e at rank 2). */
-	const float sc[] = { 0.1f, 0.2f, 0.9f, 0.3f, 0.7f, 0.6f };
+	const float sc[] = {0.1f, 0.2f, 0.9f, 0.3f, 0.7f, 0.6f};
 	/* hit@3 = 1 for both sessions. */
 	assert_near(ec_cset_hit3(&s, 0, 2, sc), 1.0);
 	/* Only session B: its e is in the top 3 of its two. */
@@ -159,10 +160,10 @@ static void test_learn__category(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_learn__rank_order),
-		cmocka_unit_test(test_learn__split),
-		cmocka_unit_test(test_learn__intent_baselines),
-		cmocka_unit_test(test_learn__category),
+	    cmocka_unit_test(test_learn__rank_order),
+	    cmocka_unit_test(test_learn__split),
+	    cmocka_unit_test(test_learn__intent_baselines),
+	    cmocka_unit_test(test_learn__category),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

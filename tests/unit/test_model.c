@@ -49,7 +49,7 @@ static void base_params(struct ec_params *p)
 
 static void test_model__params(void **state)
 {
-	struct ec_params p = { 0 };
+	struct ec_params p = {0};
 	assert_int_equal(ec_params_set(&p, "eta", "0.1", NULL), 0);
 	assert_int_equal(ec_params_set(&p, "max_depth", "4", NULL), 0);
 	assert_int_equal(ec_params_set(&p, "eta", "0.2", NULL), 0);
@@ -66,11 +66,11 @@ static void test_model__learns_rule(void **state)
 {
 	struct ec_params p;
 	base_params(&p);
-	struct ec_matrix tr = { .x = X, .n = 300, .d = D, .y = Y };
-	struct ec_train_opts o = { .params = &p, .rounds = 20 };
+	struct ec_matrix tr = {.x = X, .n = 300, .d = D, .y = Y};
+	struct ec_train_opts o = {.params = &p, .rounds = 20};
 	struct ec_train_result r;
 	struct ec_model *m = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_model_train(&m, &r, &o, &tr, NULL, &err), 0);
 	assert_int_equal(r.rounds_run, 20);
 	assert_int_equal(r.best_rounds, 20);
@@ -91,7 +91,7 @@ static void test_model__learns_rule(void **state)
  * with early_stop 3, and keeps 4. */
 static double scripted(void *ctx, const float *pred, size_t n)
 {
-	static const double seq[] = { 0.1, 0.2, 0.3, 0.4, 0.35, 0.4, 0.39, 0.5, 0.6 };
+	static const double seq[] = {0.1, 0.2, 0.3, 0.4, 0.35, 0.4, 0.39, 0.5, 0.6};
 	int *calls = ctx;
 	return seq[(*calls)++];
 }
@@ -100,21 +100,21 @@ static void test_model__early_stop_keeps_best(void **state)
 {
 	struct ec_params p;
 	base_params(&p);
-	struct ec_matrix tr = { .x = X, .n = 300, .d = D, .y = Y };
-	struct ec_matrix va = { .x = X + 300 * D, .n = 100, .d = D, .y = Y + 300 };
+	struct ec_matrix tr = {.x = X, .n = 300, .d = D, .y = Y};
+	struct ec_matrix va = {.x = X + 300 * D, .n = 100, .d = D, .y = Y + 300};
 	int calls = 0;
-	struct ec_train_opts o = { .params = &p, .rounds = 9, .early_stop = 3,
-				   .metric = scripted, .metric_ctx = &calls };
+	struct ec_train_opts o = {
+	    .params = &p, .rounds = 9, .early_stop = 3, .metric = scripted, .metric_ctx = &calls};
 	struct ec_train_result r;
 	struct ec_model *m = NULL, *four = NULL, *back = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_model_train(&m, &r, &o, &tr, &va, &err), 0);
 	/* 0.4 at round 4; 0.35, 0.4 (not better), 0.39: three without gain. */
 	assert_int_equal(r.rounds_run, 7);
 	assert_int_equal(r.best_rounds, 4);
 	assert_true(fabs(r.best_metric - 0.4) < 1e-12);
 
-	struct ec_train_opts o4 = { .params = &p, .rounds = 4 };
+	struct ec_train_opts o4 = {.params = &p, .rounds = 4};
 	struct ec_train_result r4;
 	assert_int_equal(ec_model_train(&four, &r4, &o4, &tr, NULL, &err), 0);
 	float a[N], b[N], c[N];
@@ -142,12 +142,12 @@ static void test_model__errors(void **state)
 {
 	struct ec_params p;
 	base_params(&p);
-	struct ec_matrix empty = { .x = X, .n = 0, .d = D, .y = Y };
-	struct ec_matrix tr = { .x = X, .n = 300, .d = D, .y = Y };
-	struct ec_train_opts o = { .params = &p, .rounds = 3 };
+	struct ec_matrix empty = {.x = X, .n = 0, .d = D, .y = Y};
+	struct ec_matrix tr = {.x = X, .n = 300, .d = D, .y = Y};
+	struct ec_train_opts o = {.params = &p, .rounds = 3};
 	struct ec_train_result r;
 	struct ec_model *m = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_model_train(&m, &r, &o, &empty, NULL, &err), EC_EDATA);
 	assert_null(m);
 
@@ -166,10 +166,10 @@ static void test_model__errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model__params),
-		cmocka_unit_test(test_model__learns_rule),
-		cmocka_unit_test(test_model__early_stop_keeps_best),
-		cmocka_unit_test(test_model__errors),
+	    cmocka_unit_test(test_model__params),
+	    cmocka_unit_test(test_model__learns_rule),
+	    cmocka_unit_test(test_model__early_stop_keeps_best),
+	    cmocka_unit_test(test_model__errors),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -39,7 +39,7 @@ static int teardown(void **state)
 static void test_registry__ref_parse(void **state)
 {
 	struct ec_model_ref r;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_model_ref_parse(&r, "intent", &err), 0);
 	assert_int_equal(r.task, 0);
 	assert_string_equal(r.alias, "production");
@@ -54,9 +54,10 @@ static void test_registry__ref_parse(void **state)
 	assert_string_equal(r.alias, "latest");
 	assert_int_equal(ec_model_ref_parse(&r, "intent@canary-2", &err), 0);
 
-	const char *bad[] = { "", "funnel", "intent@", "intent@v0", "intent@v01", "intent@V3",
-			      "intent@Prod", "intent@3", "@v1", "intentx@v1", "intent@a b",
-			      "intent@v12345678901", NULL };
+	const char *bad[] = {"",	   "funnel",	 "intent@",	"intent@v0",
+			     "intent@v01", "intent@V3",	 "intent@Prod", "intent@3",
+			     "@v1",	   "intentx@v1", "intent@a b",	"intent@v12345678901",
+			     NULL};
 	for (int i = 0; bad[i]; i++) {
 		err.msg[0] = 0;
 		assert_int_equal(ec_model_ref_parse(&r, bad[i], &err), EC_EUSAGE);
@@ -70,7 +71,7 @@ static void test_registry__ref_parse(void **state)
 
 static struct ec_reg_version ver(uint32_t v)
 {
-	struct ec_reg_version r = { .version = v, .metric = 0.5 };
+	struct ec_reg_version r = {.version = v, .metric = 0.5};
 	strcpy(r.created_at, "2024-01-01 00:00:00 UTC");
 	strcpy(r.metric_name, "pr_auc");
 	return r;
@@ -79,7 +80,7 @@ static struct ec_reg_version ver(uint32_t v)
 static void test_registry__numbering_and_aliases(void **state)
 {
 	struct ec_registry *r = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	char path[256], want[256];
 	uint32_t v, now;
 	struct ec_model_ref ref;
@@ -158,10 +159,10 @@ static void test_registry__bad_file(void **state)
 {
 	char path[256];
 	struct ec_registry *r = NULL;
-	struct ec_err err = { 0 };
-	const char *texts[] = { "{\"format\": 1, \"intent\": {\"versions\": [{\"version\": 0}],"
-				" \"aliases\": {}, \"production_history\": []}}",
-				"{\"format\": 2}", "[1, 2]", "{\"format\": 1,", NULL };
+	struct ec_err err = {0};
+	const char *texts[] = {"{\"format\": 1, \"intent\": {\"versions\": [{\"version\": 0}],"
+			       " \"aliases\": {}, \"production_history\": []}}",
+			       "{\"format\": 2}", "[1, 2]", "{\"format\": 1,", NULL};
 	snprintf(path, sizeof(path), "%s/bad", dir);
 	mkdir(path, 0777);
 	snprintf(path, sizeof(path), "%s/bad/registry.json", dir);
@@ -195,7 +196,7 @@ static void test_registry__lock_held(void **state)
 	assert_int_equal(read(pipefd[0], &c, 1), 1);
 	assert_int_equal(c, 'y');
 	struct ec_registry *r = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_registry_open(&r, sub, 0.2, &err), EC_ETEMPFAIL);
 	assert_non_null(strstr(err.msg, "registry.lock"));
 	/* Read-only opening needs no lock. */
@@ -212,10 +213,10 @@ static void test_registry__lock_held(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_registry__ref_parse),
-		cmocka_unit_test(test_registry__numbering_and_aliases),
-		cmocka_unit_test(test_registry__bad_file),
-		cmocka_unit_test(test_registry__lock_held),
+	    cmocka_unit_test(test_registry__ref_parse),
+	    cmocka_unit_test(test_registry__numbering_and_aliases),
+	    cmocka_unit_test(test_registry__bad_file),
+	    cmocka_unit_test(test_registry__lock_held),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

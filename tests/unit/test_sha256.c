@@ -20,16 +20,20 @@ static void test_sha256__fips_vectors(void **state)
 {
 	char hex[65];
 	ec_sha256_hex("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	ec_sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	ec_sha256_hex(two, strlen(two), hex);
-	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	assert_string_equal(hex,
+			    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	char *a = malloc(1000000);
 	memset(a, 'a', 1000000);
 	ec_sha256_hex(a, 1000000, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	free(a);
 }
 
@@ -78,16 +82,16 @@ static void test_sha256__file_vs_sha256sum(void **state)
 		skip(); /* no sha256sum on this host */
 	assert_string_equal(hex, want);
 	assert_int_equal(size, (uint64_t)written);
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	assert_int_equal(ec_sha256_file("/nonexistent/x", hex, NULL, &err), EC_ENOINPUT);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha256__fips_vectors),
-		cmocka_unit_test(test_sha256__chunked),
-		cmocka_unit_test(test_sha256__file_vs_sha256sum),
+	    cmocka_unit_test(test_sha256__fips_vectors),
+	    cmocka_unit_test(test_sha256__chunked),
+	    cmocka_unit_test(test_sha256__file_vs_sha256sum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
