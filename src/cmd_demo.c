@@ -42,15 +42,17 @@ int cmd_demo(int argc, char **argv)
 	const struct ec_cmd_usage usage = {
 		"demo", "[OPTIONS]",
 		"Run the main job on data the project generates itself: a month of a\n"
-		"multi-category store from `ecomctl synth`, inspected, sessionized and run\n"
-		"through the default funnel, every\n"
-		"result under the output directory. Prints where each result is. With\n"
-		"--mongo-uri, the session logs and the funnel report also go to MongoDB.",
+		"multi-category store from `ecomctl synth`, inspected, sessionized, run\n"
+		"through the default funnel, the two models trained (registered under\n"
+		"DIR/models) and every session scored; every result under the output\n"
+		"directory. Prints where each result is. With --mongo-uri, the session\n"
+		"logs and the funnel report also go to MongoDB.",
 		opts, NULL,
 	};
 	struct ec_opts_result res;
 	struct ec_err err = { 0 };
-	char events[512], report[512], sessions[512], funnel[512], nrows[32], ttl[32];
+	char events[512], report[512], sessions[512], funnel[512], nrows[32], ttl[32], models[512],
+		preds[512];
 	int rc, mongo_rc = 0;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -74,6 +76,8 @@ int cmd_demo(int argc, char **argv)
 	snprintf(report, sizeof(report), "%s/inspect.txt", out);
 	snprintf(sessions, sizeof(sessions), "%s/sessions.csv", out);
 	snprintf(funnel, sizeof(funnel), "%s/funnel.html", out);
+	snprintf(models, sizeof(models), "%s/models", out);
+	snprintf(preds, sizeof(preds), "%s/predictions.csv", out);
 
 	char *synth[] = { "synth", "--rows", nrows, "--seed", "46", "-o", events, NULL };
 	char *inspect[] = { "inspect", "-o", report, events, NULL };
@@ -115,12 +119,19 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (rc != 0)
 		goto done;
+	char *train[] = { "train", "--models", models, "--promote", events, NULL };
+	char *score[] = { "score", "--models", models, "-o", preds, events, NULL };
+	if ((rc = run("train the intent and category models", train)) != 0 ||
+	    (rc = run("score every session", score)) != 0)
+		goto done;
 	if (ec_verbosity > 0) {
 		printf("\ndemo results:\n");
 		printf("  events (generated)  %s\n", events);
 		printf("  inspect report      %s\n", report);
 		printf("  sessions            %s\n", sessions);
 		printf("  funnel report       %s (and funnel.csv, funnel.json beside it)\n", funnel);
+		printf("  models              %s (ecomctl models list --models %s)\n", models, models);
+		printf("  predictions         %s\n", preds);
 		if (uri && mongo_rc == 0)
 			printf("  MongoDB             collections sessions, funnel_reports, runs\n");
 		else if (uri)

@@ -1,7 +1,25 @@
+/* The XGBoost wrapper: matrices, training with early stopping, prediction,
+ * JSON save and load. See model.h. */
 #include "ecomctl/model.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <xgboost/c_api.h>
+
+struct ec_model {
+	BoosterHandle h;
+	uint32_t d;
+};
+
+#define XGB(call)                                                                                  \
+	do {                                                                                       \
+		if ((call) != 0) {                                                                 \
+			rc = ec_fail(err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());         \
+			goto done;                                                                 \
+		}                                                                                  \
+	} while (0)
 
 const char *ec_model_lib_version(void)
 {
@@ -10,4 +28,252 @@ const char *ec_model_lib_version(void)
 	XGBoostVersion(&major, &minor, &patch);
 	snprintf(buf, sizeof(buf), "%d.%d.%d", major, minor, patch);
 	return buf;
+}
+
+int ec_params_set(struct ec_params *p, const char *name, const char *value, struct ec_err *err)
+{
+	if (strlen(name) >= sizeof(p->name[0]) || strlen(value) >= sizeof(p->value[0]))
+		return ec_fail(err, EC_EUSAGE, "parameter %s: name or value too long", name);
+	int i = 0;
+	while (i < p->n && strcmp(p->name[i], name) != 0)
+		i++;
+	if (i == p->n) {
+		if (p->n == EC_PARAMS_MAX)
+			return ec_fail(err, EC_EUSAGE, "more than %d parameters", EC_PARAMS_MAX);
+		p->n++;
+		strcpy(p->name[i], name);
+	}
+	strcpy(p->value[i], value);
+	return 0;
+}
+
+const char *ec_params_get(const struct ec_params *p, const char *name)
+{
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->name[i], name) == 0)
+			return p->value[i];
+	return NULL;
+}
+
+/* XGBoost logs through one global callback; its verbosity follows ours. */
+static void log_line(const char *msg)
+{
+	if (ec_verbosity >= 2)
+		ec_log_debug("xgboost: %s", msg);
+	else
+		ec_log_warn("xgboost: %s", msg);
+}
+
+static void setup_log(void)
+{
+	static int done;
+	char cfg[64];
+	int level = ec_verbosity <= 0 ? 0 : ec_verbosity == 1 ? 1 : 2;
+	if (!done) {
+		XGBRegisterLogCallback(log_line);
+		done = 1;
+	}
+	snprintf(cfg, sizeof(cfg), "{\"verbosity\": %d}", level);
+	XGBSetGlobalConfig(cfg);
+}
+
+static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, struct ec_err *err)
+{
+	int rc = 0;
+	DMatrixHandle h = NULL;
+	XGB(XGDMatrixCreateFromMat(m->x, m->n, m->d, NAN, &h));
+	if (m->y)
+		XGB(XGDMatrixSetFloatInfo(h, "label", m->y, m->n));
+	if (m->w)
+		XGB(XGDMatrixSetFloatInfo(h, "weight", m->w, m->n));
+	if (m->group)
+		XGB(XGDMatrixSetUIntInfo(h, "group", m->group, m->n_groups));
+	*out = h;
+	return 0;
+done:
+	if (h)
+		XGDMatrixFree(h);
+	return rc;
+}
+
+static const char PREDICT_ALL[] = "{\"type\": 0, \"training\": false, \"iteration_begin\": 0, "
+				  "\"iteration_end\": 0, \"strict_shape\": false}";
+
+/* Predicts a DMatrix of n rows into out (copied: XGBoost's array is
+ * thread-local and reused by its next call). */
+static int predict_dm(BoosterHandle b, DMatrixHandle dm, size_t n, float *out, struct ec_err *err)
+{
+	int rc = 0;
+	const bst_ulong *shape;
+	bst_ulong dim;
+	const float *res;
+	XGB(XGBoosterPredictFromDMatrix(b, dm, PREDICT_ALL, &shape, &dim, &res));
+	bst_ulong total = 1;
+	for (bst_ulong i = 0; i < dim; i++)
+		total *= shape[i];
+	if (total != n) {
+		rc = ec_fail(err, EC_EINTERNAL, "xgboost: %llu predictions for %zu rows",
+			     (unsigned long long)total, n);
+		goto done;
+	}
+	memcpy(out, res, n * sizeof(float));
+done:
+	return rc;
+}
+
+static void log_eval(BoosterHandle b, int iter, DMatrixHandle *dms, int n_dms)
+{
+	const char *names[2] = {"train", "valid"};
+	const char *res;
+	if (ec_verbosity < 2)
+		return;
+	if (XGBoosterEvalOneIter(b, iter, dms, names, (bst_ulong)n_dms, &res) == 0)
+		ec_log_debug("xgboost: %s", res);
+}
+
+int ec_model_train(struct ec_model **out, struct ec_train_result *res,
+		   const struct ec_train_opts *o, const struct ec_matrix *train,
+		   const struct ec_matrix *valid, struct ec_err *err)
+{
+	DMatrixHandle dms[2] = {NULL, NULL};
+	BoosterHandle b = NULL, best = NULL;
+	float *pred = NULL;
+	int rc = 0, n_dms = valid && valid->n ? 2 : 1;
+
+	*out = NULL;
+	memset(res, 0, sizeof(*res));
+	res->best_metric = NAN;
+	if (train->n == 0)
+		return ec_fail(err, EC_EDATA, "no training rows");
+	if (o->rounds < 1)
+		return ec_fail(err, EC_EUSAGE, "rounds must be at least 1");
+	setup_log();
+	if ((rc = make_dmatrix(&dms[0], train, err)) < 0)
+		goto done;
+	if (n_dms == 2 && (rc = make_dmatrix(&dms[1], valid, err)) < 0)
+		goto done;
+	/* Both matrices go to the booster's cache, so that predicting the
+	 * validation rows after each round only adds the newest tree. */
+	XGB(XGBoosterCreate(dms, (bst_ulong)n_dms, &b));
+	for (int i = 0; i < o->params->n; i++)
+		XGB(XGBoosterSetParam(b, o->params->name[i], o->params->value[i]));
+	if (n_dms == 2)
+		pred = ec_xmalloc(valid->n * sizeof(float));
+	int since_best = 0;
+	for (int it = 0; it < o->rounds; it++) {
+		XGB(XGBoosterUpdateOneIter(b, it, dms[0]));
+		res->rounds_run = it + 1;
+		log_eval(b, it, dms, n_dms);
+		if (n_dms == 1 || !o->metric) {
+			res->best_rounds = it + 1;
+			continue;
+		}
+		if ((rc = predict_dm(b, dms[1], valid->n, pred, err)) < 0)
+			goto done;
+		double m = o->metric(o->metric_ctx, pred, valid->n);
+		if (!isnan(m) && (isnan(res->best_metric) || m > res->best_metric)) {
+			res->best_metric = m;
+			res->best_rounds = it + 1;
+			since_best = 0;
+		} else if (isnan(res->best_metric)) {
+			res->best_rounds = it + 1; /* nothing to compare yet: keep going */
+		} else if (o->early_stop > 0 && ++since_best >= o->early_stop) {
+			ec_log_debug("early stop after round %d: best %d (%.6f)", it + 1,
+				     res->best_rounds, res->best_metric);
+			break;
+		}
+	}
+	if (res->best_rounds < res->rounds_run) {
+		int s = XGBoosterSlice(b, 0, res->best_rounds, 1, &best);
+		if (s != 0) {
+			rc = ec_fail(err, EC_EINTERNAL, "xgboost: slicing to %d rounds: %s",
+				     res->best_rounds, XGBGetLastError());
+			goto done;
+		}
+		XGBoosterFree(b);
+		b = best;
+	}
+	struct ec_model *m = ec_xcalloc(1, sizeof(*m));
+	m->h = b;
+	m->d = train->d;
+	b = NULL;
+	*out = m;
+done:
+	free(pred);
+	if (b)
+		XGBoosterFree(b);
+	for (int i = 0; i < 2; i++)
+		if (dms[i])
+			XGDMatrixFree(dms[i]);
+	return rc;
+}
+
+int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, float *out,
+		     struct ec_err *err)
+{
+	DMatrixHandle dm = NULL;
+	int rc = 0;
+	if (m->d && d != m->d)
+		return ec_fail(err, EC_EDATA, "the model expects %u features, got %u", m->d, d);
+	if (n == 0)
+		return 0;
+	setup_log();
+	struct ec_matrix mx = {.x = x, .n = n, .d = d};
+	if ((rc = make_dmatrix(&dm, &mx, err)) < 0)
+		return rc;
+	rc = predict_dm(m->h, dm, n, out, err);
+	XGDMatrixFree(dm);
+	return rc;
+}
+
+int ec_model_save(struct ec_model *m, char **out, size_t *len, struct ec_err *err)
+{
+	int rc = 0;
+	bst_ulong n;
+	const char *p;
+	*out = NULL;
+	XGB(XGBoosterSaveModelToBuffer(m->h, "{\"format\": \"json\"}", &n, &p));
+	*out = ec_xmalloc((size_t)n + 1);
+	memcpy(*out, p, (size_t)n);
+	(*out)[n] = '\0';
+	*len = (size_t)n;
+done:
+	return rc;
+}
+
+int ec_model_load(struct ec_model **out, const void *buf, size_t len, const char *what,
+		  struct ec_err *err)
+{
+	BoosterHandle b = NULL;
+	bst_ulong d = 0;
+	int rc = 0;
+	*out = NULL;
+	setup_log();
+	if (XGBoosterCreate(NULL, 0, &b) != 0 ||
+	    XGBoosterLoadModelFromBuffer(b, buf, (bst_ulong)len) != 0 ||
+	    XGBoosterGetNumFeature(b, &d) != 0) {
+		rc = ec_fail(err, EC_EINTERNAL, "%s: xgboost cannot load it: %s", what,
+			     XGBGetLastError());
+		if (b)
+			XGBoosterFree(b);
+		return rc;
+	}
+	struct ec_model *m = ec_xcalloc(1, sizeof(*m));
+	m->h = b;
+	m->d = (uint32_t)d;
+	*out = m;
+	return 0;
+}
+
+uint32_t ec_model_n_features(const struct ec_model *m)
+{
+	return m->d;
+}
+
+void ec_model_free(struct ec_model *m)
+{
+	if (!m)
+		return;
+	XGBoosterFree(m->h);
+	free(m);
 }

@@ -33,5 +33,9 @@ int cmd_synth(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_mongo(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 
 #endif

@@ -1,12 +1,109 @@
 /*
  * model.h -- the XGBoost models (purchase intent, top-3 categories) through
- * XGBoost's C API; the only module that includes xgboost/c_api.h.
- * (Training, scoring and the registry arrive with issue 4.)
+ * XGBoost's C API; the only module that includes xgboost/c_api.h
+ * (features -> model -> train / score / evaluate).
+ *
+ * Rows reach XGBoost as a dense row-major float matrix with NAN for a
+ * missing value. Training runs one boosting round at a time and, after each,
+ * predicts the validation rows and asks the caller's metric (higher is
+ * better) how good the model is so far; training stops after `early_stop`
+ * rounds without improvement and keeps the trees of the best round only.
+ * Models are saved and loaded as XGBoost's JSON.
+ *
+ * Every error from XGBoost becomes EC_EINTERNAL (exit 70) with XGBoost's own
+ * message (XGBGetLastError). XGBoost's log goes through ec_log_*: warnings at
+ * the default level, everything with -v, nothing with -q.
+ *
+ * Ownership: a struct ec_model is new from _train or _load and freed with
+ * ec_model_free(). Matrices passed in are only read during the call (XGBoost
+ * copies them); XGBoost's output arrays are thread-local and are copied into
+ * caller storage before the next XGBoost call.
  */
 #ifndef ECOMCTL_MODEL_H
 #define ECOMCTL_MODEL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+
 /* "1.7.4": the version of libxgboost linked in (static storage). */
 const char *ec_model_lib_version(void);
+
+struct ec_model;
+
+/* A dense matrix and its labels, borrowed for the duration of a call. */
+struct ec_matrix {
+	const float *x; /* n rows of d values, row-major; NAN = missing */
+	size_t n;
+	uint32_t d;
+	const float *y;	       /* n labels (training and validation), or NULL */
+	const float *w;	       /* n weights, or NULL */
+	const uint32_t *group; /* ranking objectives: sizes of consecutive groups */
+	size_t n_groups;
+};
+
+/* XGBoost parameters as name/value strings, in the order set. */
+#define EC_PARAMS_MAX 48
+struct ec_params {
+	int n;
+	char name[EC_PARAMS_MAX][40];
+	char value[EC_PARAMS_MAX][64];
+};
+
+/* Sets (or replaces) a parameter. EC_EUSAGE when the name or value is too
+ * long or the list is full. */
+int ec_params_set(struct ec_params *p, const char *name, const char *value, struct ec_err *err);
+/* The value of a parameter, or NULL; borrowed from p. */
+const char *ec_params_get(const struct ec_params *p, const char *name);
+
+/* The validation metric: higher is better; NaN counts as no improvement.
+ * pred holds the model's prediction for each validation row (borrowed for
+ * the call). */
+typedef double (*ec_model_metric)(void *ctx, const float *pred, size_t n);
+
+struct ec_train_opts {
+	const struct ec_params *params; /* objective, eta, max_depth, seed, nthread... */
+	int rounds;			/* most boosting rounds (>= 1) */
+	int early_stop;			/* rounds without improvement that stop; 0: never */
+	ec_model_metric metric;		/* required when valid is given */
+	void *metric_ctx;
+};
+
+struct ec_train_result {
+	int rounds_run;	    /* rounds trained */
+	int best_rounds;    /* rounds kept in the model: those up to the best */
+	double best_metric; /* the metric after best_rounds (NaN if never defined) */
+};
+
+/*
+ * Trains on `train`, evaluating on `valid` (may be NULL: then every round is
+ * kept). *out is new; free with ec_model_free(). EC_EDATA for an empty
+ * training set; EC_EINTERNAL for anything XGBoost refuses (a bad parameter
+ * value, for one).
+ */
+int ec_model_train(struct ec_model **out, struct ec_train_result *res,
+		   const struct ec_train_opts *o, const struct ec_matrix *train,
+		   const struct ec_matrix *valid, struct ec_err *err);
+
+/* Predicts n rows of x (n * d values) into out[0 .. n-1] (caller
+ * storage): probabilities for binary:logistic. EC_EDATA when d is not the
+ * model's number of features. */
+int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, float *out,
+		     struct ec_err *err);
+
+/* The model as XGBoost JSON: *out is new (free()), *len its length. */
+int ec_model_save(struct ec_model *m, char **out, size_t *len, struct ec_err *err);
+
+/* Loads a model saved by ec_model_save(); `what` names it in messages.
+ * EC_EINTERNAL when XGBoost refuses the bytes. *out is new. */
+int ec_model_load(struct ec_model **out, const void *buf, size_t len, const char *what,
+		  struct ec_err *err);
+
+/* The number of features the model expects (0 when unknown). */
+uint32_t ec_model_n_features(const struct ec_model *m);
+
+/* Accepts NULL. */
+void ec_model_free(struct ec_model *m);
 
 #endif

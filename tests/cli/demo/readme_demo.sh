@@ -4,10 +4,11 @@
 # duplicates dropped, nothing else lost).
 set -e
 "$ECOMCTL" demo --rows 30000 -o out > stdout.txt
-for f in out/events.csv.gz out/inspect.txt out/sessions.csv out/funnel.html; do
+for f in out/events.csv.gz out/inspect.txt out/sessions.csv out/funnel.html out/predictions.csv; do
 	[ -s "$f" ] || { echo "missing $f"; exit 1; }
 	grep -q "$f" stdout.txt || { echo "demo does not say where $f is"; exit 1; }
 done
+[ -s out/models/registry.json ] && [ -s out/models/intent/v1/model.json ] || exit 1
 gzip -dc out/events.csv.gz > events.csv
 sqlite3 -csv db <<'SQL' > counts.csv
 .import events.csv ev

@@ -1,0 +1,162 @@
+/*
+ * learn.h -- what train, evaluate and score share between the featurizer and
+ * the model: the featurized rows of both tasks kept in memory, the time
+ * split, the top-3 ranking of candidate categories, and the evaluation of a
+ * model beside its baselines (features -> learn -> model / metrics).
+ *
+ * Intent rows are one per session with an event before its intent cutoff;
+ * the label is "the session has a purchase". Category rows are one per
+ * (session, candidate category) of the sessions with a cart or purchase;
+ * a session's recommendation is its three best-scored candidates, and its
+ * truth is every category key carted or bought in it (a truth key that is
+ * not a candidate can never be hit, and still counts in recall).
+ *
+ * Baselines read their inputs from the feature rows by feature name (the
+ * caller passes the feature table), never by position:
+ *   intent    base rate   the training base rate for every session
+ *             has_cart    1 when the session carted before the cutoff
+ *             cart_count  the number of carts before the cutoff
+ *   category  popularity  candidates by their popularity prior
+ *             most_viewed candidates by views in the session
+ *             last_viewed candidates by how recently they were viewed
+ * (each breaks ties by the candidate order of the featurizer).
+ *
+ * Ownership: sets are the caller's storage (_init/_release) and own their
+ * arrays; everything else is pure and writes to caller storage. Sessions are
+ * added in start order (the featurizer's order), so a time split is an index.
+ */
+#ifndef ECOMCTL_LEARN_H
+#define ECOMCTL_LEARN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+#include "ecomctl/hash.h"
+#include "ecomctl/metrics.h"
+
+struct ec_fsession;
+struct ec_feature_def;
+struct ec_json;
+
+/* Intent rows. */
+struct ec_iset {
+	uint32_t d; /* features per row */
+	size_t n, cap;
+	float *x;  /* n * d */
+	float *yf; /* labels as XGBoost wants them */
+	unsigned char *y;
+	int64_t *start; /* session start, non-decreasing */
+};
+
+/* Category rows, grouped by session. */
+struct ec_cset {
+	uint32_t d;
+	size_t n_s, cap_s; /* sessions */
+	size_t n_r, cap_r; /* rows (candidates) */
+	float *x;	   /* n_r * d */
+	float *yf;
+	uint32_t *cand;	   /* per row: key id in keys */
+	size_t *row_off;   /* n_s + 1: rows of session s are row_off[s] .. row_off[s+1]-1 */
+	int64_t *start;	   /* per session, non-decreasing */
+	size_t *truth_off; /* n_s + 1 */
+	int *truth;	   /* key ids */
+	size_t n_truth, cap_truth;
+	struct ec_strtab keys; /* every candidate and truth key */
+};
+
+void ec_iset_init(struct ec_iset *s, uint32_t d);
+void ec_iset_release(struct ec_iset *s);
+/* Appends one row (copies x). EC_EINTERNAL when start goes back in time. */
+int ec_iset_add(struct ec_iset *s, const float *x, int label, int64_t start, struct ec_err *err);
+
+void ec_cset_init(struct ec_cset *s, uint32_t d);
+void ec_cset_release(struct ec_cset *s);
+/* Appends a session's candidates (n rows of d values, their keys and
+ * labels) and its truth keys; copies everything. */
+int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const *keys,
+		const float *x, const uint8_t *label, uint32_t n_truth, const char *const *truth,
+		struct ec_err *err);
+
+/* Reads every session of the featurizer into the sets (either may be NULL):
+ * intent rows of sessions with an event before their intent cutoff, and
+ * category rows of those with a cart or purchase and an event before their
+ * category cutoff (a session without candidates adds its truth and no
+ * rows: a sure miss). Returns the featurizer's error, else 0. */
+struct ec_featurizer;
+int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cset *cs,
+		     struct ec_err *err);
+
+/* The first index whose start is >= t (n when none): rows before it train,
+ * the others validate. */
+size_t ec_split_index(const int64_t *start, size_t n, int64_t t);
+/* The time that splits off the last `frac` of the span of start times:
+ * min + (1 - frac) * (max - min), rounded up. */
+int64_t ec_split_time(const int64_t *start, size_t n, double frac);
+
+/* The column of a named feature in a table of n, or -1. */
+int ec_feature_col(const struct ec_feature_def *defs, uint32_t n, const char *name);
+
+/* The order of n scores: idx[0] is the best (higher first, NaN last, ties:
+ * lower index first). Insertion sort: n is a session's candidates. */
+void ec_rank_order(const float *score, uint32_t n, uint32_t *idx);
+
+/* The most candidates of any session in s0 .. s1-1, at least 3. */
+size_t ec_cset_max_cand(const struct ec_cset *s, size_t s0, size_t s1);
+
+/* A category model's ranking as key ids: k per session for sessions
+ * s0 .. s1-1 into pred (k * (s1 - s0) ints, padded with EC_METRICS_OTHER),
+ * given one score per row of those sessions (scores[r - row_off[s0]]). */
+void ec_cset_rank(const struct ec_cset *s, size_t s0, size_t s1, const float *scores, size_t k,
+		  int *pred);
+
+/* Hit@3 of scores over sessions s0 .. s1-1 (the early-stopping metric). */
+double ec_cset_hit3(const struct ec_cset *s, size_t s0, size_t s1, const float *scores);
+
+/* ---------------------------------------------------------------------- */
+
+#define EC_INTENT_TOP_FRAC 0.05
+
+enum { EC_IB_MODEL, EC_IB_BASE_RATE, EC_IB_HAS_CART, EC_IB_CART_COUNT, EC_IB_N };
+extern const char *const ec_intent_score_names[EC_IB_N];
+
+struct ec_intent_report {
+	size_t n, n_pos;
+	struct ec_binary_metrics m[EC_IB_N];		  /* model, then the baselines */
+	struct ec_calib_bin calib[EC_METRICS_CALIB_BINS]; /* of the model */
+};
+
+/*
+ * Evaluates the model's probabilities p[0 .. i1-i0-1] on rows i0 .. i1-1 of
+ * s beside the baselines; train_rate is the base rate the base-rate baseline
+ * predicts. defs/n_defs is the intent feature table (for the cart count).
+ * EC_EINTERNAL when a baseline's feature is not in the table.
+ */
+int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t i0, size_t i1,
+		   const float *p, double train_rate, const struct ec_feature_def *defs,
+		   uint32_t n_defs, struct ec_err *err);
+
+enum { EC_CB_MODEL, EC_CB_POPULARITY, EC_CB_MOST_VIEWED, EC_CB_LAST_VIEWED, EC_CB_N };
+extern const char *const ec_category_score_names[EC_CB_N];
+
+struct ec_category_report {
+	size_t n_sessions;
+	size_t truth_keys, truth_not_candidate; /* keys in truth sets; of those, not candidates */
+	double ceiling; /* share of evaluated sessions with a true key among the
+			 * candidates: the best hit@k any ranking can reach */
+	struct ec_rank_metrics m[EC_CB_N];
+};
+
+/* Evaluates the model's scores of the rows of sessions s0 .. s1-1 beside the
+ * baselines (defs: the category feature table). */
+int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0, size_t s1,
+		     const float *scores, const struct ec_feature_def *defs, uint32_t n_defs,
+		     struct ec_err *err);
+
+/* The reports as text tables (stdout) and as JSON (added under j). */
+void ec_intent_report_print(const struct ec_intent_report *r, double threshold);
+void ec_category_report_print(const struct ec_category_report *r);
+void ec_intent_report_json(const struct ec_intent_report *r, struct ec_json *j);
+void ec_category_report_json(const struct ec_category_report *r, struct ec_json *j);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * sha256.h -- SHA-256 (FIPS 180-4), for the model registry: the manifest of
+ * a model records the sha256 of every training input and of model.json, and
+ * loading a model checks the latter (a truncated or edited model file is
+ * refused before XGBoost sees it).
+ *
+ * Written here because OpenSSL is not in the stack. Ownership: the caller's
+ * storage (_init); nothing is allocated.
+ */
+#ifndef ECOMCTL_SHA256_H
+#define ECOMCTL_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecomctl/common.h"
+
+struct ec_sha256 {
+	uint32_t h[8];
+	uint64_t len; /* bytes hashed so far */
+	unsigned char buf[64];
+	size_t n_buf;
+};
+
+void ec_sha256_init(struct ec_sha256 *c);
+void ec_sha256_update(struct ec_sha256 *c, const void *p, size_t n);
+/* Writes the 32-byte digest; c must be initialized again before reuse. */
+void ec_sha256_final(struct ec_sha256 *c, unsigned char digest[32]);
+
+/* The digest of n bytes as 64 lower-case hex digits and a NUL. */
+void ec_sha256_hex(const void *p, size_t n, char hex[65]);
+
+/* The digest of a whole file as hex; *size gets its length in bytes (may be
+ * NULL). EC_ENOINPUT when it cannot be opened, EC_EIO on a read error. */
+int ec_sha256_file(const char *path, char hex[65], uint64_t *size, struct ec_err *err);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * train.h -- training a task's model on in-memory rows with early stopping
+ * and an optional grid of parameter sets, and registering the result
+ * (learn -> train -> model + registry). Used by `ecomctl train`.
+ *
+ * Every trial is trained on the rows before the split and stopped early on
+ * the rows after it, by the validation log-loss (intent, and category with
+ * the binary objective; a proper scoring rule, so the probabilities stay
+ * calibrated) or MRR (category with rank:pairwise); base_score starts at
+ * the training base rate. The best trial by validation PR-AUC (intent) or
+ * hit@3 (category) wins (ties: the earlier trial). The winner is evaluated beside
+ * the baselines on the same validation rows, and its decision threshold is
+ * the one with the best F1 there.
+ *
+ * Ownership: struct ec_task_result is the caller's storage; it owns its
+ * model and trials (ec_task_result_release()). The grid and the manifest
+ * parts passed in are borrowed.
+ */
+#ifndef ECOMCTL_TRAIN_H
+#define ECOMCTL_TRAIN_H
+
+#include <stdint.h>
+
+#include "ecomctl/learn.h"
+#include "ecomctl/model.h"
+
+struct ec_json;
+
+enum ec_cat_objective { EC_CAT_BINARY = 0, EC_CAT_PAIRWISE = 1 };
+extern const char *const ec_cat_objective_names[]; /* "binary", "pairwise", NULL */
+
+struct ec_train_cfg {
+	int64_t rounds;		    /* most boosting rounds; default 400 */
+	int64_t early_stop;	    /* rounds without improvement; default 40; 0: none */
+	int64_t threads;	    /* nthread; 0: XGBoost's default (all cores) */
+	int64_t seed;		    /* default 1 */
+	double eta;		    /* default 0.1 */
+	int64_t max_depth;	    /* default 6 */
+	double min_child_weight;    /* default 1 */
+	double subsample;	    /* default 1 */
+	double colsample;	    /* colsample_bytree; default 1 */
+	const char *class_weight;   /* intent scale_pos_weight: "none" (default), "auto", or W */
+	int cat_objective;	    /* enum ec_cat_objective */
+	const struct ec_json *grid; /* JSON array of parameter objects, or NULL */
+};
+
+void ec_train_cfg_init(struct ec_train_cfg *c);
+
+struct ec_trial {
+	struct ec_params params;
+	struct ec_train_result res; /* best_metric: the early-stopping metric */
+	double metric;		    /* the selection metric: PR-AUC or hit@3 */
+};
+
+struct ec_task_result {
+	int task;		 /* 0 intent, 1 category */
+	struct ec_model *model;	 /* the winner, rounds up to its best */
+	struct ec_params params; /* the winner's parameters */
+	struct ec_train_result res;
+	double metric; /* the winner's selection metric */
+	struct ec_trial *trials;
+	int n_trials, best_trial;
+	size_t train_sessions, valid_sessions, train_rows, valid_rows;
+	double train_rate; /* intent: base rate of the training rows */
+	double threshold;  /* intent: best-F1 threshold on validation */
+	struct ec_intent_report intent;
+	struct ec_category_report category;
+};
+
+void ec_task_result_release(struct ec_task_result *r);
+
+/* Checks the grid: an array of objects whose values are numbers, strings or
+ * booleans. EC_EUSAGE naming the bad entry. `what` names the file. */
+int ec_train_grid_check(const struct ec_json *grid, const char *what, struct ec_err *err);
+
+/* Trains the intent model on rows [0, split) and validates on [split, n).
+ * EC_EDATA for an empty side or a training side with one class only. */
+int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t split,
+		    const struct ec_train_cfg *cfg, struct ec_err *err);
+
+/* The same for the category model on sessions [0, split) and [split, n_s). */
+int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
+		      const struct ec_train_cfg *cfg, struct ec_err *err);
+
+/*
+ * Registers a trained model: takes the registry lock in models_dir, claims
+ * the next version, writes model.json and manifest.json (the task's fields
+ * added to a copy of `common`: inputs, command line, options...), records it
+ * in registry.json, and with promote moves production to it. *version gets
+ * its number. The lock is waited for up to lock_wait seconds (EC_ETEMPFAIL).
+ */
+int ec_train_register(const struct ec_task_result *r, const char *models_dir,
+		      const struct ec_json *common, int promote, double lock_wait,
+		      uint32_t *version, struct ec_err *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* ecomctl evaluate: a backtest. Registered models run on labeled exports;
+ * the metrics of train, beside the same baselines, on sessions of a chosen
+ * time range. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/cli.h"
+#include "ecomctl/cmd.h"
+#include "ecomctl/event.h"
+#include "ecomctl/features.h"
+#include "ecomctl/json.h"
+#include "ecomctl/learn.h"
+#include "ecomctl/model.h"
+#include "ecomctl/registry.h"
+
+int cmd_evaluate(int argc, char **argv)
+{
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_feature_opts fo;
+	struct ec_strlist refs_arg = {0};
+	const char *models = "models";
+	int64_t from = INT64_MIN;
+	ec_reader_opts_init(&ro);
+	ec_session_opts_init(&so);
+	const struct ec_opt opts[] = {
+	    {"model", 0, EC_OPT_LIST, &refs_arg, "REF",
+	     "a model to evaluate, e.g. intent@v2 (repeatable; default intent@production and "
+	     "category@production)",
+	     NULL, 0},
+	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"from", 0, EC_OPT_TIME, &from, "TIME",
+	     "evaluate sessions starting at or after TIME (earlier ones only build history)", NULL,
+	     0},
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+	};
+	const struct ec_cmd_usage usage = {
+	    "evaluate",
+	    "[OPTIONS] FILE...",
+	    "Backtest registered models on labeled export files: featurize them as score\n"
+	    "does, predict, and print the metrics of train (intent: ROC-AUC, PR-AUC,\n"
+	    "log-loss, Brier, precision/recall at the top 5%, best F1, calibration;\n"
+	    "category: hit@1, hit@3, recall@3, NDCG@3, MRR) beside the same baselines.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl evaluate data/2019-Nov.csv.gz --model intent@v2 --model category@v2\n"
+	    "  ecomctl evaluate month.csv.gz --from 2019-10-22 --model intent\n",
+	};
+	struct ec_opts_result res;
+	struct ec_input in = {0};
+	struct ec_featurizer *fz = NULL;
+	struct ec_loaded_model m[EC_TASK_N];
+	struct ec_iset is;
+	struct ec_cset cs;
+	struct ec_json *out = NULL;
+	struct ec_err err = {0};
+	float *p = NULL;
+	int rc;
+
+	memset(m, 0, sizeof(m));
+	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
+	ec_cset_init(&cs, ec_features_count(EC_TASK_CATEGORY));
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
+		goto done_early;
+	const char *refs[EC_TASK_N] = {NULL, NULL};
+	if (refs_arg.n == 0) {
+		refs[0] = "intent@production";
+		refs[1] = "category@production";
+	}
+	for (int i = 0; i < refs_arg.n; i++) {
+		struct ec_model_ref r;
+		if ((rc = ec_model_ref_parse(&r, refs_arg.v[i], &err)) < 0)
+			goto done;
+		if (refs[r.task]) {
+			rc = ec_fail(&err, EC_EUSAGE,
+				     "--model: two %s models (%s, %s): one per task",
+				     ec_task_names[r.task], refs[r.task], refs_arg.v[i]);
+			goto done;
+		}
+		refs[r.task] = refs_arg.v[i];
+	}
+	if ((rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
+	    (rc = ec_learn_collect(fz, m[0].model ? &is : NULL, m[1].model ? &cs : NULL, &err)) <
+		0 ||
+	    (rc = ec_input_finish(&in, &err)) < 0)
+		goto done;
+	out = ec_json_object();
+	ec_json_add_str(out, "command", "evaluate");
+	if (from != INT64_MIN)
+		ec_json_add_time(out, "from", from);
+	if (m[0].model) {
+		size_t i0 = from == INT64_MIN ? 0 : ec_split_index(is.start, is.n, from);
+		struct ec_intent_report r;
+		if (i0 == is.n) {
+			rc = ec_fail(&err, EC_EDATA, "intent: no sessions to evaluate");
+			goto done;
+		}
+		double rate = ec_json_num(ec_json_get(m[0].manifest, "train_base_rate"), NAN);
+		p = ec_xrealloc(p, (is.n - i0) * sizeof(float));
+		if ((rc = ec_model_predict(m[0].model, is.x + i0 * is.d, is.n - i0, is.d, p,
+					   &err)) < 0 ||
+		    (rc = ec_eval_intent(&r, &is, i0, is.n, p, rate, ec_features(EC_TASK_INTENT),
+					 ec_features_count(EC_TASK_INTENT), &err)) < 0)
+			goto done;
+		struct ec_json *o = ec_json_add_object(out, "intent");
+		ec_json_add_str(o, "model", m[0].ref);
+		ec_json_add_num(o, "threshold", m[0].threshold);
+		ec_intent_report_json(&r, ec_json_add_object(o, "metrics"));
+		if (!ec_opt_json) {
+			printf("%s on %zu sessions\n", m[0].ref, is.n - i0);
+			ec_intent_report_print(&r, m[0].threshold);
+		}
+	}
+	if (m[1].model) {
+		size_t s0 = from == INT64_MIN ? 0 : ec_split_index(cs.start, cs.n_s, from);
+		size_t r0 = cs.row_off[s0];
+		struct ec_category_report r;
+		if (s0 == cs.n_s) {
+			rc = ec_fail(&err, EC_EDATA,
+				     "category: no sessions with a cart or purchase to "
+				     "evaluate");
+			goto done;
+		}
+		p = ec_xrealloc(p, (cs.n_r - r0 + 1) * sizeof(float));
+		if ((rc = ec_model_predict(m[1].model, cs.x + r0 * cs.d, cs.n_r - r0, cs.d, p,
+					   &err)) < 0 ||
+		    (rc = ec_eval_category(&r, &cs, s0, cs.n_s, p, ec_features(EC_TASK_CATEGORY),
+					   ec_features_count(EC_TASK_CATEGORY), &err)) < 0)
+			goto done;
+		struct ec_json *o = ec_json_add_object(out, "category");
+		ec_json_add_str(o, "model", m[1].ref);
+		ec_category_report_json(&r, ec_json_add_object(o, "metrics"));
+		if (!ec_opt_json) {
+			printf("%s%s on %zu sessions\n", m[0].model ? "\n" : "", m[1].ref,
+			       cs.n_s - s0);
+			ec_category_report_print(&r);
+		}
+	}
+	ec_input_json(&in, out);
+	if (ec_opt_json)
+		ec_json_print_stdout(out);
+	else
+		ec_log_info("evaluate: %s%s%s in %.2f s", m[0].model ? m[0].ref : "",
+			    m[0].model && m[1].model ? " and " : "", m[1].model ? m[1].ref : "",
+			    ec_now() - in.t0);
+done:
+	rc = ec_cli_fail("evaluate", rc, &err);
+done_early:
+	free(p);
+	ec_json_free(out);
+	ec_featurizer_free(fz);
+	ec_input_close(&in);
+	for (int k = 0; k < EC_TASK_N; k++)
+		ec_loaded_model_release(&m[k]);
+	ec_iset_release(&is);
+	ec_cset_release(&cs);
+	ec_strlist_release(&refs_arg);
+	ec_opts_release();
+	return rc;
+}

@@ -1,0 +1,348 @@
+/* ecomctl train: featurize exports in-process, train the intent and
+ * category models with a time split and early stopping, print the metrics
+ * beside the baselines and register new versions. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/cli.h"
+#include "ecomctl/cmd.h"
+#include "ecomctl/event.h"
+#include "ecomctl/features.h"
+#include "ecomctl/json.h"
+#include "ecomctl/registry.h"
+#include "ecomctl/sha256.h"
+#include "ecomctl/train.h"
+
+static const char *const task_choices[] = {"both", "intent", "category", NULL};
+
+/* "ecomctl train a.csv --grid 'x y.json'": the command as a shell would take it. */
+static char *command_line(int argc, char **argv)
+{
+	size_t cap = 16, n;
+	for (int i = 0; i < argc; i++)
+		cap += 3 + 4 * strlen(argv[i]);
+	char *s = ec_xmalloc(cap);
+	n = (size_t)snprintf(s, cap, "ecomctl");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int plain = *a != '\0';
+		for (const char *p = a; *p && plain; p++)
+			plain =
+			    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				   "-_./=:@,+%",
+				   *p) != NULL;
+		s[n++] = ' ';
+		if (plain) {
+			n += (size_t)snprintf(s + n, cap - n, "%s", a);
+			continue;
+		}
+		s[n++] = '\'';
+		for (const char *p = a; *p; p++) {
+			if (*p == '\'') {
+				memcpy(s + n, "'\\''", 4);
+				n += 4;
+			} else {
+				s[n++] = *p;
+			}
+		}
+		s[n++] = '\'';
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/* The manifest fields every task of the run shares. */
+static int common_manifest(struct ec_json *j, char **paths, int n, const struct ec_input *in,
+			   const struct ec_feature_opts *fo, const struct ec_session_opts *so,
+			   const struct ec_train_cfg *cfg, int64_t valid_from, const char *cmdline,
+			   struct ec_err *err)
+{
+	const struct ec_reader_stats *r = ec_reader_stats(in->reader);
+	const struct ec_session_stats *ss = ec_sessionizer_stats(in->z);
+	ec_json_add_str(j, "command_line", cmdline);
+	ec_json_add_str(j, "ecomctl_version", EC_VERSION);
+	ec_json_add_str(j, "xgboost_version", ec_model_lib_version());
+	struct ec_json *a = ec_json_add_array(j, "inputs");
+	for (int i = 0; i < n; i++) {
+		struct ec_json *o = ec_json_add_object(a, NULL);
+		ec_json_add_str(o, "path", paths[i]);
+		if (strcmp(paths[i], "-") == 0) {
+			ec_json_add_null(o, "size");
+			ec_json_add_null(o, "sha256");
+			continue;
+		}
+		char hex[65];
+		uint64_t size;
+		int rc = ec_sha256_file(paths[i], hex, &size, err);
+		if (rc < 0)
+			return rc;
+		ec_json_add_u64(o, "size", size);
+		ec_json_add_str(o, "sha256", hex);
+	}
+	struct ec_json *o = ec_json_add_object(j, "data");
+	ec_json_add_u64(o, "rows", r->rows);
+	ec_json_add_u64(o, "bad_rows", r->bad);
+	ec_json_add_u64(o, "sessions", ss->sessions);
+	ec_json_add_time(o, "first_event", r->time_min);
+	ec_json_add_time(o, "last_event", r->time_max);
+	ec_json_add_time(o, "valid_from", valid_from);
+	o = ec_json_add_object(j, "feature_options");
+	ec_json_add_int(o, "category_level", fo->category_level);
+	ec_json_add_num(o, "prior_weight", fo->prior_weight);
+	ec_json_add_int(o, "max_candidates", fo->max_candidates);
+	o = ec_json_add_object(j, "session_options");
+	ec_json_add_str(o, "session_key", ec_session_key_names[so->key]);
+	ec_json_add_int(o, "gap_s", so->gap);
+	ec_json_add_int(o, "max_session_s", so->max_session);
+	ec_json_add_int(o, "lateness_s", so->lateness);
+	ec_json_add_bool(o, "split_at_midnight", so->split_at_midnight);
+	ec_json_add_bool(o, "keep_duplicates", so->keep_duplicates);
+	o = ec_json_add_object(j, "training");
+	ec_json_add_int(o, "max_rounds", cfg->rounds);
+	ec_json_add_int(o, "early_stop", cfg->early_stop);
+	ec_json_add_str(o, "class_weight", cfg->class_weight);
+	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
+	return 0;
+}
+
+/* The grid of one task: the file's array, or its "intent" / "category"
+ * member when it is an object. NULL when the file has none for the task. */
+static const struct ec_json *grid_for(const struct ec_json *g, int task)
+{
+	if (!g)
+		return NULL;
+	if (ec_json_type(g) == EC_JSON_ARRAY)
+		return g;
+	return ec_json_get(g, ec_task_names[task]);
+}
+
+static int check_args(const struct ec_train_cfg *c, double frac, int64_t max_cand,
+		      struct ec_err *err)
+{
+	if (c->rounds < 1 || c->rounds > 100000)
+		return ec_fail(err, EC_EUSAGE, "--rounds: expected 1 to 100000");
+	if (c->early_stop < 0)
+		return ec_fail(err, EC_EUSAGE, "--early-stop: expected 0 or more");
+	if (!(frac > 0 && frac < 1))
+		return ec_fail(err, EC_EUSAGE, "--valid-fraction: expected a number in (0, 1)");
+	if (c->threads < 0 || c->threads > 1024)
+		return ec_fail(err, EC_EUSAGE, "--threads: expected 0 to 1024");
+	if (max_cand < 1 || max_cand > 1000)
+		return ec_fail(err, EC_EUSAGE, "--max-candidates: expected 1 to 1000");
+	if (strcmp(c->class_weight, "none") != 0 && strcmp(c->class_weight, "auto") != 0) {
+		char *end;
+		double w = strtod(c->class_weight, &end);
+		if (*end || !(w > 0) || !isfinite(w))
+			return ec_fail(err, EC_EUSAGE,
+				       "--class-weight: expected none, auto or a positive number");
+	}
+	return 0;
+}
+
+static void result_json(struct ec_json *j, const struct ec_task_result *r, uint32_t version,
+			int production)
+{
+	char ref[48];
+	snprintf(ref, sizeof(ref), "%s@v%u", ec_task_names[r->task], version);
+	ec_json_add_str(j, "model", ref);
+	ec_json_add_bool(j, "production", production);
+	ec_json_add_int(j, "train_sessions", (int64_t)r->train_sessions);
+	ec_json_add_int(j, "valid_sessions", (int64_t)r->valid_sessions);
+	ec_json_add_int(j, "best_rounds", r->res.best_rounds);
+	ec_json_add_int(j, "trials", r->n_trials);
+	if (r->task == EC_TASK_INTENT) {
+		ec_json_add_num(j, "threshold", r->threshold);
+		ec_intent_report_json(&r->intent, ec_json_add_object(j, "metrics"));
+	} else {
+		ec_category_report_json(&r->category, ec_json_add_object(j, "metrics"));
+	}
+}
+
+int cmd_train(int argc, char **argv)
+{
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_feature_opts fo;
+	struct ec_train_cfg cfg;
+	const char *models = "models", *grid_path = NULL;
+	int which = 0, promote = 0;
+	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
+	double frac = 0.2;
+	ec_reader_opts_init(&ro);
+	ec_session_opts_init(&so);
+	ec_feature_opts_init(&fo);
+	ec_train_cfg_init(&cfg);
+	const struct ec_opt opts[] = {
+	    {"task", 0, EC_OPT_CHOICE, &which, "TASK", "both (default), intent or category",
+	     task_choices, 0},
+	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"promote", 0, EC_OPT_FLAG, &promote, NULL,
+	     "make the new versions production (the first version of a task always is)", NULL, 0},
+	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+	     "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0},
+	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
+	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
+	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
+	     "without --valid-from: the last F of the time span validates (default 0.2)", NULL, 0},
+	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)", NULL,
+	     0},
+	    {"early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
+	     "stop after N rounds without a better validation metric (default 40; 0: never)", NULL,
+	     0},
+	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)", NULL, 0},
+	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)", NULL, 0},
+	    {"min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
+	     "least hessian weight in a leaf (default 1)", NULL, 0},
+	    {"subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
+	     "share of rows sampled per tree (default 1)", NULL, 0},
+	    {"colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
+	     "share of features sampled per tree (default 1)", NULL, 0},
+	    {"class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
+	     "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
+	     NULL, 0},
+	    {"category-objective", 0, EC_OPT_CHOICE, &cfg.cat_objective, "OBJ",
+	     "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
+	     ec_cat_objective_names, 0},
+	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
+	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
+	     "\"category\": [...]})",
+	     NULL, 0},
+	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)", NULL, 0},
+	    {"threads", 0, EC_OPT_INT, &cfg.threads, "N", "XGBoost threads (default 0: all cores)",
+	     NULL, 0},
+	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
+	     "candidate categories per session (default 10)", NULL, 0},
+	    EC_FEATURE_OPTS(fo),
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+	};
+	const struct ec_cmd_usage usage = {
+	    "train",
+	    "[OPTIONS] FILE...",
+	    "Featurize export files (point in time, as `ecomctl features`), split the\n"
+	    "sessions by start time, train the purchase-intent model (binary:logistic)\n"
+	    "and the category model (one row per candidate category of a session) with\n"
+	    "early stopping on the later sessions, print their validation metrics beside\n"
+	    "simple baselines, and register each as a new version in the model registry.",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl train data/2019-Oct.csv.gz --valid-from 2019-10-25\n"
+	    "  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n",
+	};
+	struct ec_opts_result res;
+	struct ec_input in = {0};
+	struct ec_featurizer *fz = NULL;
+	struct ec_json *grid = NULL, *common = NULL, *out = NULL;
+	struct ec_iset is;
+	struct ec_cset cs;
+	struct ec_task_result tr[EC_TASK_N];
+	struct ec_err err = {0};
+	char *cmdline = command_line(argc, argv);
+	int rc, want[EC_TASK_N];
+
+	memset(tr, 0, sizeof(tr));
+	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
+	ec_cset_init(&cs, ec_features_count(EC_TASK_CATEGORY));
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0) {
+		free(cmdline);
+		ec_iset_release(&is);
+		ec_cset_release(&cs);
+		return rc;
+	}
+	want[EC_TASK_INTENT] = which != 2;
+	want[EC_TASK_CATEGORY] = which != 1;
+	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
+	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0)
+		goto done;
+	if (grid_path) {
+		if ((rc = ec_json_read_file(&grid, grid_path, &err)) < 0)
+			goto done;
+		for (int t = 0; t < EC_TASK_N; t++)
+			if (want[t] && grid_for(grid, t) &&
+			    (rc = ec_train_grid_check(grid_for(grid, t), grid_path, &err)) < 0)
+				goto done;
+	}
+	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
+	    (rc = ec_learn_collect(fz, want[0] ? &is : NULL, want[1] ? &cs : NULL, &err)) < 0 ||
+	    (rc = ec_input_finish(&in, &err)) < 0)
+		goto done;
+	if (valid_from == INT64_MIN)
+		valid_from = want[EC_TASK_INTENT] ? ec_split_time(is.start, is.n, frac)
+						  : ec_split_time(cs.start, cs.n_s, frac);
+	char tv[24];
+	ec_time_format(valid_from, tv);
+	ec_log_info("train: %zu intent sessions, %zu category sessions (%zu candidate rows); "
+		    "validation from %s",
+		    is.n, cs.n_s, cs.n_r, tv);
+	if (want[EC_TASK_INTENT]) {
+		cfg.grid = grid_for(grid, EC_TASK_INTENT);
+		if ((rc = ec_train_intent(&tr[0], &is, ec_split_index(is.start, is.n, valid_from),
+					  &cfg, &err)) < 0)
+			goto done;
+	}
+	if (want[EC_TASK_CATEGORY]) {
+		cfg.grid = grid_for(grid, EC_TASK_CATEGORY);
+		if ((rc = ec_train_category(&tr[1], &cs,
+					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
+					    &err)) < 0)
+			goto done;
+	}
+	common = ec_json_object();
+	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
+				  valid_from, cmdline, &err)) < 0)
+		goto done;
+	out = ec_json_object();
+	ec_json_add_str(out, "command", "train");
+	ec_json_add_str(out, "models", models);
+	ec_json_add_time(out, "valid_from", valid_from);
+	for (int t = 0; t < EC_TASK_N; t++) {
+		uint32_t v;
+		if (!want[t])
+			continue;
+		if ((rc = ec_train_register(&tr[t], models, common, promote, (double)lock_wait, &v,
+					    &err)) < 0)
+			goto done;
+		struct ec_registry *reg = NULL;
+		int prod = 0;
+		if (ec_registry_open(&reg, models, -1, NULL) == 0)
+			prod = ec_registry_alias(reg, t, "production") == v;
+		ec_registry_free(reg);
+		result_json(ec_json_add_object(out, ec_task_names[t]), &tr[t], v, prod);
+		if (!ec_opt_json) {
+			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
+			       "%d of %d rounds kept%s\n",
+			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
+			       tr[t].train_sessions, tr[t].valid_sessions, tv,
+			       tr[t].res.best_rounds, tr[t].res.rounds_run,
+			       tr[t].n_trials > 1 ? " (best of the grid)" : "");
+			if (t == EC_TASK_INTENT)
+				ec_intent_report_print(&tr[t].intent, tr[t].threshold);
+			else
+				ec_category_report_print(&tr[t].category);
+		}
+		ec_log_info("train: registered %s@v%u in %s%s", ec_task_names[t], v, models,
+			    prod ? " (production)" : "");
+	}
+	ec_input_json(&in, out);
+	if (ec_opt_json)
+		ec_json_print_stdout(out);
+done:
+	rc = ec_cli_fail("train", rc, &err);
+	for (int t = 0; t < EC_TASK_N; t++)
+		ec_task_result_release(&tr[t]);
+	ec_json_free(out);
+	ec_json_free(common);
+	ec_json_free(grid);
+	ec_featurizer_free(fz);
+	ec_input_close(&in);
+	ec_iset_release(&is);
+	ec_cset_release(&cs);
+	free(cmdline);
+	ec_opts_release();
+	return rc;
+}

@@ -1,0 +1,474 @@
+/* Training a task's model with early stopping and a grid; registering it.
+ * See train.h. */
+#include "ecomctl/train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ecomctl/event.h"
+#include "ecomctl/features.h"
+#include "ecomctl/json.h"
+#include "ecomctl/outfile.h"
+#include "ecomctl/registry.h"
+#include "ecomctl/sha256.h"
+
+const char *const ec_cat_objective_names[] = {"binary", "pairwise", NULL};
+
+void ec_train_cfg_init(struct ec_train_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->rounds = 400;
+	c->early_stop = 40;
+	c->seed = 1;
+	c->eta = 0.1;
+	c->max_depth = 6;
+	c->min_child_weight = 1;
+	c->subsample = 1;
+	c->colsample = 1;
+	c->class_weight = "none";
+}
+
+void ec_task_result_release(struct ec_task_result *r)
+{
+	ec_model_free(r->model);
+	free(r->trials);
+	memset(r, 0, sizeof(*r));
+}
+
+int ec_train_grid_check(const struct ec_json *grid, const char *what, struct ec_err *err)
+{
+	if (ec_json_type(grid) != EC_JSON_ARRAY || ec_json_size(grid) == 0)
+		return ec_fail(err, EC_EUSAGE, "%s: a grid is a non-empty JSON array of objects",
+			       what);
+	for (size_t i = 0; i < ec_json_size(grid); i++) {
+		const struct ec_json *o = ec_json_at(grid, i);
+		if (ec_json_type(o) != EC_JSON_OBJECT)
+			return ec_fail(err, EC_EUSAGE, "%s: trial %zu is not an object", what,
+				       i + 1);
+		for (size_t k = 0; k < ec_json_size(o); k++) {
+			enum ec_json_type t = ec_json_type(ec_json_at(o, k));
+			if (t != EC_JSON_NUMBER && t != EC_JSON_STRING && t != EC_JSON_BOOL)
+				return ec_fail(
+				    err, EC_EUSAGE,
+				    "%s: trial %zu: %s is not a number, string or boolean", what,
+				    i + 1, ec_json_key(ec_json_at(o, k)));
+		}
+	}
+	return 0;
+}
+
+static int set_num(struct ec_params *p, const char *name, double v, struct ec_err *err)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.10g", v);
+	return ec_params_set(p, name, buf, err);
+}
+
+static int base_params(struct ec_params *p, const struct ec_train_cfg *c, const char *objective,
+		       struct ec_err *err)
+{
+	int rc = 0;
+	memset(p, 0, sizeof(*p));
+	rc |= ec_params_set(p, "objective", objective, err);
+	rc |= ec_params_set(p, "tree_method", "hist", err);
+	rc |= set_num(p, "eta", c->eta, err);
+	rc |= set_num(p, "max_depth", (double)c->max_depth, err);
+	rc |= set_num(p, "min_child_weight", c->min_child_weight, err);
+	rc |= set_num(p, "subsample", c->subsample, err);
+	rc |= set_num(p, "colsample_bytree", c->colsample, err);
+	rc |= set_num(p, "seed", (double)c->seed, err);
+	if (c->threads > 0)
+		rc |= set_num(p, "nthread", (double)c->threads, err);
+	return rc ? EC_EUSAGE : 0;
+}
+
+/* A trial's parameters: the base, then the grid entry's values over them. */
+static int trial_params(struct ec_params *p, const struct ec_params *base,
+			const struct ec_json *entry, struct ec_err *err)
+{
+	*p = *base;
+	for (size_t k = 0; entry && k < ec_json_size(entry); k++) {
+		const struct ec_json *v = ec_json_at(entry, k);
+		const char *name = ec_json_key(v);
+		int rc;
+		if (ec_json_type(v) == EC_JSON_NUMBER)
+			rc = set_num(p, name, ec_json_num(v, 0), err);
+		else if (ec_json_type(v) == EC_JSON_BOOL)
+			rc = ec_params_set(p, name, ec_json_bool(v, 0) ? "1" : "0", err);
+		else
+			rc = ec_params_set(p, name, ec_json_str(v, ""), err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void log_trial(const char *task, int i, int n, const struct ec_trial *t, const char *metric)
+{
+	char buf[512];
+	int len = 0;
+	for (int k = 0; k < t->params.n && len < (int)sizeof(buf) - 80; k++)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, " %s=%s", t->params.name[k],
+				t->params.value[k]);
+	ec_log_debug("%s trial %d/%d:%s", task, i + 1, n, buf);
+	ec_log_info("%s trial %d/%d: %s %.4f, %d of %d rounds", task, i + 1, n, metric, t->metric,
+		    t->res.best_rounds, t->res.rounds_run);
+}
+
+/* What a task's trials share: its validation matrix and two metrics over
+ * predictions of it, one to stop early by and one to pick the trial by. */
+struct task_fns {
+	const char *task, *select_name;
+	ec_model_metric stop, select;
+	void *ctx;
+};
+
+/* Runs every trial (one when there is no grid) and keeps the best model. */
+static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
+		      const struct ec_params *base, const struct ec_train_cfg *cfg,
+		      const struct ec_matrix *tr, const struct ec_matrix *va, struct ec_err *err)
+{
+	int n = cfg->grid ? (int)ec_json_size(cfg->grid) : 1, rc = 0;
+	float *pred = ec_xmalloc((va->n + 1) * sizeof(float));
+	out->trials = ec_xcalloc((size_t)n, sizeof(*out->trials));
+	out->best_trial = -1;
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct ec_trial *t = &out->trials[i];
+		struct ec_model *m = NULL;
+		if ((rc = trial_params(&t->params, base,
+				       cfg->grid ? ec_json_at(cfg->grid, (size_t)i) : NULL, err)) <
+		    0)
+			break;
+		struct ec_train_opts o = {.params = &t->params,
+					  .rounds = (int)cfg->rounds,
+					  .early_stop = (int)cfg->early_stop,
+					  .metric = fn->stop,
+					  .metric_ctx = fn->ctx};
+		if ((rc = ec_model_train(&m, &t->res, &o, tr, va, err)) < 0 ||
+		    (rc = ec_model_predict(m, va->x, va->n, va->d, pred, err)) < 0) {
+			ec_model_free(m);
+			if (n > 1) {
+				char msg[sizeof(err->msg)];
+				snprintf(msg, sizeof(msg), "%s", err->msg);
+				ec_fail(err, rc, "%s trial %d: %s", fn->task, i + 1, msg);
+			}
+			break;
+		}
+		t->metric = fn->select(fn->ctx, pred, va->n);
+		out->n_trials = i + 1;
+		log_trial(fn->task, i, n, t, fn->select_name);
+		if (out->best_trial < 0 ||
+		    (!isnan(t->metric) && (isnan(out->metric) || t->metric > out->metric))) {
+			ec_model_free(out->model);
+			out->model = m;
+			out->params = t->params;
+			out->res = t->res;
+			out->metric = t->metric;
+			out->best_trial = i;
+		} else {
+			ec_model_free(m);
+		}
+	}
+	free(pred);
+	return rc;
+}
+
+struct intent_ctx {
+	const unsigned char *y;
+	double *p;
+};
+
+static double intent_stop(void *ctx, const float *pred, size_t n)
+{
+	struct intent_ctx *c = ctx;
+	for (size_t i = 0; i < n; i++)
+		c->p[i] = pred[i];
+	return -ec_metrics_log_loss(c->y, c->p, n);
+}
+
+static double intent_select(void *ctx, const float *pred, size_t n)
+{
+	struct intent_ctx *c = ctx;
+	for (size_t i = 0; i < n; i++)
+		c->p[i] = pred[i];
+	return ec_metrics_pr_auc(c->y, c->p, n);
+}
+
+int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t split,
+		    const struct ec_train_cfg *cfg, struct ec_err *err)
+{
+	struct ec_params base;
+	size_t n_pos = 0, nv = s->n - split;
+	float *p = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->task = EC_TASK_INTENT;
+	out->train_sessions = out->train_rows = split;
+	out->valid_sessions = out->valid_rows = nv;
+	if (split == 0)
+		return ec_fail(err, EC_EDATA, "intent: no training sessions before the split");
+	if (nv == 0)
+		return ec_fail(err, EC_EDATA, "intent: no validation sessions after the split");
+	for (size_t i = 0; i < split; i++)
+		n_pos += s->y[i];
+	if (n_pos == 0 || n_pos == split)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "intent: all %zu training sessions are %s: one class, nothing to learn", split,
+		    n_pos ? "purchases" : "without a purchase");
+	out->train_rate = (double)n_pos / (double)split;
+	if ((rc = base_params(&base, cfg, "binary:logistic", err)) < 0 ||
+	    (rc = set_num(&base, "base_score", out->train_rate, err)) < 0 ||
+	    (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0)
+		return rc;
+	if (strcmp(cfg->class_weight, "auto") == 0)
+		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos,
+			     err);
+	else if (strcmp(cfg->class_weight, "none") != 0)
+		rc = ec_params_set(&base, "scale_pos_weight", cfg->class_weight, err);
+	if (rc < 0)
+		return rc;
+
+	struct ec_matrix tr = {.x = s->x, .n = split, .d = s->d, .y = s->yf};
+	struct ec_matrix va = {.x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split};
+	struct intent_ctx ctx = {s->y + split, ec_xmalloc(nv * sizeof(double))};
+	struct task_fns fn = {"intent", "pr_auc", intent_stop, intent_select, &ctx};
+	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
+	free(ctx.p);
+	if (rc < 0)
+		return rc;
+	p = ec_xmalloc(nv * sizeof(float));
+	if ((rc = ec_model_predict(out->model, va.x, nv, s->d, p, err)) == 0)
+		rc = ec_eval_intent(&out->intent, s, split, s->n, p, out->train_rate,
+				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
+				    err);
+	free(p);
+	out->threshold = out->intent.m[EC_IB_MODEL].f1_threshold;
+	if (rc == 0 && isnan(out->threshold)) {
+		ec_log_warn("intent: no purchase among the validation sessions: threshold 0.5");
+		out->threshold = 0.5;
+	}
+	return rc;
+}
+
+struct cat_ctx {
+	const struct ec_cset *s;
+	size_t s0;
+	unsigned char *y;
+	double *p;
+};
+
+static double cat_select(void *ctx, const float *pred, size_t n)
+{
+	struct cat_ctx *c = ctx;
+	return ec_cset_hit3(c->s, c->s0, c->s->n_s, pred);
+}
+
+static double cat_stop_logloss(void *ctx, const float *pred, size_t n)
+{
+	struct cat_ctx *c = ctx;
+	for (size_t i = 0; i < n; i++)
+		c->p[i] = pred[i];
+	return -ec_metrics_log_loss(c->y, c->p, n);
+}
+
+static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
+{
+	struct cat_ctx *c = ctx;
+	size_t k = ec_cset_max_cand(c->s, c->s0, c->s->n_s);
+	int *rank = ec_xmalloc((c->s->n_s - c->s0) * k * sizeof(int) + 1);
+	struct ec_rank_metrics m;
+	ec_cset_rank(c->s, c->s0, c->s->n_s, pred, k, rank);
+	int rc = ec_metrics_ranking(&m, rank, k, c->s->truth_off + c->s0, c->s->truth,
+				    c->s->n_s - c->s0, NULL);
+	free(rank);
+	return rc < 0 ? NAN : m.mrr;
+}
+
+int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
+		      const struct ec_train_cfg *cfg, struct ec_err *err)
+{
+	struct ec_params base;
+	size_t r_split = s->row_off[split], n_pos = 0;
+	uint32_t *group = NULL;
+	size_t n_groups = 0;
+	float *p = NULL;
+	int rc, pairwise = cfg->cat_objective == EC_CAT_PAIRWISE;
+
+	memset(out, 0, sizeof(*out));
+	out->task = EC_TASK_CATEGORY;
+	out->train_sessions = split;
+	out->valid_sessions = s->n_s - split;
+	out->train_rows = r_split;
+	out->valid_rows = s->n_r - r_split;
+	if (r_split == 0)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no training sessions with a cart or purchase before the split");
+	if (out->valid_rows == 0)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no validation sessions with a cart or purchase after the split");
+	for (size_t r = 0; r < r_split; r++)
+		n_pos += s->yf[r] > 0;
+	if (n_pos == 0 || n_pos == r_split)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: all %zu training candidates are %s: one class, nothing to "
+		    "learn",
+		    r_split, n_pos ? "carted" : "not carted");
+	if ((rc = base_params(&base, cfg, pairwise ? "rank:pairwise" : "binary:logistic", err)) < 0)
+		return rc;
+	if (!pairwise &&
+	    ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
+	     (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
+		return rc;
+	struct ec_matrix tr = {.x = s->x, .n = r_split, .d = s->d, .y = s->yf};
+	struct ec_matrix va = {
+	    .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d, .y = s->yf + r_split};
+	if (pairwise) {
+		group = ec_xmalloc((s->n_s + 1) * sizeof(uint32_t));
+		for (size_t i = 0; i < split; i++)
+			if (s->row_off[i + 1] > s->row_off[i])
+				group[n_groups++] = (uint32_t)(s->row_off[i + 1] - s->row_off[i]);
+		tr.group = group;
+		tr.n_groups = n_groups;
+		size_t v0 = n_groups;
+		for (size_t i = split; i < s->n_s; i++)
+			if (s->row_off[i + 1] > s->row_off[i])
+				group[n_groups++] = (uint32_t)(s->row_off[i + 1] - s->row_off[i]);
+		va.group = group + v0;
+		va.n_groups = n_groups - v0;
+	}
+	struct cat_ctx ctx = {s, split, ec_xmalloc(va.n + 1),
+			      ec_xmalloc((va.n + 1) * sizeof(double))};
+	for (size_t i = 0; i < va.n; i++)
+		ctx.y[i] = va.y[i] > 0;
+	struct task_fns fn = {"category", "hit@3", pairwise ? cat_stop_mrr : cat_stop_logloss,
+			      cat_select, &ctx};
+	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
+	free(group);
+	free(ctx.y);
+	free(ctx.p);
+	if (rc < 0)
+		return rc;
+	p = ec_xmalloc((out->valid_rows + 1) * sizeof(float));
+	if ((rc = ec_model_predict(out->model, va.x, va.n, s->d, p, err)) == 0)
+		rc = ec_eval_category(&out->category, s, split, s->n_s, p,
+				      ec_features(EC_TASK_CATEGORY),
+				      ec_features_count(EC_TASK_CATEGORY), err);
+	free(p);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void add_params(struct ec_json *j, const char *key, const struct ec_params *p)
+{
+	struct ec_json *o = ec_json_add_object(j, key);
+	for (int i = 0; i < p->n; i++)
+		ec_json_add_str(o, p->name[i], p->value[i]);
+}
+
+static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_json *common,
+				uint32_t version, const char *created, const char *model_sha)
+{
+	struct ec_json *j = ec_json_object(), *o;
+	char hash[32];
+	ec_json_add_str(j, "task", ec_registry_task_name(r->task));
+	ec_json_add_int(j, "version", version);
+	ec_json_add_str(j, "created_at", created);
+	ec_json_add_str(j, "model_sha256", model_sha);
+	o = ec_json_add_object(j, "features");
+	ec_json_add_int(o, "version", EC_FEATURES_VERSION);
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)ec_features_hash(r->task));
+	ec_json_add_str(o, "hash", hash);
+	ec_json_add_int(o, "count", ec_features_count(r->task));
+	struct ec_json *names = ec_json_add_array(o, "names");
+	for (uint32_t i = 0; i < ec_features_count(r->task); i++)
+		ec_json_add_str(names, NULL, ec_features(r->task)[i].name);
+	add_params(j, "params", &r->params);
+	o = ec_json_add_object(j, "rounds");
+	ec_json_add_int(o, "best", r->res.best_rounds);
+	ec_json_add_int(o, "run", r->res.rounds_run);
+	if (r->task == EC_TASK_INTENT) {
+		ec_json_add_num(j, "threshold", r->threshold);
+		ec_json_add_num(j, "train_base_rate", r->train_rate);
+	}
+	o = ec_json_add_object(j, "split");
+	ec_json_add_int(o, "train_sessions", (int64_t)r->train_sessions);
+	ec_json_add_int(o, "valid_sessions", (int64_t)r->valid_sessions);
+	ec_json_add_int(o, "train_rows", (int64_t)r->train_rows);
+	ec_json_add_int(o, "valid_rows", (int64_t)r->valid_rows);
+	o = ec_json_add_object(j, "metrics");
+	if (r->task == EC_TASK_INTENT)
+		ec_intent_report_json(&r->intent, o);
+	else
+		ec_category_report_json(&r->category, o);
+	struct ec_json *g = ec_json_add_array(j, "trials");
+	for (int i = 0; i < r->n_trials; i++) {
+		struct ec_json *t = ec_json_add_object(g, NULL);
+		add_params(t, "params", &r->trials[i].params);
+		ec_json_add_str(t, "metric_name", r->task == EC_TASK_INTENT ? "pr_auc" : "hit3");
+		ec_json_add_num(t, "metric", r->trials[i].metric);
+		ec_json_add_num(t, "early_stop_metric", r->trials[i].res.best_metric);
+		ec_json_add_int(t, "best_rounds", r->trials[i].res.best_rounds);
+		ec_json_add_int(t, "rounds_run", r->trials[i].res.rounds_run);
+		ec_json_add_bool(t, "selected", i == r->best_trial);
+	}
+	for (size_t i = 0; i < ec_json_size(common); i++) {
+		const struct ec_json *c = ec_json_at(common, i);
+		ec_json_add_tree(j, ec_json_key(c), ec_json_dup(c));
+	}
+	return j;
+}
+
+int ec_train_register(const struct ec_task_result *r, const char *models_dir,
+		      const struct ec_json *common, int promote, double lock_wait,
+		      uint32_t *version, struct ec_err *err)
+{
+	struct ec_registry *reg = NULL;
+	struct ec_outfile *f = NULL;
+	struct ec_json *man = NULL;
+	char *json = NULL, dir[4096], path[4200], sha[65], created[32];
+	size_t len;
+	int rc;
+
+	ec_time_format((int64_t)time(NULL), created);
+	if ((rc = ec_model_save(r->model, &json, &len, err)) < 0 ||
+	    (rc = ec_registry_open(&reg, models_dir, lock_wait, err)) < 0 ||
+	    (rc = ec_registry_claim(reg, r->task, version, dir, sizeof(dir), err)) < 0)
+		goto done;
+	snprintf(path, sizeof(path), "%s/model.json", dir);
+	if ((rc = ec_outfile_open(&f, path, EC_OUT_PLAIN, err)) < 0)
+		goto done;
+	ec_outfile_write(f, json, len);
+	rc = ec_outfile_commit(f, err);
+	f = NULL;
+	if (rc < 0)
+		goto done;
+	ec_sha256_hex(json, len, sha);
+	man = manifest(r, common, *version, created, sha);
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	if ((rc = ec_json_write_file(man, path, err)) < 0)
+		goto done;
+	struct ec_reg_version v = {.version = *version};
+	snprintf(v.created_at, sizeof(v.created_at), "%s", created);
+	snprintf(v.metric_name, sizeof(v.metric_name), "%s",
+		 r->task == EC_TASK_INTENT ? "pr_auc" : "hit3");
+	v.metric = r->metric;
+	ec_registry_add(reg, r->task, &v);
+	if (promote && (rc = ec_registry_set_alias(reg, r->task, "production", *version, err)) < 0)
+		goto done;
+	rc = ec_registry_save(reg, err);
+done:
+	ec_outfile_free(f);
+	ec_json_free(man);
+	ec_registry_free(reg);
+	free(json);
+	return rc;
+}

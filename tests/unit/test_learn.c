@@ -1,0 +1,169 @@
+/*
+ * test_learn.c -- unit tests of learn.h: ranking order, the time split,
+ * category sets and their ranking metrics, and the baselines, on tiny sets
+ * whose answers are worked out by hand in the comments.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ecomctl/features.h"
+#include "ecomctl/learn.h"
+
+#define TOL 1e-12
+#define assert_near(a, b) assert_true(fabs((a) - (b)) < TOL)
+
+static void test_learn__rank_order(void **state)
+{
+	const float s[] = {0.2f, NAN, 0.9f, 0.2f, 0.5f};
+	uint32_t idx[5];
+	ec_rank_order(s, 5, idx);
+	/* 0.9 (2), 0.5 (4), 0.2 (0 before 3: lower index), NaN last (1). */
+	const uint32_t want[] = {2, 4, 0, 3, 1};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(idx[i], want[i]);
+}
+
+static void test_learn__split(void **state)
+{
+	const int64_t st[] = {100, 100, 150, 200, 200, 300};
+	assert_int_equal(ec_split_index(st, 6, 0), 0);
+	assert_int_equal(ec_split_index(st, 6, 100), 0);
+	assert_int_equal(ec_split_index(st, 6, 101), 2);
+	assert_int_equal(ec_split_index(st, 6, 200), 3);
+	assert_int_equal(ec_split_index(st, 6, 301), 6);
+	/* Span 100..300: the last 0.2 starts at 100 + 0.8 * 200 = 260. */
+	assert_int_equal(ec_split_time(st, 6, 0.2), 260);
+	/* 0.25 of 200 is 150 from the start: 250; rounding up keeps it exact. */
+	assert_int_equal(ec_split_time(st, 6, 0.75), 150);
+}
+
+static const struct ec_feature_def idefs[] = {
+    {.name = "views"},
+    {.name = "carts"},
+};
+
+static void test_learn__intent_baselines(void **state)
+{
+	struct ec_iset s;
+	struct ec_err err = {0};
+	ec_iset_init(&s, 2);
+	/* (views, carts, label): rows 0-1 train, 2-5 validate. */
+	const float x[6][2] = {{1, 0}, {2, 1}, {3, 0}, {1, 2}, {5, NAN}, {2, 1}};
+	const int y[6] = {0, 1, 0, 1, 0, 0};
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(ec_iset_add(&s, x[i], y[i], 10 + i, &err), 0);
+	assert_int_equal(ec_iset_add(&s, x[0], 0, 5, &err), EC_EINTERNAL);
+	const float p[4] = {0.1f, 0.8f, 0.3f, 0.3f};
+	struct ec_intent_report r;
+	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, idefs, 2, &err), 0);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.n_pos, 1);
+	/* The one positive (row 3) scores highest: AUC 1. */
+	assert_near(r.m[EC_IB_MODEL].roc_auc, 1.0);
+	/* Base rate: all tied at 0.5: AUC 1/2, AP = 1/4; Brier (3 * 0.25 + 0.25) / 4. */
+	assert_near(r.m[EC_IB_BASE_RATE].roc_auc, 0.5);
+	assert_near(r.m[EC_IB_BASE_RATE].pr_auc, 0.25);
+	assert_near(r.m[EC_IB_BASE_RATE].brier, 0.25);
+	/* has_cart: carts (0, 2, NaN->0, 1) -> (0, 1, 0, 1): the positive ties
+	 * with row 5 above two negatives: AUC (1 + 1 + 0.5) / 3; AP = 1/2. */
+	assert_near(r.m[EC_IB_HAS_CART].roc_auc, 2.5 / 3);
+	assert_near(r.m[EC_IB_HAS_CART].pr_auc, 0.5);
+	/* cart_count: 2 is alone on top: AUC 1, AP 1; not probabilities. */
+	assert_near(r.m[EC_IB_CART_COUNT].pr_auc, 1.0);
+	assert_true(isnan(r.m[EC_IB_CART_COUNT].log_loss));
+	/* Calibration: 0.1 in bin 1, 0.3 twice in bin 3, 0.8 in bin 8. */
+	assert_int_equal(r.calib[3].n, 2);
+	assert_int_equal(r.calib[8].n, 1);
+	assert_near(r.calib[8].observed_rate, 1.0);
+
+	const struct ec_feature_def nocarts[] = {{.name = "views"}};
+	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, nocarts, 1, &err), EC_EINTERNAL);
+	assert_non_null(strstr(err.msg, "carts"));
+	ec_iset_release(&s);
+}
+
+static const struct ec_feature_def cdefs[] = {
+    {.name = "cand_prior_carts_log"},
+    {.name = "cand_views"},
+    {.name = "cand_secs_since_view"},
+    {.name = "cand_viewed_last"},
+};
+
+static void test_learn__category(void **state)
+{
+	struct ec_cset s;
+	struct ec_err err = {0};
+	ec_cset_init(&s, 4);
+	/* Session A: candidates a, b, c, d; truth {c}.
+	 *   popularity   0.1 0.4 0.2 0.3   -> b d c a
+	 *   views        3   1   3   0     -> a c b d (a before c: candidate order)
+	 *   secs since   50  NaN 10  10, viewed last: c -> c d a b (d after c:
+	 *   the flag; a after d: 50 > 10; NaN last)
+	 * Session B: candidates b, e; truth {e, z} (z is not a candidate).
+	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; last: b -> b e */
+	const char *ka[] = {"a", "b", "c", "d"}, *ta[] = {"c"};
+	const float xa[] = {0.1f, 3, 50, 0, 0.4f, 1, NAN, 0, 0.2f, 3, 10, 1, 0.3f, 0, 10, 0};
+	const uint8_t la[] = {0, 0, 1, 0};
+	const char *kb[] = {"b", "e"}, *tb[] = {"e", "z"};
+	const float xb[] = {0.4f, 0, 5, 1, 0.1f, 2, 30, 0};
+	const uint8_t lb[] = {0, 1};
+	assert_int_equal(ec_cset_add(&s, 1, 4, ka, xa, la, 1, ta, &err), 0);
+	assert_int_equal(ec_cset_add(&s, 2, 2, kb, xb, lb, 2, tb, &err), 0);
+	assert_int_equal(s.n_s, 2);
+	assert_int_equal(s.n_r, 6);
+
+	/* Model scores: A: c first (hit@1); B: b then e (e at rank 2). */
+	const float sc[] = {0.1f, 0.2f, 0.9f, 0.3f, 0.7f, 0.6f};
+	/* hit@3 = 1 for both sessions. */
+	assert_near(ec_cset_hit3(&s, 0, 2, sc), 1.0);
+	/* Only session B: its e is in the top 3 of its two. */
+	assert_near(ec_cset_hit3(&s, 1, 2, sc + 4), 1.0);
+
+	struct ec_category_report r;
+	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 4, &err), 0);
+	assert_int_equal(r.truth_keys, 3);
+	assert_int_equal(r.truth_not_candidate, 1);
+	/* Both sessions have a true key among their candidates. */
+	assert_near(r.ceiling, 1.0);
+	/* Model: A hit@1 yes, B no -> 1/2; recall@3: A 1, B 1/2 -> 3/4;
+	 * MRR: A 1, B 1/2 -> 3/4; NDCG@3: A 1; B DCG 1/log2(3), IDCG 1 + 1/log2(3). */
+	const struct ec_rank_metrics *m = &r.m[EC_CB_MODEL];
+	assert_near(m->hit1, 0.5);
+	assert_near(m->hit3, 1.0);
+	assert_near(m->recall3, 0.75);
+	assert_near(m->mrr, 0.75);
+	double l3 = 1.0 / log2(3.0);
+	assert_near(m->ndcg3, (1.0 + l3 / (1.0 + l3)) / 2);
+	/* Popularity: A b d c -> c at 3 (hit3, rr 1/3); B b e -> e at 2. */
+	m = &r.m[EC_CB_POPULARITY];
+	assert_near(m->hit1, 0.0);
+	assert_near(m->hit3, 1.0);
+	assert_near(m->mrr, (1.0 / 3 + 0.5) / 2);
+	/* Most viewed: A a c b d -> c at 2; B e b -> e at 1. */
+	m = &r.m[EC_CB_MOST_VIEWED];
+	assert_near(m->hit1, 0.5);
+	assert_near(m->mrr, (0.5 + 1.0) / 2);
+	/* Last viewed: A c first; B b e -> e at 2. */
+	m = &r.m[EC_CB_LAST_VIEWED];
+	assert_near(m->hit1, 0.5);
+	assert_near(m->mrr, (1.0 + 0.5) / 2);
+	ec_cset_release(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_learn__rank_order),
+	    cmocka_unit_test(test_learn__split),
+	    cmocka_unit_test(test_learn__intent_baselines),
+	    cmocka_unit_test(test_learn__category),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
