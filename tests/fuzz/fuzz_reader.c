@@ -8,9 +8,9 @@
  *   bit 0     gzip the file (zlib, one member)
  *   bit 1     also write a rejects file
  *   bits 2-3  both set: read it a second time with blank lines added after
- *             the first line, so that the reader's first chunk ends `bits
- *             4..7` sixteenths into the rest of the text (a quarter of the
- *             inputs: it is slow)
+ *             the first line, so that the second line starts 8 * `bits 4..7`
+ *             bytes before the end of the reader's first chunk (a quarter
+ *             of the inputs: it is slow)
  * The reader must not crash, and its counts must add up: rows = good + bad,
  * bad = the sum by reason, every byte parsed; for a file without quotes the
  * rows and blank lines are counted here from the bytes and must match; and
@@ -220,16 +220,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	read_text(body, n, ctl, 0, &plain);
 
-	/* The same text with blank lines after its first line, so that the
-	 * reader's first chunk ends inside the rest of the text. The padded
+	/* The same text with blank lines after its first line, so that the rest
+	 * begins just before the end of the reader's first chunk. The padded
 	 * text lives in one buffer of newlines kept from run to run: only the
 	 * bytes a run puts there are blanked again afterwards. */
 	const char *nl = memchr(body, '\n', n);
 	if ((ctl & 12) != 12 || !nl)
 		return 0;
-	size_t head = (size_t)(nl - body) + 1, rest = n - head;
-	size_t start = READER_CHUNK - rest * (ctl >> 4) / 16;
-	if (head > start || rest > READER_CHUNK)
+	size_t head = (size_t)(nl - body) + 1, start = READER_CHUNK - 8 * (ctl >> 4);
+	if (head > start || n - head > READER_CHUNK)
 		return 0;
 	if (!pad) {
 		pad = malloc(2 * (size_t)READER_CHUNK);
@@ -237,10 +236,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(pad, '\n', 2 * (size_t)READER_CHUNK);
 	}
 	memcpy(pad, body, head);
-	memcpy(pad + start, body + head, rest);
-	read_text(pad, start + rest, ctl, start - head, &padded);
+	memcpy(pad + start, body + head, n - head);
+	read_text(pad, start + (n - head), ctl, start - head, &padded);
 	memset(pad, '\n', head);
-	memset(pad + start, '\n', rest);
+	memset(pad + start, '\n', n - head);
 
 	/* Where the chunks end changes nothing but line numbers, when the first
 	 * line is a header that ends there (no quote in it). */
