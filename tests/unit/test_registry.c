@@ -21,20 +21,8 @@
 
 #include "ecomctl/registry.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	strcpy(dir, "/tmp/ec_registry_XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
+#define SCRATCH_NAME "registry"
+#include "scratch_dir.h"
 
 static void test_registry__ref_parse(void **state)
 {

@@ -21,31 +21,8 @@
 	"event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_"     \
 	"session\n"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/ec_test_synth_XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *path_of(const char *name)
-{
-	static char buf[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
+#define SCRATCH_NAME "synth"
+#include "scratch_dir.h"
 
 /* Generates into a file and returns its bytes (NUL-terminated, malloc'd). */
 static char *generate(const struct ec_synth_opts *o, struct ec_synth_stats *st, size_t *len)
