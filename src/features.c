@@ -269,6 +269,42 @@ static double f_c_user_top(const struct ec_fctx *c)
 	return C->user_top;
 }
 
+static double f_c_dwell_share(const struct ec_fctx *c)
+{
+	return S->dwell > 0 ? (C->v ? (double)C->v->dwell / S->dwell : 0) : NAN;
+}
+static double f_c_top_product(const struct ec_fctx *c)
+{
+	return C->v ? C->v->top_product : 0;
+}
+static double f_c_prior_cart_share(const struct ec_fctx *c)
+{
+	return c->st->cart_sessions
+		   ? (double)fstate_cat(c->st, C->key)->s_carted / c->st->cart_sessions
+		   : NAN;
+}
+static double f_c_user_views(const struct ec_fctx *c)
+{
+	return C->uc ? C->uc->views : 0;
+}
+static double f_c_user_view_share(const struct ec_fctx *c)
+{
+	return U && U->views ? (C->uc ? (double)C->uc->views / U->views : 0) : NAN;
+}
+static double f_c_user_view_sessions(const struct ec_fctx *c)
+{
+	return C->uc ? C->uc->view_sessions : 0;
+}
+static double f_c_user_days_view(const struct ec_fctx *c)
+{
+	return C->uc && C->uc->last_end != INT64_MIN ? (double)(c->start - C->uc->last_end) / 86400
+						     : NAN;
+}
+static double f_c_user_last_views(const struct ec_fctx *c)
+{
+	return C->uc && U && C->uc->last_end == U->last_end ? C->uc->last_views : 0;
+}
+
 #define F(name, desc, fn)                                                                          \
 	{                                                                                          \
 		name, desc, fn                                                                     \
@@ -327,7 +363,8 @@ static const struct ec_feature_def intent_defs[] = {
 };
 
 static const struct ec_feature_def category_defs[] = {
-    F("cand_source", "where the candidate comes from: 0 viewed, 1 user's past, 2 popular",
+    F("cand_source",
+      "where the candidate comes from: 0 viewed, 1 user's past carts or views, 2 popular",
       f_c_source),
     F("cand_views", "views of the candidate before the cutoff", f_c_views),
     F("cand_view_share", "its share of the session's views before the cutoff", f_c_share),
@@ -346,6 +383,21 @@ static const struct ec_feature_def category_defs[] = {
     F("cand_user_purchases", "the user's purchase events in it in earlier sessions", f_c_user_buys),
     F("cand_user_top", "1 if it is the user's most carted (cart + purchase) category",
       f_c_user_top),
+    F("cand_dwell_share",
+      "its share of the seconds from each view to the next event (missing: none)", f_c_dwell_share),
+    F("cand_top_product_views", "views of its most viewed product before the cutoff",
+      f_c_top_product),
+    F("cand_prior_cart_share", "share of the earlier sessions with a cart that carted or bought it",
+      f_c_prior_cart_share),
+    F("cand_user_views", "the user's view events in it in earlier sessions", f_c_user_views),
+    F("cand_user_view_share", "its share of the user's views in earlier sessions (missing: none)",
+      f_c_user_view_share),
+    F("cand_user_view_sessions", "the user's earlier sessions that viewed it",
+      f_c_user_view_sessions),
+    F("cand_user_days_since_view",
+      "days from the end of the user's last earlier session viewing it (missing: none)",
+      f_c_user_days_view),
+    F("cand_user_last_views", "its views in the user's last earlier session", f_c_user_last_views),
     F("sess_events", "events before the cutoff", f_events),
     F("sess_views", "view events before the cutoff", f_views),
     F("sess_categories", "distinct category keys before the cutoff", f_keys),

@@ -22,6 +22,8 @@ struct vkey {
 	uint32_t views;
 	uint32_t last_idx; /* index of its last view in the session */
 	int64_t last_time;
+	int64_t dwell;	      /* seconds from each of its views to the next event */
+	uint32_t top_product; /* views of its most viewed product */
 };
 
 /* A session's events strictly before one cutoff, summarized. */
@@ -37,6 +39,7 @@ struct fscan {
 	double vp_sum, vp_min, vp_max; /* prices of views */
 	double cp_sum, cp_max;	       /* prices of carts */
 	uint32_t last_view_idx;	       /* index of the last view (when there are views) */
+	int64_t dwell;		       /* sum of the viewed keys' dwell */
 	uint32_t n_viewed;	       /* distinct category keys viewed */
 	struct vkey *viewed;	       /* by views desc, then last viewed first */
 	int64_t top_brand;	       /* most viewed brand id, -1 when none */
@@ -56,15 +59,19 @@ struct prior_item {
 	uint32_t views, s_viewed, s_view_buy;
 };
 
+/* A category key in the user's earlier sessions: carted, bought or viewed. */
 struct ucat {
-	uint32_t key, carts, purchases;
+	uint32_t key, carts, purchases, views;
+	uint32_t view_sessions; /* earlier sessions that viewed it */
+	int64_t last_end;	/* end of the latest of them, INT64_MIN: none */
+	uint32_t last_views;	/* its views in that session */
 };
 
 struct fuser {
 	uint32_t sessions, purchase_sessions, purchases, views, carts;
 	int64_t last_end, last_purchase; /* INT64_MIN when none */
 	uint32_t n_cats, cap_cats;
-	struct ucat *cats; /* sorted by carts + purchases desc, then key string */
+	struct ucat *cats; /* by carts + purchases desc, then views desc, then key string */
 };
 
 /* What one session adds to the history and priors when it is folded. */
@@ -105,7 +112,7 @@ struct fstate {
 	struct fuser *users;
 	size_t n_users, cap_users;
 
-	uint64_t sessions, purchase_sessions;
+	uint64_t sessions, purchase_sessions, cart_sessions; /* cart: with a cart or purchase */
 	uint64_t cat_viewed, cat_view_cart, cat_view_buy;
 	uint64_t brand_viewed, brand_view_buy, prod_viewed, prod_view_buy;
 	uint32_t *top; /* category keys with most carting sessions, best first */
@@ -152,7 +159,7 @@ struct fcand {
 	uint32_t rank;	       /* 1-based among viewed keys, 0 when not viewed */
 	const struct vkey *v;  /* NULL when not viewed */
 	const struct ucat *uc; /* the user's history in it, NULL when none */
-	int user_top;	       /* the user's most carted category */
+	int user_top;	       /* the user's most carted category (with a cart or purchase) */
 };
 
 struct ec_fctx {

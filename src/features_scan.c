@@ -85,6 +85,20 @@ static int cmp_vkey(const void *a, const void *b)
 	return x->last_idx > y->last_idx ? -1 : x->last_idx < y->last_idx;
 }
 
+/* The viewed key `key` of a scan whose viewed keys are in key order. */
+static struct vkey *find_vkey(struct fscan *s, uint32_t key)
+{
+	uint32_t lo = 0, hi = s->n_viewed;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->viewed[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n_viewed && s->viewed[lo].key == key ? &s->viewed[lo] : NULL;
+}
+
 void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *kid, int64_t cutoff,
 		 struct fscratch *x)
 {
@@ -148,18 +162,23 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 		uint32_t j = i;
 		while (j < np && x->p[j].v == x->p[i].v)
 			j++;
-		out->viewed[out->n_viewed++] = (struct vkey){
+		struct vkey *v = &out->viewed[out->n_viewed++];
+		*v = (struct vkey){
 		    .key = (uint32_t)x->p[i].v,
 		    .views = j - i,
 		    .last_idx = x->p[j - 1].idx,
 		    .last_time = e[x->p[j - 1].idx].time,
 		};
-		i = j;
+		/* Dwell: the time to the next event before the cutoff (the
+		 * last one's is unknown: the cutoff is not an input). */
+		for (; i < j; i++)
+			if (x->p[i].idx + 1 < m)
+				v->dwell += e[x->p[i].idx + 1].time - e[x->p[i].idx].time;
+		out->dwell += v->dwell;
 	}
-	if (out->n_viewed > 1)
-		qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
 
-	/* Viewed products: re-views and the most viewed one. */
+	/* Viewed products: re-views, the most viewed one, and the most viewed
+	 * of each key (out->viewed is still in key order here). */
 	for (np = 0, i = 0; i < m; i++)
 		if (e[i].type == EC_EV_VIEW)
 			x->p[np++] = (struct pair){e[i].product_id, i};
@@ -169,6 +188,19 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 		out->top_product = best;
 		out->has_top_product = 1;
 	}
+	for (i = 0; i < np;) {
+		uint32_t j = i;
+		while (j < np && x->p[j].v == x->p[i].v)
+			j++;
+		for (uint32_t k = i; k < j; k++) {
+			struct vkey *v = find_vkey(out, kid[x->p[k].idx]);
+			if (v && v->top_product < j - i)
+				v->top_product = j - i;
+		}
+		i = j;
+	}
+	if (out->n_viewed > 1)
+		qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
 	for (np = 0, i = 0; i < m; i++)
 		if (e[i].type == EC_EV_VIEW && e[i].brand)
 			x->p[np++] = (struct pair){e[i].brand, i};

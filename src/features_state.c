@@ -127,8 +127,20 @@ static struct fuser *user_get(struct fstate *st, uint64_t user_id)
 	return &st->users[*v];
 }
 
-static void user_cat_add(const struct fstate *st, struct fuser *u, uint32_t key, uint32_t carts,
-			 uint32_t buys)
+/* Whether a ranks before b in a user's categories: more carts + purchases,
+ * then more views, then the key string. */
+static int ucat_before(const struct fstate *st, const struct ucat *a, const struct ucat *b)
+{
+	uint32_t an = a->carts + a->purchases, bn = b->carts + b->purchases;
+	if (an != bn)
+		return an > bn;
+	if (a->views != b->views)
+		return a->views > b->views;
+	return strcmp(fstate_key_str(st, a->key), fstate_key_str(st, b->key)) < 0;
+}
+
+static void user_cat_add(const struct fstate *st, struct fuser *u, uint32_t key,
+			 const struct fitem *it, int64_t end)
 {
 	uint32_t i;
 	for (i = 0; i < u->n_cats && u->cats[i].key != key; i++)
@@ -138,17 +150,25 @@ static void user_cat_add(const struct fstate *st, struct fuser *u, uint32_t key,
 			u->cap_cats = u->cap_cats ? u->cap_cats * 2 : 4;
 			u->cats = ec_xrealloc(u->cats, u->cap_cats * sizeof(*u->cats));
 		}
-		u->cats[u->n_cats++] = (struct ucat){key, 0, 0};
+		u->cats[u->n_cats++] = (struct ucat){.key = key, .last_end = INT64_MIN};
 	}
-	u->cats[i].carts += carts;
-	u->cats[i].purchases += buys;
-	for (; i > 0; i--) {
-		struct ucat a = u->cats[i], b = u->cats[i - 1];
-		if (!fstate_key_before(st, a.carts + a.purchases, a.key, b.carts + b.purchases,
-				       b.key))
-			break;
-		u->cats[i] = b;
-		u->cats[i - 1] = a;
+	struct ucat *c = &u->cats[i];
+	c->carts += it->carts;
+	c->purchases += it->buys;
+	c->views += it->views;
+	if (it->views) {
+		c->view_sessions++;
+		/* The latest session that viewed it (same end: the larger count,
+		 * so that the fold order does not matter). */
+		if (end > c->last_end || (end == c->last_end && it->views > c->last_views)) {
+			c->last_end = end;
+			c->last_views = it->views;
+		}
+	}
+	for (; i > 0 && ucat_before(st, &u->cats[i], &u->cats[i - 1]); i--) {
+		struct ucat t = u->cats[i];
+		u->cats[i] = u->cats[i - 1];
+		u->cats[i - 1] = t;
 	}
 }
 
@@ -167,6 +187,7 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 	struct fuser *u = user_get(st, f->user_id);
 	st->sessions++;
 	st->purchase_sessions += f->purchases > 0;
+	st->cart_sessions += f->purchases > 0 || f->carts > 0;
 	u->sessions++;
 	u->purchase_sessions += f->purchases > 0;
 	u->purchases += f->purchases;
@@ -191,10 +212,10 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 			st->cat_viewed += viewed;
 			st->cat_view_cart += viewed && carted;
 			st->cat_view_buy += viewed && bought;
-			if (carted) {
+			if (carted)
 				top_update(st, (uint32_t)it->id);
-				user_cat_add(st, u, (uint32_t)it->id, it->carts, it->buys);
-			}
+			if (carted || viewed)
+				user_cat_add(st, u, (uint32_t)it->id, it, f->end);
 			continue;
 		}
 		struct prior_item *p;

@@ -231,8 +231,9 @@ static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
 	return 0;
 }
 
-/* The candidates of r: viewed keys, then the user's past cart categories,
- * then the most carted ones; distinct, at most max_candidates. */
+/* The candidates of r: viewed keys, then the user's past categories (carted
+ * or bought first, then viewed), then the most carted ones; distinct, at
+ * most max_candidates. */
 static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const struct fuser *u)
 {
 	uint32_t n = 0, m = f->o.max_candidates;
@@ -251,7 +252,8 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 		for (uint32_t j = 0; u && j < u->n_cats; j++)
 			if (u->cats[j].key == f->cand[i].key)
 				f->cand[i].uc = &u->cats[j];
-		f->cand[i].user_top = u && u->n_cats && u->cats[0].key == f->cand[i].key;
+		f->cand[i].user_top = u && u->n_cats && u->cats[0].key == f->cand[i].key &&
+				      u->cats[0].carts + u->cats[0].purchases > 0;
 	}
 	return n;
 }

@@ -35,7 +35,7 @@
 #include "ecomctl/session.h"
 
 /* Bumped whenever a feature's meaning changes; stored in model manifests. */
-#define EC_FEATURES_VERSION 1
+#define EC_FEATURES_VERSION 2
 
 enum ec_task { EC_TASK_INTENT = 0, EC_TASK_CATEGORY = 1, EC_TASK_N = 2 };
 extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
@@ -46,7 +46,7 @@ extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
 struct ec_fctx;
 
 struct ec_feature_def {
-	const char *name;        /* snake_case, stable: CSV header and manifests */
+	const char *name;	 /* snake_case, stable: CSV header and manifests */
 	const char *description; /* one line, for `features --list` */
 	/* The value (NAN = missing); only the featurizer calls it. */
 	double (*compute)(const struct ec_fctx *c);
@@ -62,8 +62,8 @@ const struct ec_feature_def *ec_features(int task);
 uint64_t ec_features_hash(int task);
 
 struct ec_feature_opts {
-	int64_t category_level; /* segments of category_code in a category key; default 2 */
-	double prior_weight;  /* smoothing: pseudo-count towards the global rate; default 20 */
+	int64_t category_level;	 /* segments of category_code in a category key; default 2 */
+	double prior_weight;	 /* smoothing: pseudo-count towards the global rate; default 20 */
 	uint32_t max_candidates; /* candidate categories per session; default 10 */
 };
 void ec_feature_opts_init(struct ec_feature_opts *o);
@@ -77,20 +77,21 @@ struct ec_fsession {
 	uint32_t events;
 
 	/* intent */
-	int intent_ok;        /* 1: has an event before the intent cutoff */
+	int intent_ok; /* 1: has an event before the intent cutoff */
 	int64_t intent_cutoff;
-	int purchased;        /* label: the session has a purchase */
+	int purchased;	       /* label: the session has a purchase */
 	const float *intent_x; /* ec_features_count(EC_TASK_INTENT) values; NAN = missing */
 
 	/* category: candidates are the category keys viewed before the cutoff,
-	 * then the user's past cart categories, then the most popular ones,
-	 * distinct, at most max_candidates; never "other" */
-	int category_ok;         /* 1: has an event before the category cutoff */
+	 * then the user's past categories (carted or bought first, then only
+	 * viewed), then the most popular ones, distinct, at most
+	 * max_candidates; never "other" */
+	int category_ok; /* 1: has an event before the category cutoff */
 	int64_t category_cutoff;
-	int category_labeled;    /* 1: has a cart or purchase (a training row) */
+	int category_labeled; /* 1: has a cart or purchase (a training row) */
 	uint32_t n_cand;
-	const char *const *cand;  /* candidate keys */
-	const float *cand_x;      /* n_cand rows of ec_features_count(EC_TASK_CATEGORY) */
+	const char *const *cand;   /* candidate keys */
+	const float *cand_x;	   /* n_cand rows of ec_features_count(EC_TASK_CATEGORY) */
 	const uint8_t *cand_label; /* 1: carted or bought in the session */
 	uint32_t n_truth;
 	const char *const *truth; /* every key carted or bought (may hold non-candidates) */
@@ -98,7 +99,7 @@ struct ec_fsession {
 
 struct ec_featurizer_stats {
 	uint64_t sessions;
-	uint64_t intent_rows, intent_skipped;     /* skipped: no event before the cutoff */
+	uint64_t intent_rows, intent_skipped; /* skipped: no event before the cutoff */
 	uint64_t category_sessions, category_skipped, category_rows;
 };
 
@@ -114,11 +115,19 @@ const struct ec_featurizer_stats *ec_featurizer_stats(const struct ec_featurizer
 void ec_featurizer_free(struct ec_featurizer *f);
 
 /* The featurizer's options, for a command's ec_opt table. */
-#define EC_FEATURE_OPTS(fo)                                                                  \
-	{ "category-level", 0, EC_OPT_INT, &(fo).category_level, "N",                        \
-	  "category_code segments in category keys (default 2; 0: all)", NULL, 0 },         \
-	{ "prior-weight", 0, EC_OPT_DOUBLE, &(fo).prior_weight, "W",                         \
-	  "pseudo-count smoothing the category, brand and product priors (default 20)",     \
-	  NULL, 0 }
+#define EC_FEATURE_OPTS(fo)                                                                        \
+	{"category-level",                                                                         \
+	 0,                                                                                        \
+	 EC_OPT_INT,                                                                               \
+	 &(fo).category_level,                                                                     \
+	 "N",                                                                                      \
+	 "category_code segments in category keys (default 2; 0: all)",                            \
+	 NULL,                                                                                     \
+	 0},                                                                                       \
+	{                                                                                          \
+		"prior-weight", 0, EC_OPT_DOUBLE, &(fo).prior_weight, "W",                         \
+		    "pseudo-count smoothing the category, brand and product priors (default 20)",  \
+		    NULL, 0                                                                        \
+	}
 
 #endif
