@@ -104,6 +104,7 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_int(o, "early_stop", cfg->early_stop);
 	ec_json_add_str(o, "class_weight", cfg->class_weight);
 	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
+	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
 	return 0;
 }
 
@@ -206,6 +207,10 @@ int cmd_train(int argc, char **argv)
 	    {"category-objective", 0, EC_OPT_CHOICE, &cfg.cat_objective, "OBJ",
 	     "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
 	     ec_cat_objective_names, 0},
+	    {"category-monotone", 0, EC_OPT_CHOICE, &cfg.cat_monotone, "on|off",
+	     "on (default): the category score only rises with a candidate's views and their "
+	     "recency (monotone_constraints)",
+	     ec_on_off_names, 0},
 	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
 	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
 	     "\"category\": [...]})",

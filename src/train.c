@@ -16,6 +16,7 @@
 #include "ecomctl/sha256.h"
 
 const char *const ec_cat_objective_names[] = {"binary", "pairwise", NULL};
+const char *const ec_on_off_names[] = {"off", "on", NULL};
 
 void ec_train_cfg_init(struct ec_train_cfg *c)
 {
@@ -29,6 +30,7 @@ void ec_train_cfg_init(struct ec_train_cfg *c)
 	c->subsample = 1;
 	c->colsample = 1;
 	c->class_weight = "none";
+	c->cat_monotone = 1;
 }
 
 void ec_task_result_release(struct ec_task_result *r)
@@ -323,6 +325,15 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		    r_split, n_pos ? "carted" : "not carted");
 	if ((rc = base_params(&base, cfg, pairwise ? "rank:pairwise" : "binary:logistic", err)) < 0)
 		return rc;
+	if (cfg->cat_monotone) {
+		char mono[sizeof(base.value[0])];
+		if (ec_features_monotone(EC_TASK_CATEGORY, mono, sizeof(mono)) < 0)
+			return ec_fail(err, EC_EINTERNAL,
+				       "category: too many features for "
+				       "monotone_constraints");
+		if ((rc = ec_params_set(&base, "monotone_constraints", mono, err)) < 0)
+			return rc;
+	}
 	if (!pairwise &&
 	    ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
 	     (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))

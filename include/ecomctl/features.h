@@ -29,6 +29,7 @@
 #ifndef ECOMCTL_FEATURES_H
 #define ECOMCTL_FEATURES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ecomctl/common.h"
@@ -50,6 +51,10 @@ struct ec_feature_def {
 	const char *description; /* one line, for `features --list` */
 	/* The value (NAN = missing); only the featurizer calls it. */
 	double (*compute)(const struct ec_fctx *c);
+	/* Category features: +1 when the model's score may only rise with the
+	 * value, -1 only fall, 0 free (XGBoost's monotone_constraints; see
+	 * ec_features_monotone()). Always 0 for intent features. */
+	int monotone;
 };
 
 /* The features of a task, in column order. Intent rows are one per session;
@@ -60,6 +65,10 @@ const struct ec_feature_def *ec_features(int task);
  * "<version>\n" then "<name>\n" for each feature. A model whose manifest has
  * another hash is refused. */
 uint64_t ec_features_hash(int task);
+/* The task's monotone signs as XGBoost's monotone_constraints value,
+ * "(0,1,-1,...)" in column order, into buf (size n). Returns the length,
+ * or -1 when it does not fit. */
+int ec_features_monotone(int task, char *buf, size_t n);
 
 struct ec_feature_opts {
 	int64_t category_level;	 /* segments of category_code in a category key; default 2 */

@@ -48,7 +48,7 @@ struct ec_matrix {
 struct ec_params {
 	int n;
 	char name[EC_PARAMS_MAX][40];
-	char value[EC_PARAMS_MAX][64];
+	char value[EC_PARAMS_MAX][160]; /* room for monotone_constraints */
 };
 
 /* Sets (or replaces) a parameter. EC_EUSAGE when the name or value is too

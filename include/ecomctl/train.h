@@ -28,19 +28,21 @@ struct ec_json;
 
 enum ec_cat_objective { EC_CAT_BINARY = 0, EC_CAT_PAIRWISE = 1 };
 extern const char *const ec_cat_objective_names[]; /* "binary", "pairwise", NULL */
+extern const char *const ec_on_off_names[];	   /* "off", "on", NULL */
 
 struct ec_train_cfg {
-	int64_t rounds;		    /* most boosting rounds; default 400 */
-	int64_t early_stop;	    /* rounds without improvement; default 40; 0: none */
-	int64_t threads;	    /* nthread; 0: XGBoost's default (all cores) */
-	int64_t seed;		    /* default 1 */
-	double eta;		    /* default 0.1 */
-	int64_t max_depth;	    /* default 6 */
-	double min_child_weight;    /* default 1 */
-	double subsample;	    /* default 1 */
-	double colsample;	    /* colsample_bytree; default 1 */
-	const char *class_weight;   /* intent scale_pos_weight: "none" (default), "auto", or W */
-	int cat_objective;	    /* enum ec_cat_objective */
+	int64_t rounds;		  /* most boosting rounds; default 400 */
+	int64_t early_stop;	  /* rounds without improvement; default 40; 0: none */
+	int64_t threads;	  /* nthread; 0: XGBoost's default (all cores) */
+	int64_t seed;		  /* default 1 */
+	double eta;		  /* default 0.1 */
+	int64_t max_depth;	  /* default 6 */
+	double min_child_weight;  /* default 1 */
+	double subsample;	  /* default 1 */
+	double colsample;	  /* colsample_bytree; default 1 */
+	const char *class_weight; /* intent scale_pos_weight: "none" (default), "auto", or W */
+	int cat_objective;	  /* enum ec_cat_objective */
+	int cat_monotone; /* 1 (default): the category features' monotone signs as constraints */
 	const struct ec_json *grid; /* JSON array of parameter objects, or NULL */
 };
 

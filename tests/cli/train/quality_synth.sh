@@ -1,16 +1,14 @@
 # Quality on generated data: four weeks of the seeded generator; the models
 # are trained on the first three (validation: the third week) and
 # backtested on the fourth, whose events training never saw. The intent
-# model must beat every intent baseline on PR-AUC, the category model the
-# popularity and most-viewed baselines on hit@3. The generator puts nearly
-# every cart in the last viewed category, so "last viewed" sits at the
-# ceiling (every session whose true category is a candidate is hit); there
-# the model must be within 0.3% of it (2-3 sessions of ~900). Beating "last
-# viewed" is asserted on the real sample (real_cosmetics), where it is not
-# an oracle.
+# model must beat every intent baseline on PR-AUC, the category model every
+# category baseline (popularity, most viewed, last viewed) on hit@3, with no
+# tolerance. The generator's carts go to an item viewed earlier in the
+# session (back_p) or to one the user left in an earlier session (direct_p)
+# often enough that neither "last viewed" nor "most viewed" is an oracle.
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 set -e
-"$ECOMCTL" -q synth --days 28 --rows 150000 --seed 11 -o all.csv
+"$ECOMCTL" -q synth --days 28 --rows 300000 --seed 11 -o all.csv
 awk -F, 'NR == 1 || $1 < "2019-10-22"' all.csv > weeks1-3.csv
 "$ECOMCTL" -q train weeks1-3.csv --valid-from 2019-10-15 --models m --threads 1 > train.txt
 "$ECOMCTL" -q --json evaluate all.csv --from 2019-10-22 --models m > eval.json
@@ -22,13 +20,14 @@ i, c = e["intent"]["metrics"], e["category"]["metrics"]
 print("week 4: intent", {k: round(v["pr_auc"], 4) for k, v in i.items() if isinstance(v, dict)})
 print("week 4: category", {k: round(v["hit3"], 4) for k, v in c.items() if isinstance(v, dict)},
       "ceiling", round(c["ceiling"], 4))
-assert i["sessions"] > 5000 and i["purchases"] > 200, i
+assert i["sessions"] > 10000 and i["purchases"] > 400, i
 for b in ("base_rate", "has_cart", "cart_count"):
     assert i["model"]["pr_auc"] > i[b]["pr_auc"], (b, i["model"]["pr_auc"], i[b]["pr_auc"])
-assert c["sessions"] > 500, c
+assert c["sessions"] > 1000, c
+# Neither view baseline may sit at the ceiling (it would be an oracle).
+assert c["most_viewed"]["hit3"] < c["ceiling"] - 0.01, c
+assert c["last_viewed"]["hit3"] < c["ceiling"] - 0.01, c
 m = c["model"]["hit3"]
-for b in ("popularity", "most_viewed"):
+for b in ("popularity", "most_viewed", "last_viewed"):
     assert m > c[b]["hit3"], (b, m, c[b]["hit3"])
-lv = c["last_viewed"]["hit3"]
-assert m > lv or (lv >= c["ceiling"] - 0.003 and m >= lv - 0.003), ("last_viewed", m, lv)
 PY

@@ -1,10 +1,13 @@
 # The real cosmetics sample (first 7 hours of October 2019): trained on the
 # events before 05:00 (validation from 04:00), backtested on the sessions
 # from 05:00 (history from all earlier ones); the metrics are printed for
-# the report. Asserted: the intent model beats every intent baseline on
-# PR-AUC (deterministic: one thread, fixed seed) and the category model
-# beats popularity on hit@3. With ~200 training sessions that cart, it does
-# not beat most-viewed / last-viewed here (0.822 vs 0.827 / 0.830).
+# the report. Asserted (deterministic: one thread, fixed seed): the intent
+# model beats every intent baseline on PR-AUC, and the category model every
+# category baseline on hit@3. Measured with features version 2 and the
+# monotone constraints: hit@3 0.840 against 0.215 / 0.827 / 0.830 for
+# popularity / most viewed / last viewed on 405 sessions (a margin of 4
+# sessions over last viewed: ~200 training sessions that cart are few;
+# without the constraints the model got 0.817 and lost to both).
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 f="$EC_SHARED_DATA/cosmetics_2019-10_head_20000.csv.gz"
 [ -r "$f" ] || { echo "no real samples: skipped"; exit 77; }
@@ -19,5 +22,6 @@ e = json.load(open("eval.json"))
 i, c = e["intent"]["metrics"], e["category"]["metrics"]
 for b in ("base_rate", "has_cart", "cart_count"):
     assert i["model"]["pr_auc"] > i[b]["pr_auc"], (b, i)
-assert c["model"]["hit3"] > c["popularity"]["hit3"], c
+for b in ("popularity", "most_viewed", "last_viewed"):
+    assert c["model"]["hit3"] > c[b]["hit3"], (b, c)
 PY
