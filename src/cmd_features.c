@@ -2,6 +2,7 @@
  * (intent: one row per session; category: one row per candidate). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/cli.h"
@@ -23,7 +24,9 @@ static void write_header(struct ec_outfile *f, int task)
 	ec_outfile_putc(f, '\n');
 }
 
-/* Floats as %.7g (every float prints the same on every run); NAN as an
+/* Floats in the fewest of 7, 8 or 9 significant digits that read back as
+ * the same float (so a peer loading the CSV sees exactly the matrix train
+ * and score see; every float prints the same on every run); NAN as an
  * empty field; -0 as 0. Whole numbers below 10^7, most values here, take a
  * shortcut that prints the same digits as %.7g would. */
 static void write_values(struct ec_outfile *f, const float *x, uint32_t n)
@@ -45,7 +48,14 @@ static void write_values(struct ec_outfile *f, const float *x, uint32_t n)
 			*--p = ',';
 			ec_outfile_write(f, p, (size_t)(buf + sizeof(buf) - p));
 		} else {
-			ec_outfile_printf(f, ",%.7g", (double)v);
+			/* the shortest of %.7g, %.8g, %.9g that reads back as v */
+			int prec = 7;
+			for (; prec < 9; prec++) {
+				snprintf(buf, sizeof(buf), "%.*g", prec, (double)v);
+				if (strtof(buf, NULL) == v)
+					break;
+			}
+			ec_outfile_printf(f, ",%.*g", prec, (double)v);
 		}
 	}
 }
