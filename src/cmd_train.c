@@ -143,7 +143,7 @@ static int check_args(const struct ec_train_cfg *c, double frac, int64_t max_can
 }
 
 static void result_json(struct ec_json *j, const struct ec_task_result *r, uint32_t version,
-			int production)
+			int production, double seconds)
 {
 	char ref[48];
 	snprintf(ref, sizeof(ref), "%s@v%u", ec_task_names[r->task], version);
@@ -153,6 +153,7 @@ static void result_json(struct ec_json *j, const struct ec_task_result *r, uint3
 	ec_json_add_int(j, "valid_sessions", (int64_t)r->valid_sessions);
 	ec_json_add_int(j, "best_rounds", r->res.best_rounds);
 	ec_json_add_int(j, "trials", r->n_trials);
+	ec_json_add_num(j, "train_seconds", seconds);
 	if (r->task == EC_TASK_INTENT) {
 		ec_json_add_num(j, "threshold", r->threshold);
 		ec_intent_report_json(&r->intent, ec_json_add_object(j, "metrics"));
@@ -248,6 +249,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_err err = {0};
 	char *cmdline = command_line(argc, argv);
 	int rc, want[EC_TASK_N];
+	double t_feat = 0, t_task[EC_TASK_N] = {0};
 
 	memset(tr, 0, sizeof(tr));
 	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
@@ -276,6 +278,7 @@ int cmd_train(int argc, char **argv)
 	    (rc = ec_learn_collect(fz, want[0] ? &is : NULL, want[1] ? &cs : NULL, &err)) < 0 ||
 	    (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
+	t_feat = ec_now() - in.t0;
 	if (valid_from == INT64_MIN)
 		valid_from = want[EC_TASK_INTENT] ? ec_split_time(is.start, is.n, frac)
 						  : ec_split_time(cs.start, cs.n_s, frac);
@@ -285,17 +288,21 @@ int cmd_train(int argc, char **argv)
 		    "validation from %s",
 		    is.n, cs.n_s, cs.n_r, tv);
 	if (want[EC_TASK_INTENT]) {
+		double t0 = ec_now();
 		cfg.grid = grid_for(grid, EC_TASK_INTENT);
 		if ((rc = ec_train_intent(&tr[0], &is, ec_split_index(is.start, is.n, valid_from),
 					  &cfg, &err)) < 0)
 			goto done;
+		t_task[EC_TASK_INTENT] = ec_now() - t0;
 	}
 	if (want[EC_TASK_CATEGORY]) {
+		double t0 = ec_now();
 		cfg.grid = grid_for(grid, EC_TASK_CATEGORY);
 		if ((rc = ec_train_category(&tr[1], &cs,
 					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
 					    &err)) < 0)
 			goto done;
+		t_task[EC_TASK_CATEGORY] = ec_now() - t0;
 	}
 	common = ec_json_object();
 	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
@@ -305,6 +312,7 @@ int cmd_train(int argc, char **argv)
 	ec_json_add_str(out, "command", "train");
 	ec_json_add_str(out, "models", models);
 	ec_json_add_time(out, "valid_from", valid_from);
+	ec_json_add_num(out, "featurize_seconds", t_feat);
 	for (int t = 0; t < EC_TASK_N; t++) {
 		uint32_t v;
 		if (!want[t])
@@ -317,7 +325,7 @@ int cmd_train(int argc, char **argv)
 		if (ec_registry_open(&reg, models, -1, NULL) == 0)
 			prod = ec_registry_alias(reg, t, "production") == v;
 		ec_registry_free(reg);
-		result_json(ec_json_add_object(out, ec_task_names[t]), &tr[t], v, prod);
+		result_json(ec_json_add_object(out, ec_task_names[t]), &tr[t], v, prod, t_task[t]);
 		if (!ec_opt_json) {
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
@@ -330,8 +338,8 @@ int cmd_train(int argc, char **argv)
 			else
 				ec_category_report_print(&tr[t].category);
 		}
-		ec_log_info("train: registered %s@v%u in %s%s", ec_task_names[t], v, models,
-			    prod ? " (production)" : "");
+		ec_log_info("train: registered %s@v%u in %s%s (trained in %.2f s)",
+			    ec_task_names[t], v, models, prod ? " (production)" : "", t_task[t]);
 	}
 	ec_input_json(&in, out);
 	if (ec_opt_json)
