@@ -49,13 +49,14 @@ static void write_values(struct ec_outfile *f, const float *x, uint32_t n)
 			ec_outfile_write(f, p, (size_t)(buf + sizeof(buf) - p));
 		} else {
 			/* the shortest of %.7g, %.8g, %.9g that reads back as v */
-			int prec = 7;
-			for (; prec < 9; prec++) {
-				snprintf(buf, sizeof(buf), "%.*g", prec, (double)v);
-				if (strtof(buf, NULL) == v)
+			int len = 0;
+			buf[0] = ',';
+			for (int prec = 7; prec <= 9; prec++) {
+				len = snprintf(buf + 1, sizeof(buf) - 1, "%.*g", prec, (double)v);
+				if (prec == 9 || strtof(buf + 1, NULL) == v)
 					break;
 			}
-			ec_outfile_printf(f, ",%.*g", prec, (double)v);
+			ec_outfile_write(f, buf, (size_t)len + 1);
 		}
 	}
 }
