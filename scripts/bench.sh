@@ -6,6 +6,19 @@
 # of the output (so a faster build that computes something else shows).
 # usage: scripts/bench.sh [WORKDIR]   (default: bench-work/, not committed)
 # DuckDB (scripts/peers, from npm) is the peer for sessions and funnel.
+#
+# Models (BENCH_XGB=1 adds this section to the run; BENCH_ONLY=xgb runs it
+# alone, without the 10 M-row file): `ecomctl train` on ~1 M sessions
+# (`synth --days 28 --rows 4750000 --seed 1`: 4.75 rows a session;
+# BENCH_XGB_ROWS to change) for BENCH_XGB_ROUNDS (200) rounds without early
+# stopping, and XGBoost's own Python binding (Debian python3-xgboost, installed
+# with apt-get if missing; run with /usr/bin/python3) training on the same
+# intent feature matrix (`ecomctl features --task intent`) with the
+# manifest's parameters (objective, max_depth, eta, rounds, hist, nthread =
+# BENCH_THREADS (2), seed, base_score) and split, in the same run
+# (scripts/peers/xgb_train.py); then `ecomctl score` throughput in
+# sessions/s. Check values: both models' validation PR-AUC and the largest
+# difference between their predictions.
 set -eu
 cd "$(dirname "$0")/.."
 [ -x build/ecomctl ] || scripts/setup.sh
@@ -13,6 +26,74 @@ bin=$PWD/build/ecomctl
 work=${1:-bench-work}
 rows=${BENCH_ROWS:-10000000}
 mkdir -p "$work"
+
+# xgb_bench: the models section (see the top).
+xgb_bench() {
+	if ! /usr/bin/python3 -c 'import xgboost' 2>/dev/null; then
+		echo "bench: installing python3-xgboost" >&2
+		apt-get install -y python3-xgboost >&2 ||
+			{ echo "bench: python3-xgboost missing, models section skipped" >&2; return 0; }
+	fi
+	xrows=${BENCH_XGB_ROWS:-4750000}
+	xrounds=${BENCH_XGB_ROUNDS:-200}
+	xthreads=${BENCH_THREADS:-2}
+	xf=$work/synth-xgb-$xrows.csv
+	xm=$work/xgb-models
+	[ -s "$xf" ] || "$bin" -q synth --days 28 --rows "$xrows" --seed 1 -o "$xf"
+	cat "$xf" > /dev/null
+	rm -rf "$xm"
+	/usr/bin/time -f '%e %M' -o "$work/time" "$bin" -q --json train "$xf" --models "$xm" \
+		--valid-from 2019-10-22 --rounds "$xrounds" --early-stop 0 \
+		--threads "$xthreads" > "$work/train.json"
+	read -r t_secs t_rss < "$work/time"
+	/usr/bin/time -f '%e %M' -o "$work/time" "$bin" -q features --task intent "$xf" \
+		-o "$work/x.csv"
+	read -r f_secs f_rss < "$work/time"
+	/usr/bin/time -f '%e %M' -o "$work/time" /usr/bin/python3 scripts/peers/xgb_train.py \
+		"$work/x.csv" "$xm/intent/v1/manifest.json" "$xrounds" > "$work/xgb.json"
+	read -r p_secs p_rss < "$work/time"
+	/usr/bin/time -f '%e %M' -o "$work/time" "$bin" -q --json score "$xf" --models "$xm" \
+		-o "$work/predictions.csv" > "$work/score.json"
+	read -r s_secs s_rss < "$work/time"
+	/usr/bin/python3 - "$work" "$t_secs" "$t_rss" "$f_secs" "$p_secs" "$p_rss" "$s_secs" \
+		"$s_rss" <<'PY'
+import json, sys
+w, t_secs, t_rss, f_secs, p_secs, p_rss, s_secs, s_rss = sys.argv[1:]
+t = json.load(open(w + "/train.json"))
+p = json.load(open(w + "/xgb.json"))
+s = json.load(open(w + "/score.json"))
+ti, tc = t["intent"]["train_seconds"], t["category"]["train_seconds"]
+n = t["intent"]["train_sessions"] + t["intent"]["valid_sessions"]
+print("models: %d intent sessions (%d train), %d features, %d rounds, hist, nthread %s"
+      % (p["rows"], p["train_rows"], p["features"], p["rounds"],
+         json.load(open(w + "/xgb-models/intent/v1/manifest.json"))["params"]["nthread"]))
+fmt = "%-34s %9s %10s %8s  %s"
+print(fmt % ("case", "seconds", "sessions/s", "RSS MB", "check"))
+def line(name, secs, rate, rss, check):
+    print(fmt % (name, "%.2f" % secs, "%.0f" % rate if rate else "-",
+                 "%.0f" % (float(rss) / 1024) if rss else "-", check))
+line("ecomctl train (read+featurize)", t["featurize_seconds"], n / t["featurize_seconds"], None, "-")
+line("ecomctl train intent (xgboost)", ti, None, None,
+     "pr_auc %.4f" % t["intent"]["metrics"]["model"]["pr_auc"])
+line("ecomctl train category (xgboost)", tc, None, None, "-")
+line("ecomctl train (whole run)", float(t_secs), n / float(t_secs), t_rss, "-")
+line("ecomctl features --task intent", float(f_secs), n / float(f_secs), None, "-")
+line("python xgboost load CSV", p["load_seconds"], p["rows"] / p["load_seconds"], None, "-")
+line("python xgboost train intent", p["train_seconds"], None, p_rss,
+     "pr_auc %.4f" % p["pr_auc_python"])
+sessions = s.get("sessions", 0)
+line("ecomctl score (both models)", float(s_secs), sessions / float(s_secs), s_rss,
+     "%d sessions" % sessions)
+print("intent training, python / ecomctl: %.2f (%.2f s / %.2f s); "
+      "predictions differ by at most %.2g (PR-AUC %.4f vs %.4f, ecomctl's model read by python)"
+      % (p["train_seconds"] / ti, p["train_seconds"], ti, p["max_abs_diff"],
+         p["pr_auc_python"], p["pr_auc_ecomctl"]))
+PY
+}
+if [ "${BENCH_ONLY:-}" = xgb ]; then
+	xgb_bench
+	exit 0
+fi
 plain=$work/synth-$rows.csv
 gz=$work/synth-$rows.csv.gz
 [ -s "$plain" ] || "$bin" -q synth --rows "$rows" --seed 1 -o "$plain"
@@ -67,6 +148,7 @@ done
 bytes=$(wc -c < "$plain")
 rows=${BENCH_ROWS:-10000000}
 
+[ "${BENCH_XGB:-0}" = 1 ] && xgb_bench
 [ -n "$duck" ] || exit 0
 # Like for like: DuckDB's sessions are (user_id, user_session) with no gap
 # or length cut and duplicates kept; so are ecomctl's with these options.
