@@ -56,10 +56,14 @@ static void test_model__params(void **state)
 	assert_int_equal(p.n, 2);
 	assert_string_equal(ec_params_get(&p, "eta"), "0.2");
 	assert_null(ec_params_get(&p, "gamma"));
-	char longv[100];
-	memset(longv, '1', 99);
-	longv[99] = 0;
+	/* A value fills its slot but for the terminating NUL. */
+	char longv[sizeof(p.value[0]) + 1];
+	memset(longv, '1', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = 0;
 	assert_int_equal(ec_params_set(&p, "x", longv, NULL), EC_EUSAGE);
+	longv[sizeof(longv) - 2] = 0;
+	assert_int_equal(ec_params_set(&p, "x", longv, NULL), 0);
+	assert_string_equal(ec_params_get(&p, "x"), longv);
 }
 
 static void test_model__learns_rule(void **state)
