@@ -23,9 +23,9 @@ struct ec_synth_knobs {
 	double review_a, review_b, switch_p, pref_p;
 	double remove_p, recart_p; /* per step while the cart is not empty */
 	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
-	double direct_p;	   /* P(a cart goes to the item the user left in an earlier session) */
-	double post_p;		   /* P(browsing on after a checkout) */
-	double pre_p;		   /* P(browsing on between deciding to buy and buying) */
+	double direct_p; /* P(a cart goes to the item the user left in an earlier session) */
+	double post_p;	 /* P(browsing on after a checkout) */
+	double pre_p;	 /* P(browsing on between deciding to buy and buying) */
 	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
 	double prod_s;	    /* Zipf exponent of products within a category */
 	double user_skew;   /* user index = n * u^user_skew */
