@@ -109,8 +109,7 @@ static int split_plain(const char *rec, size_t n, struct ec_str *f, int max)
 	}
 }
 
-int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *f,
-		      int max)
+int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *f, int max)
 {
 	if (!memchr(rec, '"', n))
 		return split_plain(rec, n, f, max);
@@ -143,9 +142,9 @@ int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct e
 struct chunk {
 	char *data;
 	size_t len;
-	uint32_t file;     /* input index; n_paths marks the end of all input */
-	int last;          /* the last chunk of its file */
-	int error;         /* an EC_E* code: the thread stopped here */
+	uint32_t file;	   /* input index; n_paths marks the end of all input */
+	int last;	   /* the last chunk of its file */
+	int error;	   /* an EC_E* code: the thread stopped here */
 	uint64_t in_bytes; /* input bytes consumed when this chunk was filled */
 	char errmsg[400];
 };
@@ -169,14 +168,17 @@ struct ec_reader {
 	size_t pos;
 	uint32_t file;
 	int need_header;
-	uint64_t line;      /* lines consumed in the current file */
+	uint64_t line;	    /* lines consumed in the current file */
 	uint64_t in_before; /* input bytes of the files already finished */
 	struct ec_columns cols;
 	char *carry; /* a record that crosses chunks or lines */
 	size_t carry_len, carry_cap;
 	uint64_t carry_line; /* line where the carried record began; 0: none */
-	int carry_odd;       /* the carried record has an open quote */
-	int carry_long;      /* the carried record passed EC_ROW_MAX (and was cut) */
+	int carry_odd;	     /* the carried record has an open quote */
+	int carry_long;	     /* the carried record passed EC_ROW_MAX (and was cut) */
+	char *part;	     /* the start of a line that crosses chunks, kept whole so that
+			      * the line is judged as one (a row of its own or not) */
+	size_t part_len, part_cap;
 	struct ec_splitter *split;
 	struct ec_str fields[MAX_FIELDS];
 	int done;
@@ -246,8 +248,8 @@ static void *read_thread(void *arg)
 
 	for (uint32_t f = 0; f < (uint32_t)r->opts.n_paths; f++) {
 		const char *path = ec_reader_path(r, f);
-		int fd = strcmp(r->paths[f], "-") == 0 ? dup(STDIN_FILENO)
-						       : open(r->paths[f], O_RDONLY);
+		int fd =
+		    strcmp(r->paths[f], "-") == 0 ? dup(STDIN_FILENO) : open(r->paths[f], O_RDONLY);
 		gzFile gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
 		struct chunk *c;
 		if (!gz) {
@@ -283,11 +285,13 @@ static void *read_thread(void *arg)
 					pthread_mutex_unlock(&r->mu);
 				}
 			}
-			if (n < 0 || (n == 0 && gz_failed(gz, c->errmsg, sizeof(c->errmsg), path))) {
+			if (n < 0 ||
+			    (n == 0 && gz_failed(gz, c->errmsg, sizeof(c->errmsg), path))) {
 				c->error = gz_failed(gz, c->errmsg, sizeof(c->errmsg), path);
 				if (!c->error) {
 					c->error = EC_EIO;
-					snprintf(c->errmsg, sizeof(c->errmsg), "%s: read error", path);
+					snprintf(c->errmsg, sizeof(c->errmsg), "%s: read error",
+						 path);
 				}
 			}
 			long off = gzoffset(gz);
@@ -348,8 +352,7 @@ static void release(struct ec_reader *r)
 
 /* ---- opening and closing ------------------------------------------------ */
 
-int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts,
-		   struct ec_err *err)
+int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, struct ec_err *err)
 {
 	struct ec_reader *r;
 	int rc = 0;
@@ -454,6 +457,7 @@ void ec_reader_free(struct ec_reader *r)
 	free((char *)r->opts.rejects_path);
 	free(r->rejects_tmp);
 	free(r->carry);
+	free(r->part);
 	ec_splitter_free(r->split);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv_full);
@@ -470,10 +474,11 @@ int ec_reader_finish(struct ec_reader *r, struct ec_err *err)
 		return rc;
 	if (r->opts.max_bad_fraction >= 0 && s->rows > 0 &&
 	    (double)s->bad > r->opts.max_bad_fraction * (double)s->rows)
-		return ec_fail(err, EC_EDATA,
-			       "%llu of %llu rows are bad (%.2f%%), more than --max-bad-fraction %g",
-			       (unsigned long long)s->bad, (unsigned long long)s->rows,
-			       100.0 * (double)s->bad / (double)s->rows, r->opts.max_bad_fraction);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%llu of %llu rows are bad (%.2f%%), more than --max-bad-fraction %g",
+		    (unsigned long long)s->bad, (unsigned long long)s->rows,
+		    100.0 * (double)s->bad / (double)s->rows, r->opts.max_bad_fraction);
 	return 0;
 }
 
@@ -519,8 +524,8 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
 	out[k] = '\0';
 }
 
-static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t n,
-		  uint64_t line, struct ec_err *err)
+static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t n, uint64_t line,
+		  struct ec_err *err)
 {
 	const char *path = ec_reader_path(r, r->file);
 	r->stats.rows++;
@@ -554,8 +559,8 @@ static int header(struct ec_reader *r, const char *rec, size_t n, struct ec_err 
 	if (k < 0)
 		return ec_fail(err, EC_EDATA, "%s:1: malformed header row", path);
 	if (k > MAX_FIELDS)
-		return ec_fail(err, EC_EDATA, "%s:1: header has %d columns, more than %d", path,
-			       k, MAX_FIELDS);
+		return ec_fail(err, EC_EDATA, "%s:1: header has %d columns, more than %d", path, k,
+			       MAX_FIELDS);
 	if (ec_columns_from_header(&r->cols, r->fields, k, &missing) < 0)
 		return ec_fail(err, EC_EDATA, "%s:1: header has no column '%s'", path, missing);
 	r->need_header = 0;
@@ -690,12 +695,51 @@ static int next_chunk(struct ec_reader *r, struct ec_err *err)
 	return 1;
 }
 
+/* Keeps the start of a line that goes on in the next chunk (at most
+ * EC_ROW_MAX + 1 bytes of it: a longer line is rejected as too long). */
+static void part_append(struct ec_reader *r, const char *p, size_t n)
+{
+	if (r->part_len + n > EC_ROW_MAX)
+		n = r->part_len > EC_ROW_MAX ? 0 : EC_ROW_MAX + 1 - r->part_len;
+	EC_GROW(r->part, r->part_cap, r->part_len + n + 1);
+	memcpy(r->part + r->part_len, p, n);
+	r->part_len += n;
+}
+
+/* One whole line, number r->line: a row of its own, or part of a quoted
+ * record that spans lines. Returns 1 with an event, 0 for none yet, or an
+ * error. An open quote never swallows a line that starts a row of its own:
+ * the broken record is rejected and the line read as itself. */
+static int take_line(struct ec_reader *r, const char *p, size_t n, struct ec_event *ev,
+		     struct ec_err *err)
+{
+	int rc;
+	if (r->carry_line == 0 && !memchr(p, '"', n)) {
+		if (n > EC_ROW_MAX)
+			return reject(r, EC_BAD_ROW_TOO_LONG, p, n, r->line, err);
+		return record(r, p, n, r->line, ev, err);
+	}
+	if (r->carry_odd && starts_row(r, p, n)) {
+		if ((rc = carried_record(r, ev, err)) != 0)
+			return rc;
+		if (!memchr(p, '"', n))
+			return take_line(r, p, n, ev, err);
+	}
+	carry_append(r, p, n, r->line);
+	if (r->carry_odd && !r->carry_long) {
+		carry_append(r, "\n", 1, r->line);
+		return 0;
+	}
+	return carried_record(r, ev, err);
+}
+
 /*
  * A record is normally one line, parsed in place. A line with an odd number
  * of quotes opens a quoted field that goes on past the newline, so the
  * following lines join it in the carry buffer until the quotes balance (a
  * record past EC_ROW_MAX ends at the next newline whatever its quotes). A
- * line that crosses chunks goes through the carry buffer too.
+ * line that crosses chunks is first put together whole in the part buffer,
+ * so that where a chunk ends never changes how a line is read.
  */
 int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 {
@@ -715,45 +759,36 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 			r->stats.bytes_data += avail;
 			r->stats.bytes_in = c->in_bytes;
 			if (avail)
-				carry_append(r, p, avail, r->line + 1);
+				part_append(r, p, avail);
 			int last = c->last;
 			release(r);
-			/* A file that ends without a final newline ends its record. */
-			if (last && r->carry_len + r->carry_line > 0) {
+			if (!last)
+				continue;
+			/* A file that ends without a final newline ends its line, and
+			 * the end of a file ends a quoted record left open. */
+			if (r->part_len > 0) {
 				r->line++;
-				if ((rc = carried_record(r, ev, err)) != 0)
+				size_t n = r->part_len;
+				r->part_len = 0;
+				if ((rc = take_line(r, r->part, n, ev, err)) != 0)
 					return rc;
 			}
+			if (r->carry_len + r->carry_line > 0 &&
+			    (rc = carried_record(r, ev, err)) != 0)
+				return rc;
 			continue;
 		}
 		size_t n = (size_t)(nl - p);
 		r->pos += n + 1;
 		r->stats.bytes_data += n + 1;
 		r->line++;
-		if (r->carry_line == 0 && !memchr(p, '"', n)) {
-			if (n > EC_ROW_MAX)
-				rc = reject(r, EC_BAD_ROW_TOO_LONG, p, n, r->line, err);
-			else
-				rc = record(r, p, n, r->line, ev, err);
+		if (r->part_len > 0) {
+			part_append(r, p, n);
+			n = r->part_len;
+			r->part_len = 0;
+			rc = take_line(r, r->part, n, ev, err);
 		} else {
-			/* An open quote never swallows a line that starts a row of its own:
-			 * the broken record is rejected and this line read as itself. */
-			if (r->carry_odd && starts_row(r, p, n)) {
-				if ((rc = carried_record(r, ev, err)) != 0)
-					return rc;
-				if (!memchr(p, '"', n)) {
-					rc = record(r, p, n, r->line, ev, err);
-					if (rc != 0)
-						return rc;
-					continue;
-				}
-			}
-			carry_append(r, p, n, r->line);
-			if (r->carry_odd && !r->carry_long) {
-				carry_append(r, "\n", 1, r->line);
-				continue;
-			}
-			rc = carried_record(r, ev, err);
+			rc = take_line(r, p, n, ev, err);
 		}
 		if (rc != 0)
 			return rc;
