@@ -14,8 +14,8 @@
 #include "ecomctl/outfile.h"
 #include "ecomctl/sink_mongo.h"
 
-#define SESSIONS_HEADER                                                                      \
-	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"        \
+#define SESSIONS_HEADER                                                                            \
+	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"            \
 	"products,categories,brands,cart_value,revenue,first_purchase,converted,top_category\n"
 
 /* What the writer needs of one session (the session itself is borrowed
@@ -38,7 +38,7 @@ struct writer {
 	size_t len[2]; /* rows in a full buffer, waiting for the writer */
 	int full[2];   /* buffer i is handed to the writer */
 	int done;
-	int fill;      /* the buffer the main thread fills */
+	int fill; /* the buffer the main thread fills */
 };
 
 static void write_row(struct ec_outfile *f, const struct row *s)
@@ -50,12 +50,33 @@ static void write_row(struct ec_outfile *f, const struct row *s)
 	if (m->first_purchase != INT64_MIN)
 		ec_time_format(m->first_purchase, tp);
 	ec_outfile_csv_field(f, s->id, strlen(s->id));
-	ec_outfile_printf(f, ",%llu,%s,%s,%lld,%u,%u,%u,%u,%u,%u,%u,%u,%.2f,%.2f,%s,%d,",
-			  (unsigned long long)s->user_id, t0, t1, (long long)(s->end - s->start),
-			  m->events, m->by_type[EC_EV_VIEW], m->by_type[EC_EV_CART],
-			  m->by_type[EC_EV_REMOVE], m->by_type[EC_EV_PURCHASE], m->products,
-			  m->categories, m->brands, m->cart_value, m->revenue, tp,
-			  m->by_type[EC_EV_PURCHASE] > 0);
+	ec_outfile_putc(f, ',');
+	ec_outfile_u64(f, s->user_id);
+	ec_outfile_putc(f, ',');
+	ec_outfile_write(f, t0, 23);
+	ec_outfile_putc(f, ',');
+	ec_outfile_write(f, t1, 23);
+	ec_outfile_putc(f, ',');
+	ec_outfile_i64(f, s->end - s->start);
+	const unsigned counts[] = {m->events,
+				   m->by_type[EC_EV_VIEW],
+				   m->by_type[EC_EV_CART],
+				   m->by_type[EC_EV_REMOVE],
+				   m->by_type[EC_EV_PURCHASE],
+				   m->products,
+				   m->categories,
+				   m->brands};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		ec_outfile_putc(f, ',');
+		ec_outfile_u64(f, counts[i]);
+	}
+	ec_outfile_putc(f, ',');
+	ec_outfile_fixed2(f, m->cart_value);
+	ec_outfile_putc(f, ',');
+	ec_outfile_fixed2(f, m->revenue);
+	ec_outfile_putc(f, ',');
+	ec_outfile_puts(f, tp);
+	ec_outfile_puts(f, m->by_type[EC_EV_PURCHASE] > 0 ? ",1," : ",0,");
 	ec_outfile_csv_field(f, m->top_category, strlen(m->top_category));
 	ec_outfile_putc(f, '\n');
 }
@@ -147,32 +168,34 @@ int cmd_sessions(int argc, char **argv)
 	ec_session_opts_init(&so);
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
-		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
-		  "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0 },
-		{ "category-level", 0, EC_OPT_INT, &level, "N",
-		  "category_code segments in category keys (default 2; 0: all)", NULL, 0 },
-		EC_SESSION_OPTS(so),
-		EC_READER_OPTS(ro),
-		EC_MONGO_OPTS(mo),
-		{ "with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
-		  "MongoDB session logs carry their events (array event_log)", NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	     "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0},
+	    {"category-level", 0, EC_OPT_INT, &level, "N",
+	     "category_code segments in category keys (default 2; 0: all)", NULL, 0},
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    EC_MONGO_OPTS(mo),
+	    {"with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
+	     "MongoDB session logs carry their events (array event_log)", NULL, 0},
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"sessions", "[OPTIONS] FILE...",
-		"Cut the events of export files into sessions (see --session-key) and write\n"
-		"one CSV row per session: ids, start, end, duration, counts by event type,\n"
-		"distinct products, categories and brands, cart value, revenue, first\n"
-		"purchase, converted, top category. Written atomically.\n"
-		"With --mongo-uri, also one document per session in the collection\n"
-		"`sessions` (upserted by session_id and user_id: a rerun changes nothing).",
-		opts, NULL,
+	    "sessions",
+	    "[OPTIONS] FILE...",
+	    "Cut the events of export files into sessions (see --session-key) and write\n"
+	    "one CSV row per session: ids, start, end, duration, counts by event type,\n"
+	    "distinct products, categories and brands, cart value, revenue, first\n"
+	    "purchase, converted, top category. Written atomically.\n"
+	    "With --mongo-uri, also one document per session in the collection\n"
+	    "`sessions` (upserted by session_id and user_id: a rerun changes nothing).",
+	    opts,
+	    NULL,
 	};
 	struct ec_opts_result res;
-	struct ec_input in = { 0 };
+	struct ec_input in = {0};
 	struct ec_outfile *f = NULL;
 	struct ec_mongo *mongo = NULL;
-	struct ec_err err = { 0 }, merr = { 0 };
+	struct ec_err err = {0}, merr = {0};
 	struct ec_session s;
 	struct writer w;
 	int started = 0;
@@ -187,8 +210,8 @@ int cmd_sessions(int argc, char **argv)
 		return 64;
 	}
 	output_dir(out_path, out_dir, sizeof(out_dir));
-	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", argc, argv, res.operands,
-				  res.n_operands, out_dir, &merr)) < 0 &&
+	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", argc, argv, res.operands, res.n_operands,
+				  out_dir, &merr)) < 0 &&
 	    mrc != EC_EUNAVAIL) {
 		rc = mrc;
 		err = merr;
