@@ -147,6 +147,19 @@ struct chunk {
 	int error;	   /* an EC_E* code: the thread stopped here */
 	uint64_t in_bytes; /* input bytes consumed when this chunk was filled */
 	char errmsg[400];
+	/* Rows the reading thread parsed already (see preparse()), by offset;
+	 * pre_i is the consumer's place in them. */
+	struct pre *pre;
+	size_t n_pre, cap_pre, pre_i;
+};
+
+/* One line parsed by the reading thread: a quote-free, NUL-free row that
+ * starts and ends inside its chunk, at data + off, len bytes before its
+ * newline (a CR included); ev.raw is the row without the CR. */
+struct pre {
+	uint32_t off, len;
+	enum ec_bad why; /* EC_BAD_NONE: ev is the event (all but file and line) */
+	struct ec_event ev;
 };
 
 struct ec_reader {
@@ -239,6 +252,66 @@ static int gz_failed(gzFile gz, char *msg, size_t n, const char *path)
 	return code == Z_ERRNO ? EC_EIO : EC_EDATA;
 }
 
+/* Parses in the reading thread the rows of a chunk that the consumer would
+ * parse in place anyway, so that the two cores share the work: every line
+ * after the chunk's first (which may continue the previous chunk, or be the
+ * file's header) and before its last newline, when it has no quote, no NUL
+ * and no more than EC_ROW_MAX bytes; every other line is left to the
+ * consumer, which reads the chunk in order and takes a parsed row only
+ * where it stands at that row's start with nothing carried (so a quoted
+ * record spanning lines still swallows what it must). `cols` is from the
+ * file's header, or NULL when the header is not plain: then nothing is
+ * parsed here. */
+static void preparse(struct chunk *c, const struct ec_columns *cols)
+{
+	struct ec_str f[MAX_FIELDS];
+	const char *data = c->data, *end = data + c->len;
+	const char *p = cols && c->len ? memchr(data, '\n', c->len) : NULL;
+
+	c->n_pre = 0;
+	if (!p)
+		return;
+	for (p++;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return;
+		size_t n = (size_t)(nl - p), m = n;
+		if (m > 0 && p[m - 1] == '\r')
+			m--;
+		if (m > 0 && m <= EC_ROW_MAX && !memchr(p, '"', m) && !memchr(p, '\0', m)) {
+			EC_GROW(c->pre, c->cap_pre, c->n_pre + 1);
+			struct pre *e = &c->pre[c->n_pre++];
+			e->off = (uint32_t)(p - data);
+			e->len = (uint32_t)n;
+			e->why =
+			    ec_event_from_fields(&e->ev, cols, f, split_plain(p, m, f, MAX_FIELDS));
+			e->ev.raw.p = p;
+			e->ev.raw.n = m;
+		}
+		p = nl + 1;
+	}
+}
+
+/* The columns of a file's header when its first chunk holds it whole and
+ * without quotes (what the consumer's header() reads the same way). */
+static const struct ec_columns *plain_header(const struct chunk *c, struct ec_columns *cols)
+{
+	struct ec_str f[MAX_FIELDS];
+	const char *missing;
+	const char *nl = c->len ? memchr(c->data, '\n', c->len) : NULL;
+	if (!nl)
+		return NULL;
+	size_t n = (size_t)(nl - c->data);
+	if (n > 0 && c->data[n - 1] == '\r')
+		n--;
+	if (memchr(c->data, '"', n))
+		return NULL;
+	int k = split_plain(c->data, n, f, MAX_FIELDS);
+	if (k > MAX_FIELDS || ec_columns_from_header(cols, f, k, &missing) < 0)
+		return NULL;
+	return cols;
+}
+
 /* Reads every input in order into the ring. zlib reads plain files too
  * (transparently), so one loop serves both; gzip is told from the bytes. */
 static void *read_thread(void *arg)
@@ -258,6 +331,7 @@ static void *read_thread(void *arg)
 			if (!(c = produce_begin(r)))
 				return NULL;
 			c->len = 0;
+			c->n_pre = 0;
 			c->file = f;
 			c->error = EC_ENOINPUT;
 			snprintf(c->errmsg, sizeof(c->errmsg), "%s: cannot open: %s", path,
@@ -266,7 +340,9 @@ static void *read_thread(void *arg)
 			return NULL;
 		}
 		gzbuffer(gz, CHUNK_SIZE);
-		int gzip_counted = 0;
+		int gzip_counted = 0, first = 1;
+		struct ec_columns cols_store;
+		const struct ec_columns *cols = NULL;
 		for (;;) {
 			if (!(c = produce_begin(r))) {
 				gzclose(gz);
@@ -294,6 +370,11 @@ static void *read_thread(void *arg)
 						 path);
 				}
 			}
+			if (first && c->len > 0) {
+				cols = plain_header(c, &cols_store);
+				first = 0;
+			}
+			preparse(c, c->error ? NULL : cols);
 			long off = gzoffset(gz);
 			c->in_bytes = in_done + (off > 0 ? (uint64_t)off : 0);
 			if (c->last && !c->error) {
@@ -323,6 +404,7 @@ static void *read_thread(void *arg)
 	struct chunk *c = produce_begin(r);
 	if (c) {
 		c->len = 0;
+		c->n_pre = 0;
 		c->file = (uint32_t)r->opts.n_paths;
 		c->last = 1;
 		c->error = 0;
@@ -448,8 +530,10 @@ void ec_reader_free(struct ec_reader *r)
 		pthread_join(r->thread, NULL);
 	}
 	commit_rejects(r, NULL);
-	for (int i = 0; i < N_CHUNKS; i++)
+	for (int i = 0; i < N_CHUNKS; i++) {
 		free(r->ring[i].data);
+		free(r->ring[i].pre);
+	}
 	for (int i = 0; i < r->opts.n_paths; i++)
 		free(r->paths[i]);
 	free(r->paths);
@@ -567,6 +651,27 @@ static int header(struct ec_reader *r, const char *rec, size_t n, struct ec_err 
 	return 0;
 }
 
+/* Counts a good row whose event is ev (all filled but file and line). */
+static int good_row(struct ec_reader *r, struct ec_event *ev, uint64_t line)
+{
+	ev->file = r->file;
+	ev->line = line;
+	r->stats.rows++;
+	r->stats.good++;
+	if (ev->flags & EC_EVF_ID_DECIMAL)
+		r->stats.ids_decimal++;
+	if (ev->flags & EC_EVF_ID_EXPONENT)
+		r->stats.ids_exponent++;
+	if (ev->time < r->stats.time_min)
+		r->stats.time_min = ev->time;
+	if (ev->time > r->stats.time_max)
+		r->stats.time_max = ev->time;
+	if ((r->stats.rows & 0xffff) == 0 && r->progress.enabled)
+		ec_progress_update(&r->progress, r->stats.rows,
+				   r->cur ? r->cur->in_bytes : r->stats.bytes_in, r->total_size);
+	return 1;
+}
+
 /* Turns one complete record into an event. Returns 1 (event), 0 (skipped) or
  * an error. */
 static int record(struct ec_reader *r, const char *rec, size_t n, uint64_t line,
@@ -590,24 +695,9 @@ static int record(struct ec_reader *r, const char *rec, size_t n, uint64_t line,
 	enum ec_bad why = ec_event_from_fields(ev, &r->cols, r->fields, k);
 	if (why != EC_BAD_NONE)
 		return reject(r, why, rec, n, line, err);
-	ev->file = r->file;
-	ev->line = line;
 	ev->raw.p = rec;
 	ev->raw.n = n;
-	r->stats.rows++;
-	r->stats.good++;
-	if (ev->flags & EC_EVF_ID_DECIMAL)
-		r->stats.ids_decimal++;
-	if (ev->flags & EC_EVF_ID_EXPONENT)
-		r->stats.ids_exponent++;
-	if (ev->time < r->stats.time_min)
-		r->stats.time_min = ev->time;
-	if (ev->time > r->stats.time_max)
-		r->stats.time_max = ev->time;
-	if ((r->stats.rows & 0xffff) == 0 && r->progress.enabled)
-		ec_progress_update(&r->progress, r->stats.rows,
-				   r->cur ? r->cur->in_bytes : r->stats.bytes_in, r->total_size);
-	return 1;
+	return good_row(r, ev, line);
 }
 
 static int odd_quotes(const char *p, size_t n)
@@ -692,6 +782,7 @@ static int next_chunk(struct ec_reader *r, struct ec_err *err)
 	}
 	r->cur = c;
 	r->pos = 0;
+	c->pre_i = 0;
 	return 1;
 }
 
@@ -751,6 +842,24 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 		if (!r->cur && (rc = next_chunk(r, err)) <= 0)
 			return rc;
 		struct chunk *c = r->cur;
+		if (r->part_len == 0 && r->carry_line == 0 && !r->need_header) {
+			while (c->pre_i < c->n_pre && c->pre[c->pre_i].off < r->pos)
+				c->pre_i++;
+			if (c->pre_i < c->n_pre && c->pre[c->pre_i].off == r->pos) {
+				struct pre *e = &c->pre[c->pre_i++];
+				r->pos += e->len + 1;
+				r->stats.bytes_data += e->len + 1;
+				r->line++;
+				if (e->why != EC_BAD_NONE) {
+					if ((rc = reject(r, e->why, e->ev.raw.p, e->ev.raw.n,
+							 r->line, err)) != 0)
+						return rc;
+					continue;
+				}
+				*ev = e->ev;
+				return good_row(r, ev, r->line);
+			}
+		}
 		const char *p = c->data + r->pos;
 		size_t avail = c->len - r->pos;
 		const char *nl = memchr(p, '\n', avail);
