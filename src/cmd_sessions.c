@@ -228,7 +228,11 @@ int cmd_sessions(int argc, char **argv)
 	size_t n = 0;
 	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
 		struct row *r = &w.buf[w.fill][n];
-		snprintf(r->id, sizeof(r->id), "%s", s.id);
+		size_t id_len = strlen(s.id);
+		if (id_len >= sizeof(r->id))
+			id_len = sizeof(r->id) - 1;
+		memcpy(r->id, s.id, id_len);
+		r->id[id_len] = '\0';
 		r->user_id = s.user_id;
 		r->start = s.start;
 		r->end = s.end;
