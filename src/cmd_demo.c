@@ -34,25 +34,29 @@ int cmd_demo(int argc, char **argv)
 	struct ec_mongo_opts mo;
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
-		{ "output", 'o', EC_OPT_STR, &dir, "DIR", "where the results go (default output)", NULL, 0 },
-		{ "rows", 'n', EC_OPT_INT, &rows, "N", "rows of generated data (default 1000000)", NULL, 0 },
-		EC_MONGO_OPTS(mo),
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"output", 'o', EC_OPT_STR, &dir, "DIR", "where the results go (default output)", NULL,
+	     0},
+	    {"rows", 'n', EC_OPT_INT, &rows, "N", "rows of generated data (default 1000000)", NULL,
+	     0},
+	    EC_MONGO_OPTS(mo),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"demo", "[OPTIONS]",
-		"Run the main job on data the project generates itself: a month of a\n"
-		"multi-category store from `ecomctl synth`, inspected, sessionized, run\n"
-		"through the default funnel, the two models trained (registered under\n"
-		"DIR/models) and every session scored; every result under the output\n"
-		"directory. Prints where each result is. With --mongo-uri, the session\n"
-		"logs and the funnel report also go to MongoDB.",
-		opts, NULL,
+	    "demo",
+	    "[OPTIONS]",
+	    "Run the main job on data the project generates itself: a month of a\n"
+	    "multi-category store from `ecomctl synth`, inspected, sessionized, run\n"
+	    "through the default funnel, the two models trained (registered under\n"
+	    "DIR/models) and every session scored; every result under the output\n"
+	    "directory. Prints where each result is. With --mongo-uri, the session\n"
+	    "logs and the funnel report also go to MongoDB.",
+	    opts,
+	    NULL,
 	};
 	struct ec_opts_result res;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	char events[512], report[512], sessions[512], funnel[512], nrows[32], ttl[32], models[512],
-		preds[512];
+	    preds[512];
 	int rc, mongo_rc = 0;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -79,10 +83,10 @@ int cmd_demo(int argc, char **argv)
 	snprintf(models, sizeof(models), "%s/models", out);
 	snprintf(preds, sizeof(preds), "%s/predictions.csv", out);
 
-	char *synth[] = { "synth", "--rows", nrows, "--seed", "46", "-o", events, NULL };
-	char *inspect[] = { "inspect", "-o", report, events, NULL };
-	char *sess[16] = { "sessions", "-o", sessions, events, NULL };
-	char *fun[16] = { "funnel", "--by", "top", "--by", "price", "-o", out, events, NULL };
+	char *synth[] = {"synth", "--rows", nrows, "--seed", "46", "-o", events, NULL};
+	char *inspect[] = {"inspect", "-o", report, events, NULL};
+	char *sess[16] = {"sessions", "-o", sessions, events, NULL};
+	char *fun[16] = {"funnel", "--by", "top", "--by", "price", "-o", out, events, NULL};
 	if (uri) {
 		/* The MongoDB options go after the file operand: both commands
 		 * take options anywhere. */
@@ -119,8 +123,8 @@ int cmd_demo(int argc, char **argv)
 	}
 	if (rc != 0)
 		goto done;
-	char *train[] = { "train", "--models", models, "--promote", events, NULL };
-	char *score[] = { "score", "--models", models, "-o", preds, events, NULL };
+	char *train[] = {"train", "--models", models, "--promote", events, NULL};
+	char *score[] = {"score", "--models", models, "-o", preds, events, NULL};
 	if ((rc = run("train the intent and category models", train)) != 0 ||
 	    (rc = run("score every session", score)) != 0)
 		goto done;
@@ -129,13 +133,17 @@ int cmd_demo(int argc, char **argv)
 		printf("  events (generated)  %s\n", events);
 		printf("  inspect report      %s\n", report);
 		printf("  sessions            %s\n", sessions);
-		printf("  funnel report       %s (and funnel.csv, funnel.json beside it)\n", funnel);
-		printf("  models              %s (ecomctl models list --models %s)\n", models, models);
+		printf("  funnel report       %s (and funnel.csv, funnel.json beside it)\n",
+		       funnel);
+		printf("  models              %s (ecomctl models list --models %s)\n", models,
+		       models);
 		printf("  predictions         %s\n", preds);
 		if (uri && mongo_rc == 0)
-			printf("  MongoDB             collections sessions, funnel_reports, runs\n");
+			printf(
+			    "  MongoDB             collections sessions, funnel_reports, runs\n");
 		else if (uri)
-			printf("  MongoDB             failed (exit %d): see the errors above\n", mongo_rc);
+			printf("  MongoDB             failed (exit %d): see the errors above\n",
+			       mongo_rc);
 	}
 	rc = mongo_rc;
 done:
