@@ -12,6 +12,7 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
 
 #define SESSIONS_HEADER                                                                            \
@@ -145,24 +146,12 @@ static void writer_stop(struct writer *w)
 	free(w->buf[1]);
 }
 
-/* The directory of an output file: spool files go under it. */
-static void output_dir(const char *path, char *buf, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	if (strcmp(path, "-") == 0)
-		snprintf(buf, cap, "output");
-	else if (!slash)
-		snprintf(buf, cap, ".");
-	else
-		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
-}
-
 int cmd_sessions(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_mongo_opts mo;
-	const char *out_path = "output/sessions.csv";
+	const char *out_path = "output/sessions.csv", *runs_dir = NULL, *run_id = NULL;
 	int64_t level = 2;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
@@ -175,6 +164,7 @@ int cmd_sessions(int argc, char **argv)
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
 	    EC_MONGO_OPTS(mo),
+	    EC_RUN_OPTS(runs_dir, run_id),
 	    {"with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
 	     "MongoDB session logs carry their events (array event_log)", NULL, 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
@@ -195,11 +185,13 @@ int cmd_sessions(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_outfile *f = NULL;
 	struct ec_mongo *mongo = NULL;
+	struct ec_run *run = NULL;
 	struct ec_err err = {0}, merr = {0};
 	struct ec_session s;
 	struct writer w;
 	int started = 0;
-	char out_dir[1024];
+	uint64_t n_rows = 0;
+	char out_dir[1024], why[sizeof(err.msg)];
 	int rc, mrc = 0;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
@@ -209,9 +201,12 @@ int cmd_sessions(int argc, char **argv)
 		ec_opts_release();
 		return 64;
 	}
-	output_dir(out_path, out_dir, sizeof(out_dir));
-	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", argc, argv, res.operands, res.n_operands,
-				  out_dir, &merr)) < 0 &&
+	ec_run_output_dir(out_path, out_dir, sizeof(out_dir));
+	if ((rc = ec_run_begin(&run, "sessions", argc, argv, res.operands, res.n_operands, run_id,
+			       runs_dir, &err)) < 0)
+		goto done;
+	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", ec_run_id(run), argc, argv, res.operands,
+				  res.n_operands, out_dir, &merr)) < 0 &&
 	    mrc != EC_EUNAVAIL) {
 		rc = mrc;
 		err = merr;
@@ -239,6 +234,7 @@ int cmd_sessions(int argc, char **argv)
 		ec_session_summarize(&r->m, &s, in.z, (int)level);
 		if (mongo)
 			ec_mongo_add_session(mongo, &s, &r->m, in.z);
+		n_rows++;
 		if (++n == BATCH) {
 			writer_pass(&w, n);
 			n = 0;
@@ -254,6 +250,7 @@ int cmd_sessions(int argc, char **argv)
 	f = NULL;
 	if (rc < 0)
 		goto done;
+	ec_run_output(run, out_path);
 	struct ec_json *j = ec_json_object();
 	ec_json_add_str(j, "command", "sessions");
 	ec_json_add_str(j, "output", out_path);
@@ -276,7 +273,14 @@ int cmd_sessions(int argc, char **argv)
 done:
 	if (started)
 		writer_stop(&w);
+	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
 	rc = ec_mongo_end(mongo, "sessions", rc, &err, mrc, &merr);
+	if (run) {
+		ec_run_input(run, &in);
+		ec_json_add_u64(ec_run_counts(run), "rows_written", n_rows);
+		ec_run_mongo(run, mongo);
+	}
+	rc = ec_run_end(run, rc, why);
 	ec_outfile_free(f);
 	ec_mongo_free(mongo);
 	ec_input_close(&in);
