@@ -35,30 +35,10 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 	return ec_exit_status(rc);
 }
 
-/* Counts good and bad rows per file. The reader counts bad rows for the
- * whole run; the bad rows read since the last event belong to the files
- * from the last event's to this event's: to one file exactly, unless the
- * call crossed the end of a file (then they are not attributed). */
-static void count_rows(struct ec_input *in, uint32_t file)
-{
-	uint64_t bad = ec_reader_stats(in->reader)->bad, delta = bad - in->bad_seen;
-	uint32_t first = in->cur_file, last = file;
-	if (last >= (uint32_t)in->n_files)
-		last = (uint32_t)in->n_files - 1;
-	in->bad_seen = bad;
-	if (delta && first == last)
-		in->files[first].bad += delta;
-	else if (delta)
-		for (uint32_t f = first; f <= last; f++)
-			in->files[f].bad_known = 0;
-	in->cur_file = last;
-}
-
 static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
 {
 	struct ec_input *in = ctx;
 	int rc = ec_reader_next(in->reader, ev, err);
-	count_rows(in, rc > 0 ? ev->file : (uint32_t)in->n_files);
 	if (rc > 0 && ev->file < (uint32_t)in->n_files)
 		in->files[ev->file].good++;
 	return rc;
@@ -81,8 +61,6 @@ int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct e
 	ro->progress = 1;
 	in->n_files = n;
 	in->files = ec_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*in->files));
-	for (int i = 0; i < n; i++)
-		in->files[i].bad_known = 1;
 	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
 		return rc;
 	return ec_sessionizer_new(&in->z, so, reader_source, in, reader_name, err);

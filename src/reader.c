@@ -197,6 +197,7 @@ struct ec_reader {
 	int done;
 
 	struct ec_reader_stats stats;
+	uint64_t *file_bad; /* bad rows of each input */
 	struct ec_progress progress;
 	uint64_t shown;
 
@@ -446,6 +447,7 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, st
 	r->opts = *opts;
 	r->paths = ec_xcalloc((size_t)opts->n_paths, sizeof(char *));
 	r->sizes = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
+	r->file_bad = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
 	r->opts.rejects_path = NULL;
 	r->stats.time_min = INT64_MAX;
 	r->stats.time_max = INT64_MIN;
@@ -538,6 +540,7 @@ void ec_reader_free(struct ec_reader *r)
 		free(r->paths[i]);
 	free(r->paths);
 	free(r->sizes);
+	free(r->file_bad);
 	free((char *)r->opts.rejects_path);
 	free(r->rejects_tmp);
 	free(r->carry);
@@ -615,6 +618,8 @@ static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t 
 	r->stats.rows++;
 	r->stats.bad++;
 	r->stats.bad_by_reason[why]++;
+	if (r->file < (uint32_t)r->opts.n_paths)
+		r->file_bad[r->file]++;
 	if (r->shown < (uint64_t)(r->opts.show_bad > 0 ? r->opts.show_bad : 0)) {
 		char ex[100];
 		excerpt(ex, sizeof(ex), rec, n);
@@ -902,6 +907,11 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 		if (rc != 0)
 			return rc;
 	}
+}
+
+uint64_t ec_reader_file_bad(const struct ec_reader *r, uint32_t file)
+{
+	return file < (uint32_t)r->opts.n_paths ? r->file_bad[file] : 0;
 }
 
 const char *ec_reader_lib_versions(void)

@@ -25,9 +25,6 @@
  * the reader over the command's operands, and the sessionizer over it. */
 struct ec_input_file {
 	uint64_t good; /* rows of the file returned as events */
-	uint64_t bad;  /* rows of the file rejected, when bad_known */
-	int bad_known; /* 0: some bad rows were read across the end of this file
-			* and the next, and cannot be told apart */
 };
 
 struct ec_input {
@@ -36,8 +33,6 @@ struct ec_input {
 	double t0;
 	struct ec_input_file *files; /* one per path, counted as the events pass */
 	int n_files;
-	uint32_t cur_file; /* the file of the last event */
-	uint64_t bad_seen; /* the reader's bad rows at the last event */
 };
 
 /* Opens both (ro->paths are set from paths/n). Release with ec_input_close(). */

@@ -2,9 +2,9 @@
 # their rows and bad rows (known here by construction: bad rows inserted in
 # the middle of each of two files), the run's rejects by reason, counts
 # equal to what wc -l finds in the input and the output, the output with
-# its size. Bad rows at the very end of a file cannot be told from the next
-# file's: then the two files' bad_rows are null and the run's total stays
-# exact. A password in --mongo-uri is not in the manifest.
+# its size. A bad row as the very last row of a file is that file's too (the
+# reader counts bad rows per file). A password in --mongo-uri is not in the
+# manifest.
 set -e
 "$ECOMCTL" synth --rows 6000 --seed 41 -o ev.csv 2>/dev/null
 head -n 3001 ev.csv > a.csv
@@ -49,7 +49,7 @@ if m["outputs"][0]["path"] != "out/s.csv" or m["outcome"] != "ok" or m.get("mong
 if m["argv"][0] != "sessions" or sorted(m["argv"][1:]) != ["-o", "-q", "a.csv", "b.csv", "out/s.csv"]:
     die(f"argv {m['argv']!r}")
 PY
-# A bad row as the last row of a.csv: not attributable to a file.
+# A bad row as the last row of a.csv: a.csv's, not b.csv's.
 rm -r output
 "$ECOMCTL" -q sessions a.csv b.csv -o out/s.csv --runs-dir r2 2>/dev/null
 sed -n 2p a.csv | sed 's/,view,/,nope,/; s/,cart,/,nope,/; s/,purchase,/,nope,/' >> a.csv
@@ -61,8 +61,8 @@ sys.path.insert(0, sys.argv[1])
 from manifest import one, lines, die
 m = one("r3", "sessions")
 a, b = m["inputs"]
-if a["bad_rows"] is not None or b["bad_rows"] is not None or a["rows"] is not None:
-    die(f"ambiguous bad rows attributed: {a!r} {b!r}")
+if (a["bad_rows"], a["rows"], b["bad_rows"], b["rows"]) != (4, lines("a.csv"), 1, lines("b.csv")):
+    die(f"bad rows at the end of a file: {a!r} {b!r}")
 if a["good_rows"] + b["good_rows"] != 6000 or m["counts"]["bad_rows"] != 5:
     die(f"{a!r} {b!r} {m['counts']!r}")
 PY
