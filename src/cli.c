@@ -1,14 +1,15 @@
 #include "ecomctl/cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/json.h"
 
-int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv,
-		 struct ec_opts_result *res, int need_operands)
+int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
+		 int need_operands)
 {
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	int rc = ec_opts_parse(u, argc, argv, res, &err);
 	if (rc < 0) {
 		ec_log_error("%s", err.msg);
@@ -36,16 +37,21 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 
 static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
 {
-	return ec_reader_next(ctx, ev, err);
+	struct ec_input *in = ctx;
+	int rc = ec_reader_next(in->reader, ev, err);
+	if (rc > 0 && ev->file < (uint32_t)in->n_files)
+		in->files[ev->file].good++;
+	return rc;
 }
 
 static const char *reader_name(void *ctx, uint32_t file)
 {
-	return ec_reader_path(ctx, file);
+	struct ec_input *in = ctx;
+	return ec_reader_path(in->reader, file);
 }
 
-int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro,
-		  const struct ec_session_opts *so, char **paths, int n, struct ec_err *err)
+int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct ec_session_opts *so,
+		  char **paths, int n, struct ec_err *err)
 {
 	int rc;
 	memset(in, 0, sizeof(*in));
@@ -53,9 +59,11 @@ int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro,
 	ro->paths = (const char *const *)paths;
 	ro->n_paths = n;
 	ro->progress = 1;
+	in->n_files = n;
+	in->files = ec_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*in->files));
 	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
 		return rc;
-	return ec_sessionizer_new(&in->z, so, reader_source, in->reader, reader_name, err);
+	return ec_sessionizer_new(&in->z, so, reader_source, in, reader_name, err);
 }
 
 int ec_input_finish(struct ec_input *in, struct ec_err *err)
@@ -89,6 +97,7 @@ void ec_input_close(struct ec_input *in)
 {
 	ec_sessionizer_free(in->z);
 	ec_reader_free(in->reader);
+	free(in->files);
 	memset(in, 0, sizeof(*in));
 }
 

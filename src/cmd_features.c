@@ -10,6 +10,7 @@
 #include "ecomctl/features.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/run.h"
 
 static const char *const task_choices[] = {"intent", "category", NULL};
 
@@ -139,7 +140,7 @@ int cmd_features(int argc, char **argv)
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
-	const char *out_path = NULL;
+	const char *out_path = NULL, *runs_dir = NULL, *run_id = NULL;
 	int task = EC_TASK_INTENT, all_sessions = 0, list = 0;
 	int64_t max_cand = 10;
 	char default_out[64];
@@ -162,6 +163,7 @@ int cmd_features(int argc, char **argv)
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
+	    EC_RUN_OPTS(runs_dir, run_id),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -182,6 +184,7 @@ int cmd_features(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_outfile *f = NULL;
+	struct ec_run *run = NULL;
 	struct ec_err err = {0};
 	struct ec_fsession s;
 	uint64_t rows = 0;
@@ -215,7 +218,9 @@ int cmd_features(int argc, char **argv)
 		goto done;
 	}
 	fo.max_candidates = (uint32_t)max_cand;
-	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	if ((rc = ec_run_begin(&run, "features", argc, argv, res.operands, res.n_operands, run_id,
+			       runs_dir, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
 	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
 		goto done;
@@ -228,7 +233,15 @@ int cmd_features(int argc, char **argv)
 	f = NULL;
 	if (rc < 0)
 		goto done;
+	ec_run_output(run, out_path);
 	const struct ec_featurizer_stats *st = ec_featurizer_stats(fz);
+	struct ec_json *c = ec_run_counts(run);
+	ec_json_add_str(c, "task", ec_task_names[task]);
+	ec_json_add_u64(c, "feature_rows", rows);
+	ec_json_add_u64(c, "featurized_sessions", st->sessions);
+	ec_json_add_u64(c, "intent_skipped", st->intent_skipped);
+	ec_json_add_u64(c, "category_sessions", st->category_sessions);
+	ec_json_add_u64(c, "category_skipped", st->category_skipped);
 	if (ec_opt_json) {
 		summary_json(&in, st, task, out_path, rows);
 	} else {
@@ -243,7 +256,9 @@ int cmd_features(int argc, char **argv)
 			    out_path, ec_now() - in.t0);
 	}
 done:
-	rc = ec_cli_fail("features", rc, &err);
+	if (run)
+		ec_run_input(run, &in);
+	rc = ec_run_end(run, ec_cli_fail("features", rc, &err), rc < 0 ? err.msg : NULL);
 	ec_outfile_free(f);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);

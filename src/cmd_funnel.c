@@ -9,6 +9,7 @@
 #include "ecomctl/funnel.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
 
 /* Opens DIR/name for writing. */
@@ -81,6 +82,7 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_funnel_opts fo;
 	struct ec_mongo_opts mo;
 	const char *dir = "output", *steps = "view,cart,purchase", *window = "none";
+	const char *runs_dir = NULL, *run_id = NULL;
 	struct ec_strlist by = {0};
 	int64_t level = 2, top = 20;
 	ec_reader_opts_init(&ro);
@@ -111,6 +113,7 @@ int cmd_funnel(int argc, char **argv)
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
 	    EC_MONGO_OPTS(mo),
+	    EC_RUN_OPTS(runs_dir, run_id),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -133,7 +136,9 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_funnel *fun = NULL;
 	struct ec_outfile *csv = NULL, *json = NULL, *html = NULL;
 	struct ec_mongo *mongo = NULL;
+	struct ec_run *run = NULL;
 	struct ec_err err = {0}, merr = {0};
+	char why[sizeof(err.msg)];
 	int mrc = 0;
 	struct ec_session s;
 	char pcsv[1024], pjson[1024], phtml[1024];
@@ -145,10 +150,12 @@ int cmd_funnel(int argc, char **argv)
 		return rc;
 	}
 	fo.max_session = so.max_session;
-	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0)
+	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0 ||
+	    (rc = ec_run_begin(&run, "funnel", argc, argv, res.operands, res.n_operands, run_id,
+			       runs_dir, &err)) < 0)
 		goto done;
-	if ((mrc = ec_mongo_start(&mongo, &mo, "funnel", argc, argv, res.operands, res.n_operands,
-				  dir, &merr)) < 0 &&
+	if ((mrc = ec_mongo_start(&mongo, &mo, "funnel", ec_run_id(run), argc, argv, res.operands,
+				  res.n_operands, dir, &merr)) < 0 &&
 	    mrc != EC_EUNAVAIL) {
 		rc = mrc;
 		err = merr;
@@ -192,6 +199,13 @@ int cmd_funnel(int argc, char **argv)
 	}
 	if (rc < 0)
 		goto done;
+	ec_run_output(run, pcsv);
+	ec_run_output(run, pjson);
+	ec_run_output(run, phtml);
+	ec_json_add_u64(ec_run_counts(run), "units", r->units);
+	struct ec_json *su = ec_json_add_array(ec_run_counts(run), "step_units");
+	for (int k = 0; k < fo.n_steps; k++)
+		ec_json_add_u64(su, NULL, r->total.units[k]);
 	int K = fo.n_steps;
 	if (mongo) {
 		struct ec_json *counts = ec_json_object();
@@ -228,7 +242,13 @@ int cmd_funnel(int argc, char **argv)
 			ec_mongo_report(mongo);
 	}
 done:
+	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
 	rc = ec_mongo_end(mongo, "funnel", rc, &err, mrc, &merr);
+	if (run) {
+		ec_run_input(run, &in);
+		ec_run_mongo(run, mongo);
+	}
+	rc = ec_run_end(run, rc, why);
 	ec_mongo_free(mongo);
 	free(text);
 	ec_outfile_free(csv);

@@ -17,6 +17,8 @@
 #include "ecomctl/model.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/registry.h"
+#include "ecomctl/run.h"
+#include "ecomctl/sink_mongo.h"
 
 #define SCORE_HEADER                                                                               \
 	"session_id,user_id,start,end,events,p_purchase,decision,category_1,p_category_1,"         \
@@ -126,8 +128,36 @@ static int in_list(const char *list, const char *key)
 	return 0;
 }
 
+/* The prediction document of one row (strings borrowed from the batch). */
+static void send_prediction(struct ec_mongo *mongo, const struct batch *b, const struct pending *p,
+			    const struct ec_loaded_model *m, const uint32_t *idx, uint32_t n,
+			    double prob, const char *run_id)
+{
+	struct ec_mongo_prediction mp;
+	ec_mongo_prediction_init(&mp);
+	mp.session_id = b->text + p->id_off;
+	mp.user_id = p->user_id;
+	mp.start = p->start;
+	mp.end = p->end;
+	mp.events = p->events;
+	if (p->intent_ok) {
+		mp.p_purchase = prob;
+		mp.decision = prob >= m[0].threshold;
+	}
+	mp.n_categories = (int)(n < 3 ? n : 3);
+	for (int j = 0; j < mp.n_categories; j++) {
+		mp.category[j] = b->text + b->cand_off[p->cand_row + idx[j]];
+		mp.category_p[j] = b->cp[p->cand_row + idx[j]];
+	}
+	mp.actual_purchase = p->purchased;
+	mp.intent_model = m[0].model ? m[0].ref : NULL;
+	mp.category_model = m[1].model ? m[1].ref : NULL;
+	mp.run_id = run_id;
+	ec_mongo_add_prediction(mongo, &mp);
+}
+
 static int flush(struct batch *b, struct ec_outfile *f, struct ec_loaded_model *m,
-		 const char *run_id, struct tally *t, struct ec_err *err)
+		 const char *run_id, struct tally *t, struct ec_mongo *mongo, struct ec_err *err)
 {
 	uint32_t di = ec_features_count(EC_TASK_INTENT), dc = ec_features_count(EC_TASK_CATEGORY);
 	int rc;
@@ -149,8 +179,9 @@ static int flush(struct batch *b, struct ec_outfile *f, struct ec_loaded_model *
 				  p->events);
 		t->sessions++;
 		t->purchased += p->purchased;
+		double prob = NAN;
 		if (p->intent_ok) {
-			double prob = b->ip[ii++];
+			prob = b->ip[ii++];
 			int d = prob >= m[0].threshold;
 			write_p(f, prob);
 			ec_outfile_printf(f, ",%d", d);
@@ -182,6 +213,8 @@ static int flush(struct batch *b, struct ec_outfile *f, struct ec_loaded_model *
 		ec_outfile_csv_field(f, truth, strlen(truth));
 		ec_outfile_printf(f, ",%s,%s,%s\n", m[0].model ? m[0].ref : "",
 				  m[1].model ? m[1].ref : "", run_id);
+		if (mongo)
+			send_prediction(mongo, b, p, m, idx, n, prob, run_id);
 	}
 	b->n = b->n_ix = b->n_cx = b->len = 0;
 	return 0;
@@ -198,16 +231,6 @@ static void batch_release(struct batch *b)
 	free(b->cp);
 }
 
-/* "20240131T020304Z-1a2b": when and which process; unique enough per host. */
-static void make_run_id(char *buf, size_t cap)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	size_t n = strftime(buf, cap, "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(buf + n, cap - n, "-%04x", (unsigned)getpid() & 0xffff);
-}
-
 /* "none" skips a task. */
 static const char *model_arg(const char *s)
 {
@@ -221,9 +244,11 @@ int cmd_score(int argc, char **argv)
 	struct ec_feature_opts fo;
 	const char *out_path = "output/predictions.csv", *models = "models";
 	const char *intent_ref = "intent@production", *cat_ref = "category@production";
-	const char *run_id_arg = NULL;
+	const char *run_id_arg = NULL, *runs_dir = NULL;
+	struct ec_mongo_opts mo;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
+	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
 	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
@@ -235,10 +260,10 @@ int cmd_score(int argc, char **argv)
 	     NULL, 0},
 	    {"category-model", 0, EC_OPT_STR, &cat_ref, "REF",
 	     "category model, likewise (default category@production)", NULL, 0},
-	    {"run-id", 0, EC_OPT_STR, &run_id_arg, "ID",
-	     "the run_id column (default: UTC time and process id)", NULL, 0},
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
+	    EC_MONGO_OPTS(mo),
+	    EC_RUN_OPTS(runs_dir, run_id_arg),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -249,7 +274,9 @@ int cmd_score(int argc, char **argv)
 	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
 	    "p_purchase and the decision at the model's threshold, the three likeliest\n"
 	    "categories with their scores, the actual outcome, model versions, run id.\n"
-	    "Written atomically.",
+	    "Written atomically. With --mongo-uri, also one document per session in the\n"
+	    "collection `predictions`, keyed by the session and the model versions (a\n"
+	    "rerun changes nothing; a new model version adds documents).",
 	    opts,
 	    "examples:\n"
 	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
@@ -259,13 +286,16 @@ int cmd_score(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_outfile *f = NULL;
+	struct ec_mongo *mongo = NULL;
+	struct ec_run *run = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
-	struct ec_err err = {0};
+	struct ec_err err = {0}, merr = {0};
 	struct ec_fsession s;
 	struct batch b = {0};
 	struct tally t = {0};
-	char run_id[64];
-	int rc;
+	char out_dir[1024], why[sizeof(err.msg)];
+	const char *run_id;
+	int rc, mrc = 0;
 
 	memset(m, 0, sizeof(m));
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
@@ -275,13 +305,22 @@ int cmd_score(int argc, char **argv)
 		ec_opts_release();
 		return 64;
 	}
-	if (run_id_arg)
-		snprintf(run_id, sizeof(run_id), "%s", run_id_arg);
-	else
-		make_run_id(run_id, sizeof(run_id));
 	const char *refs[EC_TASK_N] = {model_arg(intent_ref), model_arg(cat_ref)};
 	if (!refs[0] && !refs[1]) {
 		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
+		goto done;
+	}
+	ec_run_output_dir(out_path, out_dir, sizeof(out_dir));
+	if ((rc = ec_run_begin(&run, "score", argc, argv, res.operands, res.n_operands, run_id_arg,
+			       runs_dir, &err)) < 0)
+		goto done;
+	run_id = ec_run_id(run);
+	if ((mrc = ec_mongo_start(&mongo, &mo, "score", run_id, argc, argv, res.operands,
+				  res.n_operands, out_dir, &merr)) < 0 &&
+	    mrc != EC_EUNAVAIL) {
+		rc = mrc;
+		err = merr;
+		mrc = 0;
 		goto done;
 	}
 	if ((rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
@@ -293,16 +332,31 @@ int cmd_score(int argc, char **argv)
 	b.s = ec_xmalloc(BATCH * sizeof(*b.s));
 	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0) {
 		add_session(&b, &s, m[0].model != NULL, m[1].model != NULL);
-		if (b.n == BATCH && (rc = flush(&b, f, m, run_id, &t, &err)) < 0)
+		if (b.n == BATCH && (rc = flush(&b, f, m, run_id, &t, mongo, &err)) < 0)
 			goto done;
 	}
-	if (rc < 0 || (rc = flush(&b, f, m, run_id, &t, &err)) < 0 ||
+	if (rc < 0 || (rc = flush(&b, f, m, run_id, &t, mongo, &err)) < 0 ||
 	    (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
 	rc = ec_outfile_commit(f, &err);
 	f = NULL;
 	if (rc < 0)
 		goto done;
+	ec_run_output(run, out_path);
+	struct ec_json *c = ec_run_counts(run);
+	ec_json_add_str(c, "intent_model", m[0].model ? m[0].ref : "");
+	ec_json_add_str(c, "category_model", m[1].model ? m[1].ref : "");
+	ec_json_add_u64(c, "scored_sessions", t.sessions);
+	ec_json_add_u64(c, "with_p_purchase", t.with_p);
+	ec_json_add_u64(c, "predicted_purchases", t.decided);
+	ec_json_add_u64(c, "actual_purchases", t.purchased);
+	ec_json_add_u64(c, "with_categories", t.with_categories);
+	if (mongo) {
+		struct ec_json *counts = ec_json_dup(c);
+		ec_input_json(&in, counts);
+		mrc = ec_mongo_finish(mongo, 0, NULL, counts, &merr);
+		ec_json_free(counts);
+	}
 	if (ec_opt_json) {
 		struct ec_json *j = ec_json_object();
 		ec_json_add_str(j, "command", "score");
@@ -319,6 +373,8 @@ int cmd_score(int argc, char **argv)
 		ec_json_add_num(j, "category_hit3",
 				t.cat_sessions ? (double)t.cat_hit3 / (double)t.cat_sessions : NAN);
 		ec_input_json(&in, j);
+		if (mongo)
+			ec_mongo_json(mongo, j);
 		ec_json_print_stdout(j);
 		ec_json_free(j);
 	} else {
@@ -329,9 +385,18 @@ int cmd_score(int argc, char **argv)
 			    (unsigned long long)t.with_p, (unsigned long long)t.decided,
 			    (unsigned long long)t.purchased, (unsigned long long)t.with_categories,
 			    m[0].model ? m[0].ref : "-", m[1].model ? m[1].ref : "-");
+		if (mongo)
+			ec_mongo_report(mongo);
 	}
 done:
-	rc = ec_cli_fail("score", rc, &err);
+	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
+	rc = ec_mongo_end(mongo, "score", rc, &err, mrc, &merr);
+	if (run) {
+		ec_run_input(run, &in);
+		ec_run_mongo(run, mongo);
+	}
+	rc = ec_run_end(run, rc, why);
+	ec_mongo_free(mongo);
 	batch_release(&b);
 	ec_outfile_free(f);
 	ec_featurizer_free(fz);

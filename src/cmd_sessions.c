@@ -12,10 +12,11 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
 
-#define SESSIONS_HEADER                                                                      \
-	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"        \
+#define SESSIONS_HEADER                                                                            \
+	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"            \
 	"products,categories,brands,cart_value,revenue,first_purchase,converted,top_category\n"
 
 /* What the writer needs of one session (the session itself is borrowed
@@ -38,7 +39,7 @@ struct writer {
 	size_t len[2]; /* rows in a full buffer, waiting for the writer */
 	int full[2];   /* buffer i is handed to the writer */
 	int done;
-	int fill;      /* the buffer the main thread fills */
+	int fill; /* the buffer the main thread fills */
 };
 
 static void write_row(struct ec_outfile *f, const struct row *s)
@@ -50,12 +51,33 @@ static void write_row(struct ec_outfile *f, const struct row *s)
 	if (m->first_purchase != INT64_MIN)
 		ec_time_format(m->first_purchase, tp);
 	ec_outfile_csv_field(f, s->id, strlen(s->id));
-	ec_outfile_printf(f, ",%llu,%s,%s,%lld,%u,%u,%u,%u,%u,%u,%u,%u,%.2f,%.2f,%s,%d,",
-			  (unsigned long long)s->user_id, t0, t1, (long long)(s->end - s->start),
-			  m->events, m->by_type[EC_EV_VIEW], m->by_type[EC_EV_CART],
-			  m->by_type[EC_EV_REMOVE], m->by_type[EC_EV_PURCHASE], m->products,
-			  m->categories, m->brands, m->cart_value, m->revenue, tp,
-			  m->by_type[EC_EV_PURCHASE] > 0);
+	ec_outfile_putc(f, ',');
+	ec_outfile_u64(f, s->user_id);
+	ec_outfile_putc(f, ',');
+	ec_outfile_write(f, t0, 23);
+	ec_outfile_putc(f, ',');
+	ec_outfile_write(f, t1, 23);
+	ec_outfile_putc(f, ',');
+	ec_outfile_i64(f, s->end - s->start);
+	const unsigned counts[] = {m->events,
+				   m->by_type[EC_EV_VIEW],
+				   m->by_type[EC_EV_CART],
+				   m->by_type[EC_EV_REMOVE],
+				   m->by_type[EC_EV_PURCHASE],
+				   m->products,
+				   m->categories,
+				   m->brands};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		ec_outfile_putc(f, ',');
+		ec_outfile_u64(f, counts[i]);
+	}
+	ec_outfile_putc(f, ',');
+	ec_outfile_fixed2(f, m->cart_value);
+	ec_outfile_putc(f, ',');
+	ec_outfile_fixed2(f, m->revenue);
+	ec_outfile_putc(f, ',');
+	ec_outfile_puts(f, tp);
+	ec_outfile_puts(f, m->by_type[EC_EV_PURCHASE] > 0 ? ",1," : ",0,");
 	ec_outfile_csv_field(f, m->top_category, strlen(m->top_category));
 	ec_outfile_putc(f, '\n');
 }
@@ -124,59 +146,52 @@ static void writer_stop(struct writer *w)
 	free(w->buf[1]);
 }
 
-/* The directory of an output file: spool files go under it. */
-static void output_dir(const char *path, char *buf, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-	if (strcmp(path, "-") == 0)
-		snprintf(buf, cap, "output");
-	else if (!slash)
-		snprintf(buf, cap, ".");
-	else
-		snprintf(buf, cap, "%.*s", (int)(slash - path), path);
-}
-
 int cmd_sessions(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_mongo_opts mo;
-	const char *out_path = "output/sessions.csv";
+	const char *out_path = "output/sessions.csv", *runs_dir = NULL, *run_id = NULL;
 	int64_t level = 2;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
-		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
-		  "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0 },
-		{ "category-level", 0, EC_OPT_INT, &level, "N",
-		  "category_code segments in category keys (default 2; 0: all)", NULL, 0 },
-		EC_SESSION_OPTS(so),
-		EC_READER_OPTS(ro),
-		EC_MONGO_OPTS(mo),
-		{ "with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
-		  "MongoDB session logs carry their events (array event_log)", NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	     "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0},
+	    {"category-level", 0, EC_OPT_INT, &level, "N",
+	     "category_code segments in category keys (default 2; 0: all)", NULL, 0},
+	    EC_SESSION_OPTS(so),
+	    EC_READER_OPTS(ro),
+	    EC_MONGO_OPTS(mo),
+	    EC_RUN_OPTS(runs_dir, run_id),
+	    {"with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
+	     "MongoDB session logs carry their events (array event_log)", NULL, 0},
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"sessions", "[OPTIONS] FILE...",
-		"Cut the events of export files into sessions (see --session-key) and write\n"
-		"one CSV row per session: ids, start, end, duration, counts by event type,\n"
-		"distinct products, categories and brands, cart value, revenue, first\n"
-		"purchase, converted, top category. Written atomically.\n"
-		"With --mongo-uri, also one document per session in the collection\n"
-		"`sessions` (upserted by session_id and user_id: a rerun changes nothing).",
-		opts, NULL,
+	    "sessions",
+	    "[OPTIONS] FILE...",
+	    "Cut the events of export files into sessions (see --session-key) and write\n"
+	    "one CSV row per session: ids, start, end, duration, counts by event type,\n"
+	    "distinct products, categories and brands, cart value, revenue, first\n"
+	    "purchase, converted, top category. Written atomically.\n"
+	    "With --mongo-uri, also one document per session in the collection\n"
+	    "`sessions` (upserted by session_id and user_id: a rerun changes nothing).",
+	    opts,
+	    NULL,
 	};
 	struct ec_opts_result res;
-	struct ec_input in = { 0 };
+	struct ec_input in = {0};
 	struct ec_outfile *f = NULL;
 	struct ec_mongo *mongo = NULL;
-	struct ec_err err = { 0 }, merr = { 0 };
+	struct ec_run *run = NULL;
+	struct ec_err err = {0}, merr = {0};
 	struct ec_session s;
 	struct writer w;
 	int started = 0;
-	char out_dir[1024];
+	uint64_t n_rows = 0;
+	char out_dir[1024], why[sizeof(err.msg)];
 	int rc, mrc = 0;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
@@ -186,8 +201,11 @@ int cmd_sessions(int argc, char **argv)
 		ec_opts_release();
 		return 64;
 	}
-	output_dir(out_path, out_dir, sizeof(out_dir));
-	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", argc, argv, res.operands,
+	ec_run_output_dir(out_path, out_dir, sizeof(out_dir));
+	if ((rc = ec_run_begin(&run, "sessions", argc, argv, res.operands, res.n_operands, run_id,
+			       runs_dir, &err)) < 0)
+		goto done;
+	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", ec_run_id(run), argc, argv, res.operands,
 				  res.n_operands, out_dir, &merr)) < 0 &&
 	    mrc != EC_EUNAVAIL) {
 		rc = mrc;
@@ -205,13 +223,18 @@ int cmd_sessions(int argc, char **argv)
 	size_t n = 0;
 	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
 		struct row *r = &w.buf[w.fill][n];
-		snprintf(r->id, sizeof(r->id), "%s", s.id);
+		size_t id_len = strlen(s.id);
+		if (id_len >= sizeof(r->id))
+			id_len = sizeof(r->id) - 1;
+		memcpy(r->id, s.id, id_len);
+		r->id[id_len] = '\0';
 		r->user_id = s.user_id;
 		r->start = s.start;
 		r->end = s.end;
 		ec_session_summarize(&r->m, &s, in.z, (int)level);
 		if (mongo)
 			ec_mongo_add_session(mongo, &s, &r->m, in.z);
+		n_rows++;
 		if (++n == BATCH) {
 			writer_pass(&w, n);
 			n = 0;
@@ -227,6 +250,7 @@ int cmd_sessions(int argc, char **argv)
 	f = NULL;
 	if (rc < 0)
 		goto done;
+	ec_run_output(run, out_path);
 	struct ec_json *j = ec_json_object();
 	ec_json_add_str(j, "command", "sessions");
 	ec_json_add_str(j, "output", out_path);
@@ -249,7 +273,14 @@ int cmd_sessions(int argc, char **argv)
 done:
 	if (started)
 		writer_stop(&w);
+	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
 	rc = ec_mongo_end(mongo, "sessions", rc, &err, mrc, &merr);
+	if (run) {
+		ec_run_input(run, &in);
+		ec_json_add_u64(ec_run_counts(run), "rows_written", n_rows);
+		ec_run_mongo(run, mongo);
+	}
+	rc = ec_run_end(run, rc, why);
 	ec_outfile_free(f);
 	ec_mongo_free(mongo);
 	ec_input_close(&in);

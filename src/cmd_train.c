@@ -12,6 +12,7 @@
 #include "ecomctl/features.h"
 #include "ecomctl/json.h"
 #include "ecomctl/registry.h"
+#include "ecomctl/run.h"
 #include "ecomctl/sha256.h"
 #include "ecomctl/train.h"
 
@@ -168,7 +169,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
 	struct ec_train_cfg cfg;
-	const char *models = "models", *grid_path = NULL;
+	const char *models = "models", *grid_path = NULL, *runs_dir = NULL, *run_id = NULL;
 	int which = 0, promote = 0;
 	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
 	double frac = 0.2;
@@ -224,6 +225,7 @@ int cmd_train(int argc, char **argv)
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
+	    EC_RUN_OPTS(runs_dir, run_id),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -246,6 +248,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_iset is;
 	struct ec_cset cs;
 	struct ec_task_result tr[EC_TASK_N];
+	struct ec_run *run = NULL;
 	struct ec_err err = {0};
 	char *cmdline = command_line(argc, argv);
 	int rc, want[EC_TASK_N];
@@ -263,7 +266,9 @@ int cmd_train(int argc, char **argv)
 	want[EC_TASK_INTENT] = which != 2;
 	want[EC_TASK_CATEGORY] = which != 1;
 	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
-	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0)
+	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0 ||
+	    (rc = ec_run_begin(&run, "train", argc, argv, res.operands, res.n_operands, run_id,
+			       runs_dir, &err)) < 0)
 		goto done;
 	if (grid_path) {
 		if ((rc = ec_json_read_file(&grid, grid_path, &err)) < 0)
@@ -326,6 +331,14 @@ int cmd_train(int argc, char **argv)
 			prod = ec_registry_alias(reg, t, "production") == v;
 		ec_registry_free(reg);
 		result_json(ec_json_add_object(out, ec_task_names[t]), &tr[t], v, prod, t_task[t]);
+		char ref[64], path[4096];
+		snprintf(ref, sizeof(ref), "%s@v%u", ec_task_names[t], v);
+		ec_json_add_str(ec_run_counts(run), ec_task_names[t], ref);
+		snprintf(path, sizeof(path), "%s/%s/v%u/model.json", models, ec_task_names[t], v);
+		ec_run_output(run, path);
+		snprintf(path, sizeof(path), "%s/%s/v%u/manifest.json", models, ec_task_names[t],
+			 v);
+		ec_run_output(run, path);
 		if (!ec_opt_json) {
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
@@ -344,8 +357,14 @@ int cmd_train(int argc, char **argv)
 	ec_input_json(&in, out);
 	if (ec_opt_json)
 		ec_json_print_stdout(out);
+	struct ec_json *c = ec_run_counts(run);
+	ec_json_add_u64(c, "intent_sessions", is.n);
+	ec_json_add_u64(c, "category_sessions", cs.n_s);
+	ec_json_add_u64(c, "category_rows", cs.n_r);
 done:
-	rc = ec_cli_fail("train", rc, &err);
+	if (run)
+		ec_run_input(run, &in);
+	rc = ec_run_end(run, ec_cli_fail("train", rc, &err), rc < 0 ? err.msg : NULL);
 	for (int t = 0; t < EC_TASK_N; t++)
 		ec_task_result_release(&tr[t]);
 	ec_json_free(out);

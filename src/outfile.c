@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,13 @@ int ec_mkdirs(const char *dir, struct ec_err *err)
 {
 	char *p = ec_xstrdup(dir);
 	int rc = 0;
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
 			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-				rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create directory: %s", p,
-					     strerror(errno));
+				rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create directory: %s",
+					     p, strerror(errno));
 				break;
 			}
 			*s = c;
@@ -191,6 +192,46 @@ void ec_outfile_printf(struct ec_outfile *f, const char *fmt, ...)
 	va_end(ap);
 	ec_outfile_write(f, big, (size_t)n);
 	free(big);
+}
+
+void ec_outfile_u64(struct ec_outfile *f, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ec_outfile_write(f, tmp + i, sizeof(tmp) - i);
+}
+
+void ec_outfile_i64(struct ec_outfile *f, int64_t v)
+{
+	if (v < 0) {
+		ec_outfile_putc(f, '-');
+		ec_outfile_u64(f, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	ec_outfile_u64(f, (uint64_t)v);
+}
+
+void ec_outfile_fixed2(struct ec_outfile *f, double x)
+{
+	/* x * 100 rounds to the same integer as printf's exact decimal rounding
+	 * unless it lies near a half (or x is huge or not finite): those go to
+	 * printf. Sums of prices with two decimals are never near a half. */
+	double c = x * 100, r = nearbyint(c);
+	if (!(fabs(c) < 1e12) || fabs(fabs(c - r) - 0.5) < 1e-3) {
+		ec_outfile_printf(f, "%.2f", x);
+		return;
+	}
+	int64_t v = (int64_t)r;
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	if (v < 0 || (v == 0 && signbit(x)))
+		ec_outfile_putc(f, '-');
+	ec_outfile_u64(f, a / 100);
+	char frac[3] = {'.', (char)('0' + a / 10 % 10), (char)('0' + a % 10)};
+	ec_outfile_write(f, frac, 3);
 }
 
 void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n)

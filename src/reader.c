@@ -109,8 +109,7 @@ static int split_plain(const char *rec, size_t n, struct ec_str *f, int max)
 	}
 }
 
-int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *f,
-		      int max)
+int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *f, int max)
 {
 	if (!memchr(rec, '"', n))
 		return split_plain(rec, n, f, max);
@@ -143,11 +142,24 @@ int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct e
 struct chunk {
 	char *data;
 	size_t len;
-	uint32_t file;     /* input index; n_paths marks the end of all input */
-	int last;          /* the last chunk of its file */
-	int error;         /* an EC_E* code: the thread stopped here */
+	uint32_t file;	   /* input index; n_paths marks the end of all input */
+	int last;	   /* the last chunk of its file */
+	int error;	   /* an EC_E* code: the thread stopped here */
 	uint64_t in_bytes; /* input bytes consumed when this chunk was filled */
 	char errmsg[400];
+	/* Rows the reading thread parsed already (see preparse()), by offset;
+	 * pre_i is the consumer's place in them. */
+	struct pre *pre;
+	size_t n_pre, cap_pre, pre_i;
+};
+
+/* One line parsed by the reading thread: a quote-free, NUL-free row that
+ * starts and ends inside its chunk, at data + off, len bytes before its
+ * newline (a CR included); ev.raw is the row without the CR. */
+struct pre {
+	uint32_t off, len;
+	enum ec_bad why; /* EC_BAD_NONE: ev is the event (all but file and line) */
+	struct ec_event ev;
 };
 
 struct ec_reader {
@@ -169,19 +181,23 @@ struct ec_reader {
 	size_t pos;
 	uint32_t file;
 	int need_header;
-	uint64_t line;      /* lines consumed in the current file */
+	uint64_t line;	    /* lines consumed in the current file */
 	uint64_t in_before; /* input bytes of the files already finished */
 	struct ec_columns cols;
 	char *carry; /* a record that crosses chunks or lines */
 	size_t carry_len, carry_cap;
 	uint64_t carry_line; /* line where the carried record began; 0: none */
-	int carry_odd;       /* the carried record has an open quote */
-	int carry_long;      /* the carried record passed EC_ROW_MAX (and was cut) */
+	int carry_odd;	     /* the carried record has an open quote */
+	int carry_long;	     /* the carried record passed EC_ROW_MAX (and was cut) */
+	char *part;	     /* the start of a line that crosses chunks, kept whole so that
+			      * the line is judged as one (a row of its own or not) */
+	size_t part_len, part_cap;
 	struct ec_splitter *split;
 	struct ec_str fields[MAX_FIELDS];
 	int done;
 
 	struct ec_reader_stats stats;
+	uint64_t *file_bad; /* bad rows of each input */
 	struct ec_progress progress;
 	uint64_t shown;
 
@@ -237,6 +253,66 @@ static int gz_failed(gzFile gz, char *msg, size_t n, const char *path)
 	return code == Z_ERRNO ? EC_EIO : EC_EDATA;
 }
 
+/* Parses in the reading thread the rows of a chunk that the consumer would
+ * parse in place anyway, so that the two cores share the work: every line
+ * after the chunk's first (which may continue the previous chunk, or be the
+ * file's header) and before its last newline, when it has no quote, no NUL
+ * and no more than EC_ROW_MAX bytes; every other line is left to the
+ * consumer, which reads the chunk in order and takes a parsed row only
+ * where it stands at that row's start with nothing carried (so a quoted
+ * record spanning lines still swallows what it must). `cols` is from the
+ * file's header, or NULL when the header is not plain: then nothing is
+ * parsed here. */
+static void preparse(struct chunk *c, const struct ec_columns *cols)
+{
+	struct ec_str f[MAX_FIELDS];
+	const char *data = c->data, *end = data + c->len;
+	const char *p = cols && c->len ? memchr(data, '\n', c->len) : NULL;
+
+	c->n_pre = 0;
+	if (!p)
+		return;
+	for (p++;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return;
+		size_t n = (size_t)(nl - p), m = n;
+		if (m > 0 && p[m - 1] == '\r')
+			m--;
+		if (m > 0 && m <= EC_ROW_MAX && !memchr(p, '"', m) && !memchr(p, '\0', m)) {
+			EC_GROW(c->pre, c->cap_pre, c->n_pre + 1);
+			struct pre *e = &c->pre[c->n_pre++];
+			e->off = (uint32_t)(p - data);
+			e->len = (uint32_t)n;
+			e->why =
+			    ec_event_from_fields(&e->ev, cols, f, split_plain(p, m, f, MAX_FIELDS));
+			e->ev.raw.p = p;
+			e->ev.raw.n = m;
+		}
+		p = nl + 1;
+	}
+}
+
+/* The columns of a file's header when its first chunk holds it whole and
+ * without quotes (what the consumer's header() reads the same way). */
+static const struct ec_columns *plain_header(const struct chunk *c, struct ec_columns *cols)
+{
+	struct ec_str f[MAX_FIELDS];
+	const char *missing;
+	const char *nl = c->len ? memchr(c->data, '\n', c->len) : NULL;
+	if (!nl)
+		return NULL;
+	size_t n = (size_t)(nl - c->data);
+	if (n > 0 && c->data[n - 1] == '\r')
+		n--;
+	if (memchr(c->data, '"', n))
+		return NULL;
+	int k = split_plain(c->data, n, f, MAX_FIELDS);
+	if (k > MAX_FIELDS || ec_columns_from_header(cols, f, k, &missing) < 0)
+		return NULL;
+	return cols;
+}
+
 /* Reads every input in order into the ring. zlib reads plain files too
  * (transparently), so one loop serves both; gzip is told from the bytes. */
 static void *read_thread(void *arg)
@@ -246,8 +322,8 @@ static void *read_thread(void *arg)
 
 	for (uint32_t f = 0; f < (uint32_t)r->opts.n_paths; f++) {
 		const char *path = ec_reader_path(r, f);
-		int fd = strcmp(r->paths[f], "-") == 0 ? dup(STDIN_FILENO)
-						       : open(r->paths[f], O_RDONLY);
+		int fd =
+		    strcmp(r->paths[f], "-") == 0 ? dup(STDIN_FILENO) : open(r->paths[f], O_RDONLY);
 		gzFile gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
 		struct chunk *c;
 		if (!gz) {
@@ -256,6 +332,7 @@ static void *read_thread(void *arg)
 			if (!(c = produce_begin(r)))
 				return NULL;
 			c->len = 0;
+			c->n_pre = 0;
 			c->file = f;
 			c->error = EC_ENOINPUT;
 			snprintf(c->errmsg, sizeof(c->errmsg), "%s: cannot open: %s", path,
@@ -264,7 +341,9 @@ static void *read_thread(void *arg)
 			return NULL;
 		}
 		gzbuffer(gz, CHUNK_SIZE);
-		int gzip_counted = 0;
+		int gzip_counted = 0, first = 1;
+		struct ec_columns cols_store;
+		const struct ec_columns *cols = NULL;
 		for (;;) {
 			if (!(c = produce_begin(r))) {
 				gzclose(gz);
@@ -283,13 +362,20 @@ static void *read_thread(void *arg)
 					pthread_mutex_unlock(&r->mu);
 				}
 			}
-			if (n < 0 || (n == 0 && gz_failed(gz, c->errmsg, sizeof(c->errmsg), path))) {
+			if (n < 0 ||
+			    (n == 0 && gz_failed(gz, c->errmsg, sizeof(c->errmsg), path))) {
 				c->error = gz_failed(gz, c->errmsg, sizeof(c->errmsg), path);
 				if (!c->error) {
 					c->error = EC_EIO;
-					snprintf(c->errmsg, sizeof(c->errmsg), "%s: read error", path);
+					snprintf(c->errmsg, sizeof(c->errmsg), "%s: read error",
+						 path);
 				}
 			}
+			if (first && c->len > 0) {
+				cols = plain_header(c, &cols_store);
+				first = 0;
+			}
+			preparse(c, c->error ? NULL : cols);
 			long off = gzoffset(gz);
 			c->in_bytes = in_done + (off > 0 ? (uint64_t)off : 0);
 			if (c->last && !c->error) {
@@ -319,6 +405,7 @@ static void *read_thread(void *arg)
 	struct chunk *c = produce_begin(r);
 	if (c) {
 		c->len = 0;
+		c->n_pre = 0;
 		c->file = (uint32_t)r->opts.n_paths;
 		c->last = 1;
 		c->error = 0;
@@ -348,8 +435,7 @@ static void release(struct ec_reader *r)
 
 /* ---- opening and closing ------------------------------------------------ */
 
-int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts,
-		   struct ec_err *err)
+int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, struct ec_err *err)
 {
 	struct ec_reader *r;
 	int rc = 0;
@@ -361,6 +447,7 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts,
 	r->opts = *opts;
 	r->paths = ec_xcalloc((size_t)opts->n_paths, sizeof(char *));
 	r->sizes = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
+	r->file_bad = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
 	r->opts.rejects_path = NULL;
 	r->stats.time_min = INT64_MAX;
 	r->stats.time_max = INT64_MIN;
@@ -445,15 +532,19 @@ void ec_reader_free(struct ec_reader *r)
 		pthread_join(r->thread, NULL);
 	}
 	commit_rejects(r, NULL);
-	for (int i = 0; i < N_CHUNKS; i++)
+	for (int i = 0; i < N_CHUNKS; i++) {
 		free(r->ring[i].data);
+		free(r->ring[i].pre);
+	}
 	for (int i = 0; i < r->opts.n_paths; i++)
 		free(r->paths[i]);
 	free(r->paths);
 	free(r->sizes);
+	free(r->file_bad);
 	free((char *)r->opts.rejects_path);
 	free(r->rejects_tmp);
 	free(r->carry);
+	free(r->part);
 	ec_splitter_free(r->split);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv_full);
@@ -470,10 +561,11 @@ int ec_reader_finish(struct ec_reader *r, struct ec_err *err)
 		return rc;
 	if (r->opts.max_bad_fraction >= 0 && s->rows > 0 &&
 	    (double)s->bad > r->opts.max_bad_fraction * (double)s->rows)
-		return ec_fail(err, EC_EDATA,
-			       "%llu of %llu rows are bad (%.2f%%), more than --max-bad-fraction %g",
-			       (unsigned long long)s->bad, (unsigned long long)s->rows,
-			       100.0 * (double)s->bad / (double)s->rows, r->opts.max_bad_fraction);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%llu of %llu rows are bad (%.2f%%), more than --max-bad-fraction %g",
+		    (unsigned long long)s->bad, (unsigned long long)s->rows,
+		    100.0 * (double)s->bad / (double)s->rows, r->opts.max_bad_fraction);
 	return 0;
 }
 
@@ -519,13 +611,15 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
 	out[k] = '\0';
 }
 
-static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t n,
-		  uint64_t line, struct ec_err *err)
+static int reject(struct ec_reader *r, enum ec_bad why, const char *rec, size_t n, uint64_t line,
+		  struct ec_err *err)
 {
 	const char *path = ec_reader_path(r, r->file);
 	r->stats.rows++;
 	r->stats.bad++;
 	r->stats.bad_by_reason[why]++;
+	if (r->file < (uint32_t)r->opts.n_paths)
+		r->file_bad[r->file]++;
 	if (r->shown < (uint64_t)(r->opts.show_bad > 0 ? r->opts.show_bad : 0)) {
 		char ex[100];
 		excerpt(ex, sizeof(ex), rec, n);
@@ -554,12 +648,33 @@ static int header(struct ec_reader *r, const char *rec, size_t n, struct ec_err 
 	if (k < 0)
 		return ec_fail(err, EC_EDATA, "%s:1: malformed header row", path);
 	if (k > MAX_FIELDS)
-		return ec_fail(err, EC_EDATA, "%s:1: header has %d columns, more than %d", path,
-			       k, MAX_FIELDS);
+		return ec_fail(err, EC_EDATA, "%s:1: header has %d columns, more than %d", path, k,
+			       MAX_FIELDS);
 	if (ec_columns_from_header(&r->cols, r->fields, k, &missing) < 0)
 		return ec_fail(err, EC_EDATA, "%s:1: header has no column '%s'", path, missing);
 	r->need_header = 0;
 	return 0;
+}
+
+/* Counts a good row whose event is ev (all filled but file and line). */
+static int good_row(struct ec_reader *r, struct ec_event *ev, uint64_t line)
+{
+	ev->file = r->file;
+	ev->line = line;
+	r->stats.rows++;
+	r->stats.good++;
+	if (ev->flags & EC_EVF_ID_DECIMAL)
+		r->stats.ids_decimal++;
+	if (ev->flags & EC_EVF_ID_EXPONENT)
+		r->stats.ids_exponent++;
+	if (ev->time < r->stats.time_min)
+		r->stats.time_min = ev->time;
+	if (ev->time > r->stats.time_max)
+		r->stats.time_max = ev->time;
+	if ((r->stats.rows & 0xffff) == 0 && r->progress.enabled)
+		ec_progress_update(&r->progress, r->stats.rows,
+				   r->cur ? r->cur->in_bytes : r->stats.bytes_in, r->total_size);
+	return 1;
 }
 
 /* Turns one complete record into an event. Returns 1 (event), 0 (skipped) or
@@ -585,24 +700,9 @@ static int record(struct ec_reader *r, const char *rec, size_t n, uint64_t line,
 	enum ec_bad why = ec_event_from_fields(ev, &r->cols, r->fields, k);
 	if (why != EC_BAD_NONE)
 		return reject(r, why, rec, n, line, err);
-	ev->file = r->file;
-	ev->line = line;
 	ev->raw.p = rec;
 	ev->raw.n = n;
-	r->stats.rows++;
-	r->stats.good++;
-	if (ev->flags & EC_EVF_ID_DECIMAL)
-		r->stats.ids_decimal++;
-	if (ev->flags & EC_EVF_ID_EXPONENT)
-		r->stats.ids_exponent++;
-	if (ev->time < r->stats.time_min)
-		r->stats.time_min = ev->time;
-	if (ev->time > r->stats.time_max)
-		r->stats.time_max = ev->time;
-	if ((r->stats.rows & 0xffff) == 0 && r->progress.enabled)
-		ec_progress_update(&r->progress, r->stats.rows,
-				   r->cur ? r->cur->in_bytes : r->stats.bytes_in, r->total_size);
-	return 1;
+	return good_row(r, ev, line);
 }
 
 static int odd_quotes(const char *p, size_t n)
@@ -687,7 +787,46 @@ static int next_chunk(struct ec_reader *r, struct ec_err *err)
 	}
 	r->cur = c;
 	r->pos = 0;
+	c->pre_i = 0;
 	return 1;
+}
+
+/* Keeps the start of a line that goes on in the next chunk (at most
+ * EC_ROW_MAX + 1 bytes of it: a longer line is rejected as too long). */
+static void part_append(struct ec_reader *r, const char *p, size_t n)
+{
+	if (r->part_len + n > EC_ROW_MAX)
+		n = r->part_len > EC_ROW_MAX ? 0 : EC_ROW_MAX + 1 - r->part_len;
+	EC_GROW(r->part, r->part_cap, r->part_len + n + 1);
+	memcpy(r->part + r->part_len, p, n);
+	r->part_len += n;
+}
+
+/* One whole line, number r->line: a row of its own, or part of a quoted
+ * record that spans lines. Returns 1 with an event, 0 for none yet, or an
+ * error. An open quote never swallows a line that starts a row of its own:
+ * the broken record is rejected and the line read as itself. */
+static int take_line(struct ec_reader *r, const char *p, size_t n, struct ec_event *ev,
+		     struct ec_err *err)
+{
+	int rc;
+	if (r->carry_line == 0 && !memchr(p, '"', n)) {
+		if (n > EC_ROW_MAX)
+			return reject(r, EC_BAD_ROW_TOO_LONG, p, n, r->line, err);
+		return record(r, p, n, r->line, ev, err);
+	}
+	if (r->carry_odd && starts_row(r, p, n)) {
+		if ((rc = carried_record(r, ev, err)) != 0)
+			return rc;
+		if (!memchr(p, '"', n))
+			return take_line(r, p, n, ev, err);
+	}
+	carry_append(r, p, n, r->line);
+	if (r->carry_odd && !r->carry_long) {
+		carry_append(r, "\n", 1, r->line);
+		return 0;
+	}
+	return carried_record(r, ev, err);
 }
 
 /*
@@ -695,7 +834,8 @@ static int next_chunk(struct ec_reader *r, struct ec_err *err)
  * of quotes opens a quoted field that goes on past the newline, so the
  * following lines join it in the carry buffer until the quotes balance (a
  * record past EC_ROW_MAX ends at the next newline whatever its quotes). A
- * line that crosses chunks goes through the carry buffer too.
+ * line that crosses chunks is first put together whole in the part buffer,
+ * so that where a chunk ends never changes how a line is read.
  */
 int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 {
@@ -707,6 +847,24 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 		if (!r->cur && (rc = next_chunk(r, err)) <= 0)
 			return rc;
 		struct chunk *c = r->cur;
+		if (r->part_len == 0 && r->carry_line == 0 && !r->need_header) {
+			while (c->pre_i < c->n_pre && c->pre[c->pre_i].off < r->pos)
+				c->pre_i++;
+			if (c->pre_i < c->n_pre && c->pre[c->pre_i].off == r->pos) {
+				struct pre *e = &c->pre[c->pre_i++];
+				r->pos += e->len + 1;
+				r->stats.bytes_data += e->len + 1;
+				r->line++;
+				if (e->why != EC_BAD_NONE) {
+					if ((rc = reject(r, e->why, e->ev.raw.p, e->ev.raw.n,
+							 r->line, err)) != 0)
+						return rc;
+					continue;
+				}
+				*ev = e->ev;
+				return good_row(r, ev, r->line);
+			}
+		}
 		const char *p = c->data + r->pos;
 		size_t avail = c->len - r->pos;
 		const char *nl = memchr(p, '\n', avail);
@@ -715,49 +873,45 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 			r->stats.bytes_data += avail;
 			r->stats.bytes_in = c->in_bytes;
 			if (avail)
-				carry_append(r, p, avail, r->line + 1);
+				part_append(r, p, avail);
 			int last = c->last;
 			release(r);
-			/* A file that ends without a final newline ends its record. */
-			if (last && r->carry_len + r->carry_line > 0) {
+			if (!last)
+				continue;
+			/* A file that ends without a final newline ends its line, and
+			 * the end of a file ends a quoted record left open. */
+			if (r->part_len > 0) {
 				r->line++;
-				if ((rc = carried_record(r, ev, err)) != 0)
+				size_t n = r->part_len;
+				r->part_len = 0;
+				if ((rc = take_line(r, r->part, n, ev, err)) != 0)
 					return rc;
 			}
+			if (r->carry_len + r->carry_line > 0 &&
+			    (rc = carried_record(r, ev, err)) != 0)
+				return rc;
 			continue;
 		}
 		size_t n = (size_t)(nl - p);
 		r->pos += n + 1;
 		r->stats.bytes_data += n + 1;
 		r->line++;
-		if (r->carry_line == 0 && !memchr(p, '"', n)) {
-			if (n > EC_ROW_MAX)
-				rc = reject(r, EC_BAD_ROW_TOO_LONG, p, n, r->line, err);
-			else
-				rc = record(r, p, n, r->line, ev, err);
+		if (r->part_len > 0) {
+			part_append(r, p, n);
+			n = r->part_len;
+			r->part_len = 0;
+			rc = take_line(r, r->part, n, ev, err);
 		} else {
-			/* An open quote never swallows a line that starts a row of its own:
-			 * the broken record is rejected and this line read as itself. */
-			if (r->carry_odd && starts_row(r, p, n)) {
-				if ((rc = carried_record(r, ev, err)) != 0)
-					return rc;
-				if (!memchr(p, '"', n)) {
-					rc = record(r, p, n, r->line, ev, err);
-					if (rc != 0)
-						return rc;
-					continue;
-				}
-			}
-			carry_append(r, p, n, r->line);
-			if (r->carry_odd && !r->carry_long) {
-				carry_append(r, "\n", 1, r->line);
-				continue;
-			}
-			rc = carried_record(r, ev, err);
+			rc = take_line(r, p, n, ev, err);
 		}
 		if (rc != 0)
 			return rc;
 	}
+}
+
+uint64_t ec_reader_file_bad(const struct ec_reader *r, uint32_t file)
+{
+	return file < (uint32_t)r->opts.n_paths ? r->file_bad[file] : 0;
 }
 
 const char *ec_reader_lib_versions(void)

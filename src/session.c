@@ -6,7 +6,7 @@
 
 #include "ecomctl/hash.h"
 
-const char *const ec_session_key_names[] = { "session", "gap", NULL };
+const char *const ec_session_key_names[] = {"session", "gap", NULL};
 
 void ec_session_opts_init(struct ec_session_opts *o)
 {
@@ -25,8 +25,8 @@ struct okey {
 	uint64_t user_id;
 	struct ec_sev *ev;
 	uint32_t n, cap;
-	int64_t deadline;     /* its heap entry's deadline (in watermark terms), or INT64_MAX */
-	uint32_t parts;       /* sessions emitted (plus those of earlier open periods) */
+	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
+	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
 	uint8_t by_gap;
 	uint8_t sess_len;
 	uint8_t live;
@@ -80,7 +80,8 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 {
 	*out = NULL;
 	if (opts->gap < 0 || opts->max_session <= 0 || opts->lateness < 0)
-		return ec_fail(err, EC_EUSAGE, "--gap and --lateness must be >= 0, --max-session > 0");
+		return ec_fail(err, EC_EUSAGE,
+			       "--gap and --lateness must be >= 0, --max-session > 0");
 	struct ec_sessionizer *z = ec_xcalloc(1, sizeof(*z));
 	z->o = *opts;
 	z->src = src;
@@ -189,7 +190,7 @@ static void heap_push(struct ec_sessionizer *z, int64_t deadline, uint32_t key)
 {
 	EC_GROW(z->heap, z->cap_heap, z->n_heap + 1);
 	size_t i = z->n_heap++;
-	struct heap_ent e = { deadline, key };
+	struct heap_ent e = {deadline, key};
 	while (i > 0) {
 		size_t p = (i - 1) / 2;
 		if (!heap_less(&e, &z->heap[p]))
@@ -301,21 +302,22 @@ static void emit(struct ec_sessionizer *z, struct okey *k, uint32_t a, uint32_t 
 	if (k->by_gap)
 		snprintf(r->id, sizeof(r->id), "%llu-%lld", (unsigned long long)k->user_id,
 			 (long long)k->ev[a].time);
-	else if (k->parts == 1)
-		snprintf(r->id, sizeof(r->id), "%.*s", (int)k->sess_len, k->sess);
-	else
+	else if (k->parts == 1) {
+		memcpy(r->id, k->sess, k->sess_len); /* sess_len <= EC_SESSION_MAX */
+		r->id[k->sess_len] = '\0';
+	} else
 		snprintf(r->id, sizeof(r->id), "%.*s/%u", (int)k->sess_len, k->sess, k->parts);
 	r->s = (struct ec_session){
-		.id = r->id,
-		.user_id = k->user_id,
-		.start = k->ev[a].time,
-		.end = k->ev[b - 1].time,
-		.closed_at = closed_at,
-		.ev = r->ev,
-		.n = n,
-		.part = k->parts,
-		.cut = z->ended && b == k->n ? EC_CUT_END : why,
-		.by_gap = k->by_gap,
+	    .id = r->id,
+	    .user_id = k->user_id,
+	    .start = k->ev[a].time,
+	    .end = k->ev[b - 1].time,
+	    .closed_at = closed_at,
+	    .ev = r->ev,
+	    .n = n,
+	    .part = k->parts,
+	    .cut = z->ended && b == k->n ? EC_CUT_END : why,
+	    .by_gap = k->by_gap,
 	};
 	z->st.sessions++;
 	z->st.events_out += n;
@@ -448,15 +450,15 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	struct okey *k = &z->keys[idx];
 
 	struct ec_sev e = {
-		.time = ev->time,
-		.product_id = ev->product_id,
-		.category_id = ev->category_id,
-		.price = ev->price,
-		.code = ev->category_code.n
-				? ec_strtab_intern(&z->codes, ev->category_code.p, ev->category_code.n, NULL)
-				: 0,
-		.brand = ev->brand.n ? ec_strtab_intern(&z->brands, ev->brand.p, ev->brand.n, NULL) : 0,
-		.type = ev->type,
+	    .time = ev->time,
+	    .product_id = ev->product_id,
+	    .category_id = ev->category_id,
+	    .price = ev->price,
+	    .code = ev->category_code.n ? ec_strtab_intern(&z->codes, ev->category_code.p,
+							   ev->category_code.n, NULL)
+					: 0,
+	    .brand = ev->brand.n ? ec_strtab_intern(&z->brands, ev->brand.p, ev->brand.n, NULL) : 0,
+	    .type = ev->type,
 	};
 	/* Stable insertion: after every event at the same or an earlier time. */
 	uint32_t at = k->n;

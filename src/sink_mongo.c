@@ -416,15 +416,18 @@ int ec_mongo_check(const struct ec_mongo_opts *o, struct ec_err *err)
 }
 
 int ec_mongo_start(struct ec_mongo **out, const struct ec_mongo_opts *o, const char *command,
-		   int argc, char **argv, char **inputs, int n_inputs, const char *out_dir,
-		   struct ec_err *err)
+		   const char *run_id, int argc, char **argv, char **inputs, int n_inputs,
+		   const char *out_dir, struct ec_err *err)
 {
 	*out = NULL;
 	if (!o->uri || !*o->uri)
 		return 0;
-	char run_id[32], spool[4096];
+	char new_id[32], spool[4096];
 	struct ec_mongo_opts oo = *o;
-	ec_run_id_new(run_id);
+	if (!run_id || !*run_id) {
+		ec_run_id_new(new_id);
+		run_id = new_id;
+	}
 	if (!oo.spool_dir) {
 		snprintf(spool, sizeof(spool), "%s/spool", out_dir && *out_dir ? out_dir : ".");
 		oo.spool_dir = spool;

@@ -11,6 +11,7 @@
 #include "ecomctl/session.h"
 
 /* The reader's options, for a command's ec_opt table. */
+/* clang-format off */
 #define EC_READER_OPTS(ro)                                                                   \
 	{ "rejects", 0, EC_OPT_STR, &(ro).rejects_path, "FILE",                              \
 	  "write every bad row to FILE (CSV: file,line,reason,row)", NULL, 0 },              \
@@ -18,18 +19,25 @@
 	  "fail (exit 65) past N bad rows (default: no limit)", NULL, 0 },                   \
 	{ "max-bad-fraction", 0, EC_OPT_DOUBLE, &(ro).max_bad_fraction, "F",                 \
 	  "fail (exit 65) when more than this share of rows is bad (default 0.05)", NULL, 0 }
+/* clang-format on */
 
 /* The first two stages every sessionizing command opens the same way:
  * the reader over the command's operands, and the sessionizer over it. */
+struct ec_input_file {
+	uint64_t good; /* rows of the file returned as events */
+};
+
 struct ec_input {
 	struct ec_reader *reader;
 	struct ec_sessionizer *z;
 	double t0;
+	struct ec_input_file *files; /* one per path, counted as the events pass */
+	int n_files;
 };
 
 /* Opens both (ro->paths are set from paths/n). Release with ec_input_close(). */
-int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro,
-		  const struct ec_session_opts *so, char **paths, int n, struct ec_err *err);
+int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct ec_session_opts *so,
+		  char **paths, int n, struct ec_err *err);
 /* After the last session: the reader's end-of-input checks (bad fraction). */
 int ec_input_finish(struct ec_input *in, struct ec_err *err);
 /* Adds "rows", "rejects", "sessions" etc. to a JSON summary object. */
@@ -40,8 +48,8 @@ void ec_input_close(struct ec_input *in);
 /* Parses a command's options. Returns -1 to go on, or the exit status to
  * return at once: 0 after --help or --print-config, 64 or 78 after printing
  * the error. With need_operands, no operand is a usage error. */
-int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv,
-		 struct ec_opts_result *res, int need_operands);
+int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
+		 int need_operands);
 
 /* Prints the error of a failed command ("ecomctl: error: <cmd>: <msg>") and
  * returns its exit status. */

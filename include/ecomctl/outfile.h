@@ -39,6 +39,11 @@ void ec_outfile_puts(struct ec_outfile *f, const char *s);
 void ec_outfile_putc(struct ec_outfile *f, char c);
 void ec_outfile_printf(struct ec_outfile *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Decimal integers, and x with two decimals: the bytes of printf's "%llu",
+ * "%lld" and "%.2f", without printf's cost. */
+void ec_outfile_u64(struct ec_outfile *f, uint64_t v);
+void ec_outfile_i64(struct ec_outfile *f, int64_t v);
+void ec_outfile_fixed2(struct ec_outfile *f, double x);
 /* Writes s as one CSV field: quoted (with "" for ") only when it holds a
  * comma, quote, CR or LF. */
 void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n);

@@ -68,6 +68,8 @@ int ec_reader_finish(struct ec_reader *r, struct ec_err *err);
 
 /* Borrowed until ec_reader_free(). */
 const struct ec_reader_stats *ec_reader_stats(const struct ec_reader *r);
+/* Bad rows read so far in input `file` (its index in opts.paths). */
+uint64_t ec_reader_file_bad(const struct ec_reader *r, uint32_t file);
 /* The name of input i as given ("-" is shown as "<stdin>"); borrowed. */
 const char *ec_reader_path(const struct ec_reader *r, uint32_t i);
 

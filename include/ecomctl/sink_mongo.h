@@ -110,14 +110,14 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 int ec_mongo_check(const struct ec_mongo_opts *o, struct ec_err *err);
 
 /* For commands: nothing (0, *out = NULL) when o->uri is empty. Otherwise
- * makes a run id, defaults o->spool_dir to "<out_dir>/spool" and opens.
- * EC_EUNAVAIL is logged here ("the file outputs are still written") and
- * returned with *out = NULL: the command goes on without MongoDB and exits
- * 69 at the end. Other errors are returned as they are. Call
- * ec_mongo_finish() before ec_mongo_free(): free alone drops what is queued. */
+ * takes run_id (the run manifest's; NULL: a new one), defaults o->spool_dir to "<out_dir>/spool"
+ * and opens. EC_EUNAVAIL is logged here ("the file outputs are still written") and returned with
+ * *out = NULL: the command goes on without MongoDB and exits 69 at the end. Other errors are
+ * returned as they are. Call ec_mongo_finish() before ec_mongo_free(): free alone drops what is
+ * queued. */
 int ec_mongo_start(struct ec_mongo **out, const struct ec_mongo_opts *o, const char *command,
-		   int argc, char **argv, char **inputs, int n_inputs, const char *out_dir,
-		   struct ec_err *err);
+		   const char *run_id, int argc, char **argv, char **inputs, int n_inputs,
+		   const char *out_dir, struct ec_err *err);
 
 /* The run id of the sink (borrowed until ec_mongo_free). */
 const char *ec_mongo_run_id(const struct ec_mongo *m);

@@ -8,9 +8,9 @@
  *   bit 0     gzip the file (zlib, one member)
  *   bit 1     also write a rejects file
  *   bits 2-3  both set: read it a second time with blank lines added after
- *             the first line, so that the second line starts 8 * `bits 4..7`
- *             bytes before the end of the reader's first chunk (a quarter
- *             of the inputs: it is slow)
+ *             the first line, so that the reader's first chunk ends `bits
+ *             4..7` sixteenths into the rest of the text (a quarter of the
+ *             inputs: it is slow)
  * The reader must not crash, and its counts must add up: rows = good + bad,
  * bad = the sum by reason, every byte parsed; for a file without quotes the
  * rows and blank lines are counted here from the bytes and must match; and
@@ -32,13 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The reader's chunk size (CHUNK_SIZE in src/reader.c). */
 #define READER_CHUNK (1u << 20)
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_reader: %s:%d: invariant broken: %s\n",      \
-				__FILE__, __LINE__, #cond);                                \
-			__builtin_trap();                                                  \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_reader: %s:%d: invariant broken: %s\n", __FILE__,    \
+				__LINE__, #cond);                                                  \
+			__builtin_trap();                                                          \
+		}                                                                                  \
 	} while (0)
 
 static char path[64], rejects_path[64];
@@ -128,9 +128,9 @@ static void read_text(const char *text, size_t len, unsigned ctl, uint64_t line_
 {
 	struct ec_reader_opts o;
 	struct ec_reader *r = NULL;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	struct ec_event ev;
-	const char *paths[1] = { path };
+	const char *paths[1] = {path};
 
 	write_file(text, len, ctl & 1);
 	ec_reader_opts_init(&o);
@@ -183,7 +183,7 @@ static void read_text(const char *text, size_t len, unsigned ctl, uint64_t line_
 			CHECK(st->time_min <= st->time_max);
 		if (o.rejects_path) {
 			FILE *f = fopen(rejects_path, "rb");
-			char first[32] = { 0 };
+			char first[32] = {0};
 			CHECK(f != NULL);
 			CHECK(fread(first, 1, 21, f) == 21);
 			CHECK(memcmp(first, "file,line,reason,row\n", 21) == 0);
@@ -220,15 +220,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = size - 1;
 	read_text(body, n, ctl, 0, &plain);
 
-	/* The same text with blank lines after its first line, so that the rest
-	 * begins just before the end of the reader's first chunk. The padded
+	/* The same text with blank lines after its first line, so that the
+	 * reader's first chunk ends inside the rest of the text. The padded
 	 * text lives in one buffer of newlines kept from run to run: only the
 	 * bytes a run puts there are blanked again afterwards. */
 	const char *nl = memchr(body, '\n', n);
 	if ((ctl & 12) != 12 || !nl)
 		return 0;
-	size_t head = (size_t)(nl - body) + 1, start = READER_CHUNK - 8 * (ctl >> 4);
-	if (head > start || n - head > READER_CHUNK)
+	size_t head = (size_t)(nl - body) + 1, rest = n - head;
+	size_t start = READER_CHUNK - rest * (ctl >> 4) / 16;
+	if (head > start || rest > READER_CHUNK)
 		return 0;
 	if (!pad) {
 		pad = malloc(2 * (size_t)READER_CHUNK);
@@ -236,10 +237,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(pad, '\n', 2 * (size_t)READER_CHUNK);
 	}
 	memcpy(pad, body, head);
-	memcpy(pad + start, body + head, n - head);
-	read_text(pad, start + (n - head), ctl, start - head, &padded);
+	memcpy(pad + start, body + head, rest);
+	read_text(pad, start + rest, ctl, start - head, &padded);
 	memset(pad, '\n', head);
-	memset(pad + start, '\n', n - head);
+	memset(pad + start, '\n', rest);
 
 	/* Where the chunks end changes nothing but line numbers, when the first
 	 * line is a header that ends there (no quote in it). */

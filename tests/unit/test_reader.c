@@ -13,10 +13,21 @@
 
 #include "ecomctl/reader.h"
 
-#define HEADER "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n"
-#define ROW1 "2019-10-01 00:00:00 UTC,view,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3-4e00-8c23-a032dfed738c"
-#define ROW2 "2019-10-01 00:00:01 UTC,cart,3900821,2053013552326770905,appliances.environment.water_heater,aqua,33.20,554748717,9333dfbd-b87a-4708-9857-6336556b0fcc"
-#define ROW3 "2019-10-01 00:00:02 UTC,purchase,17200506,2053013559792632471,furniture.living_room.sofa,,543.10,519107250,566511c2-e2e3-422b-b695-cf8e6e792ca8"
+#define HEADER                                                                                     \
+	"event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_"     \
+	"session\n"
+#define ROW1                                                                                       \
+	"2019-10-01 00:00:00 "                                                                     \
+	"UTC,view,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3-4e00-8c23-" \
+	"a032dfed738c"
+#define ROW2                                                                                       \
+	"2019-10-01 00:00:01 "                                                                     \
+	"UTC,cart,3900821,2053013552326770905,appliances.environment.water_heater,aqua,33.20,"     \
+	"554748717,9333dfbd-b87a-4708-9857-6336556b0fcc"
+#define ROW3                                                                                       \
+	"2019-10-01 00:00:02 "                                                                     \
+	"UTC,purchase,17200506,2053013559792632471,furniture.living_room.sofa,,543.10,519107250,"  \
+	"566511c2-e2e3-422b-b695-cf8e6e792ca8"
 
 #define SCRATCH_NAME "reader"
 #include "scratch_dir.h"
@@ -139,8 +150,8 @@ static void test_reader__files_form_one_stream(void **state)
 	const char *b = "user_session,extra,event_type,event_time,product_id,category_id,"
 			"category_code,brand,price,user_id\n"
 			"s-2,zzz,purchase,2019-11-01 00:00:00 UTC,5,6,a.b,acme,1.50,7\n";
-	const char *paths[2] = { write_file("s1.csv", a, strlen(a)),
-				 write_gz("s2.csv.gz", b, strlen(b)) };
+	const char *paths[2] = {write_file("s1.csv", a, strlen(a)),
+				write_gz("s2.csv.gz", b, strlen(b))};
 	struct got g;
 	assert_int_equal(read_all(&g, paths, 2, NULL), 0);
 	assert_int_equal(g.n, 2);
@@ -171,9 +182,9 @@ static void test_reader__crlf_no_final_newline_blank_lines(void **state)
 static void test_reader__quoted_fields(void **state)
 {
 	(void)state;
-	const char *data = HEADER
-		"2019-10-01 00:00:00 UTC,view,1,2,\"a,b\",\"say \"\"hi\"\"\",1.00,3,s\n"
-		"2019-10-01 00:00:01 UTC,view,1,2,\"two\nlines\",x,1.00,3,s\n" ROW1 "\n";
+	const char *data =
+	    HEADER "2019-10-01 00:00:00 UTC,view,1,2,\"a,b\",\"say \"\"hi\"\"\",1.00,3,s\n"
+		   "2019-10-01 00:00:01 UTC,view,1,2,\"two\nlines\",x,1.00,3,s\n" ROW1 "\n";
 	const char *p = write_file("q.csv", data, strlen(data));
 	struct got g;
 	assert_int_equal(read_all(&g, &p, 1, NULL), 0);
@@ -190,8 +201,9 @@ static void test_reader__quoted_fields(void **state)
 static void test_reader__open_quote_spares_next_rows(void **state)
 {
 	(void)state;
-	const char *data = HEADER ROW1 "\n"
-		"2019-10-01 00:00:00 UTC,view,1,2,,\"acme,1.00,3,s\n" ROW2 "\n" ROW3 "\n";
+	const char *data =
+	    HEADER ROW1 "\n"
+			"2019-10-01 00:00:00 UTC,view,1,2,,\"acme,1.00,3,s\n" ROW2 "\n" ROW3 "\n";
 	const char *p = write_file("openq.csv", data, strlen(data));
 	struct got g;
 	assert_int_equal(read_all(&g, &p, 1, no_fraction), 0);
@@ -209,18 +221,19 @@ static void with_rejects(struct ec_reader_opts *o)
 static void test_reader__bad_rows_counted_by_reason(void **state)
 {
 	(void)state;
-	const char *data = HEADER ROW1 "\n"
-		"2019-02-30 00:00:00 UTC,view,1,2,,,1.00,3,s\n"   /* no Feb 30 */
-		"2019-10-01 24:00:00 UTC,view,1,2,,,1.00,3,s\n"   /* no hour 24 */
-		"2019-10-01 00:00:00,view,1,2,,,1.00,3,s\n"       /* no UTC */
-		"2019-10-01 00:00:00 UTC,click,1,2,,,1.00,3,s\n"  /* event type */
-		"2019-10-01 00:00:00 UTC,view,x1,2,,,1.00,3,s\n"  /* product */
-		"2019-10-01 00:00:00 UTC,view,1,-2,,,1.00,3,s\n"  /* category id */
-		"2019-10-01 00:00:00 UTC,view,1,2,,,abc,3,s\n"    /* price */
-		"2019-10-01 00:00:00 UTC,view,1,2,,,1.00,,s\n"    /* user */
-		"2019-10-01 00:00:00 UTC,view,1,2,,,1.00,3\n"     /* 8 fields */
-		"2019-10-01 00:00:00 UTC,view,1,2,,\"x\"y,1.00,3,s\n" /* quoting */
-		ROW2 "\n";
+	const char *data =
+	    HEADER ROW1 "\n"
+			"2019-02-30 00:00:00 UTC,view,1,2,,,1.00,3,s\n"	      /* no Feb 30 */
+			"2019-10-01 24:00:00 UTC,view,1,2,,,1.00,3,s\n"	      /* no hour 24 */
+			"2019-10-01 00:00:00,view,1,2,,,1.00,3,s\n"	      /* no UTC */
+			"2019-10-01 00:00:00 UTC,click,1,2,,,1.00,3,s\n"      /* event type */
+			"2019-10-01 00:00:00 UTC,view,x1,2,,,1.00,3,s\n"      /* product */
+			"2019-10-01 00:00:00 UTC,view,1,-2,,,1.00,3,s\n"      /* category id */
+			"2019-10-01 00:00:00 UTC,view,1,2,,,abc,3,s\n"	      /* price */
+			"2019-10-01 00:00:00 UTC,view,1,2,,,1.00,,s\n"	      /* user */
+			"2019-10-01 00:00:00 UTC,view,1,2,,,1.00,3\n"	      /* 8 fields */
+			"2019-10-01 00:00:00 UTC,view,1,2,,\"x\"y,1.00,3,s\n" /* quoting */
+	    ROW2 "\n";
 	const char *p = write_file("bad.csv", data, strlen(data));
 	const char *rej = path_of("rejects.csv");
 	struct got g;
@@ -331,9 +344,11 @@ static void test_reader__rows_across_chunks(void **state)
 	n += (size_t)sprintf(data, HEADER);
 	for (int i = 0; i < 40000; i++, rows++) {
 		/* a brand of varying length moves the boundaries around */
-		n += (size_t)sprintf(data + n, "2019-10-01 00:00:00 UTC,view,%d,2,,b%.*s,1.00,%d,s\n",
-				     i, i % 97, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-				     i);
+		n += (size_t)sprintf(
+		    data + n, "2019-10-01 00:00:00 UTC,view,%d,2,,b%.*s,1.00,%d,s\n", i, i % 97,
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxx",
+		    i);
 		if (i == 20000) {
 			memset(data + n, 'z', 70000);
 			n += 70000;
@@ -352,21 +367,50 @@ static void test_reader__rows_across_chunks(void **state)
 	free(data);
 }
 
+/* A row after an unbalanced quote is a row of its own wherever the chunk
+ * ends in it: the reader judges the whole line, not the piece after the
+ * chunk boundary (a fuzzer finding). */
+static void test_reader__open_quote_then_row_across_chunks(void **state)
+{
+	(void)state;
+	const char *openq = "2019-10-01 00:00:00 UTC,view,1,2,,\"acme,1.00,3,s\n";
+	const size_t chunk = 1u << 20, cuts[] = {1, 5, 23, 24, 25, 60, strlen(ROW2)};
+	char *data = malloc(2 * chunk);
+	assert_non_null(data);
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		/* blank lines after the header put ROW2's start `cuts[i]` bytes
+		 * before the end of the first chunk */
+		size_t at = chunk - cuts[i] - strlen(openq), n = strlen(HEADER);
+		memcpy(data, HEADER, n);
+		memset(data + n, '\n', at - n);
+		n = at + (size_t)sprintf(data + at, "%s%s\n%s\n", openq, ROW2, ROW3);
+		const char *p = write_file("openq-chunk.csv", data, n);
+		struct got g;
+		assert_int_equal(read_all(&g, &p, 1, no_fraction), 0);
+		assert_int_equal(g.n, 2);
+		assert_int_equal(g.st.bad_by_reason[EC_BAD_QUOTING], 1);
+		assert_string_equal(g.brands[0], "aqua");
+		assert_int_equal(g.lines[1], g.lines[0] + 1);
+	}
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_reader__plain_rows),
-		cmocka_unit_test(test_reader__gzip_same_as_plain),
-		cmocka_unit_test(test_reader__files_form_one_stream),
-		cmocka_unit_test(test_reader__crlf_no_final_newline_blank_lines),
-		cmocka_unit_test(test_reader__quoted_fields),
-		cmocka_unit_test(test_reader__bad_rows_counted_by_reason),
-		cmocka_unit_test(test_reader__max_bad_rows),
-		cmocka_unit_test(test_reader__open_quote_spares_next_rows),
-		cmocka_unit_test(test_reader__fraction_limit_off),
-		cmocka_unit_test(test_reader__truncated_gzip),
-		cmocka_unit_test(test_reader__missing_file_and_column),
-		cmocka_unit_test(test_reader__rows_across_chunks),
+	    cmocka_unit_test(test_reader__plain_rows),
+	    cmocka_unit_test(test_reader__gzip_same_as_plain),
+	    cmocka_unit_test(test_reader__files_form_one_stream),
+	    cmocka_unit_test(test_reader__crlf_no_final_newline_blank_lines),
+	    cmocka_unit_test(test_reader__quoted_fields),
+	    cmocka_unit_test(test_reader__bad_rows_counted_by_reason),
+	    cmocka_unit_test(test_reader__max_bad_rows),
+	    cmocka_unit_test(test_reader__open_quote_spares_next_rows),
+	    cmocka_unit_test(test_reader__fraction_limit_off),
+	    cmocka_unit_test(test_reader__truncated_gzip),
+	    cmocka_unit_test(test_reader__missing_file_and_column),
+	    cmocka_unit_test(test_reader__rows_across_chunks),
+	    cmocka_unit_test(test_reader__open_quote_then_row_across_chunks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
