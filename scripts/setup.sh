@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages ecomctl needs to build and test (only the
 # missing ones), then builds build/ecomctl (Release). Safe to run again.
+# python3-xgboost is for the tests and the bench: an independent check of
+# the models (XGBoost's own binding reading the same model file).
 set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config zlib1g-dev libcsv-dev libcjson-dev
 libmongoc-dev libbson-dev libxgboost-dev xgboost libcmocka-dev sqlite3 clang
-libclang-rt-14-dev python3 gzip chromium"
+libclang-rt-14-dev python3 python3-xgboost gzip chromium"
 
 missing=""
 for p in $PACKAGES; do
