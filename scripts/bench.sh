@@ -7,6 +7,7 @@
 # usage: scripts/bench.sh [WORKDIR]   (default: bench-work/, not committed)
 # DuckDB (scripts/peers, from npm) is the peer for sessions and funnel.
 #
+# BENCH_ONLY=duckdb runs only the cases beside DuckDB.
 # Models (BENCH_XGB=1 adds this section to the run; BENCH_ONLY=xgb runs it
 # alone, without the 10 M-row file): `ecomctl train` on ~1 M sessions
 # (`synth --days 28 --rows 4750000 --seed 1`: 4.75 rows a session;
@@ -126,6 +127,7 @@ run() {
 
 # warm the page cache so every case reads from memory
 cat "$plain" "$gz" > /dev/null
+if [ "${BENCH_ONLY:-}" != duckdb ]; then
 run "cat (plain)" /dev/null cat "$plain"
 run "wc -l (plain)" /dev/null wc -l "$plain"
 run "zcat (gz)" /dev/null zcat "$gz"
@@ -149,6 +151,7 @@ bytes=$(wc -c < "$plain")
 rows=${BENCH_ROWS:-10000000}
 
 [ "${BENCH_XGB:-0}" = 1 ] && xgb_bench
+fi
 [ -n "$duck" ] || exit 0
 # Like for like: DuckDB's sessions are (user_id, user_session) with no gap
 # or length cut and duplicates kept; so are ecomctl's with these options.
@@ -176,4 +179,36 @@ if cmp -s "$work/ecomctl-funnel.csv" "$work/duckdb-funnel-all.csv"; then
 	echo "funnel: ecomctl and DuckDB agree on the whole funnel"
 else
 	echo "funnel: ecomctl and DuckDB DIFFER (see $work/ecomctl-funnel.csv)"
+fi
+
+# Like for like with ecomctl's own units: sessions cut at a 30-minute gap
+# (DuckDB: window functions). The only ecomctl options changed are those
+# the peer does not compute (the 24 h cut, dropping duplicates); its memory
+# stays bounded by the open sessions. Outputs compared row for row.
+gap="--max-session 1000d --keep-duplicates"
+# shellcheck disable=SC2086
+run "ecomctl sessions gap (plain)" "$work/ecomctl-sessions-gap.csv" "$bin" -q sessions $gap -o - "$plain"
+# shellcheck disable=SC2086
+run "ecomctl sessions gap (gz)" /dev/null "$bin" -q sessions $gap -o - "$gz"
+run "duckdb sessions gap (plain)" /dev/null node "$duck" sessions-gap "$plain" "$work/duckdb-sessions-gap.csv"
+run "duckdb sessions gap (gz)" /dev/null node "$duck" sessions-gap "$gz" "$work/duckdb-sessions-gap.csv"
+# shellcheck disable=SC2086
+run "ecomctl funnel gap (plain)" /dev/null "$bin" -q funnel $gap --by top -o "$work/funnel-gap" "$plain"
+# shellcheck disable=SC2086
+run "ecomctl funnel gap (gz)" /dev/null "$bin" -q funnel $gap --by top -o "$work/funnel-gap" "$gz"
+run "duckdb funnel gap (plain)" "$work/duckdb-funnel-gap.csv" node "$duck" funnel-gap "$plain" -
+run "duckdb funnel gap (gz)" /dev/null node "$duck" funnel-gap "$gz" -
+tail -n +2 "$work/ecomctl-sessions-gap.csv" | cut -d, -f1-17 | LC_ALL=C sort > "$work/e.sorted"
+tail -n +2 "$work/duckdb-sessions-gap.csv" | LC_ALL=C sort > "$work/d.sorted"
+if cmp -s "$work/e.sorted" "$work/d.sorted"; then
+	echo "sessions gap: ecomctl and DuckDB agree on every session ($(wc -l < "$work/e.sorted"))"
+else
+	echo "sessions gap: ecomctl and DuckDB DIFFER (see $work/e.sorted, $work/d.sorted)"
+fi
+rm -f "$work/e.sorted" "$work/d.sorted"
+awk -F, '$1 == "all" { print "all," $4 "," $5 }' "$work/funnel-gap/funnel.csv" > "$work/ecomctl-funnel-gap.csv"
+if grep '^all,' "$work/duckdb-funnel-gap.csv" | cmp -s "$work/ecomctl-funnel-gap.csv" -; then
+	echo "funnel gap: ecomctl and DuckDB agree on the whole funnel"
+else
+	echo "funnel gap: ecomctl and DuckDB DIFFER (see $work/ecomctl-funnel-gap.csv)"
 fi

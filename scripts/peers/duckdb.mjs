@@ -34,6 +34,13 @@
 //             view (first segment of category_code, or id:<category_id> when
 //             the code is empty; views tied on the first second: the
 //             smallest key), by view units descending, then key.
+//   sessions-gap, funnel-gap
+//             the same with ecomctl's default units: each (user_id,
+//             user_session) cut where its events are idle longer than 1800 s
+//             (DUCKDB_GAP), the later parts named <value>/2, ... (window
+//             functions: lag, then a running sum of the cuts). The
+//             like-for-like ecomctl run is
+//             `ecomctl sessions --max-session 1000d --keep-duplicates`.
 //
 // The CSV is read with explicit types (ids UBIGINT, price DOUBLE, event_time
 // VARCHAR parsed with strptime '%Y-%m-%d %H:%M:%S UTC'), columns by position,
@@ -42,7 +49,7 @@
 import { lstatSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const usage = 'usage: node duckdb.mjs count|sessions|funnel FILE OUT\n';
+const usage = 'usage: node duckdb.mjs count|sessions|funnel|sessions-gap|funnel-gap FILE OUT\n';
 
 function sqlString(s) {
 	return "'" + String(s).replaceAll("'", "''") + "'";
@@ -62,6 +69,27 @@ function readEvents(file) {
 
 const TS = "'%Y-%m-%d %H:%M:%S UTC'";
 
+// The events of src with their time t and their unit: the user_session
+// value, or with a gap (seconds) that value cut where the events of one
+// (user_id, user_session) are idle longer than the gap, the later parts
+// named <value>/2, <value>/3, ... as ecomctl names them.
+function events(src, gap) {
+	const timed = `SELECT *, strptime(event_time, ${TS}) AS t FROM ${src}`;
+	if (gap === undefined)
+		return `SELECT *, user_session AS unit FROM (${timed})`;
+	return `
+		SELECT * EXCLUDE (brk, part),
+		       user_session || CASE WHEN part > 1 THEN '/' || part ELSE '' END AS unit
+		FROM (
+			SELECT *, sum(brk) OVER (PARTITION BY user_id, user_session
+			                         ORDER BY t, brk DESC ROWS UNBOUNDED PRECEDING) AS part
+			FROM (
+				SELECT *, CASE WHEN date_diff('second', lag(t) OVER (
+				                   PARTITION BY user_id, user_session ORDER BY t), t) <= ${gap}
+				          THEN 0 ELSE 1 END AS brk
+				FROM (${timed})))`;
+}
+
 // Each job is a query whose result is copied to OUT.
 const jobs = {
 	count: (src) => `
@@ -75,11 +103,9 @@ const jobs = {
 		FROM k FULL JOIN c ON k.event_type = c.event_type
 		ORDER BY coalesce(k.ord, 5), 1`,
 
-	sessions: (src) => `
-		WITH e AS (
-			SELECT *, strptime(event_time, ${TS}) AS t FROM ${src}
-		)
-		SELECT user_session AS session_id, user_id,
+	sessions: (src, gap) => `
+		WITH e AS (${events(src, gap)})
+		SELECT unit AS session_id, user_id,
 		       strftime(min(t), ${TS}) AS "start",
 		       strftime(max(t), ${TS}) AS "end",
 		       date_diff('second', min(t), max(t)) AS duration_s,
@@ -100,25 +126,24 @@ const jobs = {
 		       CAST(count(*) FILTER (WHERE event_type = 'purchase') > 0 AS INTEGER)
 		           AS converted
 		FROM e
-		GROUP BY user_id, user_session`,
+		GROUP BY user_id, unit`,
 
-	funnel: (src) => `
+	funnel: (src, gap) => `
 		WITH e AS (
-			SELECT user_id, user_session, event_type,
-			       strptime(event_time, ${TS}) AS t,
+			SELECT user_id, unit, event_type, t,
 			       CASE WHEN event_type = 'view' THEN
 			           CASE WHEN coalesce(category_code, '') = ''
 			                THEN 'id:' || category_id
 			                ELSE split_part(category_code, '.', 1) END
 			       END AS cat
-			FROM ${src}
+			FROM (${events(src, gap)})
 		), u AS (
 			-- first view (time, then smallest key), cart times, last purchase
 			SELECT min({'t': t, 'cat': cat}) FILTER (WHERE event_type = 'view') AS fv,
 			       list(t) FILTER (WHERE event_type = 'cart') AS carts,
 			       max(t) FILTER (WHERE event_type = 'purchase') AS lp
 			FROM e
-			GROUP BY user_id, user_session
+			GROUP BY user_id, unit
 		), f AS (
 			SELECT fv.cat AS cat,
 			       list_min(list_filter(carts, x -> x >= fv.t)) AS fc,
@@ -141,11 +166,13 @@ const jobs = {
 };
 
 async function main(argv) {
-	if (argv.length !== 3 || !(argv[0] in jobs)) {
+	const [name, file, outArg] = argv;
+	const job = String(name).replace(/-gap$/, '');
+	if (argv.length !== 3 || !(job in jobs) || (name !== job && job === 'count')) {
 		process.stderr.write(usage);
 		return 2;
 	}
-	const [job, file, outArg] = argv;
+	const gap = name === job ? undefined : Number(process.env.DUCKDB_GAP || 1800);
 	// DuckDB writes an existing OUT as tmp_<name> and renames it over OUT:
 	// only let it do so for a plain regular file, never for stdout, a
 	// symlink, a device (as root, /dev/null would be replaced) or a fifo.
@@ -161,7 +188,7 @@ async function main(argv) {
 	const threads = process.env.DUCKDB_THREADS || '2';
 	const instance = await DuckDBInstance.create(':memory:', { threads });
 	const con = await instance.connect();
-	await con.run(`COPY (${jobs[job](readEvents(file))}) TO ${sqlString(out)}
+	await con.run(`COPY (${jobs[job](readEvents(file), gap)}) TO ${sqlString(out)}
 		(FORMAT csv, HEADER true, DELIMITER ','${inPlace ? ', USE_TMP_FILE false' : ''})`);
 	con.closeSync();
 	instance.closeSync();
