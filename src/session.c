@@ -473,7 +473,7 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 		}
 	}
 	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
+		k->cap = k->cap ? k->cap * 2 : 2; /* most sessions are short */
 		k->ev = ec_xrealloc(k->ev, k->cap * sizeof(*k->ev));
 	}
 	memmove(k->ev + at + 1, k->ev + at, (k->n - at) * sizeof(*k->ev));
