@@ -18,42 +18,6 @@
 
 static const char *const task_choices[] = {"both", "intent", "category", NULL};
 
-/* "ecomctl train a.csv --grid 'x y.json'": the command as a shell would take it. */
-static char *command_line(int argc, char **argv)
-{
-	size_t cap = 16, n;
-	for (int i = 0; i < argc; i++)
-		cap += 3 + 4 * strlen(argv[i]);
-	char *s = ec_xmalloc(cap);
-	n = (size_t)snprintf(s, cap, "ecomctl");
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int plain = *a != '\0';
-		for (const char *p = a; *p && plain; p++)
-			plain =
-			    strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				   "-_./=:@,+%",
-				   *p) != NULL;
-		s[n++] = ' ';
-		if (plain) {
-			n += (size_t)snprintf(s + n, cap - n, "%s", a);
-			continue;
-		}
-		s[n++] = '\'';
-		for (const char *p = a; *p; p++) {
-			if (*p == '\'') {
-				memcpy(s + n, "'\\''", 4);
-				n += 4;
-			} else {
-				s[n++] = *p;
-			}
-		}
-		s[n++] = '\'';
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /* The manifest fields every task of the run shares. */
 static int common_manifest(struct ec_json *j, char **paths, int n, const struct ec_input *in,
 			   const struct ec_feature_opts *fo, const struct ec_session_opts *so,
@@ -250,7 +214,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_task_result tr[EC_TASK_N];
 	struct ec_run *run = NULL;
 	struct ec_err err = {0};
-	char *cmdline = command_line(argc, argv);
+	char *cmdline = ec_run_command_line(argc, argv);
 	int rc, want[EC_TASK_N];
 	double t_feat = 0, t_task[EC_TASK_N] = {0};
 

@@ -66,8 +66,7 @@ static char *shown_arg(const char *a)
 	return strstr(a, "://") ? ec_redact_uri(a) : ec_xstrdup(a);
 }
 
-/* "ecomctl sessions ev.csv -o 'a b.csv'": as a shell would take it. */
-static char *command_line(int argc, char **argv)
+char *ec_run_command_line(int argc, char **argv)
 {
 	size_t cap = 16;
 	char **shown = ec_xmalloc((size_t)(argc > 0 ? argc : 1) * sizeof(*shown));
@@ -135,7 +134,7 @@ int ec_run_begin(struct ec_run **out, const char *command, int argc, char **argv
 	struct ec_json *d = r->doc = ec_json_object();
 	ec_json_add_str(d, "run_id", r->id);
 	ec_json_add_str(d, "command", command);
-	char *cl = command_line(argc, argv);
+	char *cl = ec_run_command_line(argc, argv);
 	ec_json_add_str(d, "command_line", cl);
 	free(cl);
 	struct ec_json *a = ec_json_add_array(d, "argv");

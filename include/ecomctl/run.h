@@ -54,6 +54,10 @@ const char *ec_run_id(const struct ec_run *r);
 /* The "counts" object of the manifest, to add the command's counts to. */
 struct ec_json *ec_run_counts(struct ec_run *r);
 
+/* "ecomctl sessions ev.csv -o 'a b.csv'": the command as a shell would take
+ * it, every URI's password hidden. Free the result. */
+char *ec_run_command_line(int argc, char **argv);
+
 /* Records the reader's and sessionizer's counts: rows, bad rows and
  * rejects by reason of the run and of each input, sessions, events. Call
  * before ec_input_close(); in may be unopened (then nothing is read). */
