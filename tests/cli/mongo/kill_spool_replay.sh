@@ -14,22 +14,7 @@ set -e
 "$ECOMCTL" -q sessions ev.csv -o plain/s.csv
 ECOMCTL_TEST_MONGO_PAUSE_FILE="$PWD/pause" "$ECOMCTL" sessions ev.csv -o out/s.csv \
 	--mongo-uri "$URI/k?socketTimeoutMS=20000" > run.out 2> run.err &
-pid=$!
-i=0
-while [ ! -e pause ]; do
-	i=$((i + 1))
-	if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
-		echo "the run never paused"; cat run.err; kill $pid 2>/dev/null; exit 1
-	fi
-	sleep 0.1
-done
-mfind k sessions > before.jsonl
-kill -9 "$(cat srv/mongo.pid)"
-rm pause
-set +e
-wait $pid
-s=$?
-set -e
+kill_at_pause $! sessions before.jsonl
 [ $s -eq 75 ] || { echo "exit $s, want 75"; cat run.err; exit 1; }
 [ "$(wc -l < before.jsonl)" -eq 1000 ] || { echo "$(wc -l < before.jsonl) before the kill"; exit 1; }
 cmp plain/s.csv out/s.csv

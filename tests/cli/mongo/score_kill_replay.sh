@@ -13,22 +13,7 @@ set -e
 "$ECOMCTL" -q score ev.csv --models m -o plain/p.csv --run-id killed
 ECOMCTL_TEST_MONGO_PAUSE_FILE="$PWD/pause" "$ECOMCTL" score ev.csv --models m -o out/p.csv \
 	--run-id killed --runs-dir runs --mongo-uri "$URI/k?socketTimeoutMS=20000" > run.out 2> run.err &
-pid=$!
-i=0
-while [ ! -e pause ]; do
-	i=$((i + 1))
-	if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
-		echo "the run never paused"; cat run.err; kill $pid 2>/dev/null; exit 1
-	fi
-	sleep 0.1
-done
-mfind k predictions > before.jsonl
-kill -9 "$(cat srv/mongo.pid)"
-rm pause
-set +e
-wait $pid
-s=$?
-set -e
+kill_at_pause $! predictions before.jsonl
 [ $s -eq 75 ] || { echo "exit $s, want 75"; cat run.err; exit 1; }
 [ "$(wc -l < before.jsonl)" -eq 1000 ] || { echo "$(wc -l < before.jsonl) before the kill"; exit 1; }
 cmp plain/p.csv out/p.csv || { echo "the CSV differs from a run without MongoDB"; exit 1; }
