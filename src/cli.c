@@ -1,7 +1,6 @@
 #include "ecomctl/cli.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/json.h"
@@ -37,17 +36,12 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 
 static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
 {
-	struct ec_input *in = ctx;
-	int rc = ec_reader_next(in->reader, ev, err);
-	if (rc > 0 && ev->file < (uint32_t)in->n_files)
-		in->files[ev->file].good++;
-	return rc;
+	return ec_reader_next(ctx, ev, err);
 }
 
 static const char *reader_name(void *ctx, uint32_t file)
 {
-	struct ec_input *in = ctx;
-	return ec_reader_path(in->reader, file);
+	return ec_reader_path(ctx, file);
 }
 
 int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct ec_session_opts *so,
@@ -60,10 +54,9 @@ int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct e
 	ro->n_paths = n;
 	ro->progress = 1;
 	in->n_files = n;
-	in->files = ec_xcalloc(n > 0 ? (size_t)n : 1, sizeof(*in->files));
 	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
 		return rc;
-	return ec_sessionizer_new(&in->z, so, reader_source, in, reader_name, err);
+	return ec_sessionizer_new(&in->z, so, reader_source, in->reader, reader_name, err);
 }
 
 int ec_input_finish(struct ec_input *in, struct ec_err *err)
@@ -97,7 +90,6 @@ void ec_input_close(struct ec_input *in)
 {
 	ec_sessionizer_free(in->z);
 	ec_reader_free(in->reader);
-	free(in->files);
 	memset(in, 0, sizeof(*in));
 }
 

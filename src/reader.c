@@ -197,7 +197,7 @@ struct ec_reader {
 	int done;
 
 	struct ec_reader_stats stats;
-	uint64_t *file_bad; /* bad rows of each input */
+	uint64_t *file_good, *file_bad; /* good and bad rows of each input */
 	struct ec_progress progress;
 	uint64_t shown;
 
@@ -447,6 +447,7 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, st
 	r->opts = *opts;
 	r->paths = ec_xcalloc((size_t)opts->n_paths, sizeof(char *));
 	r->sizes = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
+	r->file_good = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
 	r->file_bad = ec_xcalloc((size_t)opts->n_paths, sizeof(uint64_t));
 	r->opts.rejects_path = NULL;
 	r->stats.time_min = INT64_MAX;
@@ -540,6 +541,7 @@ void ec_reader_free(struct ec_reader *r)
 		free(r->paths[i]);
 	free(r->paths);
 	free(r->sizes);
+	free(r->file_good);
 	free(r->file_bad);
 	free((char *)r->opts.rejects_path);
 	free(r->rejects_tmp);
@@ -663,6 +665,8 @@ static int good_row(struct ec_reader *r, struct ec_event *ev, uint64_t line)
 	ev->line = line;
 	r->stats.rows++;
 	r->stats.good++;
+	if (r->file < (uint32_t)r->opts.n_paths)
+		r->file_good[r->file]++;
 	if (ev->flags & EC_EVF_ID_DECIMAL)
 		r->stats.ids_decimal++;
 	if (ev->flags & EC_EVF_ID_EXPONENT)
@@ -909,9 +913,11 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 	}
 }
 
-uint64_t ec_reader_file_bad(const struct ec_reader *r, uint32_t file)
+void ec_reader_file_rows(const struct ec_reader *r, uint32_t file, uint64_t *good, uint64_t *bad)
 {
-	return file < (uint32_t)r->opts.n_paths ? r->file_bad[file] : 0;
+	int known = file < (uint32_t)r->opts.n_paths;
+	*good = known ? r->file_good[file] : 0;
+	*bad = known ? r->file_bad[file] : 0;
 }
 
 const char *ec_reader_lib_versions(void)

@@ -209,10 +209,11 @@ void ec_run_input(struct ec_run *r, const struct ec_input *in)
 	}
 	for (int i = 0; i < in->n_files && (size_t)i < ec_json_size(r->inputs); i++) {
 		struct ec_json *o = ec_json_at(r->inputs, (size_t)i);
-		const struct ec_input_file *f = &in->files[i];
-		uint64_t bad = in->reader ? ec_reader_file_bad(in->reader, (uint32_t)i) : 0;
-		ec_json_add_u64(o, "good_rows", f->good);
-		ec_json_add_u64(o, "rows", f->good + bad);
+		uint64_t good = 0, bad = 0;
+		if (in->reader)
+			ec_reader_file_rows(in->reader, (uint32_t)i, &good, &bad);
+		ec_json_add_u64(o, "good_rows", good);
+		ec_json_add_u64(o, "rows", good + bad);
 		ec_json_add_u64(o, "bad_rows", bad);
 	}
 }

@@ -23,15 +23,10 @@
 
 /* The first two stages every sessionizing command opens the same way:
  * the reader over the command's operands, and the sessionizer over it. */
-struct ec_input_file {
-	uint64_t good; /* rows of the file returned as events */
-};
-
 struct ec_input {
 	struct ec_reader *reader;
 	struct ec_sessionizer *z;
 	double t0;
-	struct ec_input_file *files; /* one per path, counted as the events pass */
 	int n_files;
 };
 

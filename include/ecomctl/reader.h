@@ -27,34 +27,33 @@ struct ec_reader_opts {
 	const char *const *paths; /* inputs, "-" for stdin; copied */
 	int n_paths;
 	const char *rejects_path; /* NULL: no rejects file; copied */
-	int64_t max_bad_rows;     /* more bad rows than this fail the run; < 0: no limit */
+	int64_t max_bad_rows;	  /* more bad rows than this fail the run; < 0: no limit */
 	double max_bad_fraction;  /* a larger share of bad rows fails the run; < 0: no limit */
-	int show_bad;             /* bad rows printed as warnings (the first N) */
-	int progress;             /* draw a progress line on stderr */
+	int show_bad;		  /* bad rows printed as warnings (the first N) */
+	int progress;		  /* draw a progress line on stderr */
 };
 
 /* Defaults: no rejects file, no row limit, 5% bad rows at most, 5 shown. */
 void ec_reader_opts_init(struct ec_reader_opts *opts);
 
 struct ec_reader_stats {
-	uint64_t rows;   /* data rows seen, good and bad */
-	uint64_t good;   /* rows returned as events */
-	uint64_t bad;    /* rows rejected */
+	uint64_t rows; /* data rows seen, good and bad */
+	uint64_t good; /* rows returned as events */
+	uint64_t bad;  /* rows rejected */
 	uint64_t bad_by_reason[EC_BAD_N];
-	uint64_t blank_lines;  /* empty lines, skipped and not counted as rows */
-	uint64_t ids_decimal;  /* good rows with an id written like 5802432.0 */
-	uint64_t ids_exponent; /* good rows with an id in exponent notation */
-	uint64_t bytes_in;     /* bytes consumed from the inputs (compressed if gzip) */
-	uint64_t bytes_data;   /* bytes of CSV text parsed */
-	int n_gzip;            /* inputs that were gzip */
+	uint64_t blank_lines;	    /* empty lines, skipped and not counted as rows */
+	uint64_t ids_decimal;	    /* good rows with an id written like 5802432.0 */
+	uint64_t ids_exponent;	    /* good rows with an id in exponent notation */
+	uint64_t bytes_in;	    /* bytes consumed from the inputs (compressed if gzip) */
+	uint64_t bytes_data;	    /* bytes of CSV text parsed */
+	int n_gzip;		    /* inputs that were gzip */
 	int64_t time_min, time_max; /* range of event_time of good rows */
 };
 
 /* Checks that every input exists and is readable (EC_ENOINPUT otherwise),
  * creates the rejects file (EC_ECANTCREAT) and starts reading.
  * *out is new; free with ec_reader_free(). */
-int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts,
-		   struct ec_err *err);
+int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, struct ec_err *err);
 
 /* Returns 1 with the next good event in *ev, 0 at the end of the last input,
  * or a negative code: EC_EDATA for a header without a required column, a
@@ -68,8 +67,8 @@ int ec_reader_finish(struct ec_reader *r, struct ec_err *err);
 
 /* Borrowed until ec_reader_free(). */
 const struct ec_reader_stats *ec_reader_stats(const struct ec_reader *r);
-/* Bad rows read so far in input `file` (its index in opts.paths). */
-uint64_t ec_reader_file_bad(const struct ec_reader *r, uint32_t file);
+/* Good and bad rows read so far in input `file` (its index in opts.paths). */
+void ec_reader_file_rows(const struct ec_reader *r, uint32_t file, uint64_t *good, uint64_t *bad);
 /* The name of input i as given ("-" is shown as "<stdin>"); borrowed. */
 const char *ec_reader_path(const struct ec_reader *r, uint32_t i);
 
