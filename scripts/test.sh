@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 jobs=$(nproc)
+echo "== clang-format" >&2
+scripts/format.sh --check
 echo "== tests: release build" >&2
 (cd build && ctest --output-on-failure -j"$jobs" -LE slow)
 

@@ -1,7 +1,7 @@
 /*
- * cmd.h -- the subcommands. To add one: write src/cmd_<name>.c with
+ * cmd.h -- the subcommands. To add one: write src/cli/cmd_<name>.c with
  * `int cmd_<name>(int argc, char **argv)`, declare it here, add one line to
- * the table in src/cmd.c, and add CLI cases under tests/cli/<name>/.
+ * the table in src/cli/cmd.c, and add CLI cases under tests/cli/<name>/.
  *
  * A command gets argv with argv[0] = its name and returns the process exit
  * status (sysexits.h, DESIGN §8).

@@ -18,15 +18,15 @@
 /* Error codes; each maps to one exit status of DESIGN §8. */
 enum {
 	EC_OK = 0,
-	EC_EUSAGE = -64,    /* 64: bad command line */
-	EC_EDATA = -65,     /* 65: bad input data (too many bad rows, bad header) */
-	EC_ENOINPUT = -66,  /* 66: an input file is missing or unreadable */
-	EC_EUNAVAIL = -69,  /* 69: MongoDB unavailable */
-	EC_EINTERNAL = -70, /* 70: internal or XGBoost error */
+	EC_EUSAGE = -64,     /* 64: bad command line */
+	EC_EDATA = -65,	     /* 65: bad input data (too many bad rows, bad header) */
+	EC_ENOINPUT = -66,   /* 66: an input file is missing or unreadable */
+	EC_EUNAVAIL = -69,   /* 69: MongoDB unavailable */
+	EC_EINTERNAL = -70,  /* 70: internal or XGBoost error */
 	EC_ECANTCREAT = -73, /* 73: cannot create an output */
-	EC_EIO = -74,       /* 74: I/O error while reading or writing */
-	EC_ETEMPFAIL = -75, /* 75: try later (lock held, spool written) */
-	EC_ECONFIG = -78,   /* 78: bad configuration */
+	EC_EIO = -74,	     /* 74: I/O error while reading or writing */
+	EC_ETEMPFAIL = -75,  /* 75: try later (lock held, spool written) */
+	EC_ECONFIG = -78,    /* 78: bad configuration */
 };
 
 struct ec_err {
@@ -36,7 +36,7 @@ struct ec_err {
 
 /* Sets err (which may be NULL) and returns code, for `return ec_fail(...)`. */
 int ec_fail(struct ec_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* The process exit status for a return code: 0 for rc >= 0. */
 int ec_exit_status(int rc);

@@ -43,16 +43,16 @@ extern const char *const ec_col_names[EC_COL_N];
 enum ec_bad {
 	EC_BAD_NONE = 0,
 	EC_BAD_FIELD_COUNT,  /* not as many fields as the header */
-	EC_BAD_QUOTING,      /* unbalanced or misplaced '"' */
+	EC_BAD_QUOTING,	     /* unbalanced or misplaced '"' */
 	EC_BAD_ROW_TOO_LONG, /* longer than EC_ROW_MAX bytes */
-	EC_BAD_NUL,          /* a NUL byte in the row */
-	EC_BAD_TIME,         /* event_time not YYYY-MM-DD HH:MM:SS UTC, or no such time */
-	EC_BAD_TYPE,         /* event_type not one of the four */
-	EC_BAD_PRODUCT,      /* product_id not an unsigned 64-bit integer */
+	EC_BAD_NUL,	     /* a NUL byte in the row */
+	EC_BAD_TIME,	     /* event_time not YYYY-MM-DD HH:MM:SS UTC, or no such time */
+	EC_BAD_TYPE,	     /* event_type not one of the four */
+	EC_BAD_PRODUCT,	     /* product_id not an unsigned 64-bit integer */
 	EC_BAD_CATEGORY_ID,  /* category_id not an unsigned 64-bit integer */
-	EC_BAD_PRICE,        /* price not a decimal number */
-	EC_BAD_USER,         /* user_id not an unsigned 64-bit integer */
-	EC_BAD_SESSION,      /* user_session longer than EC_SESSION_MAX */
+	EC_BAD_PRICE,	     /* price not a decimal number */
+	EC_BAD_USER,	     /* user_id not an unsigned 64-bit integer */
+	EC_BAD_SESSION,	     /* user_session longer than EC_SESSION_MAX */
 	EC_BAD_N
 };
 /* Stable snake_case names of the reasons, as printed and in rejects files. */
@@ -119,14 +119,14 @@ size_t ec_category_key(char *buf, size_t cap, const char *code, size_t code_len,
 /* Where each column of DESIGN §1 sits in a file's rows. */
 struct ec_columns {
 	int idx[EC_COL_N]; /* field index of each column */
-	int n_fields;      /* fields in the header (every row must have as many) */
+	int n_fields;	   /* fields in the header (every row must have as many) */
 };
 
 /* Maps a header's fields to columns by name (exact, case-sensitive; a UTF-8
  * BOM on the first is ignored; extra columns are ignored). Returns 0, or -1
  * with the first missing column in *missing. */
-int ec_columns_from_header(struct ec_columns *cols, const struct ec_str *fields,
-			   int n_fields, const char **missing);
+int ec_columns_from_header(struct ec_columns *cols, const struct ec_str *fields, int n_fields,
+			   const char **missing);
 
 /* Fills ev (all but file, line, raw) from the n fields of one row.
  * Returns EC_BAD_NONE or the reason the row is bad. */

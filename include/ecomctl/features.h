@@ -43,7 +43,7 @@ extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
 
 /* What a compute function sees: the session's events before the cutoff
  * (summarized), the user's history and the priors as of its start, and for
- * category rows the candidate. Defined in src/features_int.h. */
+ * category rows the candidate. Defined in src/features/features_int.h. */
 struct ec_fctx;
 
 struct ec_feature_def {

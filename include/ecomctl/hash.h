@@ -38,15 +38,15 @@ size_t ec_u64map_add_many(struct ec_u64map *m, const uint64_t *keys, size_t n);
 void ec_u64map_reserve(struct ec_u64map *m, size_t n);
 
 struct ec_strtab {
-	uint32_t *slots;  /* id + 1, 0 when empty */
-	size_t cap;       /* power of two */
+	uint32_t *slots; /* id + 1, 0 when empty */
+	size_t cap;	 /* power of two */
 	struct ec_strtab_entry {
 		uint64_t hash;
 		uint64_t off;
 		uint32_t len;
-	} *ent;
+	} * ent;
 	size_t n, ent_cap;
-	char *arena;      /* the strings, each followed by a NUL */
+	char *arena; /* the strings, each followed by a NUL */
 	size_t arena_len, arena_cap;
 };
 

@@ -17,8 +17,15 @@
 
 struct ec_json;
 
-enum ec_json_type { EC_JSON_NULL, EC_JSON_BOOL, EC_JSON_NUMBER, EC_JSON_STRING,
-		    EC_JSON_ARRAY, EC_JSON_OBJECT, EC_JSON_INVALID };
+enum ec_json_type {
+	EC_JSON_NULL,
+	EC_JSON_BOOL,
+	EC_JSON_NUMBER,
+	EC_JSON_STRING,
+	EC_JSON_ARRAY,
+	EC_JSON_OBJECT,
+	EC_JSON_INVALID
+};
 
 /* New roots; free with ec_json_free(). */
 struct ec_json *ec_json_object(void);

@@ -41,18 +41,18 @@
 /* Binary: purchase intent                                                 */
 
 struct ec_binary_metrics {
-	size_t n;          /* rows */
-	size_t n_pos;      /* rows with label 1 */
-	double base_rate;  /* n_pos / n */
-	double roc_auc;    /* see ec_metrics_roc_auc() */
-	double pr_auc;     /* see ec_metrics_pr_auc() */
-	double log_loss;   /* NaN when a score is outside [0, 1] */
-	double brier;      /* NaN when a score is outside [0, 1] */
-	double top_frac;   /* the fraction asked for, e.g. 0.05 */
-	size_t n_top;      /* rows in the top fraction: ceil(top_frac * n) */
+	size_t n;	     /* rows */
+	size_t n_pos;	     /* rows with label 1 */
+	double base_rate;    /* n_pos / n */
+	double roc_auc;	     /* see ec_metrics_roc_auc() */
+	double pr_auc;	     /* see ec_metrics_pr_auc() */
+	double log_loss;     /* NaN when a score is outside [0, 1] */
+	double brier;	     /* NaN when a score is outside [0, 1] */
+	double top_frac;     /* the fraction asked for, e.g. 0.05 */
+	size_t n_top;	     /* rows in the top fraction: ceil(top_frac * n) */
 	double precision_at; /* positives in the top n_top / n_top */
-	double recall_at;  /* positives in the top n_top / n_pos (NaN if none) */
-	double f1;         /* best F1 over thresholds (NaN if no positive) */
+	double recall_at;    /* positives in the top n_top / n_pos (NaN if none) */
+	double f1;	     /* best F1 over thresholds (NaN if no positive) */
 	double f1_threshold; /* the threshold reaching it: predict score >= it */
 };
 
@@ -77,8 +77,8 @@ struct ec_binary_metrics {
  * infinite; EC_EUSAGE when top_frac is outside (0, 1]. out is left alone
  * on error. Copies nothing it needs to keep; y and score are only read.
  */
-int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y,
-		      const double *score, size_t n, double top_frac, struct ec_err *err);
+int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y, const double *score,
+		      size_t n, double top_frac, struct ec_err *err);
 
 /*
  * ROC-AUC: the probability that a random positive scores above a random
@@ -122,8 +122,8 @@ double ec_metrics_brier(const unsigned char *y, const double *p, size_t n);
 
 /* One bin of a calibration table. */
 struct ec_calib_bin {
-	double lo, hi;        /* the bin holds lo <= p < hi; the last one p <= hi */
-	size_t n;             /* rows in the bin */
+	double lo, hi;	      /* the bin holds lo <= p < hi; the last one p <= hi */
+	size_t n;	      /* rows in the bin */
 	double mean_pred;     /* mean p of those rows (NaN when n == 0) */
 	double observed_rate; /* fraction with label 1 (NaN when n == 0) */
 };
@@ -145,13 +145,13 @@ int ec_metrics_calibration(struct ec_calib_bin *bins, size_t n_bins, const unsig
 /* Ranking: top-3 categories                                               */
 
 struct ec_rank_metrics {
-	size_t n;           /* items given */
+	size_t n;	    /* items given */
 	size_t n_evaluated; /* items with a non-empty truth set: the denominator */
-	double hit1;        /* the first prediction is true */
-	double hit3;        /* one of the first 3 predictions is true */
-	double recall3;     /* |truth among the first 3 predictions| / |truth| */
-	double ndcg3;       /* binary relevance; see below */
-	double mrr;         /* 1 / rank of the first true prediction, 0 if none */
+	double hit1;	    /* the first prediction is true */
+	double hit3;	    /* one of the first 3 predictions is true */
+	double recall3;	    /* |truth among the first 3 predictions| / |truth| */
+	double ndcg3;	    /* binary relevance; see below */
+	double mrr;	    /* 1 / rank of the first true prediction, 0 if none */
 };
 
 /*
@@ -183,7 +183,6 @@ struct ec_rank_metrics {
  * out is left alone on error. pred, truth and truth_off are only read.
  */
 int ec_metrics_ranking(struct ec_rank_metrics *out, const int *pred, size_t k,
-		       const size_t *truth_off, const int *truth, size_t n,
-		       struct ec_err *err);
+		       const size_t *truth_off, const int *truth, size_t n, struct ec_err *err);
 
 #endif

@@ -26,14 +26,14 @@
 #include "ecomctl/common.h"
 
 enum ec_opt_kind {
-	EC_OPT_FLAG,     /* int, set to 1 (false/0/no in env or config: 0) */
-	EC_OPT_STR,      /* const char * */
-	EC_OPT_INT,      /* int64_t */
-	EC_OPT_DOUBLE,   /* double */
+	EC_OPT_FLAG,	 /* int, set to 1 (false/0/no in env or config: 0) */
+	EC_OPT_STR,	 /* const char * */
+	EC_OPT_INT,	 /* int64_t */
+	EC_OPT_DOUBLE,	 /* double */
 	EC_OPT_DURATION, /* int64_t seconds: "90s", "30m", "24h", "1h30m", "2d" or seconds */
-	EC_OPT_TIME,     /* int64_t epoch: "YYYY-MM-DD[ HH:MM:SS[ UTC]]" or "...THH:MM:SSZ" */
-	EC_OPT_CHOICE,   /* int: index into choices */
-	EC_OPT_LIST,     /* struct ec_strlist: repeatable, each value appended */
+	EC_OPT_TIME,	 /* int64_t epoch: "YYYY-MM-DD[ HH:MM:SS[ UTC]]" or "...THH:MM:SSZ" */
+	EC_OPT_CHOICE,	 /* int: index into choices */
+	EC_OPT_LIST,	 /* struct ec_strlist: repeatable, each value appended */
 };
 
 struct ec_strlist {
@@ -42,25 +42,25 @@ struct ec_strlist {
 };
 
 struct ec_opt {
-	const char *name;  /* long name, config key; env ECOMCTL_<NAME> with '-' as '_' */
-	int short_name;    /* 0 when none */
+	const char *name; /* long name, config key; env ECOMCTL_<NAME> with '-' as '_' */
+	int short_name;	  /* 0 when none */
 	enum ec_opt_kind kind;
 	void *dest;
-	const char *arg;   /* argument name in --help ("N", "FILE"); NULL for flags */
+	const char *arg; /* argument name in --help ("N", "FILE"); NULL for flags */
 	const char *help;
 	const char *const *choices; /* EC_OPT_CHOICE: NULL-terminated names */
-	unsigned flags;    /* EC_OPTF_* */
+	unsigned flags;		    /* EC_OPTF_* */
 };
 #define EC_OPTF_SECRET 1u /* shown redacted by --print-config */
 #define EC_OPTF_NOENV 2u  /* not read from the environment */
 
 /* The usage of one command. */
 struct ec_cmd_usage {
-	const char *name;     /* "inspect" */
-	const char *synopsis; /* "[OPTIONS] FILE..." */
-	const char *summary;  /* one paragraph, printed under the synopsis */
+	const char *name;	   /* "inspect" */
+	const char *synopsis;	   /* "[OPTIONS] FILE..." */
+	const char *summary;	   /* one paragraph, printed under the synopsis */
 	const struct ec_opt *opts; /* terminated by an entry with name NULL */
-	const char *epilog;   /* examples etc., or NULL */
+	const char *epilog;	   /* examples etc., or NULL */
 };
 
 /* The shared options' values. */
@@ -69,14 +69,14 @@ extern int ec_opt_json; /* --json */
 struct ec_opts_result {
 	char **operands; /* borrowed from argv */
 	int n_operands;
-	int exit_now;    /* --help or --print-config printed: exit 0 */
+	int exit_now; /* --help or --print-config printed: exit 0 */
 };
 
 /* Parses config, environment and argv (argv[0] is the command name) into the
  * table's variables. Returns 0, EC_EUSAGE (message in err) for bad options
  * or values, or EC_ECONFIG for a bad configuration file or variable. */
-int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
-		  struct ec_opts_result *res, struct ec_err *err);
+int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
+		  struct ec_err *err);
 
 /* Prints the command's --help text to f (stdout for help). */
 void ec_opts_usage(const struct ec_cmd_usage *u, void *file);

@@ -38,7 +38,7 @@ void ec_outfile_write(struct ec_outfile *f, const void *p, size_t n);
 void ec_outfile_puts(struct ec_outfile *f, const char *s);
 void ec_outfile_putc(struct ec_outfile *f, char c);
 void ec_outfile_printf(struct ec_outfile *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Decimal integers, and x with two decimals: the bytes of printf's "%llu",
  * "%lld" and "%.2f", without printf's cost. */
 void ec_outfile_u64(struct ec_outfile *f, uint64_t v);

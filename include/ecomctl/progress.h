@@ -25,8 +25,7 @@ struct ec_progress {
 /* What is shown after the counts, e.g. "read" or "generated". */
 void ec_progress_init(struct ec_progress *p, const char *what);
 /* bytes_total 0: unknown (no percentage). Cheap when not due to redraw. */
-void ec_progress_update(struct ec_progress *p, uint64_t rows, uint64_t bytes,
-			uint64_t bytes_total);
+void ec_progress_update(struct ec_progress *p, uint64_t rows, uint64_t bytes, uint64_t bytes_total);
 /* Clears the line if one was drawn. */
 void ec_progress_release(struct ec_progress *p);
 

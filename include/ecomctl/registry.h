@@ -138,7 +138,7 @@ struct ec_json *ec_registry_json(const struct ec_registry *r);
 void ec_registry_free(struct ec_registry *r);
 
 /* ---------------------------------------------------------------------- */
-/* Loading a registered model for score / evaluate (src/registry_load.c)  */
+/* Loading a registered model for score / evaluate (src/model/registry_load.c)  */
 
 struct ec_model;
 struct ec_feature_def;

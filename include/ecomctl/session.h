@@ -39,19 +39,19 @@ enum ec_session_key { EC_KEY_SESSION = 0, EC_KEY_GAP = 1 };
 /* Why a session ended. */
 enum ec_session_cut {
 	EC_CUT_IDLE = 0,     /* idle longer than gap (or its key went quiet) */
-	EC_CUT_MAX = 1,      /* would have lasted longer than max_session */
+	EC_CUT_MAX = 1,	     /* would have lasted longer than max_session */
 	EC_CUT_MIDNIGHT = 2, /* the UTC day changed (split_at_midnight) */
-	EC_CUT_END = 3,      /* the input ended while it was open */
+	EC_CUT_END = 3,	     /* the input ended while it was open */
 };
 
 struct ec_session_opts {
-	int key;               /* enum ec_session_key */
-	int64_t gap;           /* seconds; default 1800 */
+	int key;	       /* enum ec_session_key */
+	int64_t gap;	       /* seconds; default 1800 */
 	int64_t max_session;   /* seconds; default 86400 */
 	int64_t lateness;      /* seconds; default 600 */
 	int split_at_midnight; /* default off */
 	int keep_duplicates;   /* default off */
-	int show_late;         /* late events printed as warnings (the first N) */
+	int show_late;	       /* late events printed as warnings (the first N) */
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -62,9 +62,9 @@ struct ec_sev {
 	uint64_t product_id;
 	uint64_t category_id;
 	double price;
-	uint32_t code;  /* category_code id: ec_sessionizer_code(); 0 is "" */
+	uint32_t code;	/* category_code id: ec_sessionizer_code(); 0 is "" */
 	uint32_t brand; /* brand id: ec_sessionizer_brand(); 0 is "" */
-	uint8_t type;   /* enum ec_event_type */
+	uint8_t type;	/* enum ec_event_type */
 };
 
 struct ec_session {
@@ -73,21 +73,21 @@ struct ec_session {
 	int64_t start, end; /* first and last event_time */
 	int64_t closed_at;  /* event time at which it was known to be over */
 	const struct ec_sev *ev;
-	uint32_t n;         /* events, in time order */
-	uint32_t part;      /* 1 for the first session of its key */
-	uint8_t cut;        /* enum ec_session_cut */
-	uint8_t by_gap;     /* keyed by user and gap (gap mode or empty user_session) */
+	uint32_t n;	/* events, in time order */
+	uint32_t part;	/* 1 for the first session of its key */
+	uint8_t cut;	/* enum ec_session_cut */
+	uint8_t by_gap; /* keyed by user and gap (gap mode or empty user_session) */
 };
 
 struct ec_session_stats {
-	uint64_t events_in;   /* events given to the sessionizer */
-	uint64_t events_out;  /* events in emitted sessions */
-	uint64_t duplicates;  /* exact duplicate events dropped */
-	uint64_t late;        /* events beyond the lateness, dropped */
-	uint64_t reordered;   /* events out of order within the lateness, put in order */
-	uint64_t sessions;    /* sessions emitted */
-	uint64_t split;       /* sessions that are a later part of their key (part > 1) */
-	uint64_t by_cut[4];   /* sessions by enum ec_session_cut */
+	uint64_t events_in;  /* events given to the sessionizer */
+	uint64_t events_out; /* events in emitted sessions */
+	uint64_t duplicates; /* exact duplicate events dropped */
+	uint64_t late;	     /* events beyond the lateness, dropped */
+	uint64_t reordered;  /* events out of order within the lateness, put in order */
+	uint64_t sessions;   /* sessions emitted */
+	uint64_t split;	     /* sessions that are a later part of their key (part > 1) */
+	uint64_t by_cut[4];  /* sessions by enum ec_session_cut */
 	uint64_t open_keys_peak;
 	uint64_t empty_session_rows; /* rows whose user_session was empty */
 };
@@ -135,8 +135,8 @@ struct ec_session_summary {
 	uint32_t events;
 	uint32_t by_type[EC_EV_N];
 	uint32_t products, categories, brands; /* distinct values */
-	double cart_value;      /* sum of the prices of cart events */
-	double revenue;         /* sum of the prices of purchase events */
+	double cart_value;		       /* sum of the prices of cart events */
+	double revenue;			       /* sum of the prices of purchase events */
 	int64_t first_purchase; /* event_time of the first purchase, INT64_MIN if none */
 	char top_category[160]; /* the category key with most events (first seen wins ties) */
 };
@@ -148,19 +148,45 @@ void ec_session_summarize(struct ec_session_summary *out, const struct ec_sessio
 /* The sessionizer's options, for a command's ec_opt table: the same on every
  * command that sessionizes. */
 extern const char *const ec_session_key_names[];
-#define EC_SESSION_OPTS(so)                                                                  \
-	{ "session-key", 0, EC_OPT_CHOICE, &(so).key, "KEY",                                 \
-	  "session: the export's user_session (default); gap: user and --gap",               \
-	  ec_session_key_names, 0 },                                                        \
-	{ "gap", 0, EC_OPT_DURATION, &(so).gap, "DUR",                                       \
-	  "idle time that closes a session (default 30m)", NULL, 0 },                        \
-	{ "max-session", 0, EC_OPT_DURATION, &(so).max_session, "DUR",                       \
-	  "longest session; longer ones are cut (default 24h)", NULL, 0 },                   \
-	{ "lateness", 0, EC_OPT_DURATION, &(so).lateness, "DUR",                             \
-	  "out-of-order events within this are put in order (default 10m)", NULL, 0 },       \
-	{ "split-at-midnight", 0, EC_OPT_FLAG, &(so).split_at_midnight, NULL,                \
-	  "cut sessions at midnight UTC", NULL, 0 },                                         \
-	{ "keep-duplicates", 0, EC_OPT_FLAG, &(so).keep_duplicates, NULL,                    \
-	  "keep exact duplicate events (dropped by default)", NULL, 0 }
+#define EC_SESSION_OPTS(so)                                                                        \
+	{"session-key",                                                                            \
+	 0,                                                                                        \
+	 EC_OPT_CHOICE,                                                                            \
+	 &(so).key,                                                                                \
+	 "KEY",                                                                                    \
+	 "session: the export's user_session (default); gap: user and --gap",                      \
+	 ec_session_key_names,                                                                     \
+	 0},                                                                                       \
+	    {"gap",	0,     EC_OPT_DURATION,                                                    \
+	     &(so).gap, "DUR", "idle time that closes a session (default 30m)",                    \
+	     NULL,	0},                                                                        \
+	    {"max-session",                                                                        \
+	     0,                                                                                    \
+	     EC_OPT_DURATION,                                                                      \
+	     &(so).max_session,                                                                    \
+	     "DUR",                                                                                \
+	     "longest session; longer ones are cut (default 24h)",                                 \
+	     NULL,                                                                                 \
+	     0},                                                                                   \
+	    {"lateness",                                                                           \
+	     0,                                                                                    \
+	     EC_OPT_DURATION,                                                                      \
+	     &(so).lateness,                                                                       \
+	     "DUR",                                                                                \
+	     "out-of-order events within this are put in order (default 10m)",                     \
+	     NULL,                                                                                 \
+	     0},                                                                                   \
+	    {"split-at-midnight",                                                                  \
+	     0,                                                                                    \
+	     EC_OPT_FLAG,                                                                          \
+	     &(so).split_at_midnight,                                                              \
+	     NULL,                                                                                 \
+	     "cut sessions at midnight UTC",                                                       \
+	     NULL,                                                                                 \
+	     0},                                                                                   \
+	{                                                                                          \
+		"keep-duplicates", 0, EC_OPT_FLAG, &(so).keep_duplicates, NULL,                    \
+		    "keep exact duplicate events (dropped by default)", NULL, 0                    \
+	}
 
 #endif

@@ -29,7 +29,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The reader's chunk size (CHUNK_SIZE in src/reader.c). */
+/* The reader's chunk size (CHUNK_SIZE in src/input/reader.c). */
 #define READER_CHUNK (1u << 20)
 
 #define CHECK(cond)                                                                                \

@@ -25,13 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_FIELDS 80
 
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "fuzz_row: %s:%d: invariant broken: %s\n", __FILE__, \
-				__LINE__, #cond);                                          \
-			__builtin_trap();                                                  \
-		}                                                                          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "fuzz_row: %s:%d: invariant broken: %s\n", __FILE__,       \
+				__LINE__, #cond);                                                  \
+			__builtin_trap();                                                          \
+		}                                                                                  \
 	} while (0)
 
 static struct ec_columns std_cols;
@@ -53,8 +53,8 @@ static int leap(unsigned y)
 static int time_oracle(const char *s)
 {
 	static const char shape[] = "dddd-dd-dd dd:dd:dd UTC";
-	static const unsigned dim[13] = { 0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned v[6] = { 0 }, k = 0;
+	static const unsigned dim[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	unsigned v[6] = {0}, k = 0;
 	for (int i = 0; i < 23; i++) {
 		if (shape[i] == 'd') {
 			if (!is_digit(s[i]))
@@ -171,8 +171,7 @@ static int id_oracle(const char *s, size_t n, uint64_t *v, uint8_t *flag, int *s
 			d[dn++] = s[k];
 	if (dn > 40)
 		return 0;
-	if (!digits_value(d, dn, 0, &mant) || e > 40 ||
-	    (e > frac_n ? e - frac_n : frac_n - e) > 19)
+	if (!digits_value(d, dn, 0, &mant) || e > 40 || (e > frac_n ? e - frac_n : frac_n - e) > 19)
 		*sure = 0;
 	size_t point = int_n + e;
 	if (point >= dn)

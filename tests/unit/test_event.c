@@ -47,7 +47,7 @@ static int is_leap(int y)
 
 static int days_in_month(int y, int m)
 {
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
@@ -101,26 +101,16 @@ static void test_event__time_valid(void **state)
 static void test_event__time_no_such_day(void **state)
 {
 	static const char *const bad[] = {
-		"1900-01-01 00:00:00 UTC", /* below the 1970 floor */
-		"1969-12-31 23:59:59 UTC", /* one second below it */
-		"0000-01-01 00:00:00 UTC",
-		"2100-02-29 00:00:00 UTC", /* 2100: divisible by 100, not by 400 */
-		"2019-02-29 00:00:00 UTC",
-		"2020-02-30 00:00:00 UTC",
-		"2019-02-30 00:00:00 UTC",
-		"2019-04-31 00:00:00 UTC",
-		"2019-06-31 00:00:00 UTC",
-		"2019-09-31 00:00:00 UTC",
-		"2019-11-31 00:00:00 UTC",
-		"2019-00-10 00:00:00 UTC",
-		"2019-13-10 00:00:00 UTC",
-		"2019-10-00 00:00:00 UTC",
-		"2019-10-32 00:00:00 UTC",
-		"2019-01-32 00:00:00 UTC",
-		"2019-10-01 24:00:00 UTC",
-		"2019-10-01 00:60:00 UTC",
-		"2019-10-01 00:00:60 UTC",
-		"2019-10-01 99:99:99 UTC",
+	    "1900-01-01 00:00:00 UTC",				  /* below the 1970 floor */
+	    "1969-12-31 23:59:59 UTC",				  /* one second below it */
+	    "0000-01-01 00:00:00 UTC", "2100-02-29 00:00:00 UTC", /* 2100: divisible by 100, not by
+								     400 */
+	    "2019-02-29 00:00:00 UTC", "2020-02-30 00:00:00 UTC", "2019-02-30 00:00:00 UTC",
+	    "2019-04-31 00:00:00 UTC", "2019-06-31 00:00:00 UTC", "2019-09-31 00:00:00 UTC",
+	    "2019-11-31 00:00:00 UTC", "2019-00-10 00:00:00 UTC", "2019-13-10 00:00:00 UTC",
+	    "2019-10-00 00:00:00 UTC", "2019-10-32 00:00:00 UTC", "2019-01-32 00:00:00 UTC",
+	    "2019-10-01 24:00:00 UTC", "2019-10-01 00:60:00 UTC", "2019-10-01 00:00:60 UTC",
+	    "2019-10-01 99:99:99 UTC",
 	};
 	int64_t t;
 	(void)state;
@@ -133,33 +123,23 @@ static void test_event__time_no_such_day(void **state)
 static void test_event__time_bad_shape(void **state)
 {
 	static const char *const bad[] = {
-		"2019-10-01 00:00:00",      /* missing " UTC" */
-		"2019-10-01 00:00:00 utc",  /* lower case */
-		"2019-10-01 00:00:00 UTC ", /* trailing space (24 bytes) */
-		" 2019-10-01 00:00:00 UTC", /* leading space (24 bytes) */
-		"2019-10-01 00:00:00 UT",   /* 22 bytes */
-		"2019-10-01 00:00:00 GMT",
-		"2019-10-01 00:00:00+UTC",
-		"2019-10-1 00:00:00 UTC",   /* one-digit day */
-		"2019-1-01 00:00:00 UTC",
-		"2019-10-01 0:00:00 UTC",
-		"2019-10-01 00:0:00 UTC",
-		"2019-10-01 00:00:0 UTC",
-		"2019-10-1  00:00:00 UTC", /* one digit padded to 23 bytes by a space */
-		"2019-10-01 00:00: 0 UTC",
-		"2019-1O-01 00:00:00 UTC", /* letter O */
-		"abcd-ef-gh ij:kl:mn UTC",
-		"2019-10-01T00:00:00 UTC", /* ISO 'T' */
-		"2019/10/01 00:00:00 UTC",
-		"2019-10-01 00-00-00 UTC",
-		"2019-10-01 00:00:00 UTCZ",
-		"+019-10-01 00:00:00 UTC", /* signs where digits go */
-		"-019-10-01 00:00:00 UTC",
-		"2019-+1-01 00:00:00 UTC",
-		"2019-10--1 00:00:00 UTC",
-		"2019-10-01 +1:00:00 UTC",
-		"2019-10-01 00:00:-1 UTC",
-		"",
+	    "2019-10-01 00:00:00",	/* missing " UTC" */
+	    "2019-10-01 00:00:00 utc",	/* lower case */
+	    "2019-10-01 00:00:00 UTC ", /* trailing space (24 bytes) */
+	    " 2019-10-01 00:00:00 UTC", /* leading space (24 bytes) */
+	    "2019-10-01 00:00:00 UT",	/* 22 bytes */
+	    "2019-10-01 00:00:00 GMT",	"2019-10-01 00:00:00+UTC",
+	    "2019-10-1 00:00:00 UTC", /* one-digit day */
+	    "2019-1-01 00:00:00 UTC",	"2019-10-01 0:00:00 UTC",
+	    "2019-10-01 00:0:00 UTC",	"2019-10-01 00:00:0 UTC",
+	    "2019-10-1  00:00:00 UTC", /* one digit padded to 23 bytes by a space */
+	    "2019-10-01 00:00: 0 UTC",	"2019-1O-01 00:00:00 UTC", /* letter O */
+	    "abcd-ef-gh ij:kl:mn UTC",	"2019-10-01T00:00:00 UTC", /* ISO 'T' */
+	    "2019/10/01 00:00:00 UTC",	"2019-10-01 00-00-00 UTC",
+	    "2019-10-01 00:00:00 UTCZ", "+019-10-01 00:00:00 UTC", /* signs where digits go */
+	    "-019-10-01 00:00:00 UTC",	"2019-+1-01 00:00:00 UTC",
+	    "2019-10--1 00:00:00 UTC",	"2019-10-01 +1:00:00 UTC",
+	    "2019-10-01 00:00:-1 UTC",	"",
 	};
 	int64_t t;
 	(void)state;
@@ -188,7 +168,8 @@ static void test_event__time_round_trip_random(void **state)
 		int y = 1970 + (int)rng_below(130), m = 1 + (int)rng_below(12);
 		int d = 1 + (int)rng_below((unsigned)days_in_month(y, m));
 		int h = (int)rng_below(24), mi = (int)rng_below(60), s = (int)rng_below(60);
-		snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d UTC", y, m, d, h, mi, s);
+		snprintf(text, sizeof(text), "%04d-%02d-%02d %02d:%02d:%02d UTC", y, m, d, h, mi,
+			 s);
 		if (tparse(text, &t) != 0)
 			fail_msg("rejected \"%s\"", text);
 		assert_int_equal(t, naive_days(y, m, d) * 86400 + h * 3600 + mi * 60 + s);
@@ -369,8 +350,8 @@ static void test_event__id_exponent_long_fraction(void **state)
 static void test_event__id_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"-5", "+5", " 5", "5 ", "", "abc", "5a", "0x10", ".5", ".", "1.2e", "1.2e+",
-		"1.2e-", "1.2e+-1", "1.2f1", "5.0.0", "5.a", "e5", "1.5e1 ", "5,0",
+	    "-5",   "+5",    " 5",    "5 ",	 "",	  "abc",   "5a",  "0x10", ".5",	    ".",
+	    "1.2e", "1.2e+", "1.2e-", "1.2e+-1", "1.2f1", "5.0.0", "5.a", "e5",	  "1.5e1 ", "5,0",
 	};
 	uint64_t v;
 	uint8_t fl;
@@ -382,7 +363,10 @@ static void test_event__id_malformed(void **state)
 	/* n, not strlen: "12" inside "123" is 12; an embedded NUL is not a digit. */
 	assert_int_equal(ec_parse_id("123", 2, &v, &fl), 0);
 	assert_int_equal(v, 12);
-	assert_int_equal(ec_parse_id("1\0" "2", 3, &v, &fl), -1);
+	assert_int_equal(ec_parse_id("1\0"
+				     "2",
+				     3, &v, &fl),
+			 -1);
 }
 
 /* ---- ec_parse_price ----------------------------------------------------- */
@@ -405,10 +389,25 @@ static void check_price(const char *s)
 static void test_event__price_valid(void **state)
 {
 	static const char *const good[] = {
-		"35.79", "0", "-79.37", "1.0", "2574.07", "0.01", "-0.01", "100", "0.1", "0.3",
-		"999999.99", "-0", "0.000", "123456789012345678", /* 18 digits */
-		"1234567890123456.78", "0.12345678901234567", "9007199254740993", /* 2^53+1 */
-		"9007199254740992", "-9007199254740993.5",
+	    "35.79",
+	    "0",
+	    "-79.37",
+	    "1.0",
+	    "2574.07",
+	    "0.01",
+	    "-0.01",
+	    "100",
+	    "0.1",
+	    "0.3",
+	    "999999.99",
+	    "-0",
+	    "0.000",
+	    "123456789012345678", /* 18 digits */
+	    "1234567890123456.78",
+	    "0.12345678901234567",
+	    "9007199254740993", /* 2^53+1 */
+	    "9007199254740992",
+	    "-9007199254740993.5",
 	};
 	double v;
 	(void)state;
@@ -430,10 +429,28 @@ static void test_event__price_valid(void **state)
 static void test_event__price_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"-", "", ".", "-.", "1e5", "1E5", "1,5", "nan", "NaN", "inf", "-inf", "--1",
-		" 1", "1 ", "+1", "1.2.3", "0x10", "1-", "$5", "1234567890123456789", /* 19 digits */
-		"0.000000000000000001", /* 19 digits, the leading zero counts */
-		"12345678901234567.89",
+	    "-",
+	    "",
+	    ".",
+	    "-.",
+	    "1e5",
+	    "1E5",
+	    "1,5",
+	    "nan",
+	    "NaN",
+	    "inf",
+	    "-inf",
+	    "--1",
+	    " 1",
+	    "1 ",
+	    "+1",
+	    "1.2.3",
+	    "0x10",
+	    "1-",
+	    "$5",
+	    "1234567890123456789",  /* 19 digits */
+	    "0.000000000000000001", /* 19 digits, the leading zero counts */
+	    "12345678901234567.89",
 	};
 	double v;
 	(void)state;
@@ -477,8 +494,9 @@ static int tyof(const char *s)
 static void test_event__type_parse(void **state)
 {
 	static const char *const bad[] = {
-		"View", "VIEW", "Cart", "Purchase", "REMOVE_FROM_CART", "vie", "views", "",
-		"remove", "remove_from", "purchases", " view", "view ", "click",
+	    "View",	 "VIEW",  "Cart",  "Purchase", "REMOVE_FROM_CART",
+	    "vie",	 "views", "",	   "remove",   "remove_from",
+	    "purchases", " view", "view ", "click",
 	};
 	(void)state;
 	assert_int_equal(tyof("view"), EC_EV_VIEW);
@@ -510,8 +528,8 @@ static int strs(struct ec_str *f, const char *const *s, int n)
 }
 
 static const char *const std_header[9] = {
-	"event_time", "event_type", "product_id", "category_id", "category_code",
-	"brand", "price", "user_id", "user_session",
+    "event_time", "event_type", "product_id", "category_id",  "category_code",
+    "brand",	  "price",	"user_id",    "user_session",
 };
 
 static void std_columns(struct ec_columns *cols)
@@ -536,8 +554,8 @@ static void test_event__header_standard(void **state)
 static void test_event__header_permuted_extra(void **state)
 {
 	static const char *const h[] = {
-		"user_session", "price",       "extra",         "event_type", "brand",
-		"event_time",   "category_code", "user_id", "category_id", "product_id",
+	    "user_session", "price",	     "extra",	"event_type",  "brand",
+	    "event_time",   "category_code", "user_id", "category_id", "product_id",
 	};
 	struct ec_str f[10];
 	struct ec_columns cols;
@@ -564,12 +582,14 @@ static void test_event__header_bom(void **state)
 	const char *missing = NULL;
 	(void)state;
 	memcpy(h, std_header, sizeof(h));
-	h[0] = "\xEF\xBB\xBF" "event_time";
+	h[0] = "\xEF\xBB\xBF"
+	       "event_time";
 	assert_int_equal(ec_columns_from_header(&cols, f, strs(f, h, 9), &missing), 0);
 	assert_int_equal(cols.idx[EC_COL_TIME], 0);
 	/* Only the first field may carry one. */
 	memcpy(h, std_header, sizeof(h));
-	h[5] = "\xEF\xBB\xBF" "brand";
+	h[5] = "\xEF\xBB\xBF"
+	       "brand";
 	assert_int_equal(ec_columns_from_header(&cols, f, strs(f, h, 9), &missing), -1);
 	assert_string_equal(missing, "brand");
 }
@@ -603,8 +623,8 @@ static void test_event__header_missing(void **state)
 static void test_event__header_duplicate_first_wins(void **state)
 {
 	static const char *const h[] = {
-		"event_time", "event_type", "product_id", "category_id", "category_code",
-		"brand",      "price",      "user_id",    "user_session", "event_time", "brand",
+	    "event_time", "event_type", "product_id",	"category_id", "category_code", "brand",
+	    "price",	  "user_id",	"user_session", "event_time",  "brand",
 	};
 	struct ec_str f[11];
 	struct ec_columns cols;
@@ -620,8 +640,15 @@ static void test_event__header_duplicate_first_wins(void **state)
 
 /* The example row of DESIGN §1. */
 static const char *const good_row[9] = {
-	"2019-10-01 00:00:00 UTC", "view", "44600062", "2103807459595387724", "",
-	"shiseido", "35.79", "541312140", "72d76fde-8bb3-4e00-8c23-a032dfed738c",
+    "2019-10-01 00:00:00 UTC",
+    "view",
+    "44600062",
+    "2103807459595387724",
+    "",
+    "shiseido",
+    "35.79",
+    "541312140",
+    "72d76fde-8bb3-4e00-8c23-a032dfed738c",
 };
 
 static enum ec_bad row_with(const struct ec_columns *cols, int col, const char *value,
@@ -695,19 +722,19 @@ static void test_event__row_bad_fields(void **state)
 		const char *value;
 		enum ec_bad why;
 	} cases[] = {
-		{ EC_COL_TIME, "2019-10-01 00:00:00", EC_BAD_TIME },
-		{ EC_COL_TIME, "2019-02-30 00:00:00 UTC", EC_BAD_TIME },
-		{ EC_COL_TIME, "", EC_BAD_TIME },
-		{ EC_COL_TYPE, "View", EC_BAD_TYPE },
-		{ EC_COL_TYPE, "", EC_BAD_TYPE },
-		{ EC_COL_PRODUCT, "4460006x", EC_BAD_PRODUCT },
-		{ EC_COL_PRODUCT, "", EC_BAD_PRODUCT },
-		{ EC_COL_CATEGORY_ID, "2103807459595387724.5", EC_BAD_CATEGORY_ID },
-		{ EC_COL_CATEGORY_ID, "-1", EC_BAD_CATEGORY_ID },
-		{ EC_COL_PRICE, "35,79", EC_BAD_PRICE },
-		{ EC_COL_PRICE, "", EC_BAD_PRICE },
-		{ EC_COL_USER, "", EC_BAD_USER },
-		{ EC_COL_USER, "18446744073709551616", EC_BAD_USER },
+	    {EC_COL_TIME, "2019-10-01 00:00:00", EC_BAD_TIME},
+	    {EC_COL_TIME, "2019-02-30 00:00:00 UTC", EC_BAD_TIME},
+	    {EC_COL_TIME, "", EC_BAD_TIME},
+	    {EC_COL_TYPE, "View", EC_BAD_TYPE},
+	    {EC_COL_TYPE, "", EC_BAD_TYPE},
+	    {EC_COL_PRODUCT, "4460006x", EC_BAD_PRODUCT},
+	    {EC_COL_PRODUCT, "", EC_BAD_PRODUCT},
+	    {EC_COL_CATEGORY_ID, "2103807459595387724.5", EC_BAD_CATEGORY_ID},
+	    {EC_COL_CATEGORY_ID, "-1", EC_BAD_CATEGORY_ID},
+	    {EC_COL_PRICE, "35,79", EC_BAD_PRICE},
+	    {EC_COL_PRICE, "", EC_BAD_PRICE},
+	    {EC_COL_USER, "", EC_BAD_USER},
+	    {EC_COL_USER, "18446744073709551616", EC_BAD_USER},
 	};
 	struct ec_columns cols;
 	struct ec_event ev;
@@ -751,12 +778,20 @@ static void test_event__row_field_count(void **state)
 static void test_event__row_permuted_columns(void **state)
 {
 	static const char *const h[] = {
-		"user_id", "extra", "price", "user_session", "event_type", "event_time",
-		"brand", "category_code", "category_id", "product_id",
+	    "user_id",	  "extra", "price",	    "user_session", "event_type",
+	    "event_time", "brand", "category_code", "category_id",  "product_id",
 	};
 	static const char *const r[] = {
-		"541312140", "ignored", "2574.07", "s1", "purchase", "2020-02-29 12:34:56 UTC",
-		"apple", "electronics.smartphone", "2053013555631882655", "1004856",
+	    "541312140",
+	    "ignored",
+	    "2574.07",
+	    "s1",
+	    "purchase",
+	    "2020-02-29 12:34:56 UTC",
+	    "apple",
+	    "electronics.smartphone",
+	    "2053013555631882655",
+	    "1004856",
 	};
 	struct ec_str hf[10], f[10];
 	struct ec_columns cols;
@@ -783,7 +818,10 @@ struct want {
 	const char *p;
 	size_t n;
 };
-#define W(s) { s, sizeof(s) - 1 }
+#define W(s)                                                                                       \
+	{                                                                                          \
+		s, sizeof(s) - 1                                                                   \
+	}
 
 static void check_split(const char *rec, size_t n, const struct want *want, int n_want)
 {
@@ -801,10 +839,10 @@ static void check_split(const char *rec, size_t n, const struct want *want, int 
 	ec_splitter_free(s);
 }
 
-#define SPLIT(rec, ...)                                                                    \
-	do {                                                                               \
-		static const struct want w_[] = { __VA_ARGS__ };                           \
-		check_split(rec, sizeof(rec) - 1, w_, (int)N(w_));                         \
+#define SPLIT(rec, ...)                                                                            \
+	do {                                                                                       \
+		static const struct want w_[] = {__VA_ARGS__};                                     \
+		check_split(rec, sizeof(rec) - 1, w_, (int)N(w_));                                 \
 	} while (0)
 #define SPLIT_BAD(rec) check_split(rec, sizeof(rec) - 1, NULL, -1)
 
@@ -853,14 +891,14 @@ static void test_event__split_quoted(void **state)
 static void test_event__split_malformed(void **state)
 {
 	(void)state;
-	SPLIT_BAD("a\"b,c");       /* quote inside an unquoted field */
+	SPLIT_BAD("a\"b,c"); /* quote inside an unquoted field */
 	SPLIT_BAD("x,a\"b");
-	SPLIT_BAD("\"abc");        /* unterminated */
+	SPLIT_BAD("\"abc"); /* unterminated */
 	SPLIT_BAD("x,\"abc");
-	SPLIT_BAD("\"a\"b,c");     /* text after the closing quote */
-	SPLIT_BAD("\"a\" ,b");     /* even a space */
-	SPLIT_BAD(" \"a\",b");     /* a space before the opening quote */
-	SPLIT_BAD("\"a\"\nb");     /* two records */
+	SPLIT_BAD("\"a\"b,c"); /* text after the closing quote */
+	SPLIT_BAD("\"a\" ,b"); /* even a space */
+	SPLIT_BAD(" \"a\",b"); /* a space before the opening quote */
+	SPLIT_BAD("\"a\"\nb"); /* two records */
 	SPLIT_BAD("\"a\",x\nb,c");
 	SPLIT_BAD("\"");
 }
@@ -915,7 +953,7 @@ static void test_event__split_wide_quoted(void **state)
 static void test_event__split_reuse_after_error(void **state)
 {
 	static const char *const bad[] = {
-		"\"abc", "x,\"abc", "a\"b,c", "\"a\"b,c", "\"a\"\nb",
+	    "\"abc", "x,\"abc", "a\"b,c", "\"a\"b,c", "\"a\"\nb",
 	};
 	struct ec_splitter *s = ec_splitter_new();
 	struct ec_str f[4];
@@ -936,36 +974,36 @@ static void test_event__split_reuse_after_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_event__time_valid),
-		cmocka_unit_test(test_event__time_no_such_day),
-		cmocka_unit_test(test_event__time_bad_shape),
-		cmocka_unit_test(test_event__time_round_trip_random),
-		cmocka_unit_test(test_event__time_format_fixed),
-		cmocka_unit_test(test_event__days_round_trip),
-		cmocka_unit_test(test_event__id_plain),
-		cmocka_unit_test(test_event__id_decimal),
-		cmocka_unit_test(test_event__id_exponent),
-		cmocka_unit_test(test_event__id_exponent_long_fraction),
-		cmocka_unit_test(test_event__id_malformed),
-		cmocka_unit_test(test_event__price_valid),
-		cmocka_unit_test(test_event__price_malformed),
-		cmocka_unit_test(test_event__price_random_vs_strtod),
-		cmocka_unit_test(test_event__type_parse),
-		cmocka_unit_test(test_event__header_standard),
-		cmocka_unit_test(test_event__header_permuted_extra),
-		cmocka_unit_test(test_event__header_bom),
-		cmocka_unit_test(test_event__header_missing),
-		cmocka_unit_test(test_event__header_duplicate_first_wins),
-		cmocka_unit_test(test_event__row_good),
-		cmocka_unit_test(test_event__row_bad_fields),
-		cmocka_unit_test(test_event__row_field_count),
-		cmocka_unit_test(test_event__row_permuted_columns),
-		cmocka_unit_test(test_event__split_plain),
-		cmocka_unit_test(test_event__split_quoted),
-		cmocka_unit_test(test_event__split_malformed),
-		cmocka_unit_test(test_event__split_more_than_max),
-		cmocka_unit_test(test_event__split_wide_quoted),
-		cmocka_unit_test(test_event__split_reuse_after_error),
+	    cmocka_unit_test(test_event__time_valid),
+	    cmocka_unit_test(test_event__time_no_such_day),
+	    cmocka_unit_test(test_event__time_bad_shape),
+	    cmocka_unit_test(test_event__time_round_trip_random),
+	    cmocka_unit_test(test_event__time_format_fixed),
+	    cmocka_unit_test(test_event__days_round_trip),
+	    cmocka_unit_test(test_event__id_plain),
+	    cmocka_unit_test(test_event__id_decimal),
+	    cmocka_unit_test(test_event__id_exponent),
+	    cmocka_unit_test(test_event__id_exponent_long_fraction),
+	    cmocka_unit_test(test_event__id_malformed),
+	    cmocka_unit_test(test_event__price_valid),
+	    cmocka_unit_test(test_event__price_malformed),
+	    cmocka_unit_test(test_event__price_random_vs_strtod),
+	    cmocka_unit_test(test_event__type_parse),
+	    cmocka_unit_test(test_event__header_standard),
+	    cmocka_unit_test(test_event__header_permuted_extra),
+	    cmocka_unit_test(test_event__header_bom),
+	    cmocka_unit_test(test_event__header_missing),
+	    cmocka_unit_test(test_event__header_duplicate_first_wins),
+	    cmocka_unit_test(test_event__row_good),
+	    cmocka_unit_test(test_event__row_bad_fields),
+	    cmocka_unit_test(test_event__row_field_count),
+	    cmocka_unit_test(test_event__row_permuted_columns),
+	    cmocka_unit_test(test_event__split_plain),
+	    cmocka_unit_test(test_event__split_quoted),
+	    cmocka_unit_test(test_event__split_malformed),
+	    cmocka_unit_test(test_event__split_more_than_max),
+	    cmocka_unit_test(test_event__split_wide_quoted),
+	    cmocka_unit_test(test_event__split_reuse_after_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ static void check_special_key(uint64_t key)
 static void test_hash__u64map_zero_and_max(void **state)
 {
 	(void)state;
-	check_special_key(0);          /* lives outside the table */
+	check_special_key(0);	       /* lives outside the table */
 	check_special_key(UINT64_MAX); /* key + 1 wraps to 0 */
 	check_special_key(1);
 }
@@ -275,9 +275,9 @@ static void test_hash__strtab_embedded_nul(void **state)
 
 static void test_hash__strtab_first_sight_order(void **state)
 {
-	static const char *const seq[] = { "x", "y", "x", "z", "y", "w", "x" };
-	static const uint32_t want[] = { 0, 1, 0, 2, 1, 3, 0 };
-	static const int want_added[] = { 1, 1, 0, 1, 0, 1, 0 };
+	static const char *const seq[] = {"x", "y", "x", "z", "y", "w", "x"};
+	static const uint32_t want[] = {0, 1, 0, 2, 1, 3, 0};
+	static const int want_added[] = {1, 1, 0, 1, 0, 1, 0};
 	struct ec_strtab t;
 	int added;
 	(void)state;
@@ -343,15 +343,15 @@ static void test_hash__strtab_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hash__u64map_empty),
-		cmocka_unit_test(test_hash__u64map_zero_and_max),
-		cmocka_unit_test(test_hash__u64map_many),
-		cmocka_unit_test(test_hash__u64map_collisions_wrap),
-		cmocka_unit_test(test_hash__u64map_add_many),
-		cmocka_unit_test(test_hash__strtab_empty_string),
-		cmocka_unit_test(test_hash__strtab_embedded_nul),
-		cmocka_unit_test(test_hash__strtab_first_sight_order),
-		cmocka_unit_test(test_hash__strtab_many),
+	    cmocka_unit_test(test_hash__u64map_empty),
+	    cmocka_unit_test(test_hash__u64map_zero_and_max),
+	    cmocka_unit_test(test_hash__u64map_many),
+	    cmocka_unit_test(test_hash__u64map_collisions_wrap),
+	    cmocka_unit_test(test_hash__u64map_add_many),
+	    cmocka_unit_test(test_hash__strtab_empty_string),
+	    cmocka_unit_test(test_hash__strtab_embedded_nul),
+	    cmocka_unit_test(test_hash__strtab_first_sight_order),
+	    cmocka_unit_test(test_hash__strtab_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

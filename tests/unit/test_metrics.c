@@ -17,8 +17,8 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TOL 1e-12
 
-static void check_near(double got, double want, double tol, const char *expr,
-		       const char *file, int line)
+static void check_near(double got, double want, double tol, const char *expr, const char *file,
+		       int line)
 {
 	if (fabs(got - want) <= tol)
 		return;
@@ -31,8 +31,8 @@ static void check_near(double got, double want, double tol, const char *expr,
 
 static void test_metrics__auc_perfect(void **state)
 {
-	const unsigned char y[] = { 1, 1, 0, 0 };
-	const double p[] = { 0.9, 0.8, 0.3, 0.1 };
+	const unsigned char y[] = {1, 1, 0, 0};
+	const double p[] = {0.9, 0.8, 0.3, 0.1};
 
 	/* Both positives above both negatives: 4 of 4 pairs. */
 	assert_near(ec_metrics_roc_auc(y, p, 4), 1.0);
@@ -42,8 +42,8 @@ static void test_metrics__auc_perfect(void **state)
 
 static void test_metrics__auc_reversed(void **state)
 {
-	const unsigned char y[] = { 0, 0, 1, 1 };
-	const double p[] = { 0.9, 0.8, 0.3, 0.1 };
+	const unsigned char y[] = {0, 0, 1, 1};
+	const double p[] = {0.9, 0.8, 0.3, 0.1};
 
 	/* Both positives below both negatives: 0 of 4 pairs. */
 	assert_near(ec_metrics_roc_auc(y, p, 4), 0.0);
@@ -54,8 +54,8 @@ static void test_metrics__auc_reversed(void **state)
 
 static void test_metrics__auc_all_tied(void **state)
 {
-	const unsigned char y[] = { 1, 0, 1, 0 };
-	const double p[] = { 0.5, 0.5, 0.5, 0.5 };
+	const unsigned char y[] = {1, 0, 1, 0};
+	const double p[] = {0.5, 0.5, 0.5, 0.5};
 
 	/* 4 pairs, all tied: 4 * 1/2 / 4 = 0.5. */
 	assert_near(ec_metrics_roc_auc(y, p, 4), 0.5);
@@ -65,8 +65,8 @@ static void test_metrics__auc_all_tied(void **state)
 
 static void test_metrics__auc_partial_ties(void **state)
 {
-	const unsigned char y[] = { 1, 0, 1, 0 };
-	const double p[] = { 0.8, 0.8, 0.3, 0.1 };
+	const unsigned char y[] = {1, 0, 1, 0};
+	const double p[] = {0.8, 0.8, 0.3, 0.1};
 
 	/* Pairs (pos, neg): (0.8, 0.8) tie 1/2; (0.8, 0.1) 1; (0.3, 0.8) 0;
 	 * (0.3, 0.1) 1. Sum 2.5 over 4 pairs = 0.625. Check by ranks: ascending
@@ -82,8 +82,8 @@ static void test_metrics__auc_partial_ties(void **state)
 
 static void test_metrics__auc_one_class(void **state)
 {
-	const unsigned char pos[] = { 1, 1, 1 }, neg[] = { 0, 0, 0 }, bad[] = { 1, 2, 0 };
-	const double p[] = { 0.2, 0.7, 0.4 }, nanp[] = { 0.2, NAN, 0.4 };
+	const unsigned char pos[] = {1, 1, 1}, neg[] = {0, 0, 0}, bad[] = {1, 2, 0};
+	const double p[] = {0.2, 0.7, 0.4}, nanp[] = {0.2, NAN, 0.4};
 
 	/* No negative (or no positive): no pair, AUC undefined. */
 	assert_nan(ec_metrics_roc_auc(pos, p, 3));
@@ -99,18 +99,18 @@ static void test_metrics__auc_one_class(void **state)
 
 static void test_metrics__log_loss_clips(void **state)
 {
-	const unsigned char y[] = { 1, 0, 1, 0 };
-	const double p[] = { 1.0, 0.0, 0.0, 0.5 };
-	const unsigned char y0[] = { 0 }, y1[] = { 1 };
-	const double one[] = { 1.0 }, zero[] = { 0.0 }, over[] = { 1.5 };
+	const unsigned char y[] = {1, 0, 1, 0};
+	const double p[] = {1.0, 0.0, 0.0, 0.5};
+	const unsigned char y0[] = {0}, y1[] = {1};
+	const double one[] = {1.0}, zero[] = {0.0}, over[] = {1.5};
 
 	/* Terms: y=1,p=1 -> -log(1 - 1e-15) ~ 1e-15; y=0,p=0 -> ~1e-15;
 	 * y=1,p=0 -> -log(1e-15) = 15 ln 10 = 34.538776394910684;
 	 * y=0,p=0.5 -> ln 2 = 0.6931471805599453.
 	 * Mean = (34.538776394910684 + 0.6931471805599453 + 2e-15) / 4
 	 *      = 8.807980893867658. */
-	check_near(ec_metrics_log_loss(y, p, 4), 8.807980893867658, 1e-14, "log_loss",
-		   __FILE__, __LINE__);
+	check_near(ec_metrics_log_loss(y, p, 4), 8.807980893867658, 1e-14, "log_loss", __FILE__,
+		   __LINE__);
 	/* The clip is symmetric: p=1 with y=0 costs 15 ln 10 too. */
 	assert_near(ec_metrics_log_loss(y0, one, 1), 15 * log(10.0));
 	assert_near(ec_metrics_log_loss(y1, zero, 1), 15 * log(10.0));
@@ -121,10 +121,10 @@ static void test_metrics__log_loss_clips(void **state)
 
 static void test_metrics__brier(void **state)
 {
-	const unsigned char y[] = { 1, 0, 1, 0 };
-	const double p[] = { 0.9, 0.2, 0.4, 0.0 };
-	const unsigned char y2[] = { 0, 1 };
-	const double p2[] = { 1.0, 1.0 };
+	const unsigned char y[] = {1, 0, 1, 0};
+	const double p[] = {0.9, 0.2, 0.4, 0.0};
+	const unsigned char y2[] = {0, 1};
+	const double p2[] = {1.0, 1.0};
 
 	/* (0.1^2 + 0.2^2 + 0.6^2 + 0^2) / 4 = (0.01 + 0.04 + 0.36) / 4 = 0.1025. */
 	assert_near(ec_metrics_brier(y, p, 4), 0.1025);
@@ -136,7 +136,7 @@ static struct ec_binary_metrics binary(const unsigned char *y, const double *p, 
 				       double frac)
 {
 	struct ec_binary_metrics m;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	assert_int_equal(ec_metrics_binary(&m, y, p, n, frac, &err), 0);
 	return m;
@@ -144,12 +144,12 @@ static struct ec_binary_metrics binary(const unsigned char *y, const double *p, 
 
 static void test_metrics__f1_best_threshold(void **state)
 {
-	const unsigned char y[] = { 1, 1, 0, 1, 0, 0 };
-	const double p[] = { 0.9, 0.8, 0.7, 0.6, 0.2, 0.1 };
-	const unsigned char yt[] = { 1, 0, 0, 1 };
-	const double pt[] = { 0.9, 0.5, 0.4, 0.3 };
-	const unsigned char yg[] = { 1, 0, 1, 0 };
-	const double pg[] = { 0.8, 0.8, 0.3, 0.1 };
+	const unsigned char y[] = {1, 1, 0, 1, 0, 0};
+	const double p[] = {0.9, 0.8, 0.7, 0.6, 0.2, 0.1};
+	const unsigned char yt[] = {1, 0, 0, 1};
+	const double pt[] = {0.9, 0.5, 0.4, 0.3};
+	const unsigned char yg[] = {1, 0, 1, 0};
+	const double pg[] = {0.8, 0.8, 0.3, 0.1};
 	struct ec_binary_metrics m;
 
 	/* n_pos = 3; F1 = 2TP / (2TP + FP + FN):
@@ -174,9 +174,9 @@ static void test_metrics__f1_best_threshold(void **state)
 
 static void test_metrics__top_frac_tie_at_cut(void **state)
 {
-	const unsigned char y[] = { 0, 1, 0, 1, 1, 0 };
-	const unsigned char y_swapped[] = { 0, 1, 1, 0, 1, 0 };
-	const double p[] = { 0.9, 0.7, 0.5, 0.5, 0.5, 0.1 };
+	const unsigned char y[] = {0, 1, 0, 1, 1, 0};
+	const unsigned char y_swapped[] = {0, 1, 1, 0, 1, 0};
+	const double p[] = {0.9, 0.7, 0.5, 0.5, 0.5, 0.1};
 	struct ec_binary_metrics m;
 
 	/* n_top = ceil(0.5 * 6) = 3. Order: row 0 (0.9), row 1 (0.7), then the
@@ -198,7 +198,7 @@ static void test_metrics__top_frac_tie_at_cut(void **state)
 
 static void test_metrics__top_frac_count(void **state)
 {
-	unsigned char y[101] = { 0 };
+	unsigned char y[101] = {0};
 	double p[101];
 	struct ec_binary_metrics m;
 
@@ -222,22 +222,22 @@ static void test_metrics__top_frac_count(void **state)
 
 static void test_metrics__binary_summary(void **state)
 {
-	const unsigned char y[] = { 1, 0, 1, 0 };
-	const double p[] = { 0.8, 0.8, 0.3, 0.1 };
-	const double carts[] = { 3, 3, 1, 0 };
+	const unsigned char y[] = {1, 0, 1, 0};
+	const double p[] = {0.8, 0.8, 0.3, 0.1};
+	const double carts[] = {3, 3, 1, 0};
 	struct ec_binary_metrics m;
 
 	m = binary(y, p, 4, 0.5);
 	assert_int_equal(m.n, 4);
 	assert_int_equal(m.n_pos, 2);
-	assert_near(m.base_rate, 0.5);    /* 2 / 4 */
-	assert_near(m.roc_auc, 0.625);    /* see auc_partial_ties */
+	assert_near(m.base_rate, 0.5);	   /* 2 / 4 */
+	assert_near(m.roc_auc, 0.625);	   /* see auc_partial_ties */
 	assert_near(m.pr_auc, 7.0 / 12.0); /* see auc_partial_ties */
 	/* -(ln 0.8 + ln 0.2 + ln 0.3 + ln 0.9) / 4
 	 * = (0.22314355 + 1.60943791 + 1.20397280 + 0.10536052) / 4
 	 * = 3.14191478 / 4 = 0.785478695 */
-	check_near(m.log_loss, (-log(0.8) - log(0.2) - log(0.3) - log(0.9)) / 4, 1e-15,
-		   "log_loss", __FILE__, __LINE__);
+	check_near(m.log_loss, (-log(0.8) - log(0.2) - log(0.3) - log(0.9)) / 4, 1e-15, "log_loss",
+		   __FILE__, __LINE__);
 	check_near(m.log_loss, 0.785478695, 1e-8, "log_loss", __FILE__, __LINE__);
 	/* (0.2^2 + 0.8^2 + 0.7^2 + 0.1^2) / 4 = (0.04 + 0.64 + 0.49 + 0.01) / 4 = 0.295 */
 	assert_near(m.brier, 0.295);
@@ -270,12 +270,12 @@ static void test_metrics__binary_summary(void **state)
 
 static void test_metrics__binary_errors(void **state)
 {
-	const unsigned char y[] = { 1, 0, 2 };
-	const unsigned char ok[] = { 1, 0, 1 };
-	const double p[] = { 0.5, 0.4, 0.3 };
-	const double inf[] = { 0.5, INFINITY, 0.3 };
+	const unsigned char y[] = {1, 0, 2};
+	const unsigned char ok[] = {1, 0, 1};
+	const double p[] = {0.5, 0.4, 0.3};
+	const double inf[] = {0.5, INFINITY, 0.3};
 	struct ec_binary_metrics m;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	assert_int_equal(ec_metrics_binary(&m, y, p, 3, 0.05, &err), EC_EDATA);
 	assert_string_equal(err.msg, "row 2: label 2 is not 0 or 1");
@@ -290,10 +290,10 @@ static void test_metrics__binary_errors(void **state)
 
 static void test_metrics__calibration(void **state)
 {
-	const unsigned char y[] = { 0, 0, 1, 1, 1, 1, 0, 1 };
-	const double p[] = { 0.0, 0.05, 0.1, 0.55, 0.95, 1.0, 0.7, 0.3 };
+	const unsigned char y[] = {0, 0, 1, 1, 1, 1, 0, 1};
+	const double p[] = {0.0, 0.05, 0.1, 0.55, 0.95, 1.0, 0.7, 0.3};
 	struct ec_calib_bin bins[EC_METRICS_CALIB_BINS];
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	assert_int_equal(ec_metrics_calibration(bins, N(bins), y, p, N(y), &err), 0);
 	/* Edges i/10: bin 3 is [0.3, 0.4), bin 9 is [0.9, 1.0]. */
@@ -338,8 +338,8 @@ static void test_metrics__calibration_edges(void **state)
 	for (size_t nb = 1; nb <= 40; nb++) {
 		struct ec_calib_bin bins[40];
 		for (size_t i = 0; i <= nb; i++) {
-			unsigned char y[2] = { 0, 0 };
-			double p[2] = { (double)i / (double)nb, 0 };
+			unsigned char y[2] = {0, 0};
+			double p[2] = {(double)i / (double)nb, 0};
 			size_t want = i < nb ? i : nb - 1;
 			size_t n = 1;
 			if (i > 0 && i < nb) {
@@ -356,10 +356,10 @@ static void test_metrics__calibration_edges(void **state)
 
 static void test_metrics__calibration_errors(void **state)
 {
-	const unsigned char y[] = { 0, 1 };
-	const double p[] = { 0.5, 1.5 };
+	const unsigned char y[] = {0, 1};
+	const double p[] = {0.5, 1.5};
 	struct ec_calib_bin bins[4];
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	assert_int_equal(ec_metrics_calibration(bins, 4, y, p, 2, &err), EC_EDATA);
 	assert_string_equal(err.msg, "row 1: probability 1.5 is outside [0, 1]");
@@ -370,24 +370,24 @@ static void test_metrics__ranking(void **state)
 {
 	const int O = EC_METRICS_OTHER;
 	const int pred[] = {
-		5, 3, O, /* A */
-		O, 7, 2, /* B */
-		4, 8, 1, /* C */
-		4, 5, 6, /* D */
-		1, 2, 3, /* E */
-		1, 2, 3, /* G */
+	    5, 3, O, /* A */
+	    O, 7, 2, /* B */
+	    4, 8, 1, /* C */
+	    4, 5, 6, /* D */
+	    1, 2, 3, /* E */
+	    1, 2, 3, /* G */
 	};
 	const int truth[] = {
-		3,        /* A: {3} */
-		2, O, 9,  /* B: {2, 9} once "other" is dropped */
-		4,        /* C: {4} */
-		O,        /* D: only "other": empty, excluded */
-		          /* E: empty, excluded */
-		9,        /* G: {9} */
+	    3,	     /* A: {3} */
+	    2, O, 9, /* B: {2, 9} once "other" is dropped */
+	    4,	     /* C: {4} */
+	    O,	     /* D: only "other": empty, excluded */
+		     /* E: empty, excluded */
+	    9,	     /* G: {9} */
 	};
-	const size_t off[] = { 0, 1, 4, 5, 6, 6, 7 };
+	const size_t off[] = {0, 1, 4, 5, 6, 6, 7};
 	struct ec_rank_metrics m;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	assert_int_equal(ec_metrics_ranking(&m, pred, 3, off, truth, 6, &err), 0);
 	/* A: 3 at rank 2: hit1 0, hit3 1, recall 1/1, DCG = 1/log2(3), IDCG = 1,
@@ -401,9 +401,9 @@ static void test_metrics__ranking(void **state)
 	 * D and E excluded: 4 evaluated of 6. */
 	assert_int_equal(m.n, 6);
 	assert_int_equal(m.n_evaluated, 4);
-	assert_near(m.hit1, 1.0 / 4.0);                  /* (0+0+1+0)/4 */
-	assert_near(m.hit3, 3.0 / 4.0);                  /* (1+1+1+0)/4 */
-	assert_near(m.recall3, 2.5 / 4.0);               /* (1+0.5+1+0)/4 = 0.625 */
+	assert_near(m.hit1, 1.0 / 4.0);	   /* (0+0+1+0)/4 */
+	assert_near(m.hit3, 3.0 / 4.0);	   /* (1+1+1+0)/4 */
+	assert_near(m.recall3, 2.5 / 4.0); /* (1+0.5+1+0)/4 = 0.625 */
 	/* (0.6309297535714575 + 0.3065735963827292 + 1 + 0) / 4
 	 * = 1.9375033499541867 / 4 = 0.48437583748854668 */
 	assert_near(m.ndcg3, 0.48437583748854668);
@@ -414,11 +414,11 @@ static void test_metrics__ranking_duplicates_and_depth(void **state)
 {
 	const int O = EC_METRICS_OTHER;
 	const int pred[] = {
-		6, 6, 1, O, O, /* {6, 1}, 6 predicted twice */
-		1, 2, 3, 4, 9, /* {9, 9}: duplicated truth, hit at rank 5 */
+	    6, 6, 1, O, O, /* {6, 1}, 6 predicted twice */
+	    1, 2, 3, 4, 9, /* {9, 9}: duplicated truth, hit at rank 5 */
 	};
-	const int truth[] = { 6, 1, 9, 9 };
-	const size_t off[] = { 0, 2, 4 };
+	const int truth[] = {6, 1, 9, 9};
+	const size_t off[] = {0, 2, 4};
 	struct ec_rank_metrics m;
 
 	assert_int_equal(ec_metrics_ranking(&m, pred, 5, off, truth, 2, NULL), 0);
@@ -433,7 +433,7 @@ static void test_metrics__ranking_duplicates_and_depth(void **state)
 	assert_near(m.hit3, 0.5);
 	assert_near(m.recall3, 0.5);
 	assert_near(m.ndcg3, 0.9197207891481876 / 2);
-	assert_near(m.mrr, (1.0 + 0.2) / 2);          /* 0.6 */
+	assert_near(m.mrr, (1.0 + 0.2) / 2); /* 0.6 */
 }
 
 static void test_metrics__ranking_short_list(void **state)
@@ -441,9 +441,9 @@ static void test_metrics__ranking_short_list(void **state)
 	/* k = 1: @3 metrics see one prediction. {2, 5} truth, 2 predicted:
 	 * hit1 1, hit3 1, recall 1/2, DCG 1, IDCG = 1 + 1/log2(3),
 	 * NDCG = 1 / 1.6309297535714575 = 0.6131471927654584, RR 1. */
-	const int pred[] = { 2 };
-	const int truth[] = { 5, 2 };
-	const size_t off[] = { 0, 2 };
+	const int pred[] = {2};
+	const int truth[] = {5, 2};
+	const size_t off[] = {0, 2};
 	struct ec_rank_metrics m;
 
 	assert_int_equal(ec_metrics_ranking(&m, pred, 1, off, truth, 1, NULL), 0);
@@ -457,12 +457,12 @@ static void test_metrics__ranking_short_list(void **state)
 static void test_metrics__ranking_empty(void **state)
 {
 	const int O = EC_METRICS_OTHER;
-	const int pred[] = { 1, 2, 3, 4, 5, 6 };
-	const int truth[] = { O, O };
-	const size_t off[] = { 0, 0, 2 };
-	const size_t bad_off[] = { 0, 2, 1 };
+	const int pred[] = {1, 2, 3, 4, 5, 6};
+	const int truth[] = {O, O};
+	const size_t off[] = {0, 0, 2};
+	const size_t bad_off[] = {0, 2, 1};
 	struct ec_rank_metrics m;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 
 	/* Item 0 has no truth, item 1 only "other": nothing to evaluate. */
 	assert_int_equal(ec_metrics_ranking(&m, pred, 3, off, truth, 2, &err), 0);
@@ -511,8 +511,8 @@ static double brute_auc(const unsigned char *y, const double *p, size_t n)
 /* scikit-learn's definition straight: for each distinct threshold, high to
  * low, count TP and FP among score >= t; AP = sum (R_j - R_{j-1}) P_j. Also
  * the best F1 over the same thresholds (the first, highest, on ties). */
-static void brute_curve(const unsigned char *y, const double *p, size_t n, double *ap,
-			double *f1, double *f1_t)
+static void brute_curve(const unsigned char *y, const double *p, size_t n, double *ap, double *f1,
+			double *f1_t)
 {
 	double last = INFINITY, r_prev = 0;
 	size_t n_pos = 0;
@@ -579,26 +579,26 @@ static void test_metrics__random_vs_brute_force(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_metrics__auc_perfect),
-		cmocka_unit_test(test_metrics__auc_reversed),
-		cmocka_unit_test(test_metrics__auc_all_tied),
-		cmocka_unit_test(test_metrics__auc_partial_ties),
-		cmocka_unit_test(test_metrics__auc_one_class),
-		cmocka_unit_test(test_metrics__log_loss_clips),
-		cmocka_unit_test(test_metrics__brier),
-		cmocka_unit_test(test_metrics__f1_best_threshold),
-		cmocka_unit_test(test_metrics__top_frac_tie_at_cut),
-		cmocka_unit_test(test_metrics__top_frac_count),
-		cmocka_unit_test(test_metrics__binary_summary),
-		cmocka_unit_test(test_metrics__binary_errors),
-		cmocka_unit_test(test_metrics__calibration),
-		cmocka_unit_test(test_metrics__calibration_edges),
-		cmocka_unit_test(test_metrics__calibration_errors),
-		cmocka_unit_test(test_metrics__ranking),
-		cmocka_unit_test(test_metrics__ranking_duplicates_and_depth),
-		cmocka_unit_test(test_metrics__ranking_short_list),
-		cmocka_unit_test(test_metrics__ranking_empty),
-		cmocka_unit_test(test_metrics__random_vs_brute_force),
+	    cmocka_unit_test(test_metrics__auc_perfect),
+	    cmocka_unit_test(test_metrics__auc_reversed),
+	    cmocka_unit_test(test_metrics__auc_all_tied),
+	    cmocka_unit_test(test_metrics__auc_partial_ties),
+	    cmocka_unit_test(test_metrics__auc_one_class),
+	    cmocka_unit_test(test_metrics__log_loss_clips),
+	    cmocka_unit_test(test_metrics__brier),
+	    cmocka_unit_test(test_metrics__f1_best_threshold),
+	    cmocka_unit_test(test_metrics__top_frac_tie_at_cut),
+	    cmocka_unit_test(test_metrics__top_frac_count),
+	    cmocka_unit_test(test_metrics__binary_summary),
+	    cmocka_unit_test(test_metrics__binary_errors),
+	    cmocka_unit_test(test_metrics__calibration),
+	    cmocka_unit_test(test_metrics__calibration_edges),
+	    cmocka_unit_test(test_metrics__calibration_errors),
+	    cmocka_unit_test(test_metrics__ranking),
+	    cmocka_unit_test(test_metrics__ranking_duplicates_and_depth),
+	    cmocka_unit_test(test_metrics__ranking_short_list),
+	    cmocka_unit_test(test_metrics__ranking_empty),
+	    cmocka_unit_test(test_metrics__random_vs_brute_force),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,10 +63,10 @@ struct got {
 
 static void run(struct got *g, const struct stub_ev *ev, size_t n, const struct ec_session_opts *o)
 {
-	struct stub s = { ev, n, 0 };
+	struct stub s = {ev, n, 0};
 	struct ec_sessionizer *z;
 	struct ec_session ses;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	int rc;
 
 	memset(g, 0, sizeof(*g));
@@ -105,10 +105,10 @@ static void test_session__gap_at_limit_and_one_over(void **state)
 	/* a: 1800 s apart, exactly the gap: one session of 2.
 	 * b: 1801 s apart: two sessions, the second "b/2". */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "a", 0, 1 },
-		{ T0 + 1, EC_EV_VIEW, 1, 11, "b", 0, 1 },
-		{ T0 + 1800, EC_EV_VIEW, 2, 10, "a", 0, 1 },
-		{ T0 + 1802, EC_EV_VIEW, 2, 11, "b", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "a", 0, 1},
+	    {T0 + 1, EC_EV_VIEW, 1, 11, "b", 0, 1},
+	    {T0 + 1800, EC_EV_VIEW, 2, 10, "a", 0, 1},
+	    {T0 + 1802, EC_EV_VIEW, 2, 11, "b", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 4, &o);
@@ -129,8 +129,8 @@ static void test_session__across_files(void **state)
 	struct ec_session_opts o;
 	ec_session_opts_init(&o);
 	const struct stub_ev ev[] = {
-		{ T0 + 86400 - 60, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 86400 + 60, EC_EV_CART, 1, 10, "s", 1, 1 },
+	    {T0 + 86400 - 60, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 86400 + 60, EC_EV_CART, 1, 10, "s", 1, 1},
 	};
 	struct got g;
 	run(&g, ev, 2, &o);
@@ -146,8 +146,8 @@ static void test_session__midnight(void **state)
 	ec_session_opts_init(&o);
 	/* 23:50 and 00:10 next day: 20 minutes apart. */
 	const struct stub_ev ev[] = {
-		{ T0 + 86400 - 600, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 86400 + 600, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	    {T0 + 86400 - 600, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 86400 + 600, EC_EV_VIEW, 2, 10, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 2, &o);
@@ -171,7 +171,7 @@ static void test_session__max_session_cap(void **state)
 	 * more), so 73 events; the rest (k = 73, 74, 75) is "s/2". */
 	struct stub_ev ev[76];
 	for (int k = 0; k < 76; k++)
-		ev[k] = (struct stub_ev){ T0 + 1200 * k, EC_EV_VIEW, (uint64_t)k, 10, "s", 0, 1 };
+		ev[k] = (struct stub_ev){T0 + 1200 * k, EC_EV_VIEW, (uint64_t)k, 10, "s", 0, 1};
 	struct got g;
 	run(&g, ev, 76, &o);
 	assert_int_equal(g.n, 2);
@@ -193,12 +193,12 @@ static void test_session__max_session_one_second_over(void **state)
 	/* Two events exactly 24h apart: one session; 24h + 1 s apart: two, the
 	 * first cut by max-session. */
 	const struct stub_ev at[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 86400, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 86400, EC_EV_VIEW, 2, 10, "s", 0, 1},
 	};
 	const struct stub_ev over[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 86401, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 86401, EC_EV_VIEW, 2, 10, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, at, 2, &o);
@@ -219,9 +219,9 @@ static void test_session__empty_user_session_uses_gap(void **state)
 	ec_session_opts_init(&o);
 	/* User 42 has no user_session: two runs 2 hours apart; ids by user and start. */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 42, "", 0, 1 },
-		{ T0 + 60, EC_EV_VIEW, 2, 42, "", 0, 1 },
-		{ T0 + 7200, EC_EV_VIEW, 3, 42, "", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 42, "", 0, 1},
+	    {T0 + 60, EC_EV_VIEW, 2, 42, "", 0, 1},
+	    {T0 + 7200, EC_EV_VIEW, 3, 42, "", 0, 1},
 	};
 	struct got g;
 	char want[64];
@@ -241,9 +241,9 @@ static void test_session__duplicates(void **state)
 	ec_session_opts_init(&o);
 	/* The second row repeats the first exactly; the third differs in price. */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_CART, 1, 10, "s", 0, 2.5 },
-		{ T0, EC_EV_CART, 1, 10, "s", 0, 2.5 },
-		{ T0, EC_EV_CART, 1, 10, "s", 0, 2.6 },
+	    {T0, EC_EV_CART, 1, 10, "s", 0, 2.5},
+	    {T0, EC_EV_CART, 1, 10, "s", 0, 2.5},
+	    {T0, EC_EV_CART, 1, 10, "s", 0, 2.6},
 	};
 	struct got g;
 	run(&g, ev, 3, &o);
@@ -265,11 +265,9 @@ static void test_session__out_of_order(void **state)
 	 * Then another user's event at +2000 moves the watermark to +1400, so the
 	 * event at +1000 for "s" is late: dropped and counted. */
 	const struct stub_ev ev[] = {
-		{ T0 + 100, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 300, EC_EV_VIEW, 3, 10, "s", 0, 1 },
-		{ T0 + 200, EC_EV_VIEW, 2, 10, "s", 0, 1 },
-		{ T0 + 2000, EC_EV_VIEW, 9, 11, "t", 0, 1 },
-		{ T0 + 1000, EC_EV_VIEW, 4, 10, "s", 0, 1 },
+	    {T0 + 100, EC_EV_VIEW, 1, 10, "s", 0, 1},  {T0 + 300, EC_EV_VIEW, 3, 10, "s", 0, 1},
+	    {T0 + 200, EC_EV_VIEW, 2, 10, "s", 0, 1},  {T0 + 2000, EC_EV_VIEW, 9, 11, "t", 0, 1},
+	    {T0 + 1000, EC_EV_VIEW, 4, 10, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 5, &o);
@@ -293,9 +291,9 @@ static void test_session__out_of_order_fills_a_gap(void **state)
 	/* +0 and +150 are 150 apart (> gap 100); +80 arrives late but within the
 	 * lateness and bridges them: one session of three. */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 150, EC_EV_VIEW, 2, 10, "s", 0, 1 },
-		{ T0 + 80, EC_EV_VIEW, 3, 10, "s", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 150, EC_EV_VIEW, 2, 10, "s", 0, 1},
+	    {T0 + 80, EC_EV_VIEW, 3, 10, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 3, &o);
@@ -311,10 +309,10 @@ static void test_session__gap_key_ignores_user_session(void **state)
 	o.key = EC_KEY_GAP;
 	/* Two user_session values of one user, interleaved: one session by gap. */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "x", 0, 1 },
-		{ T0 + 10, EC_EV_VIEW, 2, 10, "y", 0, 1 },
-		{ T0 + 20, EC_EV_VIEW, 3, 10, "x", 0, 1 },
-		{ T0 + 4000, EC_EV_VIEW, 4, 10, "x", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "x", 0, 1},
+	    {T0 + 10, EC_EV_VIEW, 2, 10, "y", 0, 1},
+	    {T0 + 20, EC_EV_VIEW, 3, 10, "x", 0, 1},
+	    {T0 + 4000, EC_EV_VIEW, 4, 10, "x", 0, 1},
 	};
 	struct got g;
 	char want[64];
@@ -331,8 +329,8 @@ static void test_session__same_id_two_users(void **state)
 	ec_session_opts_init(&o);
 	/* One user_session value used by two users: never one session. */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 5, EC_EV_VIEW, 1, 11, "s", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 5, EC_EV_VIEW, 1, 11, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 2, &o);
@@ -347,10 +345,10 @@ static void test_session__reopened_id_keeps_counting(void **state)
 	/* "s" goes quiet for hours (its key is let go while other traffic moves
 	 * the watermark), then comes back: the new session is "s/2", not "s". */
 	const struct stub_ev ev[] = {
-		{ T0, EC_EV_VIEW, 1, 10, "s", 0, 1 },
-		{ T0 + 5000, EC_EV_VIEW, 1, 11, "t", 0, 1 },
-		{ T0 + 9000, EC_EV_VIEW, 1, 12, "u", 0, 1 },
-		{ T0 + 9001, EC_EV_VIEW, 2, 10, "s", 0, 1 },
+	    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+	    {T0 + 5000, EC_EV_VIEW, 1, 11, "t", 0, 1},
+	    {T0 + 9000, EC_EV_VIEW, 1, 12, "u", 0, 1},
+	    {T0 + 9001, EC_EV_VIEW, 2, 10, "s", 0, 1},
 	};
 	struct got g;
 	run(&g, ev, 4, &o);
@@ -362,18 +360,18 @@ static void test_session__reopened_id_keeps_counting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_session__gap_at_limit_and_one_over),
-		cmocka_unit_test(test_session__across_files),
-		cmocka_unit_test(test_session__midnight),
-		cmocka_unit_test(test_session__max_session_cap),
-		cmocka_unit_test(test_session__max_session_one_second_over),
-		cmocka_unit_test(test_session__empty_user_session_uses_gap),
-		cmocka_unit_test(test_session__duplicates),
-		cmocka_unit_test(test_session__out_of_order),
-		cmocka_unit_test(test_session__out_of_order_fills_a_gap),
-		cmocka_unit_test(test_session__gap_key_ignores_user_session),
-		cmocka_unit_test(test_session__same_id_two_users),
-		cmocka_unit_test(test_session__reopened_id_keeps_counting),
+	    cmocka_unit_test(test_session__gap_at_limit_and_one_over),
+	    cmocka_unit_test(test_session__across_files),
+	    cmocka_unit_test(test_session__midnight),
+	    cmocka_unit_test(test_session__max_session_cap),
+	    cmocka_unit_test(test_session__max_session_one_second_over),
+	    cmocka_unit_test(test_session__empty_user_session_uses_gap),
+	    cmocka_unit_test(test_session__duplicates),
+	    cmocka_unit_test(test_session__out_of_order),
+	    cmocka_unit_test(test_session__out_of_order_fills_a_gap),
+	    cmocka_unit_test(test_session__gap_key_ignores_user_session),
+	    cmocka_unit_test(test_session__same_id_two_users),
+	    cmocka_unit_test(test_session__reopened_id_keeps_counting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

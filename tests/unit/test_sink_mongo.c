@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/sink_mongo_int.h"
+#include "../../src/output/sink_mongo_int.h"
 #include "ecomctl/json.h"
 
 static const char *utf8_at(const bson_t *d, const char *key)

@@ -8,7 +8,7 @@
 #include "ecomctl/outfile.h"
 #include "ecomctl/synth.h"
 
-static const char *const profiles[] = { "multicat", "cosmetics", NULL };
+static const char *const profiles[] = {"multicat", "cosmetics", NULL};
 
 int cmd_synth(int argc, char **argv)
 {
@@ -18,35 +18,38 @@ int cmd_synth(int argc, char **argv)
 	int profile = 0;
 	const char *out_path = "-";
 	const struct ec_opt opts[] = {
-		{ "output", 'o', EC_OPT_STR, &out_path, "FILE",
-		  "write here (.gz: gzip; default -: stdout)", NULL, 0 },
-		{ "rows", 'n', EC_OPT_INT, &rows, "N", "data rows to write (default 1000000)", NULL, 0 },
-		{ "days", 0, EC_OPT_INT, &days, "N", "time span in days (default 30)", NULL, 0 },
-		{ "start", 0, EC_OPT_TIME, &so.start, "TIME",
-		  "first second, e.g. 2019-10-01 (the default)", NULL, 0 },
-		{ "users", 0, EC_OPT_INT, &users, "N",
-		  "users in the pool (default: about rows/14 appear)", NULL, 0 },
-		{ "profile", 0, EC_OPT_CHOICE, &profile, "NAME",
-		  "multicat (the multi-category store, default) or cosmetics", profiles, 0 },
-		{ "seed", 0, EC_OPT_INT, &seed, "N", "random seed (default 1): same seed, same bytes",
-		  NULL, 0 },
-		{ "dirty", 0, EC_OPT_FLAG, &so.dirty, NULL,
-		  "add dirt: exact duplicates, empty user_session, malformed rows", NULL, 0 },
-		{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	     "write here (.gz: gzip; default -: stdout)", NULL, 0},
+	    {"rows", 'n', EC_OPT_INT, &rows, "N", "data rows to write (default 1000000)", NULL, 0},
+	    {"days", 0, EC_OPT_INT, &days, "N", "time span in days (default 30)", NULL, 0},
+	    {"start", 0, EC_OPT_TIME, &so.start, "TIME",
+	     "first second, e.g. 2019-10-01 (the default)", NULL, 0},
+	    {"users", 0, EC_OPT_INT, &users, "N",
+	     "users in the pool (default: about rows/14 appear)", NULL, 0},
+	    {"profile", 0, EC_OPT_CHOICE, &profile, "NAME",
+	     "multicat (the multi-category store, default) or cosmetics", profiles, 0},
+	    {"seed", 0, EC_OPT_INT, &seed, "N", "random seed (default 1): same seed, same bytes",
+	     NULL, 0},
+	    {"dirty", 0, EC_OPT_FLAG, &so.dirty, NULL,
+	     "add dirt: exact duplicates, empty user_session, malformed rows", NULL, 0},
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
-		"synth", "[OPTIONS]",
-		"Generate a realistic export in the REES46 schema, calibrated to the real\n"
-		"datasets (event shares, session lengths, conversion, empty codes, seasonality),\n"
-		"in time order. Whether a session buys depends on its behaviour and its user's\n"
-		"history, learnably but noisily. Deterministic: the same options and seed give\n"
-		"the same bytes.",
-		opts, "example:\n  ecomctl synth --rows 10000000 --profile cosmetics -o data/cosmetics.csv.gz\n",
+	    "synth",
+	    "[OPTIONS]",
+	    "Generate a realistic export in the REES46 schema, calibrated to the real\n"
+	    "datasets (event shares, session lengths, conversion, empty codes, seasonality),\n"
+	    "in time order. Whether a session buys depends on its behaviour and its user's\n"
+	    "history, learnably but noisily. Deterministic: the same options and seed give\n"
+	    "the same bytes.",
+	    opts,
+	    "example:\n  ecomctl synth --rows 10000000 --profile cosmetics -o "
+	    "data/cosmetics.csv.gz\n",
 	};
 	struct ec_opts_result res;
 	struct ec_outfile *f = NULL;
 	struct ec_synth_stats st;
-	struct ec_err err = { 0 };
+	struct ec_err err = {0};
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)

@@ -231,9 +231,8 @@ struct ec_json *ec_json_get(const struct ec_json *j, const char *key)
 
 size_t ec_json_size(const struct ec_json *j)
 {
-	return j && (cJSON_IsArray(C(j)) || cJSON_IsObject(C(j)))
-		       ? (size_t)cJSON_GetArraySize(C(j))
-		       : 0;
+	return j && (cJSON_IsArray(C(j)) || cJSON_IsObject(C(j))) ? (size_t)cJSON_GetArraySize(C(j))
+								  : 0;
 }
 
 struct ec_json *ec_json_at(const struct ec_json *j, size_t i)

@@ -9,16 +9,15 @@ enum ec_progress_mode ec_progress_mode = EC_PROGRESS_AUTO;
 
 void ec_progress_init(struct ec_progress *p, const char *what)
 {
-	p->enabled = ec_progress_mode == EC_PROGRESS_ALWAYS ||
-		     (ec_progress_mode == EC_PROGRESS_AUTO && ec_verbosity > 0 &&
-		      isatty(STDERR_FILENO));
+	p->enabled =
+	    ec_progress_mode == EC_PROGRESS_ALWAYS ||
+	    (ec_progress_mode == EC_PROGRESS_AUTO && ec_verbosity > 0 && isatty(STDERR_FILENO));
 	p->drawn = 0;
 	p->t0 = p->last = ec_now();
 	p->what = what;
 }
 
-void ec_progress_update(struct ec_progress *p, uint64_t rows, uint64_t bytes,
-			uint64_t bytes_total)
+void ec_progress_update(struct ec_progress *p, uint64_t rows, uint64_t bytes, uint64_t bytes_total)
 {
 	if (!p->enabled)
 		return;

@@ -179,11 +179,11 @@ static size_t top_count(double frac, size_t n)
 	return k < n ? k : n;
 }
 
-int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y,
-		      const double *score, size_t n, double top_frac, struct ec_err *err)
+int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y, const double *score,
+		      size_t n, double top_frac, struct ec_err *err)
 {
-	struct ec_binary_metrics m = { 0 };
-	struct curve c = { NAN, NAN, NAN, NAN, 0 };
+	struct ec_binary_metrics m = {0};
+	struct curve c = {NAN, NAN, NAN, NAN, 0};
 	size_t bad;
 
 	if (!(top_frac > 0 && top_frac <= 1))
@@ -243,8 +243,8 @@ int ec_metrics_calibration(struct ec_calib_bin *bins, size_t n_bins, const unsig
 			       (unsigned)y[bad]);
 	for (size_t i = 0; i < n; i++)
 		if (!(p[i] >= 0 && p[i] <= 1))
-			return ec_fail(err, EC_EDATA,
-				       "row %zu: probability %g is outside [0, 1]", i, p[i]);
+			return ec_fail(err, EC_EDATA, "row %zu: probability %g is outside [0, 1]",
+				       i, p[i]);
 
 	for (size_t b = 0; b < n_bins; b++) {
 		bins[b].lo = (double)b / (double)n_bins;
@@ -286,11 +286,10 @@ static size_t truth_size(const int *t, size_t m)
 }
 
 int ec_metrics_ranking(struct ec_rank_metrics *out, const int *pred, size_t k,
-		       const size_t *truth_off, const int *truth, size_t n,
-		       struct ec_err *err)
+		       const size_t *truth_off, const int *truth, size_t n, struct ec_err *err)
 {
 	/* 1 / log2(r + 1) for ranks r = 1, 2, 3. */
-	const double discount[3] = { 1.0, 1.0 / log2(3.0), 0.5 };
+	const double discount[3] = {1.0, 1.0 / log2(3.0), 0.5};
 	double hit1 = 0, hit3 = 0, recall3 = 0, ndcg3 = 0, mrr = 0;
 	size_t n_eval = 0;
 

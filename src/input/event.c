@@ -5,17 +5,16 @@
 #include <string.h>
 
 const char *const ec_col_names[EC_COL_N] = {
-	"event_time", "event_type", "product_id", "category_id", "category_code",
-	"brand", "price", "user_id", "user_session",
+    "event_time", "event_type", "product_id", "category_id",  "category_code",
+    "brand",	  "price",	"user_id",    "user_session",
 };
 
 const char *const ec_bad_names[EC_BAD_N] = {
-	"none", "field_count", "quoting", "row_too_long", "nul_byte", "event_time",
-	"event_type", "product_id", "category_id", "price", "user_id", "user_session",
+    "none",	  "field_count", "quoting",	"row_too_long", "nul_byte", "event_time",
+    "event_type", "product_id",	 "category_id", "price",	"user_id",  "user_session",
 };
 
-static const char *const type_names[EC_EV_N] = { "view", "cart", "remove_from_cart",
-						 "purchase" };
+static const char *const type_names[EC_EV_N] = {"view", "cart", "remove_from_cart", "purchase"};
 
 /* Howard Hinnant's days_from_civil, for the proleptic Gregorian calendar. */
 int64_t ec_days_from_civil(int64_t y, unsigned m, unsigned d)
@@ -61,11 +60,11 @@ static int leap(unsigned y)
 
 int ec_time_parse(const char *s, size_t n, int64_t *out)
 {
-	static const unsigned char mdays[13] = { 0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const unsigned char mdays[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	unsigned y, mo, d, h, mi, se;
 
-	if (n != 23 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
-	    s[16] != ':' || memcmp(s + 19, " UTC", 4) != 0)
+	if (n != 23 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' ||
+	    memcmp(s + 19, " UTC", 4) != 0)
 		return -1;
 	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
 	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
@@ -123,10 +122,26 @@ void ec_time_format_iso(int64_t t, char *buf)
 }
 
 static const uint64_t pow10_u64[20] = {
-	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+    10000000000000000000ULL,
 };
 
 /* Appends decimal digit c to *v; -1 on overflow of 64 bits. */
@@ -213,9 +228,8 @@ int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags)
 
 int ec_parse_price(const char *s, size_t n, double *out)
 {
-	static const double p10[19] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
-					1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
-					1e14, 1e15, 1e16, 1e17, 1e18 };
+	static const double p10[19] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,  1e6,	 1e7,  1e8, 1e9,
+				       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 	size_t i = 0, n_digits = 0, n_frac = 0;
 	int neg = 0, dot = 0;
 	uint64_t m = 0;
@@ -266,8 +280,8 @@ const char *ec_event_type_name(int type)
 	return type >= 0 && type < EC_EV_N ? type_names[type] : "?";
 }
 
-int ec_columns_from_header(struct ec_columns *cols, const struct ec_str *fields,
-			   int n_fields, const char **missing)
+int ec_columns_from_header(struct ec_columns *cols, const struct ec_str *fields, int n_fields,
+			   const char **missing)
 {
 	for (int c = 0; c < EC_COL_N; c++)
 		cols->idx[c] = -1;
@@ -310,8 +324,8 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	if (ec_parse_id(f[ix[EC_COL_PRODUCT]].p, f[ix[EC_COL_PRODUCT]].n, &ev->product_id,
 			&ev->flags))
 		return EC_BAD_PRODUCT;
-	if (ec_parse_id(f[ix[EC_COL_CATEGORY_ID]].p, f[ix[EC_COL_CATEGORY_ID]].n,
-			&ev->category_id, &ev->flags))
+	if (ec_parse_id(f[ix[EC_COL_CATEGORY_ID]].p, f[ix[EC_COL_CATEGORY_ID]].n, &ev->category_id,
+			&ev->flags))
 		return EC_BAD_CATEGORY_ID;
 	if (ec_parse_price(f[ix[EC_COL_PRICE]].p, f[ix[EC_COL_PRICE]].n, &ev->price))
 		return EC_BAD_PRICE;
@@ -330,8 +344,8 @@ size_t ec_category_key(char *buf, size_t cap, const char *code, size_t n, uint64
 {
 	if (n == 0)
 		return (size_t)snprintf(buf, cap, "id:%llu", (unsigned long long)category_id) < cap
-			       ? strlen(buf)
-			       : cap - 1;
+			   ? strlen(buf)
+			   : cap - 1;
 	size_t k = 0;
 	int seg = 1;
 	for (; k < n; k++)

@@ -14,24 +14,23 @@
 
 int ec_opt_json;
 
-static const char *const progress_choices[] = { "auto", "always", "never", NULL };
+static const char *const progress_choices[] = {"auto", "always", "never", NULL};
 static int opt_quiet, opt_verbose, opt_print_config, opt_help, opt_progress;
 static const char *opt_config;
 
 static const struct ec_opt shared_opts[] = {
-	{ "quiet", 'q', EC_OPT_FLAG, &opt_quiet, NULL, "print errors only", NULL, 0 },
-	{ "verbose", 'v', EC_OPT_FLAG, &opt_verbose, NULL, "print more detail", NULL, 0 },
-	{ "progress", 0, EC_OPT_CHOICE, &opt_progress, "WHEN",
-	  "progress line on stderr: auto (on a terminal), always, never", progress_choices, 0 },
-	{ "json", 0, EC_OPT_FLAG, &ec_opt_json, NULL,
-	  "print a machine-readable summary of the run on stdout", NULL, 0 },
-	{ "config", 0, EC_OPT_STR, &opt_config, "FILE",
-	  "read option defaults from a JSON file (also ECOMCTL_CONFIG)", NULL, EC_OPTF_NOENV },
-	{ "print-config", 0, EC_OPT_FLAG, &opt_print_config, NULL,
-	  "print the merged configuration (secrets redacted) and exit", NULL, EC_OPTF_NOENV },
-	{ "help", 'h', EC_OPT_FLAG, &opt_help, NULL, "show this help and exit", NULL,
-	  EC_OPTF_NOENV },
-	{ NULL, 0, 0, NULL, NULL, NULL, NULL, 0 },
+    {"quiet", 'q', EC_OPT_FLAG, &opt_quiet, NULL, "print errors only", NULL, 0},
+    {"verbose", 'v', EC_OPT_FLAG, &opt_verbose, NULL, "print more detail", NULL, 0},
+    {"progress", 0, EC_OPT_CHOICE, &opt_progress, "WHEN",
+     "progress line on stderr: auto (on a terminal), always, never", progress_choices, 0},
+    {"json", 0, EC_OPT_FLAG, &ec_opt_json, NULL,
+     "print a machine-readable summary of the run on stdout", NULL, 0},
+    {"config", 0, EC_OPT_STR, &opt_config, "FILE",
+     "read option defaults from a JSON file (also ECOMCTL_CONFIG)", NULL, EC_OPTF_NOENV},
+    {"print-config", 0, EC_OPT_FLAG, &opt_print_config, NULL,
+     "print the merged configuration (secrets redacted) and exit", NULL, EC_OPTF_NOENV},
+    {"help", 'h', EC_OPT_FLAG, &opt_help, NULL, "show this help and exit", NULL, EC_OPTF_NOENV},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 
 /* Strings the parser keeps for option values. */
@@ -87,10 +86,22 @@ int ec_parse_duration(const char *s, int64_t *out)
 		}
 		int64_t unit;
 		switch (*p) {
-		case 's': unit = 1; p++; break;
-		case 'm': unit = 60; p++; break;
-		case 'h': unit = 3600; p++; break;
-		case 'd': unit = 86400; p++; break;
+		case 's':
+			unit = 1;
+			p++;
+			break;
+		case 'm':
+			unit = 60;
+			p++;
+			break;
+		case 'h':
+			unit = 3600;
+			p++;
+			break;
+		case 'd':
+			unit = 86400;
+			p++;
+			break;
 		case '\0':
 			if (any)
 				return -1; /* "1h30" is ambiguous */
@@ -117,8 +128,10 @@ void ec_format_duration(int64_t secs, char *buf)
 		*p++ = '-';
 		secs = -secs;
 	}
-	static const struct { int64_t n; char c; } units[] = {
-		{ 86400, 'd' }, { 3600, 'h' }, { 60, 'm' }, { 1, 's' } };
+	static const struct {
+		int64_t n;
+		char c;
+	} units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
 	for (int i = 0; i < 4; i++) {
 		if (secs >= units[i].n) {
 			p += sprintf(p, "%lld%c", (long long)(secs / units[i].n), units[i].c);
@@ -175,7 +188,7 @@ char *ec_redact_uri(const char *uri)
 /* ---- setting one value -------------------------------------------------- */
 
 enum source { SRC_DEFAULT, SRC_CONFIG, SRC_ENV, SRC_FLAG };
-static const char *const source_names[] = { "default", "config", "environment", "flag" };
+static const char *const source_names[] = {"default", "config", "environment", "flag"};
 
 struct slot {
 	const struct ec_opt *opt;
@@ -184,8 +197,8 @@ struct slot {
 
 static int parse_bool(const char *s, int *out)
 {
-	static const char *const yes[] = { "1", "true", "yes", "on", NULL };
-	static const char *const no[] = { "0", "false", "no", "off", "", NULL };
+	static const char *const yes[] = {"1", "true", "yes", "on", NULL};
+	static const char *const no[] = {"0", "false", "no", "off", "", NULL};
 	for (int i = 0; yes[i]; i++)
 		if (strcmp(s, yes[i]) == 0)
 			return *out = 1, 0;
@@ -213,7 +226,8 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 		if (!val) {
 			*(int *)o->dest = 1;
 		} else if (parse_bool(val, (int *)o->dest) != 0) {
-			return ec_fail(err, code, "%s: expected true or false, got '%s'", where, val);
+			return ec_fail(err, code, "%s: expected true or false, got '%s'", where,
+				       val);
 		}
 		return 0;
 	case EC_OPT_STR:
@@ -240,14 +254,16 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 	}
 	case EC_OPT_DURATION:
 		if (ec_parse_duration(val, o->dest) != 0)
-			return ec_fail(err, code, "%s: expected a duration like 30m or 1h30m, got '%s'",
-				       where, val);
+			return ec_fail(err, code,
+				       "%s: expected a duration like 30m or 1h30m, got '%s'", where,
+				       val);
 		return 0;
 	case EC_OPT_TIME:
 		if (ec_parse_time_arg(val, o->dest) != 0)
-			return ec_fail(err, code,
-				       "%s: expected a time like 2019-10-01 or 2019-10-01 12:00:00, got '%s'",
-				       where, val);
+			return ec_fail(
+			    err, code,
+			    "%s: expected a time like 2019-10-01 or 2019-10-01 12:00:00, got '%s'",
+			    where, val);
 		return 0;
 	case EC_OPT_CHOICE:
 		for (int i = 0; o->choices[i]; i++) {
@@ -262,7 +278,8 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 				strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
 				strncat(list, o->choices[i], sizeof(list) - strlen(list) - 1);
 			}
-			return ec_fail(err, code, "%s: expected one of %s, got '%s'", where, list, val);
+			return ec_fail(err, code, "%s: expected one of %s, got '%s'", where, list,
+				       val);
 		}
 	}
 	return 0;
@@ -328,10 +345,11 @@ static int apply_config(const char *cmd, struct slot *slots, int n, const char *
 				continue;
 			for (size_t k = 0; k < ec_json_size(m) && rc == 0; k++) {
 				struct ec_json *c = ec_json_at(m, k);
-				snprintf(where, sizeof(where), "%s: %s.%s", path, cmd, ec_json_key(c));
+				snprintf(where, sizeof(where), "%s: %s.%s", path, cmd,
+					 ec_json_key(c));
 				if (!(sl = find_slot(slots, n, ec_json_key(c))))
-					rc = ec_fail(err, EC_ECONFIG, "%s: no such option of %s", where,
-						     cmd);
+					rc = ec_fail(err, EC_ECONFIG, "%s: no such option of %s",
+						     where, cmd);
 				else
 					rc = config_value(sl, c, where, err);
 			}
@@ -378,9 +396,9 @@ static void usage_opts(FILE *f, const struct ec_opt *o)
 {
 	for (; o->name; o++) {
 		char left[96];
-		int k = o->short_name ? snprintf(left, sizeof(left), "-%c, --%s", o->short_name,
-						 o->name)
-				      : snprintf(left, sizeof(left), "    --%s", o->name);
+		int k = o->short_name
+			    ? snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name)
+			    : snprintf(left, sizeof(left), "    --%s", o->name);
 		if (o->arg && k > 0 && (size_t)k < sizeof(left))
 			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
 		if (strlen(left) > 26)
@@ -470,8 +488,8 @@ static void print_config(const char *cmd, struct slot *slots, int n)
 
 /* ---- the parser ---------------------------------------------------------- */
 
-int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
-		  struct ec_opts_result *res, struct ec_err *err)
+int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
+		  struct ec_err *err)
 {
 	int n_cmd = 0, n_shared = 0, n, rc = 0;
 	while (u->opts && u->opts[n_cmd].name)
@@ -526,7 +544,8 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
 		char where[96];
 		if (c == '?') {
 			if (optopt)
-				rc = ec_fail(err, EC_EUSAGE, "%s: unknown option '-%c'", u->name, optopt);
+				rc = ec_fail(err, EC_EUSAGE, "%s: unknown option '-%c'", u->name,
+					     optopt);
 			else
 				rc = ec_fail(err, EC_EUSAGE, "%s: unknown option '%s'", u->name,
 					     argv[optind - 1]);
@@ -549,10 +568,9 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv,
 			goto done;
 		}
 		snprintf(where, sizeof(where), "%s: --%s", u->name, slots[idx].opt->name);
-		if ((rc = set_value(&slots[idx], SRC_FLAG, slots[idx].opt->kind == EC_OPT_FLAG
-									 ? NULL
-									 : optarg,
-				    where, err)) < 0)
+		if ((rc = set_value(&slots[idx], SRC_FLAG,
+				    slots[idx].opt->kind == EC_OPT_FLAG ? NULL : optarg, where,
+				    err)) < 0)
 			goto done;
 	}
 	res->operands = argv + optind;

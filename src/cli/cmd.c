@@ -11,21 +11,22 @@
 #include "ecomctl/sink_mongo.h"
 
 const struct ec_cmd ec_commands[] = {
-	{ "inspect", cmd_inspect, "what the reader sees in export files: counts, ranges, rejects" },
-	{ "sessions", cmd_sessions, "cut events into sessions: one CSV row per session" },
-	{ "features", cmd_features, "point-in-time features of sessions for both models: CSV" },
-	{ "train", cmd_train, "train the intent and category models and register them" },
-	{ "score", cmd_score, "score sessions with registered models: one CSV row per session" },
-	{ "evaluate", cmd_evaluate, "backtest registered models on labeled data: metrics, baselines" },
-	{ "models", cmd_models, "the model registry: list, show, promote, rollback" },
-	{ "funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML" },
-	{ "synth", cmd_synth, "generate a realistic synthetic export (seeded)" },
-	{ "demo", cmd_demo, "run the main job end to end on generated data under output/" },
-	{ "history", cmd_history, "a user's session logs and predictions in MongoDB: export, show, delete" },
-	{ "mongo", cmd_mongo, "MongoDB maintenance: replay spooled documents" },
-	{ "help", cmd_help, "show the help of a command" },
-	{ "version", cmd_version, "show the versions of ecomctl and its libraries" },
-	{ NULL, NULL, NULL },
+    {"inspect", cmd_inspect, "what the reader sees in export files: counts, ranges, rejects"},
+    {"sessions", cmd_sessions, "cut events into sessions: one CSV row per session"},
+    {"features", cmd_features, "point-in-time features of sessions for both models: CSV"},
+    {"train", cmd_train, "train the intent and category models and register them"},
+    {"score", cmd_score, "score sessions with registered models: one CSV row per session"},
+    {"evaluate", cmd_evaluate, "backtest registered models on labeled data: metrics, baselines"},
+    {"models", cmd_models, "the model registry: list, show, promote, rollback"},
+    {"funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML"},
+    {"synth", cmd_synth, "generate a realistic synthetic export (seeded)"},
+    {"demo", cmd_demo, "run the main job end to end on generated data under output/"},
+    {"history", cmd_history,
+     "a user's session logs and predictions in MongoDB: export, show, delete"},
+    {"mongo", cmd_mongo, "MongoDB maintenance: replay spooled documents"},
+    {"help", cmd_help, "show the help of a command"},
+    {"version", cmd_version, "show the versions of ecomctl and its libraries"},
+    {NULL, NULL, NULL},
 };
 
 const struct ec_cmd *ec_cmd_find(const char *name)
@@ -78,6 +79,6 @@ int cmd_help(int argc, char **argv)
 		fprintf(stderr, "ecomctl: error: help: unknown command '%s'\n", argv[1]);
 		return 64;
 	}
-	char *sub[] = { argv[1], "--help", NULL };
+	char *sub[] = {argv[1], "--help", NULL};
 	return c->fn(2, sub);
 }

@@ -73,7 +73,7 @@ void ec_session_summarize(struct ec_session_summary *out, const struct ec_sessio
 	uint64_t small_cat[SMALL];
 	int small_key_of[SMALL];
 	int big = s->n > SMALL;
-	char (*keys)[160] = big ? ec_xmalloc(s->n * sizeof(*keys)) : small_keys;
+	char(*keys)[160] = big ? ec_xmalloc(s->n * sizeof(*keys)) : small_keys;
 	uint32_t *counts = big ? ec_xmalloc(s->n * sizeof(*counts)) : small_counts;
 	uint32_t *pair_code = big ? ec_xmalloc(s->n * sizeof(*pair_code)) : small_code;
 	uint64_t *pair_cat = big ? ec_xmalloc(s->n * sizeof(*pair_cat)) : small_cat;

@@ -149,7 +149,8 @@ uint64_t ec_hash64(const void *data, size_t n, uint64_t seed)
 	const unsigned char *p = data;
 	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL ^ (n * 0xa0761d6478bd642fULL);
 	while (n >= 16) {
-		h = mum(load64(p) ^ 0xe7037ed1a0b428dbULL ^ h, load64(p + 8) ^ 0x8ebc6af09c88c6e3ULL);
+		h = mum(load64(p) ^ 0xe7037ed1a0b428dbULL ^ h,
+			load64(p + 8) ^ 0x8ebc6af09c88c6e3ULL);
 		p += 16;
 		n -= 16;
 	}
@@ -158,7 +159,7 @@ uint64_t ec_hash64(const void *data, size_t n, uint64_t seed)
 		a = load64(p);
 		b = load64(p + n - 8);
 	} else if (n > 0) {
-		unsigned char t[8] = { 0 };
+		unsigned char t[8] = {0};
 		memcpy(t, p, n);
 		a = load64(t);
 		b = n;
