@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/cmd.h"
 
 /* Options given before the command are handed to it: `ecomctl -q inspect x`
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
 		sub[n++] = argv[i];
 	for (int i = first + 1; i < argc; i++)
 		sub[n++] = argv[i];
+	ec_signals_install();
 	int status = cmd->fn(n, sub);
 	free(sub);
 	/* A full disk or a closed pipe on stdout must not exit 0 (git, jq). */

@@ -27,6 +27,7 @@ enum {
 	EC_EIO = -74,	     /* 74: I/O error while reading or writing */
 	EC_ETEMPFAIL = -75,  /* 75: try later (lock held, spool written) */
 	EC_ECONFIG = -78,    /* 78: bad configuration */
+	EC_EINTR = -128,     /* 128 + the signal: interrupted (cleanup.h) */
 };
 
 struct ec_err {
@@ -38,7 +39,8 @@ struct ec_err {
 int ec_fail(struct ec_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The process exit status for a return code: 0 for rc >= 0. */
+/* The process exit status for a return code: 0 for rc >= 0; EC_EINTR gives
+ * 128 + the signal caught (cleanup.h). */
 int ec_exit_status(int rc);
 
 /* Logging to stderr, prefixed "ecomctl: ". ec_verbosity: 0 with -q, 1 by

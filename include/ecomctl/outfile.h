@@ -2,8 +2,12 @@
  * outfile.h -- an output file written whole or not at all (the last stage of
  * every command: CSV, JSON, HTML, rejects, spool files).
  *
- * Bytes go to "<path>.tmp" (plain, or gzip when asked or when the name ends
- * in ".gz"); ec_outfile_commit() flushes, fsyncs and renames it to <path>.
+ * Bytes go to a temporary file beside <path>, ".<name>.<16 random hex
+ * digits>.tmp", created with O_EXCL and O_NOFOLLOW (a planted file or
+ * symlink is never opened, and two runs never share one), and registered
+ * with cleanup.h so that a signal or an exit removes it (plain, or gzip
+ * when asked or when the name ends in ".gz"); ec_outfile_commit() flushes,
+ * fsyncs, renames it to <path> and fsyncs the directory.
  * Freed without a commit, the temporary file is removed, so a failed run
  * never leaves a half-written output under the final name. "-" writes to
  * stdout (no temporary file; a failed write is still an error); so does an
@@ -48,12 +52,23 @@ void ec_outfile_fixed2(struct ec_outfile *f, double x);
  * comma, quote, CR or LF. */
 void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n);
 
+/* Marks a file that ec_outfile_commit() renames even after a signal: the
+ * run manifest, which must say that the run was interrupted. */
+void ec_outfile_commit_on_signal(struct ec_outfile *f);
+
 /* Bytes written so far (before compression). */
 size_t ec_outfile_bytes(const struct ec_outfile *f);
 const char *ec_outfile_path(const struct ec_outfile *f);
 
-/* Flushes, fsyncs and renames to the final name (EC_EIO on any error, and
- * then the temporary file is removed). Frees f in every case. */
+/* The first half of a commit: flushes, ends the gzip stream, fsyncs and
+ * closes (EC_EIO on any error). Nothing is renamed: a job syncs all its
+ * files before it renames any. */
+int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err);
+
+/* Syncs (unless done), then, unless a signal was caught (EC_EINTR, see
+ * cleanup.h), renames to the final name and fsyncs its directory (EC_EIO
+ * on any error, and then the temporary file is removed). Frees f in every
+ * case. */
 int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err);
 
 /* Discards an uncommitted file (removes the temporary). Accepts NULL. */

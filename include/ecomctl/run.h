@@ -5,7 +5,8 @@
  * sits beside the outputs at the end of the data flow and records what the
  * run read (inputs: path, size, rows, bad rows), what it wrote (outputs:
  * path, size), its counts and rejects, its timings, the versions of
- * ecomctl and its libraries, and its outcome and exit status. The same
+ * ecomctl and its libraries, and its outcome and exit status (outcome
+ * "interrupted" and "signal": "SIGTERM" after a signal, exit 128 + signal). The same
  * run id names the run's MongoDB `runs` document and its spool file.
  *
  * The command line is stored with every URI's password replaced by "***".

@@ -1,5 +1,7 @@
 #include "ecomctl/common.h"
 
+#include "ecomctl/cleanup.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@ int ec_exit_status(int rc)
 		return 0;
 	if (rc >= -78 && rc <= -64)
 		return -rc;
+	if (rc == EC_EINTR)
+		return 128 + (ec_interrupted() ? ec_interrupted() : 15);
 	return 70;
 }
 

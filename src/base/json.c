@@ -9,6 +9,7 @@
 
 #include "ecomctl/event.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/utf8.h"
 
 /* struct ec_json is cJSON: the casts below are the whole wrapper. */
 #define C(j) ((cJSON *)(j))
@@ -38,13 +39,28 @@ void ec_json_free(struct ec_json *j)
 	cJSON_Delete(C(j));
 }
 
+/* Every key and string goes in as valid UTF-8 (utf8.h), so that every
+ * JSON output is valid whatever bytes the input held. */
 static void put(struct ec_json *j, const char *key, cJSON *item)
 {
 	must(item);
-	if (key)
-		cJSON_AddItemToObject(C(j), key, item);
-	else
+	if (!key) {
 		cJSON_AddItemToArray(C(j), item);
+		return;
+	}
+	const char *k = ec_utf8_fix(key);
+	cJSON_AddItemToObject(C(j), k, item);
+	if (k != key)
+		free((char *)k);
+}
+
+static cJSON *string_item(const char *s)
+{
+	const char *t = ec_utf8_fix(s);
+	cJSON *c = cJSON_CreateString(t);
+	if (t != s)
+		free((char *)t);
+	return c;
 }
 
 void ec_json_add_num(struct ec_json *j, const char *key, double v)
@@ -70,7 +86,7 @@ void ec_json_add_u64(struct ec_json *j, const char *key, uint64_t v)
 
 void ec_json_add_str(struct ec_json *j, const char *key, const char *s)
 {
-	put(j, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	put(j, key, s ? string_item(s) : cJSON_CreateNull());
 }
 
 void ec_json_add_strn(struct ec_json *j, const char *key, const char *s, size_t n)
@@ -79,7 +95,7 @@ void ec_json_add_strn(struct ec_json *j, const char *key, const char *s, size_t 
 	char *p = n < sizeof(small) ? small : ec_xmalloc(n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
-	put(j, key, cJSON_CreateString(p));
+	put(j, key, string_item(p));
 	if (p != small)
 		free(p);
 }

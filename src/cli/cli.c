@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/json.h"
 
 int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
@@ -34,9 +35,15 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 	return ec_exit_status(rc);
 }
 
+/* Every sessionizing pipeline pulls its events here: the row boundary
+ * where a caught signal stops the run (cleanup.h). */
 static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
 {
-	return ec_reader_next(ctx, ev, err);
+	static uint64_t n_events;
+	if (++n_events == 1000)
+		ec_test_pause("read");
+	int rc = ec_interrupt_check(err);
+	return rc < 0 ? rc : ec_reader_next(ctx, ev, err);
 }
 
 static const char *reader_name(void *ctx, uint32_t file)

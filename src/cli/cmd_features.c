@@ -8,6 +8,7 @@
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/features.h"
+#include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
@@ -140,7 +141,8 @@ int cmd_features(int argc, char **argv)
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
-	const char *out_path = NULL, *runs_dir = NULL, *run_id = NULL;
+	const char *out_path = NULL;
+	struct ec_job_opts jo = {0};
 	int task = EC_TASK_INTENT, all_sessions = 0, list = 0;
 	int64_t max_cand = 10;
 	char default_out[64];
@@ -163,7 +165,7 @@ int cmd_features(int argc, char **argv)
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
-	    EC_RUN_OPTS(runs_dir, run_id),
+	    EC_JOB_OPTS(jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -184,7 +186,7 @@ int cmd_features(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_outfile *f = NULL;
-	struct ec_run *run = NULL;
+	struct ec_job *job = NULL;
 	struct ec_err err = {0};
 	struct ec_fsession s;
 	uint64_t rows = 0;
@@ -218,24 +220,20 @@ int cmd_features(int argc, char **argv)
 		goto done;
 	}
 	fo.max_candidates = (uint32_t)max_cand;
-	if ((rc = ec_run_begin(&run, "features", argc, argv, res.operands, res.n_operands, run_id,
-			       runs_dir, &err)) < 0 ||
+	if ((rc = ec_job_begin(&job, "features", argc, argv, res.operands, res.n_operands, &jo,
+			       &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
+	    (rc = ec_job_open_file(job, &f, out_path, EC_OUT_AUTO, &err)) < 0)
 		goto done;
+	ec_job_input(job, &in);
 	write_header(f, task);
 	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0)
 		rows += write_session(f, &s, task, all_sessions, truth, sizeof(truth));
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
-	rc = ec_outfile_commit(f, &err);
-	f = NULL;
-	if (rc < 0)
-		goto done;
-	ec_run_output(run, out_path);
 	const struct ec_featurizer_stats *st = ec_featurizer_stats(fz);
-	struct ec_json *c = ec_run_counts(run);
+	struct ec_json *c = ec_run_counts(ec_job_run(job));
 	ec_json_add_str(c, "task", ec_task_names[task]);
 	ec_json_add_u64(c, "feature_rows", rows);
 	ec_json_add_u64(c, "featurized_sessions", st->sessions);
@@ -256,10 +254,7 @@ int cmd_features(int argc, char **argv)
 			    out_path, ec_now() - in.t0);
 	}
 done:
-	if (run)
-		ec_run_input(run, &in);
-	rc = ec_run_end(run, ec_cli_fail("features", rc, &err), rc < 0 ? err.msg : NULL);
-	ec_outfile_free(f);
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("features", rc, &err);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);
 	ec_opts_release();

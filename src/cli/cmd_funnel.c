@@ -7,17 +7,18 @@
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/funnel.h"
+#include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
 
-/* Opens DIR/name for writing. */
-static int open_out(struct ec_outfile **f, const char *dir, const char *name, char *path,
-		    size_t cap, struct ec_err *err)
+/* Opens DIR/name for writing, under the job. */
+static int open_out(struct ec_job *job, struct ec_outfile **f, const char *dir, const char *name,
+		    char *path, size_t cap, struct ec_err *err)
 {
 	snprintf(path, cap, "%s/%s", dir, name);
-	return ec_outfile_open(f, path, EC_OUT_PLAIN, err);
+	return ec_job_open_file(job, f, path, EC_OUT_PLAIN, err);
 }
 
 static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec_strlist *by,
@@ -82,7 +83,7 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_funnel_opts fo;
 	struct ec_mongo_opts mo;
 	const char *dir = "output", *steps = "view,cart,purchase", *window = "none";
-	const char *runs_dir = NULL, *run_id = NULL;
+	struct ec_job_opts jo = {0};
 	struct ec_strlist by = {0};
 	int64_t level = 2, top = 20;
 	ec_reader_opts_init(&ro);
@@ -113,7 +114,7 @@ int cmd_funnel(int argc, char **argv)
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
 	    EC_MONGO_OPTS(mo),
-	    EC_RUN_OPTS(runs_dir, run_id),
+	    EC_JOB_OPTS(jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -136,10 +137,8 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_funnel *fun = NULL;
 	struct ec_outfile *csv = NULL, *json = NULL, *html = NULL;
 	struct ec_mongo *mongo = NULL;
-	struct ec_run *run = NULL;
-	struct ec_err err = {0}, merr = {0};
-	char why[sizeof(err.msg)];
-	int mrc = 0;
+	struct ec_job *job = NULL;
+	struct ec_err err = {0};
 	struct ec_session s;
 	char pcsv[1024], pjson[1024], phtml[1024];
 	char *text = NULL;
@@ -151,24 +150,19 @@ int cmd_funnel(int argc, char **argv)
 	}
 	fo.max_session = so.max_session;
 	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0 ||
-	    (rc = ec_run_begin(&run, "funnel", argc, argv, res.operands, res.n_operands, run_id,
-			       runs_dir, &err)) < 0)
+	    (rc = ec_job_begin(&job, "funnel", argc, argv, res.operands, res.n_operands, &jo,
+			       &err)) < 0 ||
+	    (rc = ec_funnel_new(&fun, &fo, &err)) < 0)
 		goto done;
-	if ((mrc = ec_mongo_start(&mongo, &mo, "funnel", ec_run_id(run), argc, argv, res.operands,
-				  res.n_operands, dir, &merr)) < 0 &&
-	    mrc != EC_EUNAVAIL) {
-		rc = mrc;
-		err = merr;
-		mrc = 0;
-		goto done;
-	}
-	if ((rc = ec_funnel_new(&fun, &fo, &err)) < 0 ||
+	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", dir);
+	if ((rc = ec_job_mongo(job, &mongo, &mo, pcsv, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_mkdirs(dir, &err)) < 0 ||
-	    (rc = open_out(&csv, dir, "funnel.csv", pcsv, sizeof(pcsv), &err)) < 0 ||
-	    (rc = open_out(&json, dir, "funnel.json", pjson, sizeof(pjson), &err)) < 0 ||
-	    (rc = open_out(&html, dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
+	    (rc = open_out(job, &csv, dir, "funnel.csv", pcsv, sizeof(pcsv), &err)) < 0 ||
+	    (rc = open_out(job, &json, dir, "funnel.json", pjson, sizeof(pjson), &err)) < 0 ||
+	    (rc = open_out(job, &html, dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
 		goto done;
+	ec_job_input(job, &in);
 	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0)
 		ec_funnel_add_session(fun, &s, in.z);
 	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
@@ -187,23 +181,11 @@ int cmd_funnel(int argc, char **argv)
 	ec_outfile_puts(json, text);
 	ec_outfile_putc(json, '\n');
 	ec_funnel_write_html(r, html, res.operands, res.n_operands);
-	rc = ec_outfile_commit(csv, &err);
-	csv = NULL;
-	if (rc >= 0) {
-		rc = ec_outfile_commit(json, &err);
-		json = NULL;
-	}
-	if (rc >= 0) {
-		rc = ec_outfile_commit(html, &err);
-		html = NULL;
-	}
-	if (rc < 0)
+	if ((rc = ec_job_commit(job, &err)) < 0)
 		goto done;
-	ec_run_output(run, pcsv);
-	ec_run_output(run, pjson);
-	ec_run_output(run, phtml);
-	ec_json_add_u64(ec_run_counts(run), "units", r->units);
-	struct ec_json *su = ec_json_add_array(ec_run_counts(run), "step_units");
+	struct ec_json *rc_counts = ec_run_counts(ec_job_run(job));
+	ec_json_add_u64(rc_counts, "units", r->units);
+	struct ec_json *su = ec_json_add_array(rc_counts, "step_units");
 	for (int k = 0; k < fo.n_steps; k++)
 		ec_json_add_u64(su, NULL, r->total.units[k]);
 	int K = fo.n_steps;
@@ -211,7 +193,7 @@ int cmd_funnel(int argc, char **argv)
 		struct ec_json *counts = ec_json_object();
 		ec_input_json(&in, counts);
 		ec_json_add_u64(counts, "units", r->units);
-		mrc = ec_mongo_finish(mongo, 0, NULL, counts, &merr);
+		ec_job_mongo_finish(job, counts);
 		ec_json_free(counts);
 	}
 	if (ec_opt_json) {
@@ -242,18 +224,8 @@ int cmd_funnel(int argc, char **argv)
 			ec_mongo_report(mongo);
 	}
 done:
-	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
-	rc = ec_mongo_end(mongo, "funnel", rc, &err, mrc, &merr);
-	if (run) {
-		ec_run_input(run, &in);
-		ec_run_mongo(run, mongo);
-	}
-	rc = ec_run_end(run, rc, why);
-	ec_mongo_free(mongo);
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("funnel", rc, &err);
 	free(text);
-	ec_outfile_free(csv);
-	ec_outfile_free(json);
-	ec_outfile_free(html);
 	ec_funnel_free(fun);
 	ec_input_close(&in);
 	ec_strlist_release(&by);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/hash.h"
@@ -200,8 +201,13 @@ int cmd_inspect(int argc, char **argv)
 	double t0 = ec_now();
 	if ((rc = ec_reader_open(&r, &ro, &err)) < 0)
 		goto done;
-	while ((rc = ec_reader_next(r, &ev, &err)) > 0)
+	while ((rc = ec_reader_next(r, &ev, &err)) > 0) {
 		count(sp, &ev);
+		if (ec_interrupted()) {
+			rc = ec_interrupt_check(&err);
+			goto done;
+		}
+	}
 	flush(sp);
 	if (rc == 0)
 		rc = ec_reader_finish(r, &err);

@@ -12,6 +12,7 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
+#include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/learn.h"
 #include "ecomctl/model.h"
@@ -244,7 +245,7 @@ int cmd_score(int argc, char **argv)
 	struct ec_feature_opts fo;
 	const char *out_path = "output/predictions.csv", *models = "models";
 	const char *intent_ref = "intent@production", *cat_ref = "category@production";
-	const char *run_id_arg = NULL, *runs_dir = NULL;
+	struct ec_job_opts jo = {0};
 	struct ec_mongo_opts mo;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
@@ -263,7 +264,7 @@ int cmd_score(int argc, char **argv)
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
 	    EC_MONGO_OPTS(mo),
-	    EC_RUN_OPTS(runs_dir, run_id_arg),
+	    EC_JOB_OPTS(jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -287,15 +288,14 @@ int cmd_score(int argc, char **argv)
 	struct ec_featurizer *fz = NULL;
 	struct ec_outfile *f = NULL;
 	struct ec_mongo *mongo = NULL;
-	struct ec_run *run = NULL;
+	struct ec_job *job = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
-	struct ec_err err = {0}, merr = {0};
+	struct ec_err err = {0};
 	struct ec_fsession s;
 	struct batch b = {0};
 	struct tally t = {0};
-	char out_dir[1024], why[sizeof(err.msg)];
 	const char *run_id;
-	int rc, mrc = 0;
+	int rc;
 
 	memset(m, 0, sizeof(m));
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
@@ -310,24 +310,17 @@ int cmd_score(int argc, char **argv)
 		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
 		goto done;
 	}
-	ec_run_output_dir(out_path, out_dir, sizeof(out_dir));
-	if ((rc = ec_run_begin(&run, "score", argc, argv, res.operands, res.n_operands, run_id_arg,
-			       runs_dir, &err)) < 0)
+	if ((rc = ec_job_begin(&job, "score", argc, argv, res.operands, res.n_operands, &jo,
+			       &err)) < 0)
 		goto done;
-	run_id = ec_run_id(run);
-	if ((mrc = ec_mongo_start(&mongo, &mo, "score", run_id, argc, argv, res.operands,
-				  res.n_operands, out_dir, &merr)) < 0 &&
-	    mrc != EC_EUNAVAIL) {
-		rc = mrc;
-		err = merr;
-		mrc = 0;
-		goto done;
-	}
-	if ((rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
+	run_id = ec_job_id(job);
+	if ((rc = ec_job_mongo(job, &mongo, &mo, out_path, &err)) < 0 ||
+	    (rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
+	    (rc = ec_job_open_file(job, &f, out_path, EC_OUT_AUTO, &err)) < 0)
 		goto done;
+	ec_job_input(job, &in);
 	ec_outfile_puts(f, SCORE_HEADER);
 	b.s = ec_xmalloc(BATCH * sizeof(*b.s));
 	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0) {
@@ -336,14 +329,9 @@ int cmd_score(int argc, char **argv)
 			goto done;
 	}
 	if (rc < 0 || (rc = flush(&b, f, m, run_id, &t, mongo, &err)) < 0 ||
-	    (rc = ec_input_finish(&in, &err)) < 0)
+	    (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
-	rc = ec_outfile_commit(f, &err);
-	f = NULL;
-	if (rc < 0)
-		goto done;
-	ec_run_output(run, out_path);
-	struct ec_json *c = ec_run_counts(run);
+	struct ec_json *c = ec_run_counts(ec_job_run(job));
 	ec_json_add_str(c, "intent_model", m[0].model ? m[0].ref : "");
 	ec_json_add_str(c, "category_model", m[1].model ? m[1].ref : "");
 	ec_json_add_u64(c, "scored_sessions", t.sessions);
@@ -354,7 +342,7 @@ int cmd_score(int argc, char **argv)
 	if (mongo) {
 		struct ec_json *counts = ec_json_dup(c);
 		ec_input_json(&in, counts);
-		mrc = ec_mongo_finish(mongo, 0, NULL, counts, &merr);
+		ec_job_mongo_finish(job, counts);
 		ec_json_free(counts);
 	}
 	if (ec_opt_json) {
@@ -389,16 +377,8 @@ int cmd_score(int argc, char **argv)
 			ec_mongo_report(mongo);
 	}
 done:
-	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
-	rc = ec_mongo_end(mongo, "score", rc, &err, mrc, &merr);
-	if (run) {
-		ec_run_input(run, &in);
-		ec_run_mongo(run, mongo);
-	}
-	rc = ec_run_end(run, rc, why);
-	ec_mongo_free(mongo);
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	batch_release(&b);
-	ec_outfile_free(f);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);
 	for (int k = 0; k < EC_TASK_N; k++)

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
+#include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
@@ -151,7 +153,8 @@ int cmd_sessions(int argc, char **argv)
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_mongo_opts mo;
-	const char *out_path = "output/sessions.csv", *runs_dir = NULL, *run_id = NULL;
+	struct ec_job_opts jo = {0};
+	const char *out_path = "output/sessions.csv";
 	int64_t level = 2;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
@@ -164,7 +167,7 @@ int cmd_sessions(int argc, char **argv)
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
 	    EC_MONGO_OPTS(mo),
-	    EC_RUN_OPTS(runs_dir, run_id),
+	    EC_JOB_OPTS(jo),
 	    {"with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
 	     "MongoDB session logs carry their events (array event_log)", NULL, 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
@@ -185,14 +188,13 @@ int cmd_sessions(int argc, char **argv)
 	struct ec_input in = {0};
 	struct ec_outfile *f = NULL;
 	struct ec_mongo *mongo = NULL;
-	struct ec_run *run = NULL;
-	struct ec_err err = {0}, merr = {0};
+	struct ec_job *job = NULL;
+	struct ec_err err = {0};
 	struct ec_session s;
 	struct writer w;
 	int started = 0;
 	uint64_t n_rows = 0;
-	char out_dir[1024], why[sizeof(err.msg)];
-	int rc, mrc = 0;
+	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		return rc;
@@ -201,21 +203,13 @@ int cmd_sessions(int argc, char **argv)
 		ec_opts_release();
 		return 64;
 	}
-	ec_run_output_dir(out_path, out_dir, sizeof(out_dir));
-	if ((rc = ec_run_begin(&run, "sessions", argc, argv, res.operands, res.n_operands, run_id,
-			       runs_dir, &err)) < 0)
+	if ((rc = ec_job_begin(&job, "sessions", argc, argv, res.operands, res.n_operands, &jo,
+			       &err)) < 0 ||
+	    (rc = ec_job_mongo(job, &mongo, &mo, out_path, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	    (rc = ec_job_open_file(job, &f, out_path, EC_OUT_AUTO, &err)) < 0)
 		goto done;
-	if ((mrc = ec_mongo_start(&mongo, &mo, "sessions", ec_run_id(run), argc, argv, res.operands,
-				  res.n_operands, out_dir, &merr)) < 0 &&
-	    mrc != EC_EUNAVAIL) {
-		rc = mrc;
-		err = merr;
-		mrc = 0;
-		goto done;
-	}
-	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0)
-		goto done;
+	ec_job_input(job, &in);
 	ec_outfile_puts(f, SESSIONS_HEADER);
 	if ((rc = writer_start(&w, f, &err)) < 0)
 		goto done;
@@ -237,6 +231,8 @@ int cmd_sessions(int argc, char **argv)
 		n_rows++;
 		if (++n == BATCH) {
 			writer_pass(&w, n);
+			if (n_rows == BATCH)
+				ec_test_pause("write");
 			n = 0;
 		}
 	}
@@ -244,21 +240,15 @@ int cmd_sessions(int argc, char **argv)
 		writer_pass(&w, n);
 	writer_stop(&w);
 	started = 0;
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
-	rc = ec_outfile_commit(f, &err);
-	f = NULL;
-	if (rc < 0)
-		goto done;
-	ec_run_output(run, out_path);
 	struct ec_json *j = ec_json_object();
 	ec_json_add_str(j, "command", "sessions");
 	ec_json_add_str(j, "output", out_path);
 	ec_input_json(&in, j);
-	if (mongo) {
-		mrc = ec_mongo_finish(mongo, 0, NULL, j, &merr);
+	ec_job_mongo_finish(job, j);
+	if (mongo)
 		ec_mongo_json(mongo, j);
-	}
 	if (ec_opt_json) {
 		ec_json_print_stdout(j);
 		ec_json_free(j);
@@ -273,16 +263,9 @@ int cmd_sessions(int argc, char **argv)
 done:
 	if (started)
 		writer_stop(&w);
-	snprintf(why, sizeof(why), "%s", rc < 0 ? err.msg : mrc < 0 ? merr.msg : "");
-	rc = ec_mongo_end(mongo, "sessions", rc, &err, mrc, &merr);
-	if (run) {
-		ec_run_input(run, &in);
-		ec_json_add_u64(ec_run_counts(run), "rows_written", n_rows);
-		ec_run_mongo(run, mongo);
-	}
-	rc = ec_run_end(run, rc, why);
-	ec_outfile_free(f);
-	ec_mongo_free(mongo);
+	if (job)
+		ec_json_add_u64(ec_run_counts(ec_job_run(job)), "rows_written", n_rows);
+	rc = ec_job_end(job, rc, &err);
 	ec_input_close(&in);
 	ec_opts_release();
 	return rc;

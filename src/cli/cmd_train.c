@@ -10,6 +10,8 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
+#include "ecomctl/cleanup.h"
+#include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/registry.h"
 #include "ecomctl/run.h"
@@ -133,7 +135,8 @@ int cmd_train(int argc, char **argv)
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
 	struct ec_train_cfg cfg;
-	const char *models = "models", *grid_path = NULL, *runs_dir = NULL, *run_id = NULL;
+	const char *models = "models", *grid_path = NULL;
+	struct ec_job_opts jo = {0};
 	int which = 0, promote = 0;
 	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
 	double frac = 0.2;
@@ -189,7 +192,7 @@ int cmd_train(int argc, char **argv)
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
-	    EC_RUN_OPTS(runs_dir, run_id),
+	    EC_JOB_OPTS(jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -212,6 +215,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_iset is;
 	struct ec_cset cs;
 	struct ec_task_result tr[EC_TASK_N];
+	struct ec_job *job = NULL;
 	struct ec_run *run = NULL;
 	struct ec_err err = {0};
 	char *cmdline = ec_run_command_line(argc, argv);
@@ -231,9 +235,11 @@ int cmd_train(int argc, char **argv)
 	want[EC_TASK_CATEGORY] = which != 1;
 	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
 	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0 ||
-	    (rc = ec_run_begin(&run, "train", argc, argv, res.operands, res.n_operands, run_id,
-			       runs_dir, &err)) < 0)
+	    (rc = ec_job_begin(&job, "train", argc, argv, res.operands, res.n_operands, &jo,
+			       &err)) < 0)
 		goto done;
+	run = ec_job_run(job);
+	ec_job_input(job, &in);
 	if (grid_path) {
 		if ((rc = ec_json_read_file(&grid, grid_path, &err)) < 0)
 			goto done;
@@ -276,6 +282,9 @@ int cmd_train(int argc, char **argv)
 	common = ec_json_object();
 	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
 				  valid_from, cmdline, &err)) < 0)
+		goto done;
+	ec_test_pause("register");
+	if ((rc = ec_interrupt_check(&err)) < 0) /* nothing registered yet */
 		goto done;
 	out = ec_json_object();
 	ec_json_add_str(out, "command", "train");
@@ -326,9 +335,7 @@ int cmd_train(int argc, char **argv)
 	ec_json_add_u64(c, "category_sessions", cs.n_s);
 	ec_json_add_u64(c, "category_rows", cs.n_r);
 done:
-	if (run)
-		ec_run_input(run, &in);
-	rc = ec_run_end(run, ec_cli_fail("train", rc, &err), rc < 0 ? err.msg : NULL);
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("train", rc, &err);
 	for (int t = 0; t < EC_TASK_N; t++)
 		ec_task_result_release(&tr[t]);
 	ec_json_free(out);

@@ -2,12 +2,14 @@
  * SVG, no scripts, no external files). Every string that comes from the data
  * or the command line goes through ec_funnel_html_escape(). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/event.h"
 #include "ecomctl/funnel.h"
 #include "ecomctl/opts.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/utf8.h"
 
 #define BREAKDOWN_ROWS 25 /* values shown per breakdown table (all are in the CSV) */
 
@@ -15,9 +17,10 @@ static const char *const colors[] = {"#2f6fb3", "#e07b28", "#3a9a4a", "#b8403a",
 				     "#7d5aa6", "#8c6b4f", "#d163a8", "#6f6f6f"};
 #define N_COLORS (sizeof(colors) / sizeof(colors[0]))
 
-void ec_funnel_html_escape(struct ec_outfile *f, const char *s)
+void ec_funnel_html_escape(struct ec_outfile *f, const char *text)
 {
-	for (; *s; s++) {
+	const char *fixed = ec_utf8_fix(text); /* the page says charset utf-8 */
+	for (const char *s = fixed; *s; s++) {
 		switch (*s) {
 		case '&':
 			ec_outfile_puts(f, "&amp;");
@@ -38,6 +41,8 @@ void ec_funnel_html_escape(struct ec_outfile *f, const char *s)
 			ec_outfile_putc(f, *s);
 		}
 	}
+	if (fixed != text)
+		free((char *)fixed);
 }
 
 /* 1234567 -> "1,234,567" */

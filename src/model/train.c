@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
@@ -445,7 +446,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	struct ec_registry *reg = NULL;
 	struct ec_outfile *f = NULL;
 	struct ec_json *man = NULL;
-	char *json = NULL, dir[4096], path[4200], sha[65], created[32];
+	char *json = NULL, dir[4096] = "", path[4200], sha[65], created[32];
 	size_t len;
 	int rc;
 
@@ -477,6 +478,14 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 		goto done;
 	rc = ec_registry_save(reg, err);
 done:
+	if (rc < 0 && *dir) {
+		/* Nothing half-registered: the claimed version leaves no trace. */
+		snprintf(path, sizeof(path), "%s/model.json", dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/manifest.json", dir);
+		unlink(path);
+		rmdir(dir);
+	}
 	ec_outfile_free(f);
 	ec_json_free(man);
 	ec_registry_free(reg);

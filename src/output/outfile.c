@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "ecomctl/cleanup.h"
 
 #define BUF_SIZE (1u << 18)
 
@@ -23,6 +27,9 @@ struct ec_outfile {
 	size_t total;
 	int failed;
 	int err_no;
+	int temp_slot; /* ec_tempfile_add() while tmp exists */
+	int synced;    /* ec_outfile_sync() done: only the rename is left */
+	int on_signal; /* committed even after a signal (the run manifest) */
 };
 
 int ec_mkdirs(const char *dir, struct ec_err *err)
@@ -53,6 +60,57 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+static uint64_t random64(void)
+{
+	uint64_t v = 0;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = ec_mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^
+			     (uint64_t)(uintptr_t)&v);
+	}
+	return v;
+}
+
+/* Creates "<dir>/.<name>.<16 random hex digits>.tmp" beside path: O_EXCL
+ * and O_NOFOLLOW, so neither a file nor a symlink planted there, nor a run
+ * writing the same output at the same time, is ever opened. */
+static int open_temp(const char *path, char **tmp_out)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 32;
+	char *tmp = ec_xmalloc(n);
+	int fd = -1;
+	for (int tries = 0; tries < 100 && fd < 0; tries++) {
+		snprintf(tmp, n, "%.*s.%s.%016llx.tmp", (int)dir_len, path, path + dir_len,
+			 (unsigned long long)random64());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	*tmp_out = tmp;
+	return fd;
+}
+
+/* After a rename: the directory entry itself reaches the disk. */
+static int fsync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir =
+	    slash ? ec_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : ec_xstrdup(".");
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	/* Some file systems refuse fsync on a directory: not an error. */
+	if (rc != 0 && (errno == EINVAL || errno == EROFS || errno == EBADF))
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
 int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_gzip gzip,
 		    struct ec_err *err)
 {
@@ -64,6 +122,7 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 	f->path = ec_xstrdup(path);
 	f->buf = ec_xmalloc(BUF_SIZE);
 	f->fd = -1;
+	f->temp_slot = -1;
 	if (gzip == EC_OUT_AUTO)
 		gzip = ends_with(path, ".gz") ? EC_OUT_GZIP : EC_OUT_PLAIN;
 	if (strcmp(path, "-") == 0) {
@@ -83,10 +142,16 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 			if (rc < 0)
 				goto fail;
 		}
-		size_t n = strlen(path) + 16;
-		f->tmp = ec_xmalloc(n);
-		snprintf(f->tmp, n, "%s.tmp", path);
-		f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		char *tmp = NULL;
+		f->fd = open_temp(path, &tmp);
+		if (f->fd < 0) {
+			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create a temporary file: %s",
+				     path, strerror(errno));
+			free(tmp);
+			goto fail;
+		}
+		f->tmp = tmp;
+		f->temp_slot = ec_tempfile_add(f->tmp);
 	}
 	if (f->fd < 0) {
 		rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create: %s", f->tmp ? f->tmp : path,
@@ -252,6 +317,11 @@ void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n)
 	ec_outfile_putc(f, '"');
 }
 
+void ec_outfile_commit_on_signal(struct ec_outfile *f)
+{
+	f->on_signal = 1;
+}
+
 size_t ec_outfile_bytes(const struct ec_outfile *f)
 {
 	return f->total;
@@ -262,36 +332,57 @@ const char *ec_outfile_path(const struct ec_outfile *f)
 	return f->path;
 }
 
-int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
+static void remember(struct ec_outfile *f)
 {
-	int rc = 0;
+	if (!f->failed) {
+		f->failed = 1;
+		f->err_no = errno;
+	}
+}
+
+int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err)
+{
+	if (f->synced)
+		return f->failed ? ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
+					   f->err_no ? strerror(f->err_no) : "unknown error")
+				 : 0;
+	f->synced = 1;
 	flush_buf(f);
 	if (f->gz) {
-		if (gzclose(f->gz) != Z_OK && !f->failed) {
-			f->failed = 1;
-			f->err_no = errno;
-		}
+		if (gzclose(f->gz) != Z_OK)
+			remember(f);
 		f->gz = NULL;
 	}
-	if (!f->failed && f->tmp && fsync(f->fd) != 0) {
-		f->failed = 1;
-		f->err_no = errno;
-	}
-	if (close(f->fd) != 0 && !f->failed) {
-		f->failed = 1;
-		f->err_no = errno;
-	}
+	if (!f->failed && f->tmp && fsync(f->fd) != 0)
+		remember(f);
+	if (close(f->fd) != 0)
+		remember(f);
 	f->fd = -1;
-	if (!f->failed && f->tmp && rename(f->tmp, f->path) != 0) {
-		f->failed = 1;
-		f->err_no = errno;
+	if (f->failed)
+		return ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
+			       f->err_no ? strerror(f->err_no) : "unknown error");
+	return 0;
+}
+
+int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
+{
+	int rc = ec_outfile_sync(f, err);
+	/* The last moment to stop: after it, the previous output is replaced. */
+	if (rc == 0 && f->tmp && !f->on_signal)
+		rc = ec_interrupt_check(err);
+	if (rc == 0 && f->tmp && rename(f->tmp, f->path) != 0) {
+		remember(f);
+		rc = ec_fail(err, EC_EIO, "%s: cannot rename the temporary file: %s", f->path,
+			     strerror(f->err_no));
 	}
-	if (f->failed) {
-		rc = ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
-			     f->err_no ? strerror(f->err_no) : "unknown error");
-	} else {
+	if (rc == 0 && f->tmp) {
+		ec_tempfile_forget(f->temp_slot);
+		f->temp_slot = -1;
 		free(f->tmp);
 		f->tmp = NULL; /* committed: nothing to remove */
+		if (fsync_dir_of(f->path) != 0)
+			rc = ec_fail(err, EC_EIO, "%s: cannot sync its directory: %s", f->path,
+				     strerror(errno));
 	}
 	ec_outfile_free(f);
 	return rc;
@@ -307,6 +398,7 @@ void ec_outfile_free(struct ec_outfile *f)
 		close(f->fd);
 	if (f->tmp)
 		unlink(f->tmp);
+	ec_tempfile_forget(f->temp_slot);
 	free(f->tmp);
 	free(f->path);
 	free(f->buf);

@@ -1,6 +1,7 @@
 /* The run manifest, <runs_dir>/<run_id>.json. See run.h. */
 #include "ecomctl/run.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "ecomctl/json.h"
 #include "ecomctl/model.h"
 #include "ecomctl/opts.h"
+#include "ecomctl/outfile.h"
 #include "ecomctl/reader.h"
 #include "ecomctl/sink_mongo.h"
 
@@ -255,8 +257,31 @@ static const char *outcome(int status)
 	case 75:
 		return "temporary_failure";
 	default:
-		return "failed";
+		return status > 128 ? "interrupted" : "failed";
 	}
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT	? "SIGINT"
+	       : sig == SIGTERM ? "SIGTERM"
+	       : sig == SIGHUP	? "SIGHUP"
+				: NULL;
+}
+
+/* Written even when a signal stopped the run: it says so. */
+static int write_manifest(const struct ec_json *d, const char *path, struct ec_err *err)
+{
+	struct ec_outfile *f;
+	int rc = ec_outfile_open(&f, path, EC_OUT_PLAIN, err);
+	if (rc < 0)
+		return rc;
+	ec_outfile_commit_on_signal(f);
+	char *s = ec_json_print(d, 1);
+	ec_outfile_puts(f, s);
+	ec_outfile_putc(f, '\n');
+	free(s);
+	return ec_outfile_commit(f, err);
 }
 
 int ec_run_end(struct ec_run *r, int status, const char *error)
@@ -313,13 +338,15 @@ int ec_run_end(struct ec_run *r, int status, const char *error)
 
 	ec_json_add_str(d, "outcome", outcome(status));
 	ec_json_add_int(d, "exit_status", status);
+	if (status > 128)
+		ec_json_add_str(d, "signal", signal_name(status - 128));
 	if (error && *error)
 		ec_json_add_str(d, "error", error);
 	else
 		ec_json_add_null(d, "error");
 
 	struct ec_err err = {0};
-	int rc = ec_json_write_file(d, r->path, &err);
+	int rc = write_manifest(d, r->path, &err);
 	if (rc < 0) {
 		ec_log_error("%s: the run manifest: %s", ec_json_str(ec_json_get(d, "command"), ""),
 			     err.msg);

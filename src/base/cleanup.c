@@ -1,0 +1,120 @@
+/* Signals and live temporary files. See cleanup.h. */
+#include "ecomctl/cleanup.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_TEMPS 256
+
+/* The handler reads these without a lock: a slot is published (pointer
+ * stored) only once its string is complete, and cleared before it is freed. */
+static char *volatile temps[MAX_TEMPS];
+static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
+static volatile sig_atomic_t caught;
+static int installed;
+
+static void remove_temps(void)
+{
+	for (int i = 0; i < MAX_TEMPS; i++) {
+		char *p = temps[i];
+		if (p)
+			unlink(p);
+	}
+}
+
+static void on_signal(int sig)
+{
+	if (!caught) {
+		caught = sig;
+		return;
+	}
+	remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void ec_signals_install(void)
+{
+	if (installed)
+		return;
+	installed = 1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* SA_RESTART: a read or write in progress goes on; the loops see the
+	 * flag at their next row. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(remove_temps);
+}
+
+int ec_interrupted(void)
+{
+	return caught;
+}
+
+int ec_interrupt_check(struct ec_err *err)
+{
+	int sig = caught;
+	if (!sig)
+		return 0;
+	const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+	return ec_fail(err, EC_EINTR, "interrupted by %s", name);
+}
+
+void ec_interrupt_reset(void)
+{
+	caught = 0;
+}
+
+int ec_tempfile_add(const char *path)
+{
+	char *copy = ec_xstrdup(path);
+	pthread_mutex_lock(&temps_mu);
+	for (int i = 0; i < MAX_TEMPS; i++) {
+		if (!temps[i]) {
+			temps[i] = copy;
+			pthread_mutex_unlock(&temps_mu);
+			return i;
+		}
+	}
+	pthread_mutex_unlock(&temps_mu);
+	free(copy);
+	return -1;
+}
+
+void ec_tempfile_forget(int slot)
+{
+	if (slot < 0 || slot >= MAX_TEMPS)
+		return;
+	pthread_mutex_lock(&temps_mu);
+	char *p = temps[slot];
+	temps[slot] = NULL;
+	pthread_mutex_unlock(&temps_mu);
+	free(p);
+}
+
+void ec_test_pause(const char *point)
+{
+	const char *spec = getenv("ECOMCTL_TEST_PAUSE");
+	size_t n = strlen(point);
+	if (!spec || strncmp(spec, point, n) != 0 || spec[n] != ':' || !spec[n + 1])
+		return;
+	const char *file = spec + n + 1;
+	FILE *f = fopen(file, "w");
+	if (!f)
+		return;
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	struct timespec ts = {0, 20 * 1000 * 1000};
+	for (int i = 0; i < 3000 && !caught && access(file, F_OK) == 0; i++)
+		nanosleep(&ts, NULL);
+}

@@ -1,0 +1,169 @@
+/* One run of a command: its record, locks, files, MongoDB sink and end.
+ * See job.h. */
+#include "ecomctl/job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/cleanup.h"
+#include "ecomctl/cli.h"
+#include "ecomctl/json.h"
+#include "ecomctl/lock.h"
+#include "ecomctl/run.h"
+#include "ecomctl/sink_mongo.h"
+
+struct ec_job {
+	char *command;
+	int argc;
+	char **argv;
+	char **inputs;
+	int n_inputs;
+	double wait_lock;
+	struct ec_run *run;
+	struct ec_lock **locks;
+	size_t n_locks, cap_locks;
+	struct ec_outfile **files;
+	size_t n_files, cap_files;
+	const struct ec_input *in;
+	struct ec_mongo *mongo;
+	int mrc; /* MongoDB's outcome: from ec_job_mongo() or its finish */
+	struct ec_err merr;
+};
+
+int ec_job_begin(struct ec_job **out, const char *command, int argc, char **argv, char **inputs,
+		 int n_inputs, const struct ec_job_opts *o, struct ec_err *err)
+{
+	struct ec_job *j = ec_xcalloc(1, sizeof(*j));
+	int rc;
+	*out = NULL;
+	if ((rc = ec_run_begin(&j->run, command, argc, argv, inputs, n_inputs, o->run_id,
+			       o->runs_dir, err)) < 0) {
+		free(j);
+		return rc;
+	}
+	j->command = ec_xstrdup(command);
+	j->argc = argc;
+	j->argv = argv;
+	j->inputs = inputs;
+	j->n_inputs = n_inputs;
+	j->wait_lock = (double)o->wait_lock;
+	*out = j;
+	return 0;
+}
+
+const char *ec_job_id(const struct ec_job *j)
+{
+	return ec_run_id(j->run);
+}
+
+struct ec_run *ec_job_run(struct ec_job *j)
+{
+	return j->run;
+}
+
+int ec_job_lock(struct ec_job *j, const char *path, struct ec_err *err)
+{
+	struct ec_lock *l = NULL;
+	int rc = ec_lock_output(&l, path, ec_job_id(j), j->wait_lock, err);
+	if (rc < 0)
+		return rc;
+	if (l) {
+		EC_GROW(j->locks, j->cap_locks, j->n_locks + 1);
+		j->locks[j->n_locks++] = l;
+	}
+	return 0;
+}
+
+int ec_job_open_file(struct ec_job *j, struct ec_outfile **out, const char *path,
+		     enum ec_outfile_gzip gzip, struct ec_err *err)
+{
+	int rc;
+	*out = NULL;
+	if ((rc = ec_job_lock(j, path, err)) < 0 ||
+	    (rc = ec_outfile_open(out, path, gzip, err)) < 0)
+		return rc;
+	EC_GROW(j->files, j->cap_files, j->n_files + 1);
+	j->files[j->n_files++] = *out;
+	return 0;
+}
+
+void ec_job_input(struct ec_job *j, const struct ec_input *in)
+{
+	j->in = in;
+}
+
+int ec_job_mongo(struct ec_job *j, struct ec_mongo **out, const struct ec_mongo_opts *mo,
+		 const char *main_output, struct ec_err *err)
+{
+	char dir[1024];
+	ec_run_output_dir(main_output, dir, sizeof(dir));
+	*out = NULL;
+	int rc = ec_mongo_start(&j->mongo, mo, j->command, ec_job_id(j), j->argc, j->argv,
+				j->inputs, j->n_inputs, dir, &j->merr);
+	if (rc == EC_EUNAVAIL) {
+		j->mrc = rc; /* reported at the end: the files are still written */
+		return 0;
+	}
+	if (rc < 0) {
+		*err = j->merr;
+		memset(&j->merr, 0, sizeof(j->merr));
+		return rc;
+	}
+	*out = j->mongo;
+	return 0;
+}
+
+void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts)
+{
+	if (j->mongo)
+		j->mrc = ec_mongo_finish(j->mongo, 0, NULL, counts, &j->merr);
+}
+
+int ec_job_commit(struct ec_job *j, struct ec_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->n_files && rc == 0; i++)
+		rc = ec_outfile_sync(j->files[i], err);
+	ec_test_pause("commit");
+	if (rc == 0)
+		rc = ec_interrupt_check(err);
+	for (size_t i = 0; i < j->n_files; i++) {
+		char *path = ec_xstrdup(ec_outfile_path(j->files[i]));
+		if (rc < 0)
+			ec_outfile_free(j->files[i]);
+		else if ((rc = ec_outfile_commit(j->files[i], err)) == 0) /* frees it */
+			ec_run_output(j->run, path);
+		free(path);
+	}
+	j->n_files = 0;
+	return rc;
+}
+
+int ec_job_end(struct ec_job *j, int rc, const struct ec_err *err)
+{
+	struct ec_err none = {0};
+	char why[sizeof(none.msg)];
+	if (!err)
+		err = &none;
+	if (!j)
+		return ec_cli_fail("ecomctl", rc, err);
+	/* Nothing uncommitted survives a failed or interrupted run. */
+	for (size_t i = 0; i < j->n_files; i++)
+		ec_outfile_free(j->files[i]);
+	j->n_files = 0;
+	snprintf(why, sizeof(why), "%s", rc < 0 ? err->msg : j->mrc < 0 ? j->merr.msg : "");
+	int status = ec_mongo_end(j->mongo, j->command, rc, err, j->mrc, &j->merr);
+	if (j->in)
+		ec_run_input(j->run, j->in);
+	ec_run_mongo(j->run, j->mongo);
+	status = ec_run_end(j->run, status, why);
+	ec_mongo_free(j->mongo);
+	for (size_t i = 0; i < j->n_locks; i++)
+		ec_lock_release(j->locks[i]);
+	free(j->locks);
+	free(j->files);
+	free(j->command);
+	free(j);
+	return status;
+}

@@ -1,0 +1,143 @@
+/* Advisory output locks. See lock.h. */
+#include "ecomctl/lock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ecomctl/outfile.h"
+
+struct ec_lock {
+	char *path;
+	int fd;
+};
+
+static char *lock_path_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 8;
+	char *p = ec_xmalloc(n);
+	snprintf(p, n, "%.*s.%s.lock", (int)dir_len, path, path + dir_len);
+	return p;
+}
+
+/* Who holds it, from the file: "run <id> (pid <n>)", or "another run". */
+static void holder(int fd, char *buf, size_t cap)
+{
+	char text[160];
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+	char id[80];
+	long pid;
+	text[n > 0 ? n : 0] = '\0';
+	if (n > 0 && sscanf(text, "%79s %ld", id, &pid) == 2)
+		snprintf(buf, cap, "run %s (pid %ld)", id, pid);
+	else
+		snprintf(buf, cap, "another run");
+}
+
+/* The lock file we hold is still the one at its path (its last holder may
+ * have removed it between our open and our flock). */
+static int still_linked(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+static int try_once(const char *lp, int *fd_out, int *busy, struct ec_err *err)
+{
+	int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	*busy = 0;
+	if (fd < 0)
+		return ec_fail(err, EC_ECANTCREAT, "%s: cannot create the lock: %s", lp,
+			       strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		if (e == EWOULDBLOCK) {
+			*busy = 1;
+			*fd_out = fd;
+			return 0;
+		}
+		close(fd);
+		return ec_fail(err, EC_EIO, "%s: cannot lock: %s", lp, strerror(e));
+	}
+	if (!still_linked(fd, lp)) {
+		close(fd);
+		*fd_out = -1;
+		return 0;
+	}
+	*fd_out = fd;
+	return 1;
+}
+
+int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, double wait_s,
+		   struct ec_err *err)
+{
+	struct stat st;
+	*out = NULL;
+	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode)))
+		return 0;
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		char *dir = ec_xstrndup(path, (size_t)(slash - path));
+		int rc = ec_mkdirs(dir, err);
+		free(dir);
+		if (rc < 0)
+			return rc;
+	}
+	char *lp = lock_path_of(path);
+	double t0 = ec_now();
+	int fd = -1, busy = 0, rc;
+	for (;;) {
+		if ((rc = try_once(lp, &fd, &busy, err)) < 0)
+			break;
+		if (rc == 1)
+			break;
+		if (busy) {
+			if (ec_now() - t0 >= wait_s) {
+				char who[128];
+				holder(fd, who, sizeof(who));
+				close(fd);
+				rc =
+				    ec_fail(err, EC_ETEMPFAIL,
+					    "%s: in use by %s; try later, or wait with --wait-lock",
+					    path, who);
+				break;
+			}
+			close(fd);
+			struct timespec ts = {0, 50 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (rc < 0) {
+		free(lp);
+		return rc;
+	}
+	char text[128];
+	int n = snprintf(text, sizeof(text), "%s %ld\n", run_id, (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)n, 0) != n) {
+		/* Held all the same: only the name shown to other runs is lost. */
+	}
+	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
+	l->path = lp;
+	l->fd = fd;
+	*out = l;
+	return 0;
+}
+
+void ec_lock_release(struct ec_lock *l)
+{
+	if (!l)
+		return;
+	unlink(l->path); /* while held: a waiter re-checks still_linked() */
+	close(l->fd);
+	free(l->path);
+	free(l);
+}
