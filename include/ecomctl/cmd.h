@@ -37,5 +37,6 @@ int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 #endif

@@ -190,13 +190,12 @@ struct ec_funnel_rates {
 };
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out);
 
-/* Writes funnel.csv: a header, then for the whole funnel (by "all", value
- * "") and each row of each breakdown table, one line per step:
- * by,value,step,event_type,units,conversion_from_first,
- * conversion_from_previous,drop_off,drop_off_rate,median_s,p90_s
- * Rates with 4 decimals; empty where undefined (step 1's previous-step
- * columns, a zero base, no times). */
-void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_outfile *f);
+/* The rows of funnel.csv (schema "funnel", schema.c): for the whole
+ * funnel (by "all", value "") and each row of each breakdown table, one row
+ * per step; null where undefined (step 1's previous-step columns, a zero
+ * base, no times). */
+struct ec_sink;
+void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_sink *rows);
 
 /* The whole result as a JSON tree; new, free with ec_json_free(). */
 struct ec_json *ec_funnel_json(const struct ec_funnel_result *r);

@@ -183,6 +183,13 @@ void ec_mongo_json(const struct ec_mongo *m, struct ec_json *j);
 
 void ec_mongo_free(struct ec_mongo *m);
 
+/* Rows of sc (its collection) as documents queued on m (borrowed until the
+ * sink is freed): a sink.h sink. EC_EINTERNAL when sc has no collection. */
+struct ec_sink;
+struct ec_schema;
+int ec_mongo_rows_open(struct ec_sink **out, struct ec_mongo *m, const struct ec_schema *sc,
+		       struct ec_err *err);
+
 /* ---- spool replay (ecomctl mongo replay) -------------------------------- */
 
 /* Sends every document of one spool file (upserts by _id, as above) and

@@ -1,4 +1,4 @@
-/* The command table. To add a command: write src/cmd_<name>.c, declare it in
+/* The command table. To add a command: write src/cli/cmd_<name>.c, declare it in
  * cmd.h, add one line here, add CLI test cases under tests/cli/<name>/. */
 #include "ecomctl/cmd.h"
 
@@ -20,6 +20,7 @@ const struct ec_cmd ec_commands[] = {
     {"models", cmd_models, "the model registry: list, show, promote, rollback"},
     {"funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML"},
     {"synth", cmd_synth, "generate a realistic synthetic export (seeded)"},
+    {"schema", cmd_schema, "the columns of every output: name, type, meaning"},
     {"demo", cmd_demo, "run the main job end to end on generated data under output/"},
     {"history", cmd_history,
      "a user's session logs and predictions in MongoDB: export, show, delete"},

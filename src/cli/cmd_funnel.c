@@ -11,6 +11,8 @@
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
+#include "ecomctl/schema.h"
+#include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
 
 /* Opens DIR/name for writing, under the job. */
@@ -135,7 +137,8 @@ int cmd_funnel(int argc, char **argv)
 	struct ec_opts_result res;
 	struct ec_input in = {0};
 	struct ec_funnel *fun = NULL;
-	struct ec_outfile *csv = NULL, *json = NULL, *html = NULL;
+	struct ec_sink *csv = NULL;
+	struct ec_outfile *json = NULL, *html = NULL;
 	struct ec_mongo *mongo = NULL;
 	struct ec_job *job = NULL;
 	struct ec_err err = {0};
@@ -158,7 +161,7 @@ int cmd_funnel(int argc, char **argv)
 	if ((rc = ec_job_mongo(job, &mongo, &mo, pcsv, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_mkdirs(dir, &err)) < 0 ||
-	    (rc = open_out(job, &csv, dir, "funnel.csv", pcsv, sizeof(pcsv), &err)) < 0 ||
+	    (rc = ec_job_rows(job, &csv, &ec_schema_funnel, pcsv, 0, &err)) < 0 ||
 	    (rc = open_out(job, &json, dir, "funnel.json", pjson, sizeof(pjson), &err)) < 0 ||
 	    (rc = open_out(job, &html, dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
 		goto done;

@@ -1,9 +1,7 @@
-/* ecomctl sessions: one row per session.
- *
- * Two stages on two cores: the main thread sessionizes and summarizes; a
- * writer thread formats the rows and writes (and compresses) them. Batches
- * of summaries pass between them through two buffers. */
-#include <pthread.h>
+/* ecomctl sessions: one row per session (schema "sessions"), to CSV and,
+ * with --mongo-uri, to the collection `sessions`. The main thread
+ * sessionizes and summarizes; the CSV sink formats and writes on a thread
+ * of its own. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,52 +13,16 @@
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
+#include "ecomctl/schema.h"
+#include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
 
-#define SESSIONS_HEADER                                                                            \
-	"session_id,user_id,start,end,duration_s,events,views,carts,removes,purchases,"            \
-	"products,categories,brands,cart_value,revenue,first_purchase,converted,top_category\n"
+static const char *const cut_names[] = {"idle", "max_session", "midnight", "end"};
 
-/* What the writer needs of one session (the session itself is borrowed
- * only until the sessionizer's next call). */
-struct row {
-	char id[160];
-	uint64_t user_id;
-	int64_t start, end;
-	struct ec_session_summary m;
-};
-
-#define BATCH 2048
-
-struct writer {
-	struct ec_outfile *f;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct row *buf[2];
-	size_t len[2]; /* rows in a full buffer, waiting for the writer */
-	int full[2];   /* buffer i is handed to the writer */
-	int done;
-	int fill; /* the buffer the main thread fills */
-};
-
-static void write_row(struct ec_outfile *f, const struct row *s)
+/* The row of the sessions schema (schema.c), in its column order. */
+static void session_row(struct ec_value *v, const struct ec_session *s,
+			const struct ec_session_summary *m)
 {
-	const struct ec_session_summary *m = &s->m;
-	char t0[24], t1[24], tp[24] = "";
-	ec_time_format(s->start, t0);
-	ec_time_format(s->end, t1);
-	if (m->first_purchase != INT64_MIN)
-		ec_time_format(m->first_purchase, tp);
-	ec_outfile_csv_field(f, s->id, strlen(s->id));
-	ec_outfile_putc(f, ',');
-	ec_outfile_u64(f, s->user_id);
-	ec_outfile_putc(f, ',');
-	ec_outfile_write(f, t0, 23);
-	ec_outfile_putc(f, ',');
-	ec_outfile_write(f, t1, 23);
-	ec_outfile_putc(f, ',');
-	ec_outfile_i64(f, s->end - s->start);
 	const unsigned counts[] = {m->events,
 				   m->by_type[EC_EV_VIEW],
 				   m->by_type[EC_EV_CART],
@@ -69,83 +31,23 @@ static void write_row(struct ec_outfile *f, const struct row *s)
 				   m->products,
 				   m->categories,
 				   m->brands};
-	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		ec_outfile_putc(f, ',');
-		ec_outfile_u64(f, counts[i]);
-	}
-	ec_outfile_putc(f, ',');
-	ec_outfile_fixed2(f, m->cart_value);
-	ec_outfile_putc(f, ',');
-	ec_outfile_fixed2(f, m->revenue);
-	ec_outfile_putc(f, ',');
-	ec_outfile_puts(f, tp);
-	ec_outfile_puts(f, m->by_type[EC_EV_PURCHASE] > 0 ? ",1," : ",0,");
-	ec_outfile_csv_field(f, m->top_category, strlen(m->top_category));
-	ec_outfile_putc(f, '\n');
-}
-
-static void *writer_main(void *arg)
-{
-	struct writer *w = arg;
-	for (int i = 0;; i ^= 1) {
-		pthread_mutex_lock(&w->mu);
-		while (!w->full[i] && !w->done)
-			pthread_cond_wait(&w->cv, &w->mu);
-		int have = w->full[i];
-		size_t n = w->len[i];
-		pthread_mutex_unlock(&w->mu);
-		if (!have)
-			return NULL;
-		for (size_t k = 0; k < n; k++)
-			write_row(w->f, &w->buf[i][k]);
-		pthread_mutex_lock(&w->mu);
-		w->full[i] = 0;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-	}
-}
-
-/* Hands the filled buffer to the writer and waits for the other one. */
-static void writer_pass(struct writer *w, size_t n)
-{
-	pthread_mutex_lock(&w->mu);
-	w->len[w->fill] = n;
-	w->full[w->fill] = 1;
-	pthread_cond_broadcast(&w->cv);
-	w->fill ^= 1;
-	while (w->full[w->fill])
-		pthread_cond_wait(&w->cv, &w->mu);
-	pthread_mutex_unlock(&w->mu);
-}
-
-static int writer_start(struct writer *w, struct ec_outfile *f, struct ec_err *err)
-{
-	memset(w, 0, sizeof(*w));
-	w->f = f;
-	w->buf[0] = ec_xmalloc(BATCH * sizeof(struct row));
-	w->buf[1] = ec_xmalloc(BATCH * sizeof(struct row));
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
-		free(w->buf[0]);
-		free(w->buf[1]);
-		return ec_fail(err, EC_EINTERNAL, "cannot start the writing thread");
-	}
-	return 0;
-}
-
-/* Waits until every handed buffer is written; then the thread ends. */
-static void writer_stop(struct writer *w)
-{
-	pthread_mutex_lock(&w->mu);
-	w->done = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-	free(w->buf[0]);
-	free(w->buf[1]);
+	int k = 0;
+	v[k++] = ec_val_str(s->id, strlen(s->id));
+	v[k++] = ec_val_u64(s->user_id);
+	v[k++] = ec_val_i64(s->start);
+	v[k++] = ec_val_i64(s->end);
+	v[k++] = ec_val_i64(s->end - s->start);
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		v[k++] = ec_val_u64(counts[i]);
+	v[k++] = ec_val_num(m->cart_value);
+	v[k++] = ec_val_num(m->revenue);
+	v[k++] = m->first_purchase != INT64_MIN ? ec_val_i64(m->first_purchase) : ec_val_null();
+	v[k++] = ec_val_i64(m->by_type[EC_EV_PURCHASE] > 0);
+	v[k++] = ec_val_str(m->top_category, strlen(m->top_category));
+	v[k++] = ec_val_str(s->by_gap ? "gap" : "session", s->by_gap ? 3 : 7);
+	v[k++] = ec_val_i64(s->part);
+	const char *cut = s->cut < 4 ? cut_names[s->cut] : "";
+	v[k++] = ec_val_str(cut, strlen(cut));
 }
 
 int cmd_sessions(int argc, char **argv)
@@ -186,13 +88,13 @@ int cmd_sessions(int argc, char **argv)
 	};
 	struct ec_opts_result res;
 	struct ec_input in = {0};
-	struct ec_outfile *f = NULL;
+	struct ec_sink *rows = NULL;
 	struct ec_mongo *mongo = NULL;
 	struct ec_job *job = NULL;
 	struct ec_err err = {0};
 	struct ec_session s;
-	struct writer w;
-	int started = 0;
+	struct ec_session_summary sum;
+	struct ec_value v[EC_SESSIONS_COLS];
 	uint64_t n_rows = 0;
 	int rc;
 
@@ -207,39 +109,17 @@ int cmd_sessions(int argc, char **argv)
 			       &err)) < 0 ||
 	    (rc = ec_job_mongo(job, &mongo, &mo, out_path, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_job_open_file(job, &f, out_path, EC_OUT_AUTO, &err)) < 0)
+	    (rc = ec_job_rows(job, &rows, &ec_schema_sessions, out_path, 1, &err)) < 0)
 		goto done;
 	ec_job_input(job, &in);
-	ec_outfile_puts(f, SESSIONS_HEADER);
-	if ((rc = writer_start(&w, f, &err)) < 0)
-		goto done;
-	started = 1;
-	size_t n = 0;
 	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
-		struct row *r = &w.buf[w.fill][n];
-		size_t id_len = strlen(s.id);
-		if (id_len >= sizeof(r->id))
-			id_len = sizeof(r->id) - 1;
-		memcpy(r->id, s.id, id_len);
-		r->id[id_len] = '\0';
-		r->user_id = s.user_id;
-		r->start = s.start;
-		r->end = s.end;
-		ec_session_summarize(&r->m, &s, in.z, (int)level);
-		if (mongo)
-			ec_mongo_add_session(mongo, &s, &r->m, in.z);
-		n_rows++;
-		if (++n == BATCH) {
-			writer_pass(&w, n);
-			if (n_rows == BATCH)
-				ec_test_pause("write");
-			n = 0;
-		}
+		struct ec_session_extra x = {&s, in.z};
+		ec_session_summarize(&sum, &s, in.z, (int)level);
+		session_row(v, &s, &sum);
+		ec_sink_row(rows, v, &x);
+		if (++n_rows == 2048)
+			ec_test_pause("write");
 	}
-	if (n > 0)
-		writer_pass(&w, n);
-	writer_stop(&w);
-	started = 0;
 	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
 	struct ec_json *j = ec_json_object();
@@ -261,8 +141,6 @@ int cmd_sessions(int argc, char **argv)
 			ec_mongo_report(mongo);
 	}
 done:
-	if (started)
-		writer_stop(&w);
 	if (job)
 		ec_json_add_u64(ec_run_counts(ec_job_run(job)), "rows_written", n_rows);
 	rc = ec_job_end(job, rc, &err);

@@ -8,6 +8,8 @@
 #include "ecomctl/funnel.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/schema.h"
+#include "ecomctl/sink.h"
 
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out)
 {
@@ -24,54 +26,37 @@ void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_ra
 	}
 }
 
-static void csv_rate(struct ec_outfile *f, double v)
-{
-	if (isfinite(v))
-		ec_outfile_printf(f, ",%.4f", v);
-	else
-		ec_outfile_putc(f, ',');
-}
-
-static void csv_secs(struct ec_outfile *f, int64_t v)
-{
-	if (v >= 0)
-		ec_outfile_printf(f, ",%lld", (long long)v);
-	else
-		ec_outfile_putc(f, ',');
-}
-
-static void csv_rows(const struct ec_funnel_result *r, struct ec_outfile *f, const char *by,
+/* The rows of the funnel schema (schema.c) of one breakdown value. */
+static void csv_rows(const struct ec_funnel_result *r, struct ec_sink *rows, const char *by,
 		     const struct ec_funnel_row *row)
 {
+	struct ec_value v[EC_FUNNEL_COLS];
 	for (int k = 0; k < r->opts->n_steps; k++) {
 		struct ec_funnel_rates x;
 		ec_funnel_rates(row, k, &x);
-		ec_outfile_puts(f, by);
-		ec_outfile_putc(f, ',');
-		ec_outfile_csv_field(f, row->value, strlen(row->value));
-		ec_outfile_printf(f, ",%d,%s,%llu", k + 1, ec_event_type_name(r->opts->steps[k]),
-				  (unsigned long long)row->units[k]);
-		csv_rate(f, x.from_first);
-		csv_rate(f, x.from_prev);
-		if (k > 0)
-			ec_outfile_printf(f, ",%llu", (unsigned long long)x.drop);
-		else
-			ec_outfile_putc(f, ',');
-		csv_rate(f, x.drop_rate);
-		csv_secs(f, row->median_s[k]);
-		csv_secs(f, row->p90_s[k]);
-		ec_outfile_putc(f, '\n');
+		const char *type = ec_event_type_name(r->opts->steps[k]);
+		int c = 0;
+		v[c++] = ec_val_str(by, strlen(by));
+		v[c++] = ec_val_str(row->value, strlen(row->value));
+		v[c++] = ec_val_i64(k + 1);
+		v[c++] = ec_val_str(type, strlen(type));
+		v[c++] = ec_val_u64(row->units[k]);
+		v[c++] = isfinite(x.from_first) ? ec_val_num(x.from_first) : ec_val_null();
+		v[c++] = isfinite(x.from_prev) ? ec_val_num(x.from_prev) : ec_val_null();
+		v[c++] = k > 0 ? ec_val_u64(x.drop) : ec_val_null();
+		v[c++] = isfinite(x.drop_rate) ? ec_val_num(x.drop_rate) : ec_val_null();
+		v[c++] = row->median_s[k] >= 0 ? ec_val_i64(row->median_s[k]) : ec_val_null();
+		v[c++] = row->p90_s[k] >= 0 ? ec_val_i64(row->p90_s[k]) : ec_val_null();
+		ec_sink_row(rows, v, NULL);
 	}
 }
 
-void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_outfile *f)
+void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_sink *rows)
 {
-	ec_outfile_puts(f, "by,value,step,event_type,units,conversion_from_first,"
-			   "conversion_from_previous,drop_off,drop_off_rate,median_s,p90_s\n");
-	csv_rows(r, f, "all", &r->total);
+	csv_rows(r, rows, "all", &r->total);
 	for (int i = 0; i < r->n_by; i++)
 		for (size_t j = 0; j < r->by[i].n; j++)
-			csv_rows(r, f, ec_funnel_by_names[r->by[i].by], &r->by[i].rows[j]);
+			csv_rows(r, rows, ec_funnel_by_names[r->by[i].by], &r->by[i].rows[j]);
 }
 
 static void json_steps(const struct ec_funnel_result *r, struct ec_json *a,

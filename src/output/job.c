@@ -11,6 +11,7 @@
 #include "ecomctl/json.h"
 #include "ecomctl/lock.h"
 #include "ecomctl/run.h"
+#include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
 
 struct ec_job {
@@ -23,8 +24,8 @@ struct ec_job {
 	struct ec_run *run;
 	struct ec_lock **locks;
 	size_t n_locks, cap_locks;
-	struct ec_outfile **files;
-	size_t n_files, cap_files;
+	struct ec_sink **sinks; /* files, CSV, MongoDB rows: committed together */
+	size_t n_sinks, cap_sinks;
 	const struct ec_input *in;
 	struct ec_mongo *mongo;
 	int mrc; /* MongoDB's outcome: from ec_job_mongo() or its finish */
@@ -75,6 +76,12 @@ int ec_job_lock(struct ec_job *j, const char *path, struct ec_err *err)
 	return 0;
 }
 
+static void add_sink(struct ec_job *j, struct ec_sink *s)
+{
+	EC_GROW(j->sinks, j->cap_sinks, j->n_sinks + 1);
+	j->sinks[j->n_sinks++] = s;
+}
+
 int ec_job_open_file(struct ec_job *j, struct ec_outfile **out, const char *path,
 		     enum ec_outfile_gzip gzip, struct ec_err *err)
 {
@@ -83,8 +90,30 @@ int ec_job_open_file(struct ec_job *j, struct ec_outfile **out, const char *path
 	if ((rc = ec_job_lock(j, path, err)) < 0 ||
 	    (rc = ec_outfile_open(out, path, gzip, err)) < 0)
 		return rc;
-	EC_GROW(j->files, j->cap_files, j->n_files + 1);
-	j->files[j->n_files++] = *out;
+	add_sink(j, ec_sink_file_new(*out));
+	return 0;
+}
+
+int ec_job_rows(struct ec_job *j, struct ec_sink **out, const struct ec_schema *sc,
+		const char *path, int threaded, struct ec_err *err)
+{
+	struct ec_sink *to[2];
+	int n = 0, rc = 0;
+	*out = NULL;
+	if (path && ((rc = ec_job_lock(j, path, err)) < 0 ||
+		     (rc = ec_sink_csv_open(&to[n++], sc, path, threaded, err)) < 0))
+		return rc;
+	if (j->mongo && sc->collection && (rc = ec_mongo_rows_open(&to[n], j->mongo, sc, err)) == 0)
+		n++;
+	if (rc < 0) {
+		for (int i = 0; i < n; i++)
+			ec_sink_free(to[i]);
+		return rc;
+	}
+	*out = n == 1 ? to[0] : ec_sink_tee_new(to, n);
+	if (n > 1)
+		(*out)->path = to[0]->path;
+	add_sink(j, *out);
 	return 0;
 }
 
@@ -123,20 +152,16 @@ void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts)
 int ec_job_commit(struct ec_job *j, struct ec_err *err)
 {
 	int rc = 0;
-	for (size_t i = 0; i < j->n_files && rc == 0; i++)
-		rc = ec_outfile_sync(j->files[i], err);
+	for (size_t i = 0; i < j->n_sinks && rc == 0; i++)
+		rc = ec_sink_prepare(j->sinks[i], err);
 	ec_test_pause("commit");
 	if (rc == 0)
 		rc = ec_interrupt_check(err);
-	for (size_t i = 0; i < j->n_files; i++) {
-		char *path = ec_xstrdup(ec_outfile_path(j->files[i]));
-		if (rc < 0)
-			ec_outfile_free(j->files[i]);
-		else if ((rc = ec_outfile_commit(j->files[i], err)) == 0) /* frees it */
-			ec_run_output(j->run, path);
-		free(path);
+	for (size_t i = 0; i < j->n_sinks && rc == 0; i++) {
+		struct ec_sink *s = j->sinks[i];
+		if ((rc = ec_sink_commit(s, err)) == 0 && s->path)
+			ec_run_output(j->run, s->path);
 	}
-	j->n_files = 0;
 	return rc;
 }
 
@@ -149,9 +174,9 @@ int ec_job_end(struct ec_job *j, int rc, const struct ec_err *err)
 	if (!j)
 		return ec_cli_fail("ecomctl", rc, err);
 	/* Nothing uncommitted survives a failed or interrupted run. */
-	for (size_t i = 0; i < j->n_files; i++)
-		ec_outfile_free(j->files[i]);
-	j->n_files = 0;
+	for (size_t i = 0; i < j->n_sinks; i++)
+		ec_sink_free(j->sinks[i]);
+	j->n_sinks = 0;
 	snprintf(why, sizeof(why), "%s", rc < 0 ? err->msg : j->mrc < 0 ? j->merr.msg : "");
 	int status = ec_mongo_end(j->mongo, j->command, rc, err, j->mrc, &j->merr);
 	if (j->in)
@@ -162,7 +187,7 @@ int ec_job_end(struct ec_job *j, int rc, const struct ec_err *err)
 	for (size_t i = 0; i < j->n_locks; i++)
 		ec_lock_release(j->locks[i]);
 	free(j->locks);
-	free(j->files);
+	free(j->sinks);
 	free(j->command);
 	free(j);
 	return status;

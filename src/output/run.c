@@ -135,6 +135,7 @@ int ec_run_begin(struct ec_run **out, const char *command, int argc, char **argv
 
 	struct ec_json *d = r->doc = ec_json_object();
 	ec_json_add_str(d, "run_id", r->id);
+	ec_json_add_int(d, "schema_version", 1);
 	ec_json_add_str(d, "command", command);
 	char *cl = ec_run_command_line(argc, argv);
 	ec_json_add_str(d, "command_line", cl);

@@ -130,7 +130,7 @@ static void append_cstr(bson_t *b, const char *key, const char *s)
 		bson_append_null(b, key, -1);
 }
 
-static void append_events(bson_t *d, const struct ec_session *s, const struct ec_sessionizer *z)
+void ec_mongo_append_events(bson_t *d, const struct ec_session *s, const struct ec_sessionizer *z)
 {
 	bson_t arr, ev;
 	char idx[16];
@@ -197,7 +197,7 @@ bson_t *ec_mongo_session_doc(const struct ec_session *s, const struct ec_session
 	BSON_APPEND_INT32(d, "part", (int32_t)s->part);
 	BSON_APPEND_UTF8(d, "cut", s->cut < 4 ? cut_names[s->cut] : "");
 	if (with_events)
-		append_events(d, s, z);
+		ec_mongo_append_events(d, s, z);
 	return d;
 }
 

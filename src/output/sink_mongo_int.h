@@ -102,6 +102,9 @@ void ec_mongo_append_time(bson_t *b, const char *key, int64_t t);
 /* A finite double, or null. */
 void ec_mongo_append_num(bson_t *b, const char *key, double v);
 
+/* The session's events as the array event_log (capped in size; then
+ * event_log_truncated is true). */
+void ec_mongo_append_events(bson_t *d, const struct ec_session *s, const struct ec_sessionizer *z);
 bson_t *ec_mongo_session_doc(const struct ec_session *s, const struct ec_session_summary *sum,
 			     const struct ec_sessionizer *z, int with_events);
 bson_t *ec_mongo_prediction_doc(const struct ec_mongo_prediction *p);

@@ -47,7 +47,7 @@ for d in got:
     ids.add(d["_id"])
     want = {"user_id": s["user_id"], "start": ("date", s["start"] * 1000),
             "end": ("date", s["end"] * 1000), "events": s["events"],
-            "actual_purchase": s["purchased"], "intent_model": "intent@v1",
+            "purchased": s["purchased"], "intent_model": "intent@v1",
             "category_model": "category@v1", "run_id": run_id}
     for k, v in want.items():
         if d[k] != v:
@@ -63,7 +63,8 @@ for d in got:
             die(f"{s['session_id']}: p_purchase {p!r}, CSV {r['p_purchase']!r}")
         if d["decision"] is not (p >= threshold):
             die(f"{s['session_id']}: decision {d['decision']!r} at p {p} threshold {threshold}")
-    cats = d["categories"]
+    cats = [{"category": d[f"category_{i}"], "p": d[f"p_category_{i}"]}
+            for i in (1, 2, 3) if d[f"category_{i}"] is not None]
     csv_cats = [(r[f"category_{i}"], float(r[f"p_category_{i}"]))
                 for i in (1, 2, 3) if r[f"category_{i}"]]
     if (not cats) != (not s["keys_before_cart"]) or len(cats) > 3:

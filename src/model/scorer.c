@@ -1,0 +1,231 @@
+/* Featurized sessions -> prediction rows, in batches. See scorer.h. */
+#include "ecomctl/scorer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecomctl/features.h"
+#include "ecomctl/learn.h"
+#include "ecomctl/model.h"
+#include "ecomctl/registry.h"
+#include "ecomctl/schema.h"
+#include "ecomctl/sink.h"
+
+/* Sessions are scored in batches: one XGBoost call per task per batch. */
+#define BATCH 4096
+
+struct pending {
+	size_t id_off, truth_off; /* into the batch's text */
+	uint64_t user_id;
+	int64_t start, end;
+	uint32_t events;
+	int intent_ok, purchased;
+	size_t cand_row, n_cand; /* rows of the batch's candidate matrix */
+	size_t cand_key;	 /* offsets of the keys in cand_off */
+};
+
+struct batch {
+	struct pending *s;
+	size_t n;
+	char *text; /* ids, truth lists, candidate keys, NUL-separated */
+	size_t len, cap_text;
+	float *ix; /* intent rows, one per session with intent_ok */
+	size_t n_ix, cap_ix;
+	float *cx; /* candidate rows */
+	size_t n_cx, cap_cx;
+	size_t *cand_off; /* text offsets of candidate keys, one per row */
+	size_t cap_cand_off;
+	float *ip, *cp; /* predictions */
+	size_t cap_ip, cap_cp;
+};
+
+struct ec_scorer {
+	const struct ec_loaded_model *m;
+	const char *run_id;
+	struct ec_sink *rows;
+	struct batch b;
+	struct ec_score_tally t;
+};
+
+static size_t put_text(struct batch *b, const char *s, size_t n)
+{
+	size_t off = b->len;
+	EC_GROW(b->text, b->cap_text, b->len + n + 1);
+	memcpy(b->text + b->len, s, n);
+	b->text[b->len + n] = '\0';
+	b->len += n + 1;
+	return off;
+}
+
+static void add_session(struct batch *b, const struct ec_fsession *s, int use_intent, int use_cat)
+{
+	uint32_t di = ec_features_count(EC_TASK_INTENT), dc = ec_features_count(EC_TASK_CATEGORY);
+	struct pending *p = &b->s[b->n++];
+	memset(p, 0, sizeof(*p));
+	p->id_off = put_text(b, s->session_id, strlen(s->session_id));
+	p->user_id = s->user_id;
+	p->start = s->start;
+	p->end = s->end;
+	p->events = s->events;
+	p->purchased = s->purchased;
+	p->intent_ok = use_intent && s->intent_ok;
+	if (p->intent_ok) {
+		EC_GROW(b->ix, b->cap_ix, (b->n_ix + 1) * di);
+		memcpy(b->ix + b->n_ix * di, s->intent_x, di * sizeof(float));
+		b->n_ix++;
+	}
+	/* actual_categories: "a|b|c" */
+	size_t t0 = b->len;
+	for (uint32_t i = 0; i < s->n_truth; i++) {
+		put_text(b, s->truth[i], strlen(s->truth[i]));
+		b->text[b->len - 1] = '|';
+	}
+	if (b->len > t0)
+		b->text[b->len - 1] = '\0';
+	else
+		put_text(b, "", 0);
+	p->truth_off = t0;
+	p->cand_row = b->n_cx;
+	if (use_cat && s->category_ok && s->n_cand) {
+		p->n_cand = s->n_cand;
+		EC_GROW(b->cx, b->cap_cx, (b->n_cx + s->n_cand) * dc);
+		EC_GROW(b->cand_off, b->cap_cand_off, b->n_cx + s->n_cand);
+		memcpy(b->cx + b->n_cx * dc, s->cand_x, (size_t)s->n_cand * dc * sizeof(float));
+		for (uint32_t i = 0; i < s->n_cand; i++)
+			b->cand_off[b->n_cx + i] = put_text(b, s->cand[i], strlen(s->cand[i]));
+		b->n_cx += s->n_cand;
+	}
+}
+
+/* Whether key is one of the '|'-separated keys of list. */
+static int in_list(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, '|');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && memcmp(p, key, n) == 0)
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+/* The row of the predictions schema (schema.c) of session k, in column
+ * order; idx: its candidates, best first. */
+static void row_of(struct ec_value *v, const struct ec_scorer *sc, const struct pending *p,
+		   double prob, const uint32_t *idx, uint32_t n)
+{
+	const struct batch *b = &sc->b;
+	const struct ec_loaded_model *m = sc->m;
+	const char *id = b->text + p->id_off, *truth = b->text + p->truth_off;
+	int k = 0;
+	v[k++] = ec_val_str(id, strlen(id));
+	v[k++] = ec_val_u64(p->user_id);
+	v[k++] = ec_val_i64(p->start);
+	v[k++] = ec_val_i64(p->end);
+	v[k++] = ec_val_u64(p->events);
+	v[k++] = p->intent_ok ? ec_val_num(prob) : ec_val_null();
+	v[k++] = p->intent_ok ? ec_val_i64(prob >= m[0].threshold) : ec_val_null();
+	for (uint32_t j = 0; j < 3; j++) {
+		if (j >= n) {
+			v[k++] = ec_val_null();
+			v[k++] = ec_val_null();
+			continue;
+		}
+		const char *key = b->text + b->cand_off[p->cand_row + idx[j]];
+		v[k++] = ec_val_str(key, strlen(key));
+		v[k++] = ec_val_num(b->cp[p->cand_row + idx[j]]);
+	}
+	v[k++] = ec_val_i64(p->purchased);
+	v[k++] = ec_val_str(truth, strlen(truth));
+	v[k++] = m[0].model ? ec_val_str(m[0].ref, strlen(m[0].ref)) : ec_val_null();
+	v[k++] = m[1].model ? ec_val_str(m[1].ref, strlen(m[1].ref)) : ec_val_null();
+	v[k++] = ec_val_str(sc->run_id, strlen(sc->run_id));
+}
+
+int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err)
+{
+	uint32_t di = ec_features_count(EC_TASK_INTENT), dc = ec_features_count(EC_TASK_CATEGORY);
+	const struct ec_loaded_model *m = sc->m;
+	struct batch *b = &sc->b;
+	struct ec_score_tally *t = &sc->t;
+	struct ec_value v[EC_PREDICTIONS_COLS];
+	int rc;
+	EC_GROW(b->ip, b->cap_ip, b->n_ix + 1);
+	EC_GROW(b->cp, b->cap_cp, b->n_cx + 1);
+	if (m[0].model && (rc = ec_model_predict(m[0].model, b->ix, b->n_ix, di, b->ip, err)) < 0)
+		return rc;
+	if (m[1].model && (rc = ec_model_predict(m[1].model, b->cx, b->n_cx, dc, b->cp, err)) < 0)
+		return rc;
+	size_t ii = 0;
+	for (size_t k = 0; k < b->n; k++) {
+		const struct pending *p = &b->s[k];
+		const char *truth = b->text + p->truth_off;
+		double prob = p->intent_ok ? b->ip[ii++] : NAN;
+		uint32_t idx[1024], n = (uint32_t)(p->n_cand < 1024 ? p->n_cand : 1024);
+		ec_rank_order(b->cp + p->cand_row, n, idx);
+		int hit = 0;
+		for (uint32_t j = 0; j < 3 && j < n; j++)
+			hit |= in_list(truth, b->text + b->cand_off[p->cand_row + idx[j]]);
+		t->sessions++;
+		t->purchased += p->purchased;
+		if (p->intent_ok) {
+			t->with_p++;
+			t->decided += prob >= m[0].threshold;
+		}
+		t->with_categories += n > 0;
+		if (n > 0 && *truth) {
+			t->cat_sessions++;
+			t->cat_hit3 += hit;
+		}
+		row_of(v, sc, p, prob, idx, n);
+		ec_sink_row(sc->rows, v, NULL);
+	}
+	b->n = b->n_ix = b->n_cx = b->len = 0;
+	return 0;
+}
+
+static void batch_release(struct batch *b)
+{
+	free(b->s);
+	free(b->text);
+	free(b->ix);
+	free(b->cx);
+	free(b->cand_off);
+	free(b->ip);
+	free(b->cp);
+}
+
+void ec_scorer_new(struct ec_scorer **out, const struct ec_loaded_model *m, const char *run_id,
+		   struct ec_sink *rows)
+{
+	struct ec_scorer *sc = ec_xcalloc(1, sizeof(*sc));
+	sc->m = m;
+	sc->run_id = run_id;
+	sc->rows = rows;
+	sc->b.s = ec_xmalloc(BATCH * sizeof(*sc->b.s));
+	*out = sc;
+}
+
+int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_err *err)
+{
+	add_session(&sc->b, s, sc->m[0].model != NULL, sc->m[1].model != NULL);
+	return sc->b.n == BATCH ? ec_scorer_flush(sc, err) : 0;
+}
+
+const struct ec_score_tally *ec_scorer_tally(const struct ec_scorer *sc)
+{
+	return &sc->t;
+}
+
+void ec_scorer_free(struct ec_scorer *sc)
+{
+	if (!sc)
+		return;
+	batch_release(&sc->b);
+	free(sc);
+}
