@@ -39,4 +39,57 @@ int cmd_evaluate(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 
+/* ---- the commands as functions, for commands made of others (demo) ----
+ *
+ * Each takes its options as a struct (initialized by _args_init to the
+ * defaults of its --help), its argv (recorded in its run manifest) and its
+ * inputs, runs one job and returns the exit status; args->jo.id is then the
+ * run's id. */
+#include "ecomctl/funnel.h"
+#include "ecomctl/job.h"
+#include "ecomctl/opts.h"
+#include "ecomctl/reader.h"
+#include "ecomctl/session.h"
+#include "ecomctl/sink_mongo.h"
+
+struct ec_sessions_args {
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_mongo_opts mo;
+	struct ec_job_opts jo;
+	const char *out_path;
+	int64_t level; /* --category-level */
+};
+void ec_sessions_args_init(struct ec_sessions_args *a);
+int ec_sessions_run(struct ec_sessions_args *a, int argc, char **argv, char **inputs, int n_inputs);
+
+struct ec_funnel_args {
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_funnel_opts fo;
+	struct ec_mongo_opts mo;
+	struct ec_job_opts jo;
+	const char *dir, *steps, *window; /* --output, --steps, --window */
+	struct ec_strlist by;		  /* --by, repeatable (released by the caller) */
+	int64_t level, top;		  /* --category-level, --top */
+};
+void ec_funnel_args_init(struct ec_funnel_args *a);
+int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs, int n_inputs);
+
+struct ec_score_args {
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_mongo_opts mo;
+	struct ec_job_opts jo;
+	const char *out_path, *models;	  /* --output, --models */
+	const char *intent_ref, *cat_ref; /* --intent-model, --category-model ("none") */
+};
+void ec_score_args_init(struct ec_score_args *a);
+int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);
+
+/* synth and inspect write no manifest: their steps have no run id. */
+struct ec_synth_opts;
+int ec_synth_run(const struct ec_synth_opts *so, const char *out_path);
+int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **inputs, int n_inputs);
+
 #endif

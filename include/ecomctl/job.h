@@ -33,6 +33,7 @@ struct ec_job_opts {
 	const char *runs_dir; /* NULL: output/runs */
 	const char *run_id;   /* NULL: a new one */
 	int64_t wait_lock;    /* seconds to wait for another run's lock */
+	char id[72];	      /* set by ec_job_begin(): the run's id */
 };
 
 /* clang-format off */
@@ -47,9 +48,10 @@ struct ec_job_opts {
 /* clang-format on */
 
 /* Starts a run of command (its argv, argv[0] the command name, and its
- * input paths, recorded in the manifest). EC_EUSAGE for a bad --run-id. */
+ * input paths, recorded in the manifest) and sets o->id. EC_EUSAGE for a
+ * bad --run-id. */
 int ec_job_begin(struct ec_job **out, const char *command, int argc, char **argv, char **inputs,
-		 int n_inputs, const struct ec_job_opts *o, struct ec_err *err);
+		 int n_inputs, struct ec_job_opts *o, struct ec_err *err);
 
 /* The run id (borrowed until ec_job_end). */
 const char *ec_job_id(const struct ec_job *j);

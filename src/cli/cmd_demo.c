@@ -1,4 +1,6 @@
-/* ecomctl demo: the main job end to end on generated data, under output/. */
+/* ecomctl demo: the main job end to end on generated data, under output/.
+ * Each step is a job of its own (commands as functions, cmd.h), recorded
+ * with its run id as a step of the demo's run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,30 +11,179 @@
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
+#include "ecomctl/synth.h"
 
-/* Runs one command in-process as if from the command line, and records it
- * as a step of the demo's run (with the run id of its manifest, if any). */
-static int run(struct ec_run *demo, const char *what, char **argv)
+struct demo {
+	struct ec_run *run;
+	const char *runs_dir;
+	const struct ec_mongo_opts *mo; /* NULL: no MongoDB */
+	int mongo_rc;			/* the first MongoDB failure (69, 75) */
+	char *events;			/* the generated file, every step's input */
+};
+
+static void announce(const char *what)
 {
-	int argc = 0;
-	while (argv[argc])
-		argc++;
 	if (ec_verbosity > 0)
-		fprintf(stderr, "\n== %s: ecomctl", what);
-	for (int i = 0; i < argc && ec_verbosity > 0; i++) {
-		char *shown = strstr(argv[i], "://") ? ec_redact_uri(argv[i]) : ec_xstrdup(argv[i]);
-		fprintf(stderr, " %s", shown);
-		free(shown);
+		fprintf(stderr, "\n== %s\n", what);
+}
+
+/* A step's end: recorded in the demo's manifest. A MongoDB failure (69,
+ * 75) does not stop the file outputs: it is kept for the demo's status. */
+static int step(struct demo *d, const char *command, const char *run_id, int rc)
+{
+	ec_run_step(d->run, command, run_id && *run_id ? run_id : NULL, rc);
+	if (rc == 69 || rc == 75) {
+		if (!d->mongo_rc)
+			d->mongo_rc = rc;
+		return 0;
 	}
-	if (ec_verbosity > 0)
-		fputc('\n', stderr);
+	return rc;
+}
+
+static void job_opts(const struct demo *d, struct ec_job_opts *jo)
+{
+	jo->runs_dir = d->runs_dir;
+}
+
+/* The command line a step's manifest records: the command that would do
+ * the same by hand ("sessions -o output/sessions.csv output/events.csv.gz
+ * --mongo-uri ..."). Not parsed: the step's options are set directly. */
+struct cmdline {
+	char *v[12];
+	int n;
+};
+
+static void cmdline(struct cmdline *c, const struct demo *d, const char *command,
+		    const char *out_flag, const char *out)
+{
+	c->n = 0;
+	c->v[c->n++] = (char *)command;
+	c->v[c->n++] = (char *)out_flag;
+	c->v[c->n++] = (char *)out;
+	c->v[c->n++] = "--runs-dir";
+	c->v[c->n++] = (char *)d->runs_dir;
+	c->v[c->n++] = d->events;
+	if (d->mo) {
+		c->v[c->n++] = "--mongo-uri";
+		c->v[c->n++] = (char *)d->mo->uri;
+	}
+	c->v[c->n] = NULL;
+}
+
+static int sessions_step(struct demo *d, const char *path)
+{
+	struct ec_sessions_args a;
+	ec_sessions_args_init(&a);
+	job_opts(d, &a.jo);
+	a.out_path = path;
+	if (d->mo) {
+		a.mo = *d->mo;
+		a.mo.with_events = 0;
+	}
+	struct cmdline c;
+	cmdline(&c, d, "sessions", "-o", path);
+	announce("cut it into sessions");
+	int rc = ec_sessions_run(&a, c.n, c.v, &d->events, 1);
+	return step(d, "sessions", a.jo.id, rc);
+}
+
+static int funnel_step(struct demo *d, const char *dir)
+{
+	struct ec_funnel_args a;
+	ec_funnel_args_init(&a);
+	job_opts(d, &a.jo);
+	a.dir = dir;
+	ec_strlist_push(&a.by, "top");
+	ec_strlist_push(&a.by, "price");
+	if (d->mo)
+		a.mo = *d->mo;
+	struct cmdline c;
+	cmdline(&c, d, "funnel", "-o", dir);
+	announce("funnel view -> cart -> purchase, by top category and price band");
+	int rc = ec_funnel_run(&a, c.n, c.v, &d->events, 1);
+	ec_strlist_release(&a.by);
+	return step(d, "funnel", a.jo.id, rc);
+}
+
+static int score_step(struct demo *d, const char *models, const char *path)
+{
+	struct ec_score_args a;
+	ec_score_args_init(&a);
+	job_opts(d, &a.jo);
+	a.models = models;
+	a.out_path = path;
+	if (d->mo)
+		a.mo = *d->mo;
+	struct cmdline c;
+	cmdline(&c, d, "score", "-o", path);
+	announce("score every session");
+	int rc = ec_score_run(&a, c.n, c.v, &d->events, 1);
+	return step(d, "score", a.jo.id, rc);
+}
+
+/* train through its command line: the one step not yet a function. */
+static int train_step(struct demo *d, char *models)
+{
+	char runs[1024];
+	snprintf(runs, sizeof(runs), "%s", d->runs_dir);
+	char *argv[] = {"train", "--models", models, "--promote", "--runs-dir",
+			runs,	 d->events,  NULL,   NULL};
+	int argc = 7;
+	if (ec_verbosity == 0)
+		argv[argc++] = "-q"; /* its parse sets the verbosity again */
 	char before[72];
 	snprintf(before, sizeof(before), "%s", ec_run_last_id());
-	const struct ec_cmd *c = ec_cmd_find(argv[0]);
-	int rc = c ? c->fn(argc, argv) : 70;
+	announce("train the intent and category models");
+	int rc = cmd_train(argc, argv);
 	const char *id = ec_run_last_id();
-	ec_run_step(demo, argv[0], strcmp(id, before) != 0 ? id : NULL, rc);
-	return rc;
+	return step(d, "train", strcmp(id, before) != 0 ? id : NULL, rc);
+}
+
+static int steps(struct demo *d, const char *out, int64_t rows)
+{
+	char report[512], sessions[512], models[512], preds[512];
+	struct ec_synth_opts so;
+	struct ec_reader_opts ro;
+	int rc;
+	snprintf(report, sizeof(report), "%s/inspect.txt", out);
+	snprintf(sessions, sizeof(sessions), "%s/sessions.csv", out);
+	snprintf(models, sizeof(models), "%s/models", out);
+	snprintf(preds, sizeof(preds), "%s/predictions.csv", out);
+	ec_synth_opts_init(&so);
+	so.rows = (uint64_t)rows;
+	so.seed = 46;
+	announce("generate a month of events");
+	if ((rc = step(d, "synth", NULL, ec_synth_run(&so, d->events))) != 0)
+		return rc;
+	ec_reader_opts_init(&ro);
+	announce("inspect it");
+	if ((rc = step(d, "inspect", NULL, ec_inspect_run(&ro, report, &d->events, 1))) != 0 ||
+	    (rc = sessions_step(d, sessions)) != 0 || (rc = funnel_step(d, out)) != 0 ||
+	    (rc = train_step(d, models)) != 0 || (rc = score_step(d, models, preds)) != 0)
+		return rc;
+	if (ec_verbosity > 0) {
+		printf("\ndemo results:\n");
+		printf("  events (generated)  %s\n", d->events);
+		printf("  inspect report      %s\n", report);
+		printf("  sessions            %s\n", sessions);
+		printf("  funnel report       %s/funnel.html (and funnel.csv, funnel.json beside "
+		       "it)\n",
+		       out);
+		printf("  models              %s (ecomctl models list --models %s)\n", models,
+		       models);
+		printf("  predictions         %s\n", preds);
+		printf("  run manifests       %s\n", d->runs_dir);
+		if (d->mo && d->mongo_rc == 0)
+			printf("  MongoDB             collections sessions, funnel_reports, "
+			       "predictions, runs\n");
+		else if (d->mo)
+			printf("  MongoDB             failed (exit %d): see the errors above\n",
+			       d->mongo_rc);
+	}
+	ec_run_output(d->run, report);
+	ec_run_output(d->run, sessions);
+	ec_run_output(d->run, preds);
+	return 0;
 }
 
 int cmd_demo(int argc, char **argv)
@@ -68,125 +219,51 @@ int cmd_demo(int argc, char **argv)
 	};
 	struct ec_opts_result res;
 	struct ec_err err = {0};
-	struct ec_run *demo = NULL;
-	char events[512], report[512], sessions[512], funnel[512], nrows[32], ttl[32], models[512],
-	    preds[512], runs[512];
-	int rc, mongo_rc = 0;
+	struct demo d = {0};
+	char runs[512];
+	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
-	/* The commands below parse their own options: keep copies of ours. */
-	char *out = ec_xstrdup(dir);
-	char *uri = mo.uri && *mo.uri ? ec_xstrdup(mo.uri) : NULL;
-	char *wc = mo.write_concern ? ec_xstrdup(mo.write_concern) : NULL;
-	char *spool = mo.spool_dir ? ec_xstrdup(mo.spool_dir) : NULL;
-	snprintf(nrows, sizeof(nrows), "%lld", (long long)rows);
-	snprintf(ttl, sizeof(ttl), "%lld", (long long)mo.ttl_days);
 	if (runs_arg)
 		snprintf(runs, sizeof(runs), "%s", runs_arg);
 	else
-		snprintf(runs, sizeof(runs), "%s/runs", out);
-	rc = ec_run_begin(&demo, "demo", argc, argv, NULL, 0, run_id, runs, &err);
+		snprintf(runs, sizeof(runs), "%s/runs", dir);
+	/* train parses its own command line, which releases the parser's
+	 * strings: keep copies of ours. */
+	char *out = ec_xstrdup(dir), *id_arg = run_id ? ec_xstrdup(run_id) : NULL;
+	char *kept[3] = {NULL, NULL, NULL};
+	if (mo.uri && *mo.uri) {
+		mo.uri = kept[0] = ec_xstrdup(mo.uri);
+		mo.write_concern = kept[1] = mo.write_concern ? ec_xstrdup(mo.write_concern) : NULL;
+		mo.spool_dir = kept[2] = mo.spool_dir ? ec_xstrdup(mo.spool_dir) : NULL;
+		d.mo = &mo;
+	}
 	ec_opts_release();
-	if (rc < 0 || (rc = ec_mkdirs(out, &err)) < 0) {
-		free(out);
-		free(uri);
-		free(wc);
-		free(spool);
+	dir = out;
+	run_id = id_arg;
+	d.runs_dir = runs;
+	size_t n = strlen(dir) + 20;
+	d.events = ec_xmalloc(n);
+	snprintf(d.events, n, "%s/events.csv.gz", dir);
+	struct ec_job_opts jo = {.runs_dir = runs, .run_id = run_id};
+	if ((rc = ec_run_begin(&d.run, "demo", argc, argv, NULL, 0, jo.run_id, jo.runs_dir, &err)) <
+		0 ||
+	    (rc = ec_mkdirs(dir, &err)) < 0) {
 		rc = ec_cli_fail("demo", rc, &err);
-		return ec_run_end(demo, rc, err.msg);
+		rc = ec_run_end(d.run, rc, err.msg);
+	} else {
+		ec_json_add_int(ec_run_counts(d.run), "rows_generated", rows);
+		rc = steps(&d, dir, rows);
+		ec_run_output(d.run, d.events);
+		if (rc == 0)
+			rc = d.mongo_rc;
+		rc = ec_run_end(d.run, rc, rc ? "a step failed: see its manifest" : NULL);
 	}
-	ec_json_add_int(ec_run_counts(demo), "rows_generated", rows);
-	snprintf(events, sizeof(events), "%s/events.csv.gz", out);
-	snprintf(report, sizeof(report), "%s/inspect.txt", out);
-	snprintf(sessions, sizeof(sessions), "%s/sessions.csv", out);
-	snprintf(funnel, sizeof(funnel), "%s/funnel.html", out);
-	snprintf(models, sizeof(models), "%s/models", out);
-	snprintf(preds, sizeof(preds), "%s/predictions.csv", out);
-
-	char *synth[] = {"synth", "--rows", nrows, "--seed", "46", "-o", events, NULL};
-	char *inspect[] = {"inspect", "-o", report, events, NULL};
-	char *sess[20] = {"sessions", "-o", sessions, "--runs-dir", runs, events, NULL};
-	char *fun[20] = {"funnel", "--by",	 "top", "--by", "price", "-o",
-			 out,	   "--runs-dir", runs,	events, NULL};
-	char *train[] = {"train",      "--models", models, "--promote",
-			 "--runs-dir", runs,	   events, NULL};
-	char *score[20] = {"score",	 "--models", models, "-o", preds,
-			   "--runs-dir", runs,	     events, NULL};
-	if (uri) {
-		/* The MongoDB options go after the file operand: the commands
-		 * take options anywhere. */
-		int ns = 6, nf = 10, nc = 8;
-		sess[ns++] = fun[nf++] = score[nc++] = "--mongo-uri";
-		sess[ns++] = fun[nf++] = score[nc++] = uri;
-		if (wc) {
-			sess[ns++] = fun[nf++] = score[nc++] = "--mongo-write-concern";
-			sess[ns++] = fun[nf++] = score[nc++] = wc;
-		}
-		if (spool) {
-			sess[ns++] = fun[nf++] = score[nc++] = "--spool-dir";
-			sess[ns++] = fun[nf++] = score[nc++] = spool;
-		}
-		sess[ns++] = "--mongo-ttl-days";
-		sess[ns++] = ttl;
-		sess[ns] = fun[nf] = score[nc] = NULL;
-	}
-	/* A MongoDB failure (69, 75) does not stop the file outputs. */
-	if ((rc = run(demo, "generate a month of events", synth)) != 0 ||
-	    (rc = run(demo, "inspect it", inspect)) != 0)
-		goto done;
-	rc = run(demo, "cut it into sessions", sess);
-	if (rc == 69 || rc == 75) {
-		mongo_rc = rc;
-		rc = 0;
-	}
-	if (rc != 0)
-		goto done;
-	rc = run(demo, "funnel view -> cart -> purchase", fun);
-	if (rc == 69 || rc == 75) {
-		mongo_rc = mongo_rc ? mongo_rc : rc;
-		rc = 0;
-	}
-	if (rc != 0)
-		goto done;
-	if ((rc = run(demo, "train the intent and category models", train)) != 0)
-		goto done;
-	rc = run(demo, "score every session", score);
-	if (rc == 69 || rc == 75) {
-		mongo_rc = mongo_rc ? mongo_rc : rc;
-		rc = 0;
-	}
-	if (rc != 0)
-		goto done;
-	if (ec_verbosity > 0) {
-		printf("\ndemo results:\n");
-		printf("  events (generated)  %s\n", events);
-		printf("  inspect report      %s\n", report);
-		printf("  sessions            %s\n", sessions);
-		printf("  funnel report       %s (and funnel.csv, funnel.json beside it)\n",
-		       funnel);
-		printf("  models              %s (ecomctl models list --models %s)\n", models,
-		       models);
-		printf("  predictions         %s\n", preds);
-		printf("  run manifests       %s\n", runs);
-		if (uri && mongo_rc == 0)
-			printf("  MongoDB             collections sessions, funnel_reports, "
-			       "predictions, "
-			       "runs\n");
-		else if (uri)
-			printf("  MongoDB             failed (exit %d): see the errors above\n",
-			       mongo_rc);
-	}
-	rc = mongo_rc;
-done:
-	ec_run_output(demo, events);
-	ec_run_output(demo, report);
-	ec_run_output(demo, sessions);
-	ec_run_output(demo, funnel);
-	ec_run_output(demo, preds);
+	free(d.events);
 	free(out);
-	free(uri);
-	free(wc);
-	free(spool);
-	return ec_run_end(demo, rc, rc ? "a step failed: see its manifest" : NULL);
+	free(id_arg);
+	for (int i = 0; i < 3; i++)
+		free(kept[i]);
+	return rc;
 }

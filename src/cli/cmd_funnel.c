@@ -78,45 +78,151 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	return p;
 }
 
+/* After the commit: MongoDB's run document, then the --json summary or the
+ * summary line. paths: the CSV, JSON and HTML files. */
+static void report(const struct ec_funnel_args *a, struct ec_job *job, const struct ec_input *in,
+		   const struct ec_funnel_result *r, struct ec_mongo *mongo, const char *paths[3])
+{
+	int K = a->fo.n_steps;
+	if (mongo) {
+		struct ec_json *counts = ec_json_object();
+		ec_input_json(in, counts);
+		ec_json_add_u64(counts, "units", r->units);
+		ec_job_mongo_finish(job, counts);
+		ec_json_free(counts);
+	}
+	if (ec_opt_json) {
+		struct ec_json *o = ec_json_object();
+		ec_json_add_str(o, "command", "funnel");
+		if (mongo)
+			ec_mongo_json(mongo, o);
+		ec_json_add_str(o, "csv", paths[0]);
+		ec_json_add_str(o, "json", paths[1]);
+		ec_json_add_str(o, "html", paths[2]);
+		ec_json_add_u64(o, "units", r->units);
+		struct ec_json *su = ec_json_add_array(o, "step_units");
+		for (int k = 0; k < K; k++)
+			ec_json_add_u64(su, NULL, r->total.units[k]);
+		ec_input_json(in, o);
+		ec_json_print_stdout(o);
+		ec_json_free(o);
+		return;
+	}
+	ec_reader_report(in->reader);
+	ec_sessionizer_report(in->z);
+	ec_log_info(
+	    "funnel: %llu %ss, %llu reached step 1, %llu step %d; wrote %s, %s, %s in %.2f s",
+	    (unsigned long long)r->units, ec_funnel_unit_names[a->fo.unit],
+	    (unsigned long long)r->total.units[0], (unsigned long long)r->total.units[K - 1], K,
+	    paths[0], paths[1], paths[2], ec_now() - in->t0);
+	if (mongo)
+		ec_mongo_report(mongo);
+}
+
+void ec_funnel_args_init(struct ec_funnel_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	ec_reader_opts_init(&a->ro);
+	ec_session_opts_init(&a->so);
+	ec_funnel_opts_init(&a->fo);
+	ec_mongo_opts_init(&a->mo);
+	a->dir = "output";
+	a->steps = "view,cart,purchase";
+	a->window = "none";
+	a->level = 2;
+	a->top = 20;
+}
+
+int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs, int n_inputs)
+{
+	struct ec_input in = {0};
+	struct ec_funnel *fun = NULL;
+	struct ec_sink *csv = NULL;
+	struct ec_outfile *json = NULL, *html = NULL;
+	struct ec_mongo *mongo = NULL;
+	struct ec_job *job = NULL;
+	struct ec_err err = {0};
+	struct ec_session s;
+	char pcsv[1024], pjson[1024], phtml[1024];
+	char *text = NULL;
+	int rc;
+
+	if ((rc = options(&a->fo, a->steps, &a->by, a->window, a->level, a->top, &err)) < 0 ||
+	    (rc = ec_job_begin(&job, "funnel", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	    (rc = ec_funnel_new(&fun, &a->fo, &err)) < 0)
+		goto done;
+	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", a->dir);
+	if ((rc = ec_job_mongo(job, &mongo, &a->mo, pcsv, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
+	    (rc = ec_mkdirs(a->dir, &err)) < 0 ||
+	    (rc = ec_job_rows(job, &csv, &ec_schema_funnel, pcsv, 0, &err)) < 0 ||
+	    (rc = open_out(job, &json, a->dir, "funnel.json", pjson, sizeof(pjson), &err)) < 0 ||
+	    (rc = open_out(job, &html, a->dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
+		goto done;
+	ec_job_input(job, &in);
+	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0)
+		ec_funnel_add_session(fun, &s, in.z);
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
+		goto done;
+	ec_funnel_finish(fun);
+	const struct ec_funnel_result *r = ec_funnel_result(fun);
+	struct ec_json *j = ec_funnel_json(r);
+	text = ec_json_print(j, 1);
+	if (mongo) {
+		struct ec_json *params = report_params(&a->fo, &a->so);
+		ec_mongo_add_funnel_report(mongo, params, j);
+		ec_json_free(params);
+	}
+	ec_json_free(j);
+	ec_funnel_write_csv(r, csv);
+	ec_outfile_puts(json, text);
+	ec_outfile_putc(json, '\n');
+	ec_funnel_write_html(r, html, inputs, n_inputs);
+	if ((rc = ec_job_commit(job, &err)) < 0)
+		goto done;
+	struct ec_json *rc_counts = ec_run_counts(ec_job_run(job));
+	ec_json_add_u64(rc_counts, "units", r->units);
+	struct ec_json *su = ec_json_add_array(rc_counts, "step_units");
+	for (int k = 0; k < a->fo.n_steps; k++)
+		ec_json_add_u64(su, NULL, r->total.units[k]);
+	report(a, job, &in, r, mongo, (const char *[]){pcsv, pjson, phtml});
+done:
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("funnel", rc, &err);
+	free(text);
+	ec_funnel_free(fun);
+	ec_input_close(&in);
+	return rc;
+}
+
 int cmd_funnel(int argc, char **argv)
 {
-	struct ec_reader_opts ro;
-	struct ec_session_opts so;
-	struct ec_funnel_opts fo;
-	struct ec_mongo_opts mo;
-	const char *dir = "output", *steps = "view,cart,purchase", *window = "none";
-	struct ec_job_opts jo = {0};
-	struct ec_strlist by = {0};
-	int64_t level = 2, top = 20;
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
-	ec_funnel_opts_init(&fo);
-	ec_mongo_opts_init(&mo);
+	struct ec_funnel_args a;
+	ec_funnel_args_init(&a);
 	const struct ec_opt opts[] = {
-	    {"output", 'o', EC_OPT_STR, &dir, "DIR",
+	    {"output", 'o', EC_OPT_STR, &a.dir, "DIR",
 	     "write funnel.csv, funnel.json and funnel.html here (default output)", NULL, 0},
-	    {"steps", 0, EC_OPT_STR, &steps, "LIST",
+	    {"steps", 0, EC_OPT_STR, &a.steps, "LIST",
 	     "event types of the steps, in order (default view,cart,purchase)", NULL, 0},
-	    {"unit", 0, EC_OPT_CHOICE, &fo.unit, "UNIT",
+	    {"unit", 0, EC_OPT_CHOICE, &a.fo.unit, "UNIT",
 	     "session (default) or user (a user's events across sessions)", ec_funnel_unit_names,
 	     0},
-	    {"order", 0, EC_OPT_CHOICE, &fo.order, "ORDER",
+	    {"order", 0, EC_OPT_CHOICE, &a.fo.order, "ORDER",
 	     "ordered (default: other events between allowed), strict, any", ec_funnel_order_names,
 	     0},
-	    {"same-product", 0, EC_OPT_FLAG, &fo.same_product, NULL,
+	    {"same-product", 0, EC_OPT_FLAG, &a.fo.same_product, NULL,
 	     "hold the product constant through the steps", NULL, 0},
-	    {"window", 0, EC_OPT_STR, &window, "DUR",
+	    {"window", 0, EC_OPT_STR, &a.window, "DUR",
 	     "every step within DUR of the first step (default none)", NULL, 0},
-	    {"by", 0, EC_OPT_LIST, &by, "DIM",
+	    {"by", 0, EC_OPT_LIST, &a.by, "DIM",
 	     "break down by category, top, brand, price, hour, weekday, day (repeatable)", NULL, 0},
-	    {"category-level", 0, EC_OPT_INT, &level, "N",
+	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
 	     "category_code segments in --by category (default 2; 0: all)", NULL, 0},
-	    {"top", 0, EC_OPT_INT, &top, "N", "most cart-abandoned products to report (default 20)",
-	     NULL, 0},
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
-	    EC_MONGO_OPTS(mo),
-	    EC_JOB_OPTS(jo),
+	    {"top", 0, EC_OPT_INT, &a.top, "N",
+	     "most cart-abandoned products to report (default 20)", NULL, 0},
+	    EC_SESSION_OPTS(a.so),
+	    EC_READER_OPTS(a.ro),
+	    EC_MONGO_OPTS(a.mo),
+	    EC_JOB_OPTS(a.jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -135,103 +241,10 @@ int cmd_funnel(int argc, char **argv)
 	    "  ecomctl funnel x.csv --steps view,cart,purchase --unit user --window 1d\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = {0};
-	struct ec_funnel *fun = NULL;
-	struct ec_sink *csv = NULL;
-	struct ec_outfile *json = NULL, *html = NULL;
-	struct ec_mongo *mongo = NULL;
-	struct ec_job *job = NULL;
-	struct ec_err err = {0};
-	struct ec_session s;
-	char pcsv[1024], pjson[1024], phtml[1024];
-	char *text = NULL;
 	int rc;
-
-	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0) {
-		ec_strlist_release(&by);
-		return rc;
-	}
-	fo.max_session = so.max_session;
-	if ((rc = options(&fo, steps, &by, window, level, top, &err)) < 0 ||
-	    (rc = ec_job_begin(&job, "funnel", argc, argv, res.operands, res.n_operands, &jo,
-			       &err)) < 0 ||
-	    (rc = ec_funnel_new(&fun, &fo, &err)) < 0)
-		goto done;
-	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", dir);
-	if ((rc = ec_job_mongo(job, &mongo, &mo, pcsv, &err)) < 0 ||
-	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_mkdirs(dir, &err)) < 0 ||
-	    (rc = ec_job_rows(job, &csv, &ec_schema_funnel, pcsv, 0, &err)) < 0 ||
-	    (rc = open_out(job, &json, dir, "funnel.json", pjson, sizeof(pjson), &err)) < 0 ||
-	    (rc = open_out(job, &html, dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
-		goto done;
-	ec_job_input(job, &in);
-	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0)
-		ec_funnel_add_session(fun, &s, in.z);
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
-		goto done;
-	ec_funnel_finish(fun);
-	const struct ec_funnel_result *r = ec_funnel_result(fun);
-	struct ec_json *j = ec_funnel_json(r);
-	text = ec_json_print(j, 1);
-	if (mongo) {
-		struct ec_json *params = report_params(&fo, &so);
-		ec_mongo_add_funnel_report(mongo, params, j);
-		ec_json_free(params);
-	}
-	ec_json_free(j);
-	ec_funnel_write_csv(r, csv);
-	ec_outfile_puts(json, text);
-	ec_outfile_putc(json, '\n');
-	ec_funnel_write_html(r, html, res.operands, res.n_operands);
-	if ((rc = ec_job_commit(job, &err)) < 0)
-		goto done;
-	struct ec_json *rc_counts = ec_run_counts(ec_job_run(job));
-	ec_json_add_u64(rc_counts, "units", r->units);
-	struct ec_json *su = ec_json_add_array(rc_counts, "step_units");
-	for (int k = 0; k < fo.n_steps; k++)
-		ec_json_add_u64(su, NULL, r->total.units[k]);
-	int K = fo.n_steps;
-	if (mongo) {
-		struct ec_json *counts = ec_json_object();
-		ec_input_json(&in, counts);
-		ec_json_add_u64(counts, "units", r->units);
-		ec_job_mongo_finish(job, counts);
-		ec_json_free(counts);
-	}
-	if (ec_opt_json) {
-		struct ec_json *o = ec_json_object();
-		ec_json_add_str(o, "command", "funnel");
-		if (mongo)
-			ec_mongo_json(mongo, o);
-		ec_json_add_str(o, "csv", pcsv);
-		ec_json_add_str(o, "json", pjson);
-		ec_json_add_str(o, "html", phtml);
-		ec_json_add_u64(o, "units", r->units);
-		struct ec_json *a = ec_json_add_array(o, "step_units");
-		for (int k = 0; k < K; k++)
-			ec_json_add_u64(a, NULL, r->total.units[k]);
-		ec_input_json(&in, o);
-		ec_json_print_stdout(o);
-		ec_json_free(o);
-	} else {
-		ec_reader_report(in.reader);
-		ec_sessionizer_report(in.z);
-		ec_log_info("funnel: %llu %ss, %llu reached step 1, %llu step %d; wrote %s, %s, %s "
-			    "in %.2f s",
-			    (unsigned long long)r->units, ec_funnel_unit_names[fo.unit],
-			    (unsigned long long)r->total.units[0],
-			    (unsigned long long)r->total.units[K - 1], K, pcsv, pjson, phtml,
-			    ec_now() - in.t0);
-		if (mongo)
-			ec_mongo_report(mongo);
-	}
-done:
-	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("funnel", rc, &err);
-	free(text);
-	ec_funnel_free(fun);
-	ec_input_close(&in);
-	ec_strlist_release(&by);
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) < 0)
+		rc = ec_funnel_run(&a, argc, argv, res.operands, res.n_operands);
+	ec_strlist_release(&a.by);
 	ec_opts_release();
 	return rc;
 }

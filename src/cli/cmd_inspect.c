@@ -163,6 +163,57 @@ static void report_text(struct ec_outfile *f, const struct inspect *s, const str
 		    secs, secs > 0 ? st->bytes_data / secs / 1e6 : 0);
 }
 
+int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **inputs, int n_inputs)
+{
+	struct ec_reader *r = NULL;
+	struct ec_outfile *f = NULL;
+	struct ec_err err = {0};
+	struct ec_event ev;
+	struct inspect *sp;
+	int rc;
+
+	sp = ec_xcalloc(1, sizeof(*sp));
+	ro->paths = (const char *const *)inputs;
+	ro->n_paths = n_inputs;
+	ro->progress = 1;
+	double t0 = ec_now();
+	if ((rc = ec_reader_open(&r, ro, &err)) < 0)
+		goto done;
+	while ((rc = ec_reader_next(r, &ev, &err)) > 0) {
+		count(sp, &ev);
+		if (ec_interrupted()) {
+			rc = ec_interrupt_check(&err);
+			goto done;
+		}
+	}
+	flush(sp);
+	if (rc == 0)
+		rc = ec_reader_finish(r, &err);
+	double secs = ec_now() - t0;
+	/* The report is written even when the run fails: it says what was read. */
+	int wrc = ec_outfile_open(&f, out_path, EC_OUT_PLAIN, &err);
+	if (wrc == 0) {
+		if (ec_opt_json)
+			report_json(f, sp, r, n_inputs, secs);
+		else
+			report_text(f, sp, r, secs);
+		wrc = ec_outfile_commit(f, rc < 0 ? NULL : &err);
+		f = NULL;
+	}
+	if (rc >= 0)
+		rc = wrc;
+done:
+	rc = ec_cli_fail("inspect", rc, &err);
+	ec_outfile_free(f);
+	ec_reader_free(r);
+	for (int i = 0; i < SET_N; i++)
+		ec_u64map_release(&sp->set[i]);
+	ec_strtab_release(&sp->brands);
+	ec_strtab_release(&sp->codes);
+	free(sp);
+	return rc;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
@@ -185,54 +236,11 @@ int cmd_inspect(int argc, char **argv)
 	    NULL,
 	};
 	struct ec_opts_result res;
-	struct ec_reader *r = NULL;
-	struct ec_outfile *f = NULL;
-	struct ec_err err = {0};
-	struct ec_event ev;
-	struct inspect *sp;
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		return rc;
-	sp = ec_xcalloc(1, sizeof(*sp));
-	ro.paths = (const char *const *)res.operands;
-	ro.n_paths = res.n_operands;
-	ro.progress = 1;
-	double t0 = ec_now();
-	if ((rc = ec_reader_open(&r, &ro, &err)) < 0)
-		goto done;
-	while ((rc = ec_reader_next(r, &ev, &err)) > 0) {
-		count(sp, &ev);
-		if (ec_interrupted()) {
-			rc = ec_interrupt_check(&err);
-			goto done;
-		}
-	}
-	flush(sp);
-	if (rc == 0)
-		rc = ec_reader_finish(r, &err);
-	double secs = ec_now() - t0;
-	/* The report is written even when the run fails: it says what was read. */
-	int wrc = ec_outfile_open(&f, out_path, EC_OUT_PLAIN, &err);
-	if (wrc == 0) {
-		if (ec_opt_json)
-			report_json(f, sp, r, res.n_operands, secs);
-		else
-			report_text(f, sp, r, secs);
-		wrc = ec_outfile_commit(f, rc < 0 ? NULL : &err);
-		f = NULL;
-	}
-	if (rc >= 0)
-		rc = wrc;
-done:
-	rc = ec_cli_fail("inspect", rc, &err);
-	ec_outfile_free(f);
-	ec_reader_free(r);
-	for (int i = 0; i < SET_N; i++)
-		ec_u64map_release(&sp->set[i]);
-	ec_strtab_release(&sp->brands);
-	ec_strtab_release(&sp->codes);
-	free(sp);
+	rc = ec_inspect_run(&ro, out_path, res.operands, res.n_operands);
 	ec_opts_release();
 	return rc;
 }

@@ -30,52 +30,21 @@ static const char *model_arg(const char *s)
 	return strcmp(s, "none") == 0 ? NULL : s;
 }
 
-int cmd_score(int argc, char **argv)
+void ec_score_args_init(struct ec_score_args *a)
 {
-	struct ec_reader_opts ro;
-	struct ec_session_opts so;
+	memset(a, 0, sizeof(*a));
+	ec_reader_opts_init(&a->ro);
+	ec_session_opts_init(&a->so);
+	ec_mongo_opts_init(&a->mo);
+	a->out_path = "output/predictions.csv";
+	a->models = "models";
+	a->intent_ref = "intent@production";
+	a->cat_ref = "category@production";
+}
+
+int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs)
+{
 	struct ec_feature_opts fo;
-	const char *out_path = "output/predictions.csv", *models = "models";
-	const char *intent_ref = "intent@production", *cat_ref = "category@production";
-	struct ec_job_opts jo = {0};
-	struct ec_mongo_opts mo;
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
-	ec_mongo_opts_init(&mo);
-	const struct ec_opt opts[] = {
-	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
-	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
-	     NULL, 0},
-	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
-	     0},
-	    {"intent-model", 0, EC_OPT_STR, &intent_ref, "REF",
-	     "intent model: intent, intent@ALIAS, intent@vN or none (default intent@production)",
-	     NULL, 0},
-	    {"category-model", 0, EC_OPT_STR, &cat_ref, "REF",
-	     "category model, likewise (default category@production)", NULL, 0},
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
-	    EC_MONGO_OPTS(mo),
-	    EC_JOB_OPTS(jo),
-	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
-	};
-	const struct ec_cmd_usage usage = {
-	    "score",
-	    "[OPTIONS] FILE...",
-	    "Score every session of export files with registered models: the same\n"
-	    "sessionizer and point-in-time features as training (feature options from\n"
-	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
-	    "p_purchase and the decision at the model's threshold, the three likeliest\n"
-	    "categories with their scores, the actual outcome, model versions, run id.\n"
-	    "Written atomically. With --mongo-uri, also one document per session in the\n"
-	    "collection `predictions`, keyed by the session and the model versions (a\n"
-	    "rerun changes nothing; a new model version adds documents).",
-	    opts,
-	    "examples:\n"
-	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
-	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
-	};
-	struct ec_opts_result res;
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
 	struct ec_sink *rows = NULL;
@@ -89,27 +58,19 @@ int cmd_score(int argc, char **argv)
 	int rc;
 
 	memset(m, 0, sizeof(m));
-	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
-		return rc;
-	if (ec_opt_json && strcmp(out_path, "-") == 0) {
-		ec_log_error("score: --json and -o - would both write to stdout");
-		ec_opts_release();
-		return 64;
-	}
-	const char *refs[EC_TASK_N] = {model_arg(intent_ref), model_arg(cat_ref)};
+	const char *refs[EC_TASK_N] = {model_arg(a->intent_ref), model_arg(a->cat_ref)};
 	if (!refs[0] && !refs[1]) {
 		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
 		goto done;
 	}
-	if ((rc = ec_job_begin(&job, "score", argc, argv, res.operands, res.n_operands, &jo,
-			       &err)) < 0)
+	if ((rc = ec_job_begin(&job, "score", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
 		goto done;
 	run_id = ec_job_id(job);
-	if ((rc = ec_job_mongo(job, &mongo, &mo, out_path, &err)) < 0 ||
-	    (rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
-	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
+	if ((rc = ec_job_mongo(job, &mongo, &a->mo, a->out_path, &err)) < 0 ||
+	    (rc = ec_models_load(m, a->models, refs, &fo, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, out_path, 1, &err)) < 0)
+	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, 1, &err)) < 0)
 		goto done;
 	ec_job_input(job, &in);
 	ec_scorer_new(&scorer, m, run_id, rows);
@@ -137,7 +98,7 @@ int cmd_score(int argc, char **argv)
 	if (ec_opt_json) {
 		struct ec_json *j = ec_json_object();
 		ec_json_add_str(j, "command", "score");
-		ec_json_add_str(j, "output", out_path);
+		ec_json_add_str(j, "output", a->out_path);
 		ec_json_add_str(j, "run_id", run_id);
 		ec_json_add_str(j, "intent_model", m[0].model ? m[0].ref : "");
 		ec_json_add_str(j, "category_model", m[1].model ? m[1].ref : "");
@@ -159,7 +120,7 @@ int cmd_score(int argc, char **argv)
 		ec_reader_report(in.reader);
 		ec_log_info("score: %llu sessions to %s in %.2f s: %llu with p_purchase (%llu "
 			    "predicted buyers, %llu actual), %llu with categories; models %s %s",
-			    (unsigned long long)t->sessions, out_path, ec_now() - in.t0,
+			    (unsigned long long)t->sessions, a->out_path, ec_now() - in.t0,
 			    (unsigned long long)t->with_p, (unsigned long long)t->decided,
 			    (unsigned long long)t->purchased,
 			    (unsigned long long)t->with_categories, m[0].model ? m[0].ref : "-",
@@ -174,6 +135,56 @@ done:
 	ec_input_close(&in);
 	for (int k = 0; k < EC_TASK_N; k++)
 		ec_loaded_model_release(&m[k]);
+	return rc;
+}
+
+int cmd_score(int argc, char **argv)
+{
+	struct ec_score_args a;
+	ec_score_args_init(&a);
+	const struct ec_opt opts[] = {
+	    {"output", 'o', EC_OPT_STR, &a.out_path, "FILE",
+	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
+	     NULL, 0},
+	    {"models", 0, EC_OPT_STR, &a.models, "DIR", "the model registry (default models)", NULL,
+	     0},
+	    {"intent-model", 0, EC_OPT_STR, &a.intent_ref, "REF",
+	     "intent model: intent, intent@ALIAS, intent@vN or none (default intent@production)",
+	     NULL, 0},
+	    {"category-model", 0, EC_OPT_STR, &a.cat_ref, "REF",
+	     "category model, likewise (default category@production)", NULL, 0},
+	    EC_SESSION_OPTS(a.so),
+	    EC_READER_OPTS(a.ro),
+	    EC_MONGO_OPTS(a.mo),
+	    EC_JOB_OPTS(a.jo),
+	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
+	};
+	const struct ec_cmd_usage usage = {
+	    "score",
+	    "[OPTIONS] FILE...",
+	    "Score every session of export files with registered models: the same\n"
+	    "sessionizer and point-in-time features as training (feature options from\n"
+	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
+	    "p_purchase and the decision at the model's threshold, the three likeliest\n"
+	    "categories with their scores, the actual outcome, model versions, run id.\n"
+	    "Written atomically. With --mongo-uri, also one document per session in the\n"
+	    "collection `predictions`, keyed by the session and the model versions (a\n"
+	    "rerun changes nothing; a new model version adds documents).",
+	    opts,
+	    "examples:\n"
+	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
+	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
+	};
+	struct ec_opts_result res;
+	int rc;
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
+		return rc;
+	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
+		ec_log_error("score: --json and -o - would both write to stdout");
+		rc = 64;
+	} else {
+		rc = ec_score_run(&a, argc, argv, res.operands, res.n_operands);
+	}
 	ec_opts_release();
 	return rc;
 }

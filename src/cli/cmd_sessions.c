@@ -50,27 +50,84 @@ static void session_row(struct ec_value *v, const struct ec_session *s,
 	v[k++] = ec_val_str(cut, strlen(cut));
 }
 
+void ec_sessions_args_init(struct ec_sessions_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	ec_reader_opts_init(&a->ro);
+	ec_session_opts_init(&a->so);
+	ec_mongo_opts_init(&a->mo);
+	a->out_path = "output/sessions.csv";
+	a->level = 2;
+}
+
+int ec_sessions_run(struct ec_sessions_args *a, int argc, char **argv, char **inputs, int n_inputs)
+{
+	struct ec_input in = {0};
+	struct ec_sink *rows = NULL;
+	struct ec_mongo *mongo = NULL;
+	struct ec_job *job = NULL;
+	struct ec_err err = {0};
+	struct ec_session s;
+	struct ec_session_summary sum;
+	struct ec_value v[EC_SESSIONS_COLS];
+	uint64_t n_rows = 0;
+	int rc;
+
+	if ((rc = ec_job_begin(&job, "sessions", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	    (rc = ec_job_mongo(job, &mongo, &a->mo, a->out_path, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
+	    (rc = ec_job_rows(job, &rows, &ec_schema_sessions, a->out_path, 1, &err)) < 0)
+		goto done;
+	ec_job_input(job, &in);
+	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
+		struct ec_session_extra x = {&s, in.z};
+		ec_session_summarize(&sum, &s, in.z, (int)a->level);
+		session_row(v, &s, &sum);
+		ec_sink_row(rows, v, &x);
+		if (++n_rows == 2048)
+			ec_test_pause("write");
+	}
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
+		goto done;
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", "sessions");
+	ec_json_add_str(j, "output", a->out_path);
+	ec_input_json(&in, j);
+	ec_job_mongo_finish(job, j);
+	if (mongo)
+		ec_mongo_json(mongo, j);
+	if (ec_opt_json) {
+		ec_json_print_stdout(j);
+	} else {
+		ec_reader_report(in.reader);
+		ec_sessionizer_report(in.z);
+		ec_log_info("sessions: wrote %s in %.2f s", a->out_path, ec_now() - in.t0);
+		if (mongo)
+			ec_mongo_report(mongo);
+	}
+	ec_json_free(j);
+done:
+	if (job)
+		ec_json_add_u64(ec_run_counts(ec_job_run(job)), "rows_written", n_rows);
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("sessions", rc, &err);
+	ec_input_close(&in);
+	return rc;
+}
+
 int cmd_sessions(int argc, char **argv)
 {
-	struct ec_reader_opts ro;
-	struct ec_session_opts so;
-	struct ec_mongo_opts mo;
-	struct ec_job_opts jo = {0};
-	const char *out_path = "output/sessions.csv";
-	int64_t level = 2;
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
-	ec_mongo_opts_init(&mo);
+	struct ec_sessions_args a;
+	ec_sessions_args_init(&a);
 	const struct ec_opt opts[] = {
-	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	    {"output", 'o', EC_OPT_STR, &a.out_path, "FILE",
 	     "write sessions here (.gz: gzip; - for stdout; default output/sessions.csv)", NULL, 0},
-	    {"category-level", 0, EC_OPT_INT, &level, "N",
+	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
 	     "category_code segments in category keys (default 2; 0: all)", NULL, 0},
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
-	    EC_MONGO_OPTS(mo),
-	    EC_JOB_OPTS(jo),
-	    {"with-events", 0, EC_OPT_FLAG, &mo.with_events, NULL,
+	    EC_SESSION_OPTS(a.so),
+	    EC_READER_OPTS(a.ro),
+	    EC_MONGO_OPTS(a.mo),
+	    EC_JOB_OPTS(a.jo),
+	    {"with-events", 0, EC_OPT_FLAG, &a.mo.with_events, NULL,
 	     "MongoDB session logs carry their events (array event_log)", NULL, 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
@@ -87,64 +144,15 @@ int cmd_sessions(int argc, char **argv)
 	    NULL,
 	};
 	struct ec_opts_result res;
-	struct ec_input in = {0};
-	struct ec_sink *rows = NULL;
-	struct ec_mongo *mongo = NULL;
-	struct ec_job *job = NULL;
-	struct ec_err err = {0};
-	struct ec_session s;
-	struct ec_session_summary sum;
-	struct ec_value v[EC_SESSIONS_COLS];
-	uint64_t n_rows = 0;
 	int rc;
-
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		return rc;
-	if (ec_opt_json && strcmp(out_path, "-") == 0) {
+	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
 		ec_log_error("sessions: --json and -o - would both write to stdout");
-		ec_opts_release();
-		return 64;
-	}
-	if ((rc = ec_job_begin(&job, "sessions", argc, argv, res.operands, res.n_operands, &jo,
-			       &err)) < 0 ||
-	    (rc = ec_job_mongo(job, &mongo, &mo, out_path, &err)) < 0 ||
-	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_job_rows(job, &rows, &ec_schema_sessions, out_path, 1, &err)) < 0)
-		goto done;
-	ec_job_input(job, &in);
-	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0) {
-		struct ec_session_extra x = {&s, in.z};
-		ec_session_summarize(&sum, &s, in.z, (int)level);
-		session_row(v, &s, &sum);
-		ec_sink_row(rows, v, &x);
-		if (++n_rows == 2048)
-			ec_test_pause("write");
-	}
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
-		goto done;
-	struct ec_json *j = ec_json_object();
-	ec_json_add_str(j, "command", "sessions");
-	ec_json_add_str(j, "output", out_path);
-	ec_input_json(&in, j);
-	ec_job_mongo_finish(job, j);
-	if (mongo)
-		ec_mongo_json(mongo, j);
-	if (ec_opt_json) {
-		ec_json_print_stdout(j);
-		ec_json_free(j);
+		rc = 64;
 	} else {
-		ec_json_free(j);
-		ec_reader_report(in.reader);
-		ec_sessionizer_report(in.z);
-		ec_log_info("sessions: wrote %s in %.2f s", out_path, ec_now() - in.t0);
-		if (mongo)
-			ec_mongo_report(mongo);
+		rc = ec_sessions_run(&a, argc, argv, res.operands, res.n_operands);
 	}
-done:
-	if (job)
-		ec_json_add_u64(ec_run_counts(ec_job_run(job)), "rows_written", n_rows);
-	rc = ec_job_end(job, rc, &err);
-	ec_input_close(&in);
 	ec_opts_release();
 	return rc;
 }

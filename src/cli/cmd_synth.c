@@ -10,6 +10,51 @@
 
 static const char *const profiles[] = {"multicat", "cosmetics", NULL};
 
+int ec_synth_run(const struct ec_synth_opts *so, const char *out_path)
+{
+	struct ec_outfile *f = NULL;
+	struct ec_synth_stats st;
+	struct ec_err err = {0};
+	int rc;
+
+	double t0 = ec_now();
+	if ((rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0 ||
+	    (rc = ec_synth_write(so, f, &st, &err)) < 0)
+		goto done;
+	rc = ec_outfile_commit(f, &err);
+	f = NULL;
+	if (rc < 0)
+		goto done;
+	double secs = ec_now() - t0;
+	if (ec_opt_json) {
+		struct ec_json *j = ec_json_object();
+		ec_json_add_str(j, "command", "synth");
+		ec_json_add_str(j, "output", out_path);
+		ec_json_add_str(j, "profile", profiles[so->profile]);
+		ec_json_add_u64(j, "rows", st.rows);
+		struct ec_json *o = ec_json_add_object(j, "events");
+		for (int t = 0; t < EC_EV_N; t++)
+			ec_json_add_u64(o, ec_event_type_name(t), st.by_type[t]);
+		ec_json_add_u64(j, "sessions", st.sessions);
+		ec_json_add_u64(j, "users", st.users);
+		ec_json_add_u64(j, "sessions_with_purchase", st.purchases_sessions);
+		ec_json_add_u64(j, "dirty_duplicates", st.dirty_duplicates);
+		ec_json_add_u64(j, "dirty_empty_session", st.dirty_empty_session);
+		ec_json_add_u64(j, "dirty_malformed", st.dirty_malformed);
+		ec_json_add_num(j, "seconds", secs);
+		ec_json_print_stdout(j);
+		ec_json_free(j);
+	} else if (strcmp(out_path, "-") != 0) {
+		ec_log_info("synth: wrote %llu rows (%llu sessions, %llu users) to %s in %.2f s",
+			    (unsigned long long)st.rows, (unsigned long long)st.sessions,
+			    (unsigned long long)st.users, out_path, secs);
+	}
+done:
+	rc = ec_cli_fail("synth", rc, &err);
+	ec_outfile_free(f);
+	return rc;
+}
+
 int cmd_synth(int argc, char **argv)
 {
 	struct ec_synth_opts so;
@@ -47,9 +92,6 @@ int cmd_synth(int argc, char **argv)
 	    "data/cosmetics.csv.gz\n",
 	};
 	struct ec_opts_result res;
-	struct ec_outfile *f = NULL;
-	struct ec_synth_stats st;
-	struct ec_err err = {0};
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -74,41 +116,7 @@ int cmd_synth(int argc, char **argv)
 	so.users = (uint64_t)users;
 	so.seed = (uint64_t)seed;
 	so.profile = (enum ec_synth_profile)profile;
-	double t0 = ec_now();
-	if ((rc = ec_outfile_open(&f, out_path, EC_OUT_AUTO, &err)) < 0 ||
-	    (rc = ec_synth_write(&so, f, &st, &err)) < 0)
-		goto done;
-	rc = ec_outfile_commit(f, &err);
-	f = NULL;
-	if (rc < 0)
-		goto done;
-	double secs = ec_now() - t0;
-	if (ec_opt_json) {
-		struct ec_json *j = ec_json_object();
-		ec_json_add_str(j, "command", "synth");
-		ec_json_add_str(j, "output", out_path);
-		ec_json_add_str(j, "profile", profiles[profile]);
-		ec_json_add_u64(j, "rows", st.rows);
-		struct ec_json *o = ec_json_add_object(j, "events");
-		for (int t = 0; t < EC_EV_N; t++)
-			ec_json_add_u64(o, ec_event_type_name(t), st.by_type[t]);
-		ec_json_add_u64(j, "sessions", st.sessions);
-		ec_json_add_u64(j, "users", st.users);
-		ec_json_add_u64(j, "sessions_with_purchase", st.purchases_sessions);
-		ec_json_add_u64(j, "dirty_duplicates", st.dirty_duplicates);
-		ec_json_add_u64(j, "dirty_empty_session", st.dirty_empty_session);
-		ec_json_add_u64(j, "dirty_malformed", st.dirty_malformed);
-		ec_json_add_num(j, "seconds", secs);
-		ec_json_print_stdout(j);
-		ec_json_free(j);
-	} else if (strcmp(out_path, "-") != 0) {
-		ec_log_info("synth: wrote %llu rows (%llu sessions, %llu users) to %s in %.2f s",
-			    (unsigned long long)st.rows, (unsigned long long)st.sessions,
-			    (unsigned long long)st.users, out_path, secs);
-	}
-done:
-	rc = ec_cli_fail("synth", rc, &err);
-	ec_outfile_free(f);
+	rc = ec_synth_run(&so, out_path);
 out:
 	ec_opts_release();
 	return rc;

@@ -33,7 +33,7 @@ struct ec_job {
 };
 
 int ec_job_begin(struct ec_job **out, const char *command, int argc, char **argv, char **inputs,
-		 int n_inputs, const struct ec_job_opts *o, struct ec_err *err)
+		 int n_inputs, struct ec_job_opts *o, struct ec_err *err)
 {
 	struct ec_job *j = ec_xcalloc(1, sizeof(*j));
 	int rc;
@@ -49,6 +49,7 @@ int ec_job_begin(struct ec_job **out, const char *command, int argc, char **argv
 	j->inputs = inputs;
 	j->n_inputs = n_inputs;
 	j->wait_lock = (double)o->wait_lock;
+	snprintf(o->id, sizeof(o->id), "%s", ec_run_id(j->run));
 	*out = j;
 	return 0;
 }
