@@ -136,36 +136,99 @@ static void summary_json(const struct ec_input *in, const struct ec_featurizer_s
 	ec_json_free(j);
 }
 
-int cmd_features(int argc, char **argv)
-{
+/* The options of a features run. */
+struct features_args {
 	struct ec_reader_opts ro;
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
-	const char *out_path = NULL;
-	struct ec_job_opts jo = {0};
-	int task = EC_TASK_INTENT, all_sessions = 0, list = 0;
-	int64_t max_cand = 10;
+	struct ec_job_opts jo;
+	const char *out_path;
+	int task, all_sessions;
+	int64_t max_cand;
+};
+
+static int features_run(struct features_args *a, int argc, char **argv, char **inputs, int n_inputs)
+{
+	struct ec_input in = {0};
+	struct ec_featurizer *fz = NULL;
+	struct ec_outfile *f = NULL;
+	struct ec_job *job = NULL;
+	struct ec_err err = {0};
+	struct ec_fsession s;
+	uint64_t rows = 0;
+	char truth[4096];
+	int rc;
+
+	if (a->max_cand < 1 || a->max_cand > 1000) {
+		rc = ec_fail(&err, EC_EUSAGE, "--max-candidates: expected 1 to 1000, got %lld",
+			     (long long)a->max_cand);
+		goto done;
+	}
+	a->fo.max_candidates = (uint32_t)a->max_cand;
+	if ((rc = ec_job_begin(&job, "features", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
+	    (rc = ec_featurizer_new(&fz, &a->fo, in.z, &err)) < 0 ||
+	    (rc = ec_job_open_file(job, &f, a->out_path, EC_OUT_AUTO, &err)) < 0)
+		goto done;
+	ec_job_input(job, &in);
+	write_header(f, a->task);
+	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0)
+		rows += write_session(f, &s, a->task, a->all_sessions, truth, sizeof(truth));
+	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
+		goto done;
+	const struct ec_featurizer_stats *st = ec_featurizer_stats(fz);
+	struct ec_json *c = ec_run_counts(ec_job_run(job));
+	ec_json_add_str(c, "task", ec_task_names[a->task]);
+	ec_json_add_u64(c, "feature_rows", rows);
+	ec_json_add_u64(c, "featurized_sessions", st->sessions);
+	ec_json_add_u64(c, "intent_skipped", st->intent_skipped);
+	ec_json_add_u64(c, "category_sessions", st->category_sessions);
+	ec_json_add_u64(c, "category_skipped", st->category_skipped);
+	if (ec_opt_json) {
+		summary_json(&in, st, a->task, a->out_path, rows);
+	} else {
+		ec_reader_report(in.reader);
+		ec_sessionizer_report(in.z);
+		ec_log_info("features: %s: %llu rows from %llu sessions (%llu without an event "
+			    "before the cutoff) to %s in %.2f s",
+			    ec_task_names[a->task], (unsigned long long)rows,
+			    (unsigned long long)st->sessions,
+			    (unsigned long long)(a->task == EC_TASK_INTENT ? st->intent_skipped
+									   : st->category_skipped),
+			    a->out_path, ec_now() - in.t0);
+	}
+done:
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("features", rc, &err);
+	ec_featurizer_free(fz);
+	ec_input_close(&in);
+	return rc;
+}
+
+int cmd_features(int argc, char **argv)
+{
+	struct features_args a = {.task = EC_TASK_INTENT, .max_cand = 10};
+	int list = 0;
 	char default_out[64];
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
-	ec_feature_opts_init(&fo);
+	ec_reader_opts_init(&a.ro);
+	ec_session_opts_init(&a.so);
+	ec_feature_opts_init(&a.fo);
 	const struct ec_opt opts[] = {
-	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
+	    {"output", 'o', EC_OPT_STR, &a.out_path, "FILE",
 	     "write the rows here (.gz: gzip; - for stdout; default output/features-TASK.csv)",
 	     NULL, 0},
-	    {"task", 0, EC_OPT_CHOICE, &task, "TASK",
+	    {"task", 0, EC_OPT_CHOICE, &a.task, "TASK",
 	     "intent: one row per session (default); category: one row per candidate", task_choices,
 	     0},
-	    {"all-sessions", 0, EC_OPT_FLAG, &all_sessions, NULL,
+	    {"all-sessions", 0, EC_OPT_FLAG, &a.all_sessions, NULL,
 	     "category: also sessions without a cart or purchase", NULL, 0},
-	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
+	    {"max-candidates", 0, EC_OPT_INT, &a.max_cand, "N",
 	     "candidate categories per session (default 10)", NULL, 0},
 	    {"list", 0, EC_OPT_FLAG, &list, NULL,
 	     "print the features of both tasks (task, name, description) and exit", NULL, 0},
-	    EC_FEATURE_OPTS(fo),
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
-	    EC_JOB_OPTS(jo),
+	    EC_FEATURE_OPTS(a.fo),
+	    EC_SESSION_OPTS(a.so),
+	    EC_READER_OPTS(a.ro),
+	    EC_JOB_OPTS(a.jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -183,14 +246,6 @@ int cmd_features(int argc, char **argv)
 	    "  ecomctl features --list\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = {0};
-	struct ec_featurizer *fz = NULL;
-	struct ec_outfile *f = NULL;
-	struct ec_job *job = NULL;
-	struct ec_err err = {0};
-	struct ec_fsession s;
-	uint64_t rows = 0;
-	char truth[4096];
 	int rc;
 
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
@@ -206,57 +261,15 @@ int cmd_features(int argc, char **argv)
 		ec_opts_release();
 		return 64;
 	}
-	snprintf(default_out, sizeof(default_out), "output/features-%s.csv", ec_task_names[task]);
-	if (!out_path)
-		out_path = default_out;
-	if (ec_opt_json && strcmp(out_path, "-") == 0) {
+	snprintf(default_out, sizeof(default_out), "output/features-%s.csv", ec_task_names[a.task]);
+	if (!a.out_path)
+		a.out_path = default_out;
+	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
 		ec_log_error("features: --json and -o - would both write to stdout");
 		ec_opts_release();
 		return 64;
 	}
-	if (max_cand < 1 || max_cand > 1000) {
-		rc = ec_fail(&err, EC_EUSAGE, "--max-candidates: expected 1 to 1000, got %lld",
-			     (long long)max_cand);
-		goto done;
-	}
-	fo.max_candidates = (uint32_t)max_cand;
-	if ((rc = ec_job_begin(&job, "features", argc, argv, res.operands, res.n_operands, &jo,
-			       &err)) < 0 ||
-	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_job_open_file(job, &f, out_path, EC_OUT_AUTO, &err)) < 0)
-		goto done;
-	ec_job_input(job, &in);
-	write_header(f, task);
-	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0)
-		rows += write_session(f, &s, task, all_sessions, truth, sizeof(truth));
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
-		goto done;
-	const struct ec_featurizer_stats *st = ec_featurizer_stats(fz);
-	struct ec_json *c = ec_run_counts(ec_job_run(job));
-	ec_json_add_str(c, "task", ec_task_names[task]);
-	ec_json_add_u64(c, "feature_rows", rows);
-	ec_json_add_u64(c, "featurized_sessions", st->sessions);
-	ec_json_add_u64(c, "intent_skipped", st->intent_skipped);
-	ec_json_add_u64(c, "category_sessions", st->category_sessions);
-	ec_json_add_u64(c, "category_skipped", st->category_skipped);
-	if (ec_opt_json) {
-		summary_json(&in, st, task, out_path, rows);
-	} else {
-		ec_reader_report(in.reader);
-		ec_sessionizer_report(in.z);
-		ec_log_info("features: %s: %llu rows from %llu sessions (%llu without an event "
-			    "before the cutoff) to %s in %.2f s",
-			    ec_task_names[task], (unsigned long long)rows,
-			    (unsigned long long)st->sessions,
-			    (unsigned long long)(task == EC_TASK_INTENT ? st->intent_skipped
-									: st->category_skipped),
-			    out_path, ec_now() - in.t0);
-	}
-done:
-	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("features", rc, &err);
-	ec_featurizer_free(fz);
-	ec_input_close(&in);
+	rc = features_run(&a, argc, argv, res.operands, res.n_operands);
 	ec_opts_release();
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecomctl/outfile.h"
+#include "ecomctl/heap.h"
 #include "synth_model.h"
 
 #define LINE_MAX_LEN 512
@@ -68,50 +69,12 @@ struct hent {
 	uint32_t slot;
 };
 
-struct heap {
-	struct hent *a;
-	size_t n, cap;
-};
-
 static int hless(const struct hent *x, const struct hent *y)
 {
 	return x->t < y->t || (x->t == y->t && x->seq < y->seq);
 }
 
-static void heap_push(struct heap *h, struct hent e)
-{
-	EC_GROW(h->a, h->cap, h->n + 1);
-	size_t i = h->n++;
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!hless(&e, &h->a[p]))
-			break;
-		h->a[i] = h->a[p];
-		i = p;
-	}
-	h->a[i] = e;
-}
-
-/* Replaces the top with e (or removes it when e is NULL) and sifts down. */
-static void heap_replace_top(struct heap *h, const struct hent *e)
-{
-	struct hent x = e ? *e : h->a[--h->n];
-	size_t i = 0, n = h->n;
-	if (n == 0)
-		return;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && hless(&h->a[c + 1], &h->a[c]))
-			c++;
-		if (!hless(&h->a[c], &x))
-			break;
-		h->a[i] = h->a[c];
-		i = c;
-	}
-	h->a[i] = x;
-}
+EC_HEAP_DEFINE(heap, struct hent, hless)
 
 /* ---- the run ---- */
 
@@ -526,7 +489,7 @@ static void run_loop(struct run *r)
 		int more = ec_synth_sess_step(&r->m, s, &r->rng, &ev);
 		if (more == 2) {
 			struct hent e = {s->t, r->heap.a[0].seq, slot};
-			heap_replace_top(&r->heap, &e);
+			heap_replace_top(&r->heap, e);
 			continue;
 		}
 		int64_t cents = ec_synth_price_on(&r->m, ev.item, (ev.t - r->o->start) / 86400);
@@ -548,10 +511,10 @@ static void run_loop(struct run *r)
 		write_row(r, ev.type, cents);
 		if (more) {
 			struct hent e = {s->t, r->heap.a[0].seq, slot};
-			heap_replace_top(&r->heap, &e);
+			heap_replace_top(&r->heap, e);
 		} else {
 			ec_synth_sess_end(&r->m, s);
-			heap_replace_top(&r->heap, NULL);
+			heap_pop(&r->heap);
 			free_slot(r, slot);
 		}
 	}
@@ -591,7 +554,7 @@ int ec_synth_write(const struct ec_synth_opts *o, struct ec_outfile *out, struct
 		*st = r->st;
 
 	free(r->w_suffix);
-	free(r->heap.a);
+	heap_release(&r->heap);
 	free(r->sess);
 	free(r->free_slots);
 	ec_synth_model_release(&r->m);

@@ -245,6 +245,88 @@ struct cat_plan {
  * codeless ones with their own Zipf, the two sharing the rows as the real
  * stores do (~68/32 multicat, ~2/98 cosmetics).
  */
+/* n distinct category ids, in a shuffled order. */
+static uint64_t *make_ids(const struct ec_synth_model *m, struct ec_rng *r, uint32_t n)
+{
+	uint64_t *ids = ec_xmalloc(n * sizeof(*ids));
+	for (;;) {
+		for (uint32_t i = 0; i < n; i++)
+			ids[i] = new_cat_id(m, r);
+		qsort(ids, n, sizeof(*ids), cmp_u64);
+		uint32_t dup = 0;
+		for (uint32_t i = 1; i < n; i++)
+			dup |= ids[i] == ids[i - 1];
+		if (!dup)
+			break;
+	}
+	for (uint32_t i = n; i > 1; i--) {
+		uint32_t j = (uint32_t)ec_rng_below(r, i);
+		uint64_t t = ids[i - 1];
+		ids[i - 1] = ids[j];
+		ids[j] = t;
+	}
+	return ids;
+}
+
+/* Product-id blocks: multicat prefix*100000 (7-8 digits), cosmetics 5000000 + c*2000. */
+static uint32_t *make_prefixes(int cosm, uint32_t n, struct ec_rng *r)
+{
+	uint32_t n_pre = cosm ? n : 990;
+	uint32_t *pre = ec_xmalloc(n_pre * sizeof(*pre));
+	for (uint32_t i = 0; i < n_pre; i++)
+		pre[i] = cosm ? i : 10 + i;
+	for (uint32_t i = n_pre; i > 1; i--) {
+		uint32_t j = (uint32_t)ec_rng_below(r, i);
+		uint32_t t = pre[i - 1];
+		pre[i - 1] = pre[j];
+		pre[j] = t;
+	}
+	return pre;
+}
+
+static double np_of(double n_prod_total, double weight, double sum_pw)
+{
+	return n_prod_total * pow(weight, 0.6) / sum_pw;
+}
+
+/* One category of the catalog: its id, code, price level, products and
+ * brands. */
+static void fill_cat(const struct ec_synth_model *m, struct ec_synth_cat *c, uint64_t id,
+		     const struct cat_plan *plan, uint32_t pre, double np, uint32_t n_brands,
+		     struct ec_rng *r)
+{
+	int cosm = m->profile == EC_SYNTH_COSMETICS;
+	uint32_t max_prod = cosm ? 1999 : 99999;
+	c->id = id;
+	c->code = plan->code;
+	int len =
+	    snprintf(c->text, sizeof(c->text), "%llu,%s,", (unsigned long long)c->id, c->code);
+	c->text_len = (uint8_t)len;
+	c->hash = ec_mix64(m->seed * 0x9e3779b97f4a7c15ULL + c->id);
+	if (c->code[0]) {
+		c->top = top_of(c->code);
+		c->log_price = log(cosm ? 9.0 : top_price(c->code)) + 0.5 * ec_rng_normal(r);
+	} else {
+		c->top = (uint8_t)(251 + ec_rng_below(r, 5));
+		c->log_price =
+		    cosm ? log(4.5) + 0.55 * ec_rng_normal(r) : log(15 + 250 * ec_rng_unif(r));
+	}
+	c->conv = 0.45 * ec_rng_normal(r);
+	c->n_products = np < 8 ? 8 : np > max_prod ? max_prod : (uint32_t)np;
+	c->zipf_span = m->prod_inv ? pow(c->n_products + 1.0, 1.0 - m->prod_s) - 1.0
+				   : log(c->n_products + 1.0);
+	c->pid_base = cosm ? 5000000ULL + 2000ULL * pre : 100000ULL * pre;
+	c->pid_off = (uint32_t)ec_rng_below(r, c->n_products);
+	/* Categories of one top level share a region of the brands. */
+	c->brand_base = c->code[0] ? (uint32_t)(ec_mix64(c->top + m->seed) % n_brands) +
+					 (uint32_t)ec_rng_below(r, cosm ? 20 : 150)
+				   : (uint32_t)ec_rng_below(r, n_brands);
+	c->n_brands = cosm ? 3 + c->n_products / 60 : 4 + c->n_products / 300;
+	if (c->n_brands > (cosm ? 30u : 80u))
+		c->n_brands = cosm ? 30 : 80;
+	c->empty_brand = (cosm ? 0.42 : 0.14) * 2 * ec_rng_unif(r);
+}
+
 void ec_synth_catalog_build(struct ec_synth_model *m)
 {
 	int cosm = m->profile == EC_SYNTH_COSMETICS;
@@ -308,74 +390,18 @@ void ec_synth_catalog_build(struct ec_synth_model *m)
 	m->n_cats = n;
 	m->cats = ec_xcalloc(n, sizeof(*m->cats));
 	m->cat_cdf = ec_xmalloc(n * sizeof(*m->cat_cdf));
-	uint64_t *ids = ec_xmalloc(n * sizeof(*ids));
-	for (;;) {
-		for (uint32_t i = 0; i < n; i++)
-			ids[i] = new_cat_id(m, &r);
-		qsort(ids, n, sizeof(*ids), cmp_u64);
-		uint32_t dup = 0;
-		for (uint32_t i = 1; i < n; i++)
-			dup |= ids[i] == ids[i - 1];
-		if (!dup)
-			break;
-	}
-	for (uint32_t i = n; i > 1; i--) {
-		uint32_t j = (uint32_t)ec_rng_below(&r, i);
-		uint64_t t = ids[i - 1];
-		ids[i - 1] = ids[j];
-		ids[j] = t;
-	}
-	/* Product-id blocks: multicat prefix*100000 (7-8 digits), cosmetics 5000000 + c*2000. */
-	uint32_t n_pre = cosm ? n : 990;
-	uint32_t *pre = ec_xmalloc(n_pre * sizeof(*pre));
-	for (uint32_t i = 0; i < n_pre; i++)
-		pre[i] = cosm ? i : 10 + i;
-	for (uint32_t i = n_pre; i > 1; i--) {
-		uint32_t j = (uint32_t)ec_rng_below(&r, i);
-		uint32_t t = pre[i - 1];
-		pre[i - 1] = pre[j];
-		pre[j] = t;
-	}
+	uint64_t *ids = make_ids(m, &r, n);
+	uint32_t *pre = make_prefixes(cosm, n, &r);
 
 	double total_w = 0, sum_pw = 0;
 	for (uint32_t i = 0; i < n; i++)
 		sum_pw += pow(plan[i].weight, 0.6);
 	double n_prod_total = cosm ? 45000 : 170000;
-	uint32_t max_prod = cosm ? 1999 : 99999;
 	uint32_t n_brands = cosm ? 280 : 3000;
 	make_brands(m, n_brands, &r);
 	for (uint32_t i = 0; i < n; i++) {
-		struct ec_synth_cat *c = &m->cats[i];
-		c->id = ids[i];
-		c->code = plan[i].code;
-		int len = snprintf(c->text, sizeof(c->text), "%llu,%s,", (unsigned long long)c->id,
-				   c->code);
-		c->text_len = (uint8_t)len;
-		c->hash = ec_mix64(m->seed * 0x9e3779b97f4a7c15ULL + c->id);
-		if (c->code[0]) {
-			c->top = top_of(c->code);
-			c->log_price =
-			    log(cosm ? 9.0 : top_price(c->code)) + 0.5 * ec_rng_normal(&r);
-		} else {
-			c->top = (uint8_t)(251 + ec_rng_below(&r, 5));
-			c->log_price = cosm ? log(4.5) + 0.55 * ec_rng_normal(&r)
-					    : log(15 + 250 * ec_rng_unif(&r));
-		}
-		c->conv = 0.45 * ec_rng_normal(&r);
-		double np = n_prod_total * pow(plan[i].weight, 0.6) / sum_pw;
-		c->n_products = np < 8 ? 8 : np > max_prod ? max_prod : (uint32_t)np;
-		c->zipf_span = m->prod_inv ? pow(c->n_products + 1.0, 1.0 - m->prod_s) - 1.0
-					   : log(c->n_products + 1.0);
-		c->pid_base = cosm ? 5000000ULL + 2000ULL * pre[i] : 100000ULL * pre[i];
-		c->pid_off = (uint32_t)ec_rng_below(&r, c->n_products);
-		/* Categories of one top level share a region of the brands. */
-		c->brand_base = c->code[0] ? (uint32_t)(ec_mix64(c->top + m->seed) % n_brands) +
-						 (uint32_t)ec_rng_below(&r, cosm ? 20 : 150)
-					   : (uint32_t)ec_rng_below(&r, n_brands);
-		c->n_brands = cosm ? 3 + c->n_products / 60 : 4 + c->n_products / 300;
-		if (c->n_brands > (cosm ? 30u : 80u))
-			c->n_brands = cosm ? 30 : 80;
-		c->empty_brand = (cosm ? 0.42 : 0.14) * 2 * ec_rng_unif(&r);
+		fill_cat(m, &m->cats[i], ids[i], &plan[i], pre[i],
+			 np_of(n_prod_total, plan[i].weight, sum_pw), n_brands, &r);
 		total_w += plan[i].weight;
 		m->cat_cdf[i] = total_w;
 	}

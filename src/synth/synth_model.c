@@ -4,115 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Knobs of the session walk, tuned so that the output matches the figures of
- * ../shared/data/rees46/STATS.md (event shares, events per session, sessions
- * with a purchase). A session's intent = intent_mean + user_w * the user's
- * latent propensity + hist_w * its past buying sessions + noise_w * N(0,1);
- * intent raises the planned length, the chance to re-view, to cart and to
- * check out, so behaviour reveals part of it and the user's history another
- * part, and the noise keeps the outcome from being certain.
- */
-struct ec_synth_knobs {
-	double len_mu, len_sigma, len_intent; /* browse steps = 1 + exp(N(mu + li*intent, sigma)) */
-	double intent_mean, user_w, hist_w, noise_w;
-	double cart_a, cart_b, cart_review, cart_price;	     /* P(cart | looking at a product) */
-	double buy_a, buy_b, buy_carts, buy_price, buy_hist; /* P(check out | cart) */
-	double late_a;	 /* P(check out at the end | cart left), offset */
-	double basket_p; /* P(another item in the cart is bought too) */
-	double review_a, review_b, switch_p, pref_p;
-	double remove_p, recart_p; /* per step while the cart is not empty */
-	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
-	double direct_p; /* P(a cart goes to the item the user left in an earlier session) */
-	double post_p;	 /* P(browsing on after a checkout) */
-	double pre_p;	 /* P(browsing on between deciding to buy and buying) */
-	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
-	double prod_s;	    /* Zipf exponent of products within a category */
-	double user_skew;   /* user index = n * u^user_skew */
-	double pool_factor; /* pool = rows / 14 * pool_factor by default */
-};
-
-static const struct ec_synth_knobs knobs[EC_SYNTH_N_PROFILES] = {
-    [EC_SYNTH_MULTICAT] =
-	{
-	    .len_mu = 0.62,
-	    .len_sigma = 1.38,
-	    .len_intent = 0.2,
-	    .intent_mean = -0.2,
-	    .user_w = 0.75,
-	    .hist_w = 0.2,
-	    .noise_w = 1.0,
-	    .cart_a = -4.0,
-	    .cart_b = 1.1,
-	    .cart_review = 0.7,
-	    .cart_price = 0.6,
-	    .buy_a = -1.7,
-	    .buy_b = 0.8,
-	    .buy_carts = 0.3,
-	    .buy_price = 0.5,
-	    .buy_hist = 0.15,
-	    .late_a = -2.6,
-	    .basket_p = 0.25,
-	    .review_a = 0.14,
-	    .review_b = 0.04,
-	    .switch_p = 0.12,
-	    .pref_p = 0.6,
-	    .remove_p = 0,
-	    .back_p = 0.35,
-	    .direct_p = 0.25,
-	    .recart_p = 0,
-	    .post_p = 0.45,
-	    .pre_p = 0.6,
-	    .gap_mu = 3.4,
-	    .gap_sigma = 1.0,
-	    .gap0_p = 0.04,
-	    .gaplong_p = 0.015,
-	    .checkout_mu = 4.4,
-	    .prod_s = 1.0,
-	    .user_skew = 2.5,
-	    .pool_factor = 1.35,
-	},
-    [EC_SYNTH_COSMETICS] =
-	{
-	    .len_mu = 0.1,
-	    .len_sigma = 1.5,
-	    .len_intent = 1.6,
-	    .intent_mean = -0.6,
-	    .user_w = 0.75,
-	    .hist_w = 0.2,
-	    .noise_w = 1.0,
-	    .cart_a = -1.2,
-	    .cart_b = 1.3,
-	    .cart_review = 0.6,
-	    .cart_price = 0.4,
-	    .buy_a = -7.0,
-	    .buy_b = 1.2,
-	    .buy_carts = 0.55,
-	    .buy_price = 0.3,
-	    .buy_hist = 0.15,
-	    .late_a = -3.2,
-	    .basket_p = 0.95,
-	    .review_a = 0.12,
-	    .review_b = 0.03,
-	    .switch_p = 0.15,
-	    .pref_p = 0.6,
-	    .remove_p = 1.1,
-	    .back_p = 0.35,
-	    .direct_p = 0.25,
-	    .recart_p = 0.25,
-	    .post_p = 0.1,
-	    .pre_p = 0.5,
-	    .gap_mu = 2.6,
-	    .gap_sigma = 1.4,
-	    .gap0_p = 0.15,
-	    .gaplong_p = 0.02,
-	    .checkout_mu = 4.0,
-	    .prod_s = 0.95,
-	    .user_skew = 2.5,
-	    .pool_factor = 1.35,
-	},
-};
-
 static uint64_t splitmix64(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -160,7 +51,7 @@ void ec_synth_model_init(struct ec_synth_model *m, enum ec_synth_profile p, uint
 {
 	memset(m, 0, sizeof(*m));
 	m->profile = p;
-	m->k = &knobs[p];
+	m->k = &ec_synth_knobs[p];
 	m->seed = seed;
 	m->start = start;
 	m->prod_s = m->k->prod_s;
@@ -191,7 +82,7 @@ uint64_t ec_synth_pool_size(enum ec_synth_profile p, uint64_t rows)
 {
 	/* Capped by the user ids there are (past ~1e9 rows). */
 	uint64_t max = ec_synth_max_users(p);
-	double n = (double)rows / 14.0 * knobs[p].pool_factor;
+	double n = (double)rows / 14.0 * ec_synth_knobs[p].pool_factor;
 	return n < 16 ? 16 : n > (double)max ? max : (uint64_t)n;
 }
 

@@ -53,8 +53,36 @@ double ec_rng_normal(struct ec_rng *r);
 /* Standard normal from the bits of one hash value. */
 double ec_synth_hash_normal(uint64_t h);
 
-/* Per-profile knobs of the session walk (synth_model.c). */
-struct ec_synth_knobs;
+/*
+ * Knobs of the session walk, tuned so that the output matches the figures of
+ * ../shared/data/rees46/STATS.md (event shares, events per session, sessions
+ * with a purchase). A session's intent = intent_mean + user_w * the user's
+ * latent propensity + hist_w * its past buying sessions + noise_w * N(0,1);
+ * intent raises the planned length, the chance to re-view, to cart and to
+ * check out, so behaviour reveals part of it and the user's history another
+ * part, and the noise keeps the outcome from being certain.
+ */
+struct ec_synth_knobs {
+	double len_mu, len_sigma, len_intent; /* browse steps = 1 + exp(N(mu + li*intent, sigma)) */
+	double intent_mean, user_w, hist_w, noise_w;
+	double cart_a, cart_b, cart_review, cart_price;	     /* P(cart | looking at a product) */
+	double buy_a, buy_b, buy_carts, buy_price, buy_hist; /* P(check out | cart) */
+	double late_a;	 /* P(check out at the end | cart left), offset */
+	double basket_p; /* P(another item in the cart is bought too) */
+	double review_a, review_b, switch_p, pref_p;
+	double remove_p, recart_p; /* per step while the cart is not empty */
+	double back_p;		   /* P(a cart goes to an earlier item, not the one in view) */
+	double direct_p; /* P(a cart goes to the item the user left in an earlier session) */
+	double post_p;	 /* P(browsing on after a checkout) */
+	double pre_p;	 /* P(browsing on between deciding to buy and buying) */
+	double gap_mu, gap_sigma, gap0_p, gaplong_p, checkout_mu;
+	double prod_s;	    /* Zipf exponent of products within a category */
+	double user_skew;   /* user index = n * u^user_skew */
+	double pool_factor; /* pool = rows / 14 * pool_factor by default */
+};
+
+/* Per profile (synth_knobs.c). */
+extern const struct ec_synth_knobs ec_synth_knobs[EC_SYNTH_N_PROFILES];
 
 struct ec_synth_cat {
 	uint64_t id;	  /* 19-digit category_id */
