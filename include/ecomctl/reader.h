@@ -14,9 +14,10 @@
  *
  * An event more than max_skew after the events around it is a bad row
  * (time_out_of_range), so that one far-future row cannot move the
- * sessionizer's watermark: the first 15 events of each file are judged
- * against their median time, every later one against the median of the 15
- * before it (src/input/reader_skew.c has the details).
+ * sessionizer's watermark: the first 15 events of each file are held back
+ * to take their median as the reference time, and an event ahead of the
+ * latest accepted time by more than max_skew is held back until the rows
+ * after it show whether time really jumped (src/input/reader_skew.c).
  *
  * Ownership: the reader owns its buffers; the strings of an event returned
  * by ec_reader_next() are borrowed until the next call to it.

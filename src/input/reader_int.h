@@ -27,9 +27,12 @@
 #define EC_CHUNK_SIZE (1u << 20)
 #define N_CHUNKS 4
 #define MAX_FIELDS 64
-/* Events per file judged together at its start, and the window of recent
- * event times that later ones are judged against (reader_skew.c). */
+/* time_out_of_range (reader_skew.c): the events at a file's start whose
+ * median is the first reference time, the suspects in a row that confirm a
+ * jump in time, and the most events ever held back. */
 #define SKEW_WINDOW 15
+#define SKEW_CONFIRM 8
+#define SKEW_HELD_MAX (SKEW_WINDOW + SKEW_CONFIRM + 1)
 
 struct ec_source;
 
@@ -56,12 +59,12 @@ struct chunk {
 	size_t n_pre, cap_pre, pre_i;
 };
 
-/* An event held back at the start of a file, with copies of its strings. */
+/* An event held back (reader_skew.c), with copies of its strings. */
 struct held {
 	struct ec_event ev;
 	char *buf;
 	size_t cap;
-	int out_of_range;
+	int state; /* collected at a file's start, suspect, good or bad */
 };
 
 struct ec_reader {
@@ -106,14 +109,14 @@ struct ec_reader {
 	int done;
 
 	/* time_out_of_range (reader_skew.c) */
-	struct held held[SKEW_WINDOW + 1];
-	int n_held, n_judged, held_out; /* held[held_out, n_judged) are to be handed out */
-	uint32_t skew_file;		/* the file of the latest event judged */
-	int holding;			/* the start of skew_file is being held back */
-	int rows_done;			/* ec_reader_next_row() returned 0 */
-	int64_t win[SKEW_WINDOW];	/* recent event times, in arrival order (a ring) */
-	int64_t win_sorted[SKEW_WINDOW];
-	int n_win, win_at;
+	struct held held[SKEW_HELD_MAX];
+	int n_held, held_out; /* held[held_out, n_held) are not handed out yet */
+	uint32_t skew_file;   /* the file of the latest event judged */
+	int collecting;	      /* the start of skew_file is being held back */
+	int n_collected;
+	int n_suspects; /* held events ahead of ref, not yet judged */
+	int64_t ref;	/* the reference time */
+	int rows_done;	/* ec_reader_next_row() returned 0 */
 
 	struct ec_reader_stats stats;
 	uint64_t *file_good, *file_bad; /* good and bad rows of each input */

@@ -108,7 +108,7 @@ static void test_reader_skew__first_row_far_future(void **state)
 }
 
 /* Later rows: a lone outlier, a run of seven, an event exactly max_skew
- * ahead (allowed) and one a second more (not). */
+ * ahead of the latest accepted time (allowed) and one a second more (not). */
 static void test_reader_skew__outliers_later(void **state)
 {
 	(void)state;
@@ -118,22 +118,20 @@ static void test_reader_skew__outliers_later(void **state)
 	t[30] = T0 + 30 + 40 * DAY;
 	for (int i = 50; i < 57; i++)
 		t[i] = T0 + 365 * DAY;
-	/* The median of the 15 rows before row 80 is row 72's time, T0 + 72. */
-	t[80] = T0 + 72 + DAY;
-	/* Row 80 is among the 15 before row 90, whose median is T0 + 83. */
-	t[90] = T0 + 83 + DAY + 1;
+	t[80] = T0 + 79 + DAY;	       /* the latest accepted before it: T0 + 79 */
+	t[90] = T0 + 79 + 2 * DAY + 1; /* ... and before this one: t[80] */
 	struct got g;
 	read_times(&g, t, 100, DAY);
 	assert_int_equal(g.rc, 0);
 	assert_int_equal(g.st.bad_by_reason[EC_BAD_TIME_RANGE], 1 + 7 + 1);
 	assert_int_equal(g.n, 91);
-	assert_int_equal(g.st.time_max, T0 + 72 + DAY);
+	assert_int_equal(g.st.time_max, T0 + 79 + DAY);
 }
 
-/* Time genuinely jumps by more than max_skew inside a file: the first
- * SKEW_WINDOW / 2 + 1 = 8 rows after the jump are rejected, then the window's
- * median has moved and the rest are good. Between files nothing is lost:
- * each file's start is judged on its own. */
+/* Time genuinely jumps by more than max_skew: eight rows in a row ahead
+ * confirm the jump and nothing is lost; the same inside the first rows of
+ * a file, and between files. Eight far-future rows in a row are taken for a
+ * jump too (what follows is then late, for the sessionizer to count). */
 static void test_reader_skew__genuine_jump(void **state)
 {
 	(void)state;
@@ -142,8 +140,11 @@ static void test_reader_skew__genuine_jump(void **state)
 		t[i] = T0 + i + (i >= 30 ? 3 * DAY : 0);
 	struct got g;
 	read_times(&g, t, 60, DAY);
-	assert_int_equal(g.st.bad_by_reason[EC_BAD_TIME_RANGE], 8);
-	assert_int_equal(g.n, 52);
+	assert_int_equal(g.st.bad, 0);
+	assert_int_equal(g.n, 60);
+	read_times(&g, t + 24, 36, DAY); /* the jump after 6 rows */
+	assert_int_equal(g.st.bad, 0);
+	assert_int_equal(g.n, 36);
 
 	size_t la, lb;
 	char *a = csv_of(t, 30, &la), *b = csv_of(t + 30, 30, &lb);
@@ -154,6 +155,56 @@ static void test_reader_skew__genuine_jump(void **state)
 	assert_int_equal(g.n, 60);
 	free(a);
 	free(b);
+
+	for (int i = 40; i < 48; i++)
+		t[i] = T0 + 365 * DAY;
+	read_times(&g, t, 48, DAY);
+	assert_int_equal(g.st.bad, 0);
+	/* At the end of a file two or more rows ahead are a jump; one alone is
+	 * out of range. */
+	read_times(&g, t, 42, DAY);
+	assert_int_equal(g.st.bad, 0);
+	read_times(&g, t, 41, DAY);
+	assert_int_equal(g.st.bad_by_reason[EC_BAD_TIME_RANGE], 1);
+}
+
+/* Sessions of three rows three days apart in sparse data: every session's
+ * rows are more than a day ahead of the latest accepted one; when eight
+ * suspects span several sessions, those up to their median are accepted and
+ * the rest judged again, so nothing is lost (the last session, of three
+ * rows, is a jump at the end of the file). */
+static void test_reader_skew__sparse_sessions(void **state)
+{
+	(void)state;
+	int64_t t[63];
+	for (int i = 0; i < 63; i++)
+		t[i] = T0 + (i / 3) * 3 * DAY + (i % 3) * 60;
+	struct got g;
+	read_times(&g, t, 63, DAY);
+	assert_int_equal(g.rc, 0);
+	assert_int_equal(g.st.bad, 0);
+	assert_int_equal(g.n, 63);
+	t[40] = T0 + 2000 * DAY;
+	read_times(&g, t, 63, DAY);
+	assert_int_equal(g.st.bad_by_reason[EC_BAD_TIME_RANGE], 1);
+}
+
+/* Sparse data (a row every 20 hours, 12 days in the first 15 rows) is in
+ * range: each row is within a day of the one before. After an outlier the
+ * next rows are 40, 60... hours ahead of the latest accepted one: suspects,
+ * until eight of them confirm that time went on; only the outlier is lost. */
+static void test_reader_skew__sparse_rows(void **state)
+{
+	(void)state;
+	int64_t t[80];
+	for (int i = 0; i < 80; i++)
+		t[i] = T0 + i * 20 * 3600;
+	t[50] += 300 * DAY;
+	struct got g;
+	read_times(&g, t, 80, DAY);
+	assert_int_equal(g.rc, 0);
+	assert_int_equal(g.n, 79);
+	assert_int_equal(g.st.bad_by_reason[EC_BAD_TIME_RANGE], 1);
 }
 
 /* Files shorter than the hold-back: each is judged on its own; a file of
@@ -217,6 +268,8 @@ int main(void)
 	    cmocka_unit_test(test_reader_skew__first_row_far_future),
 	    cmocka_unit_test(test_reader_skew__outliers_later),
 	    cmocka_unit_test(test_reader_skew__genuine_jump),
+	    cmocka_unit_test(test_reader_skew__sparse_rows),
+	    cmocka_unit_test(test_reader_skew__sparse_sessions),
 	    cmocka_unit_test(test_reader_skew__short_files),
 	    cmocka_unit_test(test_reader_skew__chunk_sizes_and_sync),
 	};
