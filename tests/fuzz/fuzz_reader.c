@@ -4,7 +4,7 @@
  * ec_reader_open/next/finish to the end, which exercises headers, quoted
  * records across lines, CR/LF, blank lines, bad rows, time_out_of_range,
  * gzip and zstd, and records that cross chunks of every size. No thread and
- * no file per input (but the rejects file, one input in four): thousands of
+ * no file per input (but the rejects file, for one input in two): hundreds of
  * inputs a second rather than the 43 of a file and a thread each.
  *
  * The first input byte is a control byte, the rest is the text:
