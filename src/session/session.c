@@ -84,8 +84,7 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 		return ec_fail(err, EC_EUSAGE,
 			       "--gap and --lateness must be >= 0, --max-session > 0");
 	if (!(opts->max_late_fraction >= 0 && opts->max_late_fraction <= 1))
-		return ec_fail(err, EC_EUSAGE,
-			       "--max-late-fraction must be between 0 and 1, got %g",
+		return ec_fail(err, EC_EUSAGE, "--max-late-fraction must be in [0, 1], got %g",
 			       opts->max_late_fraction);
 	struct ec_sessionizer *z = ec_xcalloc(1, sizeof(*z));
 	z->o = *opts;
@@ -506,11 +505,10 @@ static int check_late(const struct ec_sessionizer *z, struct ec_err *err)
 	if (s->events_in == 0 || (double)s->late <= z->o.max_late_fraction * (double)s->events_in)
 		return 0;
 	return ec_fail(err, EC_EDATA,
-		       "%llu of %llu events were late (%.2f%%: more than --lateness %llds behind "
-		       "the latest event), more than --max-late-fraction %g: the input is not in "
-		       "time order",
+		       "%llu of %llu events were late (%.2f%%, over --lateness %llds behind the "
+		       "latest), more than --max-late-fraction %g: the input is not in time order",
 		       (unsigned long long)s->late, (unsigned long long)s->events_in,
-		       100.0 * (double)s->late / (double)s->events_in, (long long)z->o.lateness,
+		       100.0 * s->late / s->events_in, (long long)z->o.lateness,
 		       z->o.max_late_fraction);
 }
 
