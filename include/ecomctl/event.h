@@ -50,9 +50,10 @@ enum ec_bad {
 	EC_BAD_TYPE,	     /* event_type not one of the four */
 	EC_BAD_PRODUCT,	     /* product_id not an unsigned 64-bit integer */
 	EC_BAD_CATEGORY_ID,  /* category_id not an unsigned 64-bit integer */
-	EC_BAD_PRICE,	     /* price not a decimal number */
+	EC_BAD_PRICE,	     /* price not a number (see ec_parse_price) */
 	EC_BAD_USER,	     /* user_id not an unsigned 64-bit integer */
 	EC_BAD_SESSION,	     /* user_session longer than EC_SESSION_MAX */
+	EC_BAD_TIME_RANGE,   /* event_time more than max_skew ahead of the others (reader.h) */
 	EC_BAD_N
 };
 /* Stable snake_case names of the reasons, as printed and in rejects files. */
@@ -97,12 +98,21 @@ void ec_time_format_iso(int64_t t, char *buf);
 int64_t ec_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ec_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
-/* Parses an unsigned 64-bit id: plain digits; "5802432.0" (zero fraction,
- * sets EC_EVF_ID_DECIMAL in *flags); or exponent notation whose decimal value
- * is a whole number (sets EC_EVF_ID_EXPONENT). Returns 0 or -1. */
+/* Numbers, ids and prices alike, follow one grammar:
+ *   -? D+ ( . D+ )? ( [eE] [+-]? D+ )?     (D: an ASCII digit)
+ * at most EC_NUMBER_MAX bytes, nothing before or after it: no '+' sign, no
+ * ".5" or "5.", no spaces, inf, nan or hex. */
+#define EC_NUMBER_MAX 40
+
+/* Parses an unsigned 64-bit id: a number without '-' whose value is a whole
+ * number below 2^64, e.g. "44600062", "5802432.0" (sets EC_EVF_ID_DECIMAL
+ * in *flags), "1.4875800092865987e+18" or "1e+18" (sets EC_EVF_ID_EXPONENT).
+ * Returns 0 or -1. */
 int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags);
 
-/* Parses a price: optional '-', digits, optional '.' and digits. Returns 0 or -1. */
+/* Parses a price: a number, rounded to the nearest double as strtod does;
+ * negative and zero prices are valid (they are in the real data), an
+ * infinite one is not. Returns 0 or -1. */
 int ec_parse_price(const char *s, size_t n, double *out);
 
 /* Parses an event type name. Returns the enum ec_event_type or -1. */

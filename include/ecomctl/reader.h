@@ -2,13 +2,22 @@
  * reader.h -- first stage of the pipeline: bytes of one or more exports in,
  * validated events out (reader -> event -> session -> ...).
  *
- * Inputs are plain CSV or gzip, told apart by their first bytes, or "-" for
- * stdin; several inputs are read in the order given as one stream, each with
- * its own header row. A thread reads and decompresses 1 MiB chunks ahead of
- * the parser. Rows without '"' are split in place; rows with quotes go
- * through libcsv. A bad row is skipped and counted by reason; the first few
- * are printed with file:line, and all of them go to the rejects file when one
- * is asked for.
+ * Inputs are plain CSV, gzip or zstd, told apart by their first bytes, or
+ * "-" for stdin; several inputs are read in the order given as one stream,
+ * each with its own header row. Every gzip member and zstd frame is read and
+ * checked; a damaged or truncated one, or trailing bytes that are not one,
+ * fail the read with the file and byte offset. A thread reads and
+ * decompresses 1 MiB chunks ahead of the parser. Rows without '"' are split
+ * in place; rows with quotes go through libcsv. A bad row is skipped and
+ * counted by reason; the first few are printed with file:line, and all of
+ * them go to the rejects file when one is asked for.
+ *
+ * An event more than max_skew after the events around it is a bad row
+ * (time_out_of_range), so that one far-future row cannot move the
+ * sessionizer's watermark: the first 15 events of each file are held back
+ * to take their median as the reference time, and an event ahead of the
+ * latest accepted time by more than max_skew is held back until the rows
+ * after it show whether time really jumped (src/input/reader_skew.c).
  *
  * Ownership: the reader owns its buffers; the strings of an event returned
  * by ec_reader_next() are borrowed until the next call to it.
@@ -31,9 +40,16 @@ struct ec_reader_opts {
 	double max_bad_fraction;  /* a larger share of bad rows fails the run; < 0: no limit */
 	int show_bad;		  /* bad rows printed as warnings (the first N) */
 	int progress;		  /* draw a progress line on stderr */
+	int64_t max_skew;	  /* seconds an event may be ahead of the others; <= 0: any */
+	/* For tests and fuzzing: */
+	const struct ec_str *buffers; /* when set, input i is the bytes buffers[i] (borrowed
+				       * until ec_reader_free) and paths[i] only names it */
+	int sync;		      /* no reading thread: read inline when a chunk is needed */
+	size_t chunk_size;	      /* bytes per chunk; 0: 1 MiB */
 };
 
-/* Defaults: no rejects file, no row limit, 5% bad rows at most, 5 shown. */
+/* Defaults: no rejects file, no row limit, 5% bad rows at most, 5 shown,
+ * max_skew 1 day. */
 void ec_reader_opts_init(struct ec_reader_opts *opts);
 
 struct ec_reader_stats {
@@ -47,6 +63,7 @@ struct ec_reader_stats {
 	uint64_t bytes_in;	    /* bytes consumed from the inputs (compressed if gzip) */
 	uint64_t bytes_data;	    /* bytes of CSV text parsed */
 	int n_gzip;		    /* inputs that were gzip */
+	int n_zstd;		    /* inputs that were zstd */
 	int64_t time_min, time_max; /* range of event_time of good rows */
 };
 
@@ -57,7 +74,8 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, st
 
 /* Returns 1 with the next good event in *ev, 0 at the end of the last input,
  * or a negative code: EC_EDATA for a header without a required column, a
- * corrupt or truncated gzip stream, or more bad rows than max_bad_rows;
+ * corrupt or truncated gzip member or zstd frame, trailing bytes after the
+ * last one, or more bad rows than max_bad_rows;
  * EC_EIO for a read error; EC_ENOINPUT for an input that vanished. */
 int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err);
 
@@ -95,7 +113,7 @@ void ec_splitter_free(struct ec_splitter *s);
 int ec_splitter_split(struct ec_splitter *s, const char *rec, size_t n, struct ec_str *fields,
 		      int max);
 
-/* "libcsv 3.0.3, zlib 1.2.13": the parsing libraries linked in. */
+/* "libcsv 3.0.3, zlib 1.2.13, zstd 1.5.4": the parsing libraries linked in. */
 const char *ec_reader_lib_versions(void);
 
 #endif

@@ -13,7 +13,11 @@
  * Streaming: events are kept only for open keys. The watermark W is the
  * latest event_time seen minus `lateness`; an event older than W is late
  * (counted, shown, dropped, never merged), and a session is closed once no
- * event at or after W could change it. Within `lateness`, events are put in
+ * event at or after W could change it. When more than max_late_fraction of
+ * the events were late, the input is not the roughly time-ordered stream
+ * DESIGN §1 promises and the run fails (EC_EDATA) at its end rather than
+ * report sessions built from a fraction of it. (A far-future event cannot
+ * move W: the reader rejects it first, as time_out_of_range.) Within `lateness`, events are put in
  * time order (ties keep input order). Exact duplicate events of a session
  * are dropped and counted unless keep_duplicates.
  *
@@ -45,13 +49,14 @@ enum ec_session_cut {
 };
 
 struct ec_session_opts {
-	int key;	       /* enum ec_session_key */
-	int64_t gap;	       /* seconds; default 1800 */
-	int64_t max_session;   /* seconds; default 86400 */
-	int64_t lateness;      /* seconds; default 600 */
-	int split_at_midnight; /* default off */
-	int keep_duplicates;   /* default off */
-	int show_late;	       /* late events printed as warnings (the first N) */
+	int key;		  /* enum ec_session_key */
+	int64_t gap;		  /* seconds; default 1800 */
+	int64_t max_session;	  /* seconds; default 86400 */
+	int64_t lateness;	  /* seconds; default 600 */
+	int split_at_midnight;	  /* default off */
+	int keep_duplicates;	  /* default off */
+	int show_late;		  /* late events printed as warnings (the first N) */
+	double max_late_fraction; /* more late events than this share fail; default 0.01 */
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -184,9 +189,18 @@ extern const char *const ec_session_key_names[];
 	     "cut sessions at midnight UTC",                                                       \
 	     NULL,                                                                                 \
 	     0},                                                                                   \
+	    {"keep-duplicates",                                                                    \
+	     0,                                                                                    \
+	     EC_OPT_FLAG,                                                                          \
+	     &(so).keep_duplicates,                                                                \
+	     NULL,                                                                                 \
+	     "keep exact duplicate events (dropped by default)",                                   \
+	     NULL,                                                                                 \
+	     0},                                                                                   \
 	{                                                                                          \
-		"keep-duplicates", 0, EC_OPT_FLAG, &(so).keep_duplicates, NULL,                    \
-		    "keep exact duplicate events (dropped by default)", NULL, 0                    \
+		"max-late-fraction", 0, EC_OPT_DOUBLE, &(so).max_late_fraction, "F",               \
+		    "fail (exit 65) when more than this share of events is late (default 0.01)",   \
+		    NULL, 0                                                                        \
 	}
 
 #endif

@@ -1,5 +1,6 @@
 #include "ecomctl/event.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,9 @@ const char *const ec_col_names[EC_COL_N] = {
 };
 
 const char *const ec_bad_names[EC_BAD_N] = {
-    "none",	  "field_count", "quoting",	"row_too_long", "nul_byte", "event_time",
-    "event_type", "product_id",	 "category_id", "price",	"user_id",  "user_session",
+    "none",	  "field_count",  "quoting",	       "row_too_long", "nul_byte",
+    "event_time", "event_type",	  "product_id",	       "category_id",  "price",
+    "user_id",	  "user_session", "time_out_of_range",
 };
 
 static const char *const type_names[EC_EV_N] = {"view", "cart", "remove_from_cart", "purchase"};
@@ -153,76 +155,98 @@ static int push_digit(uint64_t *v, unsigned c)
 	return 0;
 }
 
+/* The one number grammar of the input (README, Input):
+ *   -? D+ ( . D+ )? ( [eE] [+-]? D+ )?     D: an ASCII digit
+ * at most EC_NUMBER_MAX bytes; no '+' or space before it, no ".5" or "5.",
+ * no inf, nan or hex. Ids and prices differ only in the values they take. */
+struct number {
+	int neg, has_frac, has_exp;
+	const char *ip, *fp; /* the digits before and after the '.' */
+	size_t ni, nf;
+	int64_t exp; /* clamped to +-100000 */
+};
+
+static size_t scan_digits(const char *s, size_t i, size_t n)
+{
+	while (i < n && (unsigned)((unsigned char)s[i] - '0') <= 9)
+		i++;
+	return i;
+}
+
+static int scan_number(const char *s, size_t n, struct number *x)
+{
+	size_t i = 0, j;
+	memset(x, 0, sizeof(*x));
+	if (n == 0 || n > EC_NUMBER_MAX)
+		return -1;
+	if (s[0] == '-')
+		x->neg = 1, i = 1;
+	x->ip = s + i;
+	j = scan_digits(s, i, n);
+	if ((x->ni = j - i) == 0)
+		return -1;
+	i = j;
+	if (i < n && s[i] == '.') {
+		x->has_frac = 1;
+		x->fp = s + i + 1;
+		j = scan_digits(s, i + 1, n);
+		if ((x->nf = j - (i + 1)) == 0)
+			return -1;
+		i = j;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		int eneg = 0;
+		x->has_exp = 1;
+		if (++i < n && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		j = scan_digits(s, i, n);
+		if (j == i)
+			return -1;
+		for (; i < j; i++)
+			if (x->exp < 100000)
+				x->exp = x->exp * 10 + (s[i] - '0');
+		if (eneg)
+			x->exp = -x->exp;
+	}
+	return i == n ? 0 : -1;
+}
+
+/* The i-th significant digit (integer digits, then fraction digits). */
+static unsigned digit_at(const struct number *x, size_t i)
+{
+	return (unsigned)((i < x->ni ? x->ip[i] : x->fp[i - x->ni]) - '0');
+}
+
 int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags)
 {
-	size_t i = 0;
+	struct number x;
+	if (scan_number(s, n, &x) || x.neg)
+		return -1;
+	/* value = digits * 10^scale; whole when the digits the scale cuts off
+	 * are all zeros. */
+	size_t len = x.ni + x.nf, keep = len;
+	int64_t scale = x.exp - (int64_t)x.nf;
+	if (scale < 0) {
+		keep = (uint64_t)-scale >= len ? 0 : len - (size_t)-scale;
+		for (size_t i = keep; i < len; i++)
+			if (digit_at(&x, i))
+				return -1;
+		scale = 0;
+	}
 	uint64_t v = 0;
-	unsigned c;
-
-	if (n == 0 || n > 40)
-		return -1;
-	for (; i < n && (c = (unsigned char)s[i] - '0') <= 9; i++)
-		if (push_digit(&v, c))
+	for (size_t i = 0; i < keep; i++)
+		if (push_digit(&v, digit_at(&x, i)))
 			return -1;
-	if (i == 0)
-		return -1;
-	if (i == n) {
-		*out = v;
-		return 0;
+	if (v && scale > 0) {
+		if (scale > 19 || v > UINT64_MAX / pow10_u64[scale])
+			return -1;
+		v *= pow10_u64[scale];
 	}
-	if (s[i] != '.')
-		return -1;
-	/* A fraction: keep its digits as long as the result may still be whole. */
-	size_t frac_start = ++i;
-	uint64_t m = v;
-	int overflow = 0;
-	for (; i < n && (c = (unsigned char)s[i] - '0') <= 9; i++)
-		if (push_digit(&m, c))
-			overflow = 1;
-	size_t n_frac = i - frac_start;
-	if (i == n) {
-		/* "5802432.0": every fraction digit must be zero. */
-		for (size_t k = frac_start; k < n; k++)
-			if (s[k] != '0')
-				return -1;
-		*out = v;
+	*out = v;
+	if (x.has_exp)
+		*flags |= EC_EVF_ID_EXPONENT;
+	else if (x.has_frac)
 		*flags |= EC_EVF_ID_DECIMAL;
-		return 0;
-	}
-	if (overflow || (s[i] != 'e' && s[i] != 'E') || n_frac == 0)
-		return -1;
-	i++;
-	if (i < n && s[i] == '+')
-		i++;
-	unsigned e = 0;
-	size_t e_start = i;
-	for (; i < n && (c = (unsigned char)s[i] - '0') <= 9; i++) {
-		e = e * 10 + c;
-		if (e > 40)
-			return -1;
-	}
-	if (i != n || i == e_start)
-		return -1;
-	/* value = m * 10^(e - n_frac), and it must be a whole number. */
-	if (e >= n_frac) {
-		unsigned k = e - (unsigned)n_frac;
-		if (k > 19 || (m && m > UINT64_MAX / pow10_u64[k]))
-			return -1;
-		m *= pow10_u64[k];
-	} else {
-		unsigned k = (unsigned)n_frac - e;
-		if (k > 19) {
-			/* m < 10^20 <= 10^k: whole only if it is zero */
-			if (m)
-				return -1;
-		} else {
-			if (m % pow10_u64[k])
-				return -1;
-			m /= pow10_u64[k];
-		}
-	}
-	*out = m;
-	*flags |= EC_EVF_ID_EXPONENT;
 	return 0;
 }
 
@@ -230,40 +254,27 @@ int ec_parse_price(const char *s, size_t n, double *out)
 {
 	static const double p10[19] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,  1e6,	 1e7,  1e8, 1e9,
 				       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
-	size_t i = 0, n_digits = 0, n_frac = 0;
-	int neg = 0, dot = 0;
+	struct number x;
+	if (scan_number(s, n, &x))
+		return -1;
 	uint64_t m = 0;
-
-	if (n > 0 && s[0] == '-') {
-		neg = 1;
-		i = 1;
-	}
-	for (; i < n; i++) {
-		unsigned c = (unsigned char)s[i] - '0';
-		if (c <= 9) {
-			if (++n_digits > 18)
-				return -1;
-			m = m * 10 + c;
-			n_frac += dot;
-		} else if (s[i] == '.' && !dot) {
-			dot = 1;
-		} else {
-			return -1;
+	if (!x.has_exp && x.ni + x.nf <= 18) {
+		for (size_t i = 0; i < x.ni + x.nf; i++)
+			m = m * 10 + digit_at(&x, i);
+		if (m < (1ULL << 53)) {
+			/* Both operands exact: the quotient is correctly rounded (as strtod). */
+			double v = (double)m / p10[x.nf];
+			*out = x.neg ? -v : v;
+			return 0;
 		}
 	}
-	if (n_digits == 0)
+	char tmp[EC_NUMBER_MAX + 1];
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	double v = strtod(tmp, NULL);
+	if (!isfinite(v))
 		return -1;
-	double v;
-	if (m < (1ULL << 53)) {
-		/* Both operands exact, so the quotient is correctly rounded (as strtod). */
-		v = (double)m / p10[n_frac];
-	} else {
-		char tmp[24];
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
-		v = strtod(tmp + neg, NULL);
-	}
-	*out = neg ? -v : v;
+	*out = v;
 	return 0;
 }
 

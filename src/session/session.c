@@ -16,6 +16,7 @@ void ec_session_opts_init(struct ec_session_opts *o)
 	o->max_session = 86400;
 	o->lateness = 600;
 	o->show_late = 5;
+	o->max_late_fraction = 0.01;
 }
 
 /* An open key: one user_session of one user (or one user, by gap), with the
@@ -82,6 +83,9 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 	if (opts->gap < 0 || opts->max_session <= 0 || opts->lateness < 0)
 		return ec_fail(err, EC_EUSAGE,
 			       "--gap and --lateness must be >= 0, --max-session > 0");
+	if (!(opts->max_late_fraction >= 0 && opts->max_late_fraction <= 1))
+		return ec_fail(err, EC_EUSAGE, "--max-late-fraction must be in [0, 1], got %g",
+			       opts->max_late_fraction);
 	struct ec_sessionizer *z = ec_xcalloc(1, sizeof(*z));
 	z->o = *opts;
 	z->src = src;
@@ -494,6 +498,20 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	drain(z, 0);
 }
 
+/* At the end of the input: too many late events fail the run. */
+static int check_late(const struct ec_sessionizer *z, struct ec_err *err)
+{
+	const struct ec_session_stats *s = &z->st;
+	if (s->events_in == 0 || (double)s->late <= z->o.max_late_fraction * (double)s->events_in)
+		return 0;
+	return ec_fail(err, EC_EDATA,
+		       "%llu of %llu events were late (%.2f%%, over --lateness %llds behind the "
+		       "latest), more than --max-late-fraction %g: the input is not in time order",
+		       (unsigned long long)s->late, (unsigned long long)s->events_in,
+		       100.0 * s->late / s->events_in, (long long)z->o.lateness,
+		       z->o.max_late_fraction);
+}
+
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
 {
 	struct ec_event ev;
@@ -516,6 +534,8 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
+			if ((rc = check_late(z, err)) < 0)
+				return rc;
 			z->ended = 1;
 			z->w = INT64_MAX;
 			continue;

@@ -287,11 +287,9 @@ static void test_event__id_decimal(void **state)
 	assert_int_equal(pid("5802432.5", &v, &fl), -1);
 	assert_int_equal(pid("5802432.01", &v, &fl), -1);
 	assert_int_equal(pid("18446744073709551616.0", &v, &fl), -1);
-	/* An empty fraction ("5.") is taken as a zero one; this is what the code
-	 * does, and pandas never writes it, so either answer would do. */
-	assert_int_equal(pid("5.", &v, &fl), 0);
-	assert_int_equal(v, 5);
-	assert_int_equal(fl, EC_EVF_ID_DECIMAL);
+	/* The one number grammar (event.h) wants digits on both sides of a '.'. */
+	assert_int_equal(pid("5.", &v, &fl), -1);
+	assert_int_equal(pid(".0", &v, &fl), -1);
 }
 
 static void test_event__id_exponent(void **state)
@@ -312,6 +310,11 @@ static void test_event__id_exponent(void **state)
 	assert_int_equal(v, 15);
 	assert_int_equal(pid("1.25e1", &v, &fl), -1); /* 12.5 */
 	assert_int_equal(pid("1.5e-1", &v, &fl), -1);
+	assert_int_equal(pid("150e-1", &v, &fl), 0); /* a negative exponent, whole value */
+	assert_int_equal(v, 15);
+	assert_int_equal(pid("1.5e-0", &v, &fl), -1);
+	assert_int_equal(pid("0e-99999999", &v, &fl), 0);
+	assert_int_equal(v, 0);
 	assert_int_equal(pid("0.0e0", &v, &fl), 0);
 	assert_int_equal(v, 0);
 	/* 18446744073709551615 * 10^0: the largest id in exponent form. */
@@ -320,10 +323,16 @@ static void test_event__id_exponent(void **state)
 	assert_int_equal(pid("1.8446744073709551616e19", &v, &fl), -1);
 	assert_int_equal(pid("1.9e19", &v, &fl), -1); /* 19 * 10^18 > 2^64 */
 	assert_int_equal(pid("1.2e400", &v, &fl), -1);
-	/* event.h: exponent notation means a mantissa with a '.' and at least one
-	 * fraction digit (like 1.4875800092865987e+18); "1e5" and "1.e5" are not
-	 * ids, even though their value is whole. */
-	assert_int_equal(pid("1e5", &v, &fl), -1);
+	/* Issue 13: "1e+18" was rejected where "1.0e+18" was accepted. One
+	 * grammar now: both are the id 10^18; "1.e5" has a '.' without digits. */
+	assert_int_equal(pid("1e+18", &v, &fl), 0);
+	assert_int_equal(v, 1000000000000000000ULL);
+	assert_int_equal(fl, EC_EVF_ID_EXPONENT);
+	assert_int_equal(pid("1.0e+18", &v, &fl), 0);
+	assert_int_equal(v, 1000000000000000000ULL);
+	assert_int_equal(pid("1E5", &v, &fl), 0);
+	assert_int_equal(v, 100000);
+	assert_int_equal(pid("1e20", &v, &fl), -1);
 	assert_int_equal(pid("1.e5", &v, &fl), -1);
 	/* The flags are or-ed into *flags: one row collects both. */
 	fl = EC_EVF_ID_DECIMAL;
@@ -420,10 +429,16 @@ static void test_event__price_valid(void **state)
 	assert_true(v == -79.37);
 	assert_int_equal(ec_parse_price("-0", 2, &v), 0);
 	assert_true(v == 0 && signbit(v));
-	/* The grammar's "digits" may be on one side of the '.' only. */
-	check_price(".5");
-	check_price("5.");
-	check_price("-.5");
+	/* The same grammar as ids (event.h): an exponent is fine, and so are
+	 * more than 18 digits (rounded as strtod rounds them). */
+	check_price("1e5");
+	check_price("1E5");
+	check_price("3.579e+1");
+	check_price("-7937e-2");
+	check_price("1234567890123456789");
+	check_price("0.000000000000000001");
+	check_price("12345678901234567.89");
+	check_price("1e-400"); /* underflows to 0: finite */
 }
 
 static void test_event__price_malformed(void **state)
@@ -433,8 +448,16 @@ static void test_event__price_malformed(void **state)
 	    "",
 	    ".",
 	    "-.",
-	    "1e5",
-	    "1E5",
+	    ".5", /* issue 13: ".5", "5." and "-.5" were accepted */
+	    "5.",
+	    "-.5",
+	    "1.e5",
+	    "1e",
+	    "1e+",
+	    "1e5.0",
+	    "1e400", /* infinite */
+	    "-1e400",
+	    "0000000000000000000000000000000000000001.5", /* 42 bytes, over EC_NUMBER_MAX */
 	    "1,5",
 	    "nan",
 	    "NaN",
@@ -448,9 +471,6 @@ static void test_event__price_malformed(void **state)
 	    "0x10",
 	    "1-",
 	    "$5",
-	    "1234567890123456789",  /* 19 digits */
-	    "0.000000000000000001", /* 19 digits, the leading zero counts */
-	    "12345678901234567.89",
 	};
 	double v;
 	(void)state;
@@ -479,8 +499,17 @@ static void test_event__price_random_vs_strtod(void **state)
 			s[k++] = '.';
 		for (int j = 0; j < n_frac; j++)
 			s[k++] = (char)('0' + rng_below(10));
+		if (rng_below(4) == 0)
+			k += (size_t)sprintf(s + k, "e%s%d", rng_below(2) ? "-" : "+",
+					     (int)rng_below(30));
 		s[k] = '\0';
-		check_price(s);
+		/* ".5" and "5." are not numbers (event.h); everything else is read
+		 * as strtod reads it. */
+		double v;
+		if (n_int == 0 || (n_frac == 0 && memchr(s, '.', k)))
+			assert_int_equal(ec_parse_price(s, k, &v), -1);
+		else
+			check_price(s);
 	}
 }
 

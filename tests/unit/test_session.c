@@ -261,6 +261,7 @@ static void test_session__out_of_order(void **state)
 	(void)state;
 	struct ec_session_opts o;
 	ec_session_opts_init(&o);
+	o.max_late_fraction = 0.2; /* 1 late event of 5 is allowed */
 	/* Lateness 600 s. The event at +200 comes after +300: put in order.
 	 * Then another user's event at +2000 moves the watermark to +1400, so the
 	 * event at +1000 for "s" is late: dropped and counted. */
@@ -357,9 +358,47 @@ static void test_session__reopened_id_keeps_counting(void **state)
 	assert_int_equal(g.start[find(&g, "s/2")], T0 + 9001);
 }
 
+/* More than max_late_fraction of the events late: the end of the input is
+ * an error (EC_EDATA) that says why; exactly the fraction is still fine. */
+static void test_session__late_fraction(void **state)
+{
+	(void)state;
+	const struct stub_ev ev[] = {
+	    {T0 + 100, EC_EV_VIEW, 1, 10, "s", 0, 1},  {T0 + 2000, EC_EV_VIEW, 9, 11, "t", 0, 1},
+	    {T0 + 1000, EC_EV_VIEW, 4, 10, "s", 0, 1}, {T0 + 2001, EC_EV_VIEW, 2, 12, "u", 0, 1},
+	    {T0 + 2002, EC_EV_VIEW, 3, 12, "u", 0, 1},
+	};
+	const double fractions[] = {0.01, 0.19, 0.2, 1, -0.5, 1.5};
+	const int want[] = {EC_EDATA, EC_EDATA, 0, 0, EC_EUSAGE, EC_EUSAGE};
+	for (int i = 0; i < 6; i++) {
+		struct ec_session_opts o;
+		struct stub s = {ev, 5, 0};
+		struct ec_sessionizer *z;
+		struct ec_session ses;
+		struct ec_err err = {0};
+		int rc;
+		ec_session_opts_init(&o);
+		o.show_late = 0;
+		o.max_late_fraction = fractions[i];
+		rc = ec_sessionizer_new(&z, &o, stub_next, &s, NULL, &err);
+		if (rc == 0) {
+			while ((rc = ec_sessionizer_next(z, &ses, &err)) > 0)
+				;
+			assert_int_equal(ec_sessionizer_stats(z)->late, 1);
+			ec_sessionizer_free(z);
+		}
+		assert_int_equal(rc, want[i]);
+		if (want[i] == EC_EDATA)
+			assert_non_null(strstr(err.msg, "1 of 5 events were late (20.00%"));
+		if (want[i] == EC_EUSAGE)
+			assert_non_null(strstr(err.msg, "--max-late-fraction"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_session__late_fraction),
 	    cmocka_unit_test(test_session__gap_at_limit_and_one_over),
 	    cmocka_unit_test(test_session__across_files),
 	    cmocka_unit_test(test_session__midnight),
