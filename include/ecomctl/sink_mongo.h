@@ -31,7 +31,9 @@
  * goes, with every later document, to the spool file
  * <spool_dir>/<run_id>.bson (written to .tmp and renamed by
  * ec_mongo_finish), which then returns EC_ETEMPFAIL with a message saying
- * how to replay it. Messages never hold the URI's password.
+ * how to replay it. Messages never hold the URI's secrets: the driver's
+ * texts are scrubbed of every secret string of the URI (see
+ * ec_mongo_redact_uri) before they are shown or stored.
  *
  * Ownership: struct ec_mongo is the caller's from ec_mongo_open() to
  * ec_mongo_free(); the add functions copy what they are given.
@@ -49,6 +51,19 @@ struct ec_session_summary;
 struct ec_sessionizer;
 struct ec_json;
 struct ec_mongo;
+
+/* Text with a MongoDB URI in it (a URI, or an argument such as
+ * "--mongo-uri=mongodb://...") as it may be shown: the URI is rebuilt from
+ * what libmongoc parsed (user name, hosts, database, options; the default
+ * port left out, option names in libmongoc's lower case) with "***" for the
+ * password, for the value of every option whose name holds password,
+ * secret or token (any case; tlsCertificateKeyFilePassword ...) and for
+ * every value of authMechanismProperties; options libmongoc does not know
+ * are left out. A host holding '@' (the rest of a password with an
+ * unencoded '@') shows as "***@host". A URI libmongoc cannot parse shows as
+ * "<scheme>://<unparseable URI>". Text with no "://" is copied. The one
+ * redaction routine: ec_redact_uri() calls it. New; free() it. */
+char *ec_mongo_redact_uri(const char *text);
 
 /* "libmongoc 1.23.1, libbson 1.23.1" (static storage). */
 const char *ec_mongo_lib_versions(void);

@@ -317,7 +317,7 @@ static bson_t *run_doc(struct ec_mongo *m, const char *outcome, const char *run_
 	if (run_error) {
 		char buf[512];
 		snprintf(buf, sizeof(buf), "%s", run_error);
-		ec_mongo_scrub(buf, sizeof(buf), m->secret);
+		ec_mongo_scrub(buf, sizeof(buf), &m->secrets);
 		ec_mongo_append_str(d, "error", buf, strlen(buf));
 	} else {
 		BSON_APPEND_NULL(d, "error");

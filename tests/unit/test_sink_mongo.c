@@ -194,12 +194,33 @@ static void test_sink_mongo__uri_checks(void **state)
 	o.write_concern = "0";
 	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
 
-	char *r = ec_redact_uri("mongodb://u:p@ss/w@h:1/db?x=@");
-	assert_string_equal(r, "mongodb://u:***@h:1/db?x=@");
-	free(r);
-	r = ec_redact_uri("mongodb://h:1/db");
-	assert_string_equal(r, "mongodb://h:1/db");
-	free(r);
+	static const char *const redact[][2] = {
+	    {"mongodb://u:p@ss/w@h:1/db?x=@", "mongodb://<unparseable URI>"},
+	    {"mongodb://h:1/db", "mongodb://h:1/db"},
+	    {"mongodb://h:27017,[::1]:9/db", "mongodb://h,[::1]:9/db"},
+	    {"--mongo-uri=mongodb://u%40x:p?w%25@h/d?tlsCertificateKeyFilePassword=k&appName=a",
+	     "--mongo-uri=mongodb://u%40x:***@h/d?tlscertificatekeyfilepassword=***&appname=a"},
+	    {"mongodb://h/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:t",
+	     "mongodb://h/"
+	     "?authmechanism=MONGODB-AWS&authmechanismproperties=AWS_SESSION_TOKEN:***"},
+	    {"mongodb://u:pw@sec@h/", "mongodb://u:***@***@h"},
+	    {"http://u:pw@h/", "http://<unparseable URI>"},
+	    {"out/s.csv", "out/s.csv"},
+	};
+	for (size_t i = 0; i < sizeof(redact) / sizeof(redact[0]); i++) {
+		char *r = ec_redact_uri(redact[i][0]);
+		assert_string_equal(r, redact[i][1]);
+		free(r);
+	}
+	/* The secrets of a URI, scrubbed from a driver's message: the password
+	 * and its pieces, secret option values, never the names around them. */
+	struct ec_mongo_secrets sec = {0};
+	ec_mongo_secrets_add_uri(&sec, "mongodb://u:abc@defg@h/?authMechanismProperties="
+				       "AWS_SESSION_TOKEN:tok1,X:tok2&myTokenX=tok3");
+	char msg[256] = "'defg@h' abc@defg tok1 tok2 tok3 AWS_SESSION_TOKEN myTokenX";
+	ec_mongo_scrub(msg, sizeof(msg), &sec);
+	assert_string_equal(msg, "'***@h' *** *** *** *** AWS_SESSION_TOKEN myTokenX");
+	ec_mongo_secrets_release(&sec);
 
 	char id[32];
 	ec_run_id_new(id);
