@@ -200,11 +200,29 @@ void ec_mongo_free(struct ec_mongo *m);
 
 /* ---- spool replay (ecomctl mongo replay) -------------------------------- */
 
-/* Sends every document of one spool file (upserts by _id, as above) and
- * removes the file once all are acknowledged. *n_docs gets the documents
- * read. EC_EDATA for a file that is not a spool file; EC_ETEMPFAIL when some
- * were not acknowledged (the file is kept whole). */
-int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs,
+/* What ec_mongo_replay_file() did with one file. */
+struct ec_mongo_replay {
+	uint64_t sent;	     /* intact records read and sent (upserted by _id) */
+	uint64_t unreadable; /* damaged stretches and record starts (sink_mongo_spool.h) */
+	uint64_t not_acked;  /* of those sent, the ones MongoDB did not acknowledge */
+	int damaged;	     /* the file was not read whole */
+	char kept_as[4096];  /* where the file is now ("" when removed) */
+};
+
+/* Sends every intact record of one spool file (format: sink_mongo_spool.h)
+ * and removes the file only when it was read whole and every document was
+ * acknowledged (0). Otherwise the file is never removed:
+ *   EC_EDATA      not a spool file, or another format version: the file
+ *                 is left as it is and nothing is sent;
+ *   EC_ETEMPFAIL  some documents were not acknowledged: the file is kept
+ *                 under its name, to be replayed again;
+ *   EC_EDATA      damaged (and every intact record acknowledged): renamed
+ *                 to <path>.damaged (.damaged.2 ... if taken; a name that
+ *                 already says .damaged is kept), so that a directory
+ *                 replay does not pick it up again;
+ *   EC_ENOINPUT / EC_EIO  it cannot be opened or read.
+ * err says how many records were sent and how many are unreadable. */
+int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_replay *out,
 			 struct ec_err *err);
 
 /* ---- a user's history (ecomctl history) --------------------------------- */
