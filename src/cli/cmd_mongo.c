@@ -141,6 +141,37 @@ static struct ec_json *tally_json(const struct tally *t)
 	return j;
 }
 
+/* The runs document, the --json summary and the outcome of a replay: the
+ * worst file's error, else MongoDB's, else 0. */
+static int report(struct ec_mongo *m, const struct tally *t, struct ec_err *err)
+{
+	struct ec_json *counts = tally_json(t);
+	char summary[256];
+	int rc;
+	snprintf(summary, sizeof(summary),
+		 "%d of %d spool files not sent whole (%d not a spool file, %d damaged, %d not "
+		 "acknowledged); none of them removed",
+		 t->n_files - t->sent, t->n_files, t->refused, t->damaged, t->not_acked);
+	rc = m ? ec_mongo_finish(m, t->worst, t->worst < 0 ? summary : NULL, counts, err) : 0;
+	if (ec_opt_json) {
+		ec_json_add_str(counts, "command", "mongo replay");
+		if (m)
+			ec_mongo_json(m, counts);
+		ec_json_print_stdout(counts);
+	}
+	ec_json_free(counts);
+	if (t->worst < 0) {
+		if (rc < 0)
+			ec_log_error("mongo replay: %s", err->msg);
+		snprintf(err->msg, sizeof(err->msg), "%s", summary);
+		return t->worst;
+	}
+	if (rc >= 0)
+		ec_log_info("mongo replay: %" PRIu64 " documents from %d spool files acknowledged",
+			    t->docs, t->n_files);
+	return rc;
+}
+
 static int replay(int argc, char **argv)
 {
 	struct ec_mongo_opts mo;
@@ -216,29 +247,7 @@ static int replay(int argc, char **argv)
 			goto done;
 		replay_files(m, files, n, &t);
 	}
-	struct ec_json *counts = tally_json(&t);
-	char summary[256];
-	snprintf(summary, sizeof(summary),
-		 "%d of %d spool files not sent whole (%d not a spool file, %d damaged, %d not "
-		 "acknowledged); none of them removed",
-		 t.n_files - t.sent, t.n_files, t.refused, t.damaged, t.not_acked);
-	rc = m ? ec_mongo_finish(m, t.worst, t.worst < 0 ? summary : NULL, counts, &err) : 0;
-	if (ec_opt_json) {
-		ec_json_add_str(counts, "command", "mongo replay");
-		if (m)
-			ec_mongo_json(m, counts);
-		ec_json_print_stdout(counts);
-	}
-	ec_json_free(counts);
-	if (t.worst < 0) {
-		if (rc < 0)
-			ec_log_error("mongo replay: %s", err.msg);
-		rc = t.worst;
-		snprintf(err.msg, sizeof(err.msg), "%s", summary);
-	} else if (rc >= 0) {
-		ec_log_info("mongo replay: %" PRIu64 " documents from %d spool files acknowledged",
-			    t.docs, t.n_files);
-	}
+	rc = report(m, &t, &err);
 done:
 	rc = ec_cli_fail("mongo replay", rc, &err);
 	ec_mongo_free(m);

@@ -111,8 +111,8 @@ int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_r
 	out->not_acked = ec_mongo_sum(m->failed) - failed0;
 	char damage[160] = "";
 	if (out->damaged)
-		snprintf(damage, sizeof(damage),
-			 "%" PRIu64 " records unreadable (%s at byte %" PRIu64 ")", out->unreadable,
+		snprintf(damage, sizeof(damage), "%" PRIu64 " unreadable (%s at byte %" PRIu64 ")",
+			 out->unreadable,
 			 r.header_damaged ? "the header is damaged; first damage" : "first damage",
 			 r.first_damage);
 	if (out->not_acked)

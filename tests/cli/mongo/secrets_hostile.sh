@@ -25,6 +25,7 @@ mongodb://alice:SEKRETk11@@$H/db?authMechanismProperties=AWS_SESSION_TOKEN:SEKRE
 mongodb://alice:SEKRETl13@$H/db?$T;tlsCertificateKeyFilePassword=SEKRETl14;tls=true
 EOF
 "$ECOMCTL" synth --rows 2000 --seed 3 -o ev.csv 2>/dev/null
+python3 "$EC_SOURCE_DIR/tests/mongo/spool.py" write spool.bson r1 sessions 3
 i=0
 while IFS= read -r U; do
 	i=$((i + 1))
@@ -42,7 +43,7 @@ while IFS= read -r U; do
 	"$ECOMCTL" -v funnel ../ev.csv -o out --runs-dir runs --json \
 		"--mongo-uri=$U" > fun.out 2> fun.err
 	s2=$?
-	mkdir sp && echo junk > sp/x.bson
+	mkdir sp && cp ../spool.bson sp/x.bson
 	MONGODB_URI="$U" "$ECOMCTL" -v mongo replay --spool sp > rep.out 2> rep.err
 	s3=$?
 	"$ECOMCTL" -v history show --user 1 --mongo-uri "$U" > his.out 2> his.err
