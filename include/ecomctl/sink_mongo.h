@@ -62,8 +62,13 @@ struct ec_mongo;
  * are left out. A host holding '@' (the rest of a password with an
  * unencoded '@') shows as "***@host". A URI libmongoc cannot parse shows as
  * "<scheme>://<unparseable URI>". Text with no "://" is copied. The one
- * redaction routine: ec_redact_uri() calls it. New; free() it. */
+ * redaction routine. New; free() it. */
 char *ec_mongo_redact_uri(const char *text);
+
+/* A value given as a MongoDB URI, as it may be shown: ec_mongo_redact_uri(),
+ * but "<unparseable URI>" for text with no "://" at all ("user:pw@host" is
+ * not copied); "" stays "". ec_redact_uri() (opts.h) is this. New; free() it. */
+char *ec_mongo_shown_uri(const char *uri);
 
 /* "libmongoc 1.23.1, libbson 1.23.1" (static storage). */
 const char *ec_mongo_lib_versions(void);

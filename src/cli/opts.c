@@ -162,7 +162,7 @@ int ec_parse_time_arg(const char *s, int64_t *out)
 
 char *ec_redact_uri(const char *uri)
 {
-	return ec_mongo_redact_uri(uri);
+	return ec_mongo_shown_uri(uri);
 }
 
 /* ---- setting one value -------------------------------------------------- */

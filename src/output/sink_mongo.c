@@ -134,7 +134,7 @@ static int check_hosts(const struct ec_mongo *m, struct ec_err *err)
 static int parse_uri(struct ec_mongo *m, const char *uri, struct ec_err *err)
 {
 	bson_error_t e;
-	m->shown_uri = ec_mongo_redact_uri(uri);
+	m->shown_uri = ec_mongo_shown_uri(uri);
 	ec_mongo_secrets_add_uri(&m->secrets, uri);
 	m->uri = mongoc_uri_new_with_error(uri, &e);
 	if (!m->uri)

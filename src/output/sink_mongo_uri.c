@@ -179,6 +179,13 @@ char *ec_mongo_redact_uri(const char *text)
 	return r;
 }
 
+char *ec_mongo_shown_uri(const char *uri)
+{
+	if (!*uri || uri_start(uri))
+		return ec_mongo_redact_uri(uri);
+	return ec_xstrdup(UNPARSEABLE); /* no scheme: "user:pw@host" */
+}
+
 /* ---- secrets to scrub from messages -------------------------------------- */
 
 static void add_secret(struct ec_mongo_secrets *sec, const char *p, size_t n)

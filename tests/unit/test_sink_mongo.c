@@ -206,7 +206,9 @@ static void test_sink_mongo__uri_checks(void **state)
 	     "?authmechanism=MONGODB-AWS&authmechanismproperties=AWS_SESSION_TOKEN:***"},
 	    {"mongodb://u:pw@sec@h/", "mongodb://u:***@***@h"},
 	    {"http://u:pw@h/", "http://<unparseable URI>"},
-	    {"out/s.csv", "out/s.csv"},
+	    {"out/s.csv", "<unparseable URI>"},
+	    {"u:pw@h/db", "<unparseable URI>"},
+	    {"", ""},
 	};
 	for (size_t i = 0; i < sizeof(redact) / sizeof(redact[0]); i++) {
 		char *r = ec_redact_uri(redact[i][0]);
@@ -215,6 +217,9 @@ static void test_sink_mongo__uri_checks(void **state)
 	}
 	/* The secrets of a URI, scrubbed from a driver's message: the password
 	 * and its pieces, secret option values, never the names around them. */
+	char *arg = ec_mongo_redact_uri("out/s.csv"); /* an argument, not a URI */
+	assert_string_equal(arg, "out/s.csv");
+	free(arg);
 	struct ec_mongo_secrets sec = {0};
 	ec_mongo_secrets_add_uri(&sec, "mongodb://u:abc@defg@h/?authMechanismProperties="
 				       "AWS_SESSION_TOKEN:tok1,X:tok2&myTokenX=tok3");
