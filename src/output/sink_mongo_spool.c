@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,23 +15,26 @@
 
 /* Our own CRC-32 rather than zlib's: zlib.h belongs to the reader module
  * (one third-party header, one module). Same polynomial and results. */
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
 uint32_t ec_spool_crc32(uint32_t crc, const void *p, size_t n)
 {
-	static uint32_t table[256];
-	static int ready;
-	if (!ready) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-		ready = 1;
-	}
 	const uint8_t *b = p;
+	pthread_once(&crc_once, crc_init);
 	crc = ~crc;
 	for (size_t i = 0; i < n; i++)
-		crc = table[(crc ^ b[i]) & 0xff] ^ (crc >> 8);
+		crc = crc_table[(crc ^ b[i]) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
