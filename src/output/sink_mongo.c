@@ -136,6 +136,7 @@ static int parse_uri(struct ec_mongo *m, const char *uri, struct ec_err *err)
 	bson_error_t e;
 	m->shown_uri = ec_mongo_shown_uri(uri);
 	ec_mongo_secrets_add_uri(&m->secrets, uri);
+	log_secrets = &m->secrets; /* the driver warns while it parses */
 	m->uri = mongoc_uri_new_with_error(uri, &e);
 	if (!m->uri)
 		return ec_mongo_fail(m, err, EC_ECONFIG, "--mongo-uri %s: %s", m->shown_uri,
@@ -316,7 +317,6 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 	}
 	if ((rc = parse_uri(m, o->uri, err)) < 0)
 		goto fail;
-	log_secrets = &m->secrets;
 	if (!mongoc_uri_has_option(m->uri, MONGOC_URI_CONNECTTIMEOUTMS))
 		mongoc_uri_set_option_as_int32(m->uri, MONGOC_URI_CONNECTTIMEOUTMS,
 					       CONNECT_TIMEOUT_MS);
