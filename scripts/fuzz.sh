@@ -42,16 +42,18 @@ echo "fuzz: building build-fuzz (clang, ASan + UBSan, libFuzzer)" >&2
 CC=clang cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DEC_FUZZ=ON -DEC_SANITIZE=ON >"$scratch/configure.log" 2>&1 ||
 	{ cat "$scratch/configure.log" >&2; exit 1; }
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_row fuzz_reader >"$scratch/build.log" 2>&1 ||
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_row fuzz_reader fuzz_spool >"$scratch/build.log" 2>&1 ||
 	{ cat "$scratch/build.log" >&2; exit 1; }
 
 # max_len: a row is at most a few hundred bytes; a reader input holds a
-# header and some rows (its first byte is a control byte, see fuzz_reader.c).
+# header and some rows (its first byte is a control byte, see fuzz_reader.c);
+# a spool input, a header and a few records.
 status=0
-for target in row reader; do
+for target in row reader spool; do
 	case $target in
 	row) max_len=1024 ;;
 	reader) max_len=8192 ;;
+	spool) max_len=4096 ;;
 	esac
 	corpus=$scratch/corpus-$target
 	artifacts=$PWD/build-fuzz/artifacts/$target

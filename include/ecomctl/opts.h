@@ -90,7 +90,8 @@ int ec_parse_duration(const char *s, int64_t *out);
 int ec_parse_time_arg(const char *s, int64_t *out);
 /* Writes a duration as "1h30m" (or "0s") into buf (>= 32 bytes). */
 void ec_format_duration(int64_t secs, char *buf);
-/* Returns the URI with any password replaced by "***": new, free() it. */
+/* The URI (or an argument that starts with one) with its password and secret
+ * options replaced by "***": ec_mongo_shown_uri() (sink_mongo.h). New; free() it. */
 char *ec_redact_uri(const char *uri);
 
 /* Appends to a list (copies nothing: s must outlive the list). */

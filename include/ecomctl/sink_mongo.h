@@ -31,7 +31,9 @@
  * goes, with every later document, to the spool file
  * <spool_dir>/<run_id>.bson (written to .tmp and renamed by
  * ec_mongo_finish), which then returns EC_ETEMPFAIL with a message saying
- * how to replay it. Messages never hold the URI's password.
+ * how to replay it. Messages never hold the URI's secrets: the driver's
+ * texts are scrubbed of every secret string of the URI (see
+ * ec_mongo_redact_uri) before they are shown or stored.
  *
  * Ownership: struct ec_mongo is the caller's from ec_mongo_open() to
  * ec_mongo_free(); the add functions copy what they are given.
@@ -49,6 +51,24 @@ struct ec_session_summary;
 struct ec_sessionizer;
 struct ec_json;
 struct ec_mongo;
+
+/* Text with a MongoDB URI in it (a URI, or an argument such as
+ * "--mongo-uri=mongodb://...") as it may be shown: the URI is rebuilt from
+ * what libmongoc parsed (user name, hosts, database, options; the default
+ * port left out, option names in libmongoc's lower case) with "***" for the
+ * password, for the value of every option whose name holds password,
+ * secret or token (any case; tlsCertificateKeyFilePassword ...) and for
+ * every value of authMechanismProperties; options libmongoc does not know
+ * are left out. A host holding '@' (the rest of a password with an
+ * unencoded '@') shows as "***@host". A URI libmongoc cannot parse shows as
+ * "<scheme>://<unparseable URI>". Text with no "://" is copied. The one
+ * redaction routine. New; free() it. */
+char *ec_mongo_redact_uri(const char *text);
+
+/* A value given as a MongoDB URI, as it may be shown: ec_mongo_redact_uri(),
+ * but "<unparseable URI>" for text with no "://" at all ("user:pw@host" is
+ * not copied); "" stays "". ec_redact_uri() (opts.h) is this. New; free() it. */
+char *ec_mongo_shown_uri(const char *uri);
 
 /* "libmongoc 1.23.1, libbson 1.23.1" (static storage). */
 const char *ec_mongo_lib_versions(void);
@@ -192,11 +212,29 @@ int ec_mongo_rows_open(struct ec_sink **out, struct ec_mongo *m, const struct ec
 
 /* ---- spool replay (ecomctl mongo replay) -------------------------------- */
 
-/* Sends every document of one spool file (upserts by _id, as above) and
- * removes the file once all are acknowledged. *n_docs gets the documents
- * read. EC_EDATA for a file that is not a spool file; EC_ETEMPFAIL when some
- * were not acknowledged (the file is kept whole). */
-int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs,
+/* What ec_mongo_replay_file() did with one file. */
+struct ec_mongo_replay {
+	uint64_t sent;	     /* intact records read and sent (upserted by _id) */
+	uint64_t unreadable; /* damaged stretches and record starts (sink_mongo_spool.h) */
+	uint64_t not_acked;  /* of those sent, the ones MongoDB did not acknowledge */
+	int damaged;	     /* the file was not read whole */
+	char kept_as[4096];  /* where the file is now ("" when removed) */
+};
+
+/* Sends every intact record of one spool file (format: sink_mongo_spool.h)
+ * and removes the file only when it was read whole and every document was
+ * acknowledged (0). Otherwise the file is never removed:
+ *   EC_EDATA      not a spool file, or another format version: the file
+ *                 is left as it is and nothing is sent;
+ *   EC_ETEMPFAIL  some documents were not acknowledged: the file is kept
+ *                 under its name, to be replayed again;
+ *   EC_EDATA      damaged (and every intact record acknowledged): renamed
+ *                 to <path>.damaged (.damaged.2 ... if taken; a name that
+ *                 already says .damaged is kept), so that a directory
+ *                 replay does not pick it up again;
+ *   EC_ENOINPUT / EC_EIO  it cannot be opened or read.
+ * err says how many records were sent and how many are unreadable. */
+int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_replay *out,
 			 struct ec_err *err);
 
 /* ---- a user's history (ecomctl history) --------------------------------- */

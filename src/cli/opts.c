@@ -11,6 +11,7 @@
 #include "ecomctl/event.h"
 #include "ecomctl/json.h"
 #include "ecomctl/progress.h"
+#include "ecomctl/sink_mongo.h"
 
 int ec_opt_json;
 
@@ -161,28 +162,7 @@ int ec_parse_time_arg(const char *s, int64_t *out)
 
 char *ec_redact_uri(const char *uri)
 {
-	/* scheme://user:password@host -> scheme://user:***@host. The last '@'
-	 * before the options ends the user info, so that a password with an
-	 * unencoded '@' or '/' (a malformed URI, shown in its error) is hidden
-	 * whole. */
-	const char *scheme = strstr(uri, "://");
-	const char *start = scheme ? scheme + 3 : uri;
-	const char *q = strchr(start, '?');
-	const char *at = NULL;
-	for (const char *p = start; *p && (!q || p < q); p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return ec_xstrdup(uri);
-	const char *colon = memchr(start, ':', (size_t)(at - start));
-	if (!colon)
-		return ec_xstrdup(uri);
-	size_t head = (size_t)(colon + 1 - uri);
-	size_t n = head + 3 + strlen(at) + 1;
-	char *r = ec_xmalloc(n);
-	memcpy(r, uri, head);
-	snprintf(r + head, n - head, "***%s", at);
-	return r;
+	return ec_mongo_shown_uri(uri);
 }
 
 /* ---- setting one value -------------------------------------------------- */

@@ -43,35 +43,12 @@ void ec_mongo_opts_init(struct ec_mongo_opts *o)
 	memset(o, 0, sizeof(*o));
 }
 
-/* ---- secrets ------------------------------------------------------------- */
+/* ---- secrets and the driver's log --------------------------------------- */
 
 /* The secrets of the open sink, for the driver's log handler. */
-static const char *log_secrets[2];
-
-/* Replaces every occurrence of the secrets in buf (cap bytes) with "***". */
-void ec_mongo_scrub(char *buf, size_t cap, char *const *secret)
-{
-	for (int k = 0; k < 2; k++) {
-		const char *s = secret[k];
-		size_t sl = s ? strlen(s) : 0;
-		if (sl == 0)
-			continue;
-		char *out = ec_xmalloc(cap);
-		size_t o = 0;
-		for (const char *p = buf; *p && o + 1 < cap;) {
-			if (strncmp(p, s, sl) == 0) {
-				for (const char *r = "***"; *r && o + 1 < cap; r++)
-					out[o++] = *r;
-				p += sl;
-			} else {
-				out[o++] = *p++;
-			}
-		}
-		out[o] = '\0';
-		memcpy(buf, out, o + 1);
-		free(out);
-	}
-}
+static const struct ec_mongo_secrets *log_secrets;
+/* Set while a URI is parsed only to be shown. */
+static int log_quiet;
 
 int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const char *fmt, ...)
 {
@@ -81,7 +58,7 @@ int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (m)
-		ec_mongo_scrub(buf, sizeof(buf), m->secret);
+		ec_mongo_scrub(buf, sizeof(buf), &m->secrets);
 	return ec_fail(err, code, "%s", buf);
 }
 
@@ -92,7 +69,7 @@ void ec_mongo_note_error(struct ec_mongo *m, const char *what, const char *msg)
 	int k = snprintf(m->first_error, sizeof(m->first_error), "%s: %s", what, msg);
 	if (k >= (int)sizeof(m->first_error)) /* cut: the message goes into a 512-byte err */
 		memcpy(m->first_error + sizeof(m->first_error) - 4, "...", 4);
-	ec_mongo_scrub(m->first_error, sizeof(m->first_error), m->secret);
+	ec_mongo_scrub(m->first_error, sizeof(m->first_error), &m->secrets);
 }
 
 int ec_mongo_error_code(const bson_error_t *e)
@@ -108,11 +85,11 @@ static void log_handler(mongoc_log_level_t level, const char *domain, const char
 			void *data)
 {
 	(void)data;
-	if (level > MONGOC_LOG_LEVEL_INFO)
+	if (level > MONGOC_LOG_LEVEL_INFO || log_quiet)
 		return;
 	char buf[1024];
 	snprintf(buf, sizeof(buf), "%s", message);
-	ec_mongo_scrub(buf, sizeof(buf), (char *const *)log_secrets);
+	ec_mongo_scrub(buf, sizeof(buf), log_secrets);
 	if (level <= MONGOC_LOG_LEVEL_WARNING)
 		ec_log_warn("mongodb driver: %s: %s", domain, buf);
 	else
@@ -130,23 +107,41 @@ static void init_once(void)
 	atexit(mongoc_cleanup);
 }
 
-/* The password as written in the URI (maybe percent-encoded), or NULL:
- * found as ec_redact_uri() finds it (up to the last '@' before options). */
-static char *raw_password(const char *uri)
+mongoc_uri_t *ec_mongo_uri_parse(const char *uri, bson_error_t *e)
 {
-	const char *scheme = strstr(uri, "://");
-	const char *start = scheme ? scheme + 3 : uri;
-	const char *q = strchr(start, '?');
-	const char *at = NULL;
-	for (const char *p = start; *p && (!q || p < q); p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return NULL;
-	const char *colon = memchr(start, ':', (size_t)(at - start));
-	if (!colon || colon + 1 == at)
-		return NULL;
-	return ec_xstrndup(colon + 1, (size_t)(at - colon - 1));
+	bson_error_t ignored;
+	init_once();
+	log_quiet = 1;
+	mongoc_uri_t *u = mongoc_uri_new_with_error(uri, e ? e : &ignored);
+	log_quiet = 0;
+	return u;
+}
+
+/* libmongoc takes "mongodb://u:p@ss@h" as the password "p" and the host
+ * "ss@h", which can never resolve: refuse it, and say how to write it. */
+static int check_hosts(const struct ec_mongo *m, struct ec_err *err)
+{
+	for (const mongoc_host_list_t *h = mongoc_uri_get_hosts(m->uri); h; h = h->next)
+		if (strchr(h->host, '@'))
+			return ec_fail(err, EC_ECONFIG,
+				       "--mongo-uri %s: a host name holds '@': write an '@' of the "
+				       "user name or password as %%40",
+				       m->shown_uri);
+	return 0;
+}
+
+/* The URI parsed into m, with what is shown of it and its secrets. */
+static int parse_uri(struct ec_mongo *m, const char *uri, struct ec_err *err)
+{
+	bson_error_t e;
+	m->shown_uri = ec_mongo_shown_uri(uri);
+	ec_mongo_secrets_add_uri(&m->secrets, uri);
+	log_secrets = &m->secrets; /* the driver warns while it parses */
+	m->uri = mongoc_uri_new_with_error(uri, &e);
+	if (!m->uri)
+		return ec_mongo_fail(m, err, EC_ECONFIG, "--mongo-uri %s: %s", m->shown_uri,
+				     e.message);
+	return check_hosts(m, err);
 }
 
 /* ---- run ids and times --------------------------------------------------- */
@@ -283,8 +278,7 @@ static void copy_run(struct ec_mongo *m, const struct ec_mongo_run *run)
 	bson_init(&m->run_argv);
 	for (int i = 0; i < run->argc; i++) {
 		bson_uint32_to_string((uint32_t)i, &key, idx, sizeof(idx));
-		char *r = strstr(run->argv[i], "://") ? ec_redact_uri(run->argv[i])
-						      : ec_xstrdup(run->argv[i]);
+		char *r = ec_mongo_redact_uri(run->argv[i]);
 		ec_mongo_append_str(&m->run_argv, key, r, strlen(r));
 		free(r);
 	}
@@ -321,18 +315,8 @@ int ec_mongo_open(struct ec_mongo **out, const struct ec_mongo_opts *o,
 		    ec_fail(err, EC_ECONFIG, "no MongoDB URI: give --mongo-uri or set MONGODB_URI");
 		goto fail;
 	}
-	m->shown_uri = ec_redact_uri(o->uri);
-	m->secret[1] = raw_password(o->uri);
-	m->uri = mongoc_uri_new_with_error(o->uri, &e);
-	if (!m->uri) {
-		rc = ec_mongo_fail(m, err, EC_ECONFIG, "--mongo-uri %s: %s", m->shown_uri,
-				   e.message);
+	if ((rc = parse_uri(m, o->uri, err)) < 0)
 		goto fail;
-	}
-	if (mongoc_uri_get_password(m->uri))
-		m->secret[0] = ec_xstrdup(mongoc_uri_get_password(m->uri));
-	log_secrets[0] = m->secret[0];
-	log_secrets[1] = m->secret[1];
 	if (!mongoc_uri_has_option(m->uri, MONGOC_URI_CONNECTTIMEOUTMS))
 		mongoc_uri_set_option_as_int32(m->uri, MONGOC_URI_CONNECTTIMEOUTMS,
 					       CONNECT_TIMEOUT_MS);
@@ -397,19 +381,12 @@ fail:
 int ec_mongo_check(const struct ec_mongo_opts *o, struct ec_err *err)
 {
 	struct ec_mongo *m = ec_xcalloc(1, sizeof(*m));
-	bson_error_t e;
 	int rc = 0;
 	init_once();
 	bson_init(&m->bulk_opts);
 	bson_init(&m->run_argv);
 	bson_init(&m->run_inputs);
-	m->shown_uri = ec_redact_uri(o->uri ? o->uri : "");
-	m->secret[1] = raw_password(o->uri ? o->uri : "");
-	m->uri = mongoc_uri_new_with_error(o->uri ? o->uri : "", &e);
-	if (!m->uri)
-		rc = ec_mongo_fail(m, err, EC_ECONFIG, "--mongo-uri %s: %s", m->shown_uri,
-				   e.message);
-	else
+	if ((rc = parse_uri(m, o->uri ? o->uri : "", err)) == 0)
 		rc = set_write_concern(m, o->write_concern, err);
 	ec_mongo_free(m);
 	return rc;
@@ -463,10 +440,9 @@ void ec_mongo_free(struct ec_mongo *m)
 	bson_destroy(&m->bulk_opts);
 	bson_destroy(&m->run_argv);
 	bson_destroy(&m->run_inputs);
-	if (log_secrets[0] == m->secret[0] && log_secrets[1] == m->secret[1])
-		log_secrets[0] = log_secrets[1] = NULL;
-	for (int k = 0; k < 2; k++)
-		free(m->secret[k]);
+	if (log_secrets == &m->secrets)
+		log_secrets = NULL;
+	ec_mongo_secrets_release(&m->secrets);
 	free(m->db_name);
 	free(m->shown_uri);
 	free(m->spool_dir);

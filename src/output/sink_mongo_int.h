@@ -3,7 +3,9 @@
  * sink_mongo.c (URI, connection, indexes), sink_mongo_write.c (batches,
  * spool, runs document), sink_mongo_doc.c
  * (documents and their _ids, BSON <-> ec_json), sink_mongo_read.c
- * (replay, history). Not a public header: it includes mongoc.h.
+ * (replay, history), sink_mongo_uri.c (redaction, secrets),
+ * sink_mongo_spool.c (the spool file format). Not a public header: it
+ * includes mongoc.h.
  */
 #ifndef ECOMCTL_SINK_MONGO_INT_H
 #define ECOMCTL_SINK_MONGO_INT_H
@@ -19,6 +21,17 @@ extern const char *const ec_mongo_coll_names[EC_MC_N];
 /* The collection of a name, or -1. */
 int ec_mongo_coll_find(const char *name);
 
+/* Strings never to show: a URI's password and secret option values, raw
+ * and percent-decoded, and their pieces (a driver message can show a piece
+ * as a host name); longest first. Shorter ones than EC_MONGO_SECRET_MIN are
+ * left alone (masking every "a" of a message would hide nothing). */
+#define EC_MONGO_SECRET_MIN 3
+struct ec_mongo_secrets {
+	char **v;
+	int n;
+	size_t cap;
+};
+
 struct ec_mongo_batch {
 	bson_t **docs; /* owned */
 	size_t n, cap;
@@ -32,7 +45,7 @@ struct ec_mongo {
 	bson_t bulk_opts; /* {ordered: false, writeConcern} */
 	char *db_name;
 	char *shown_uri; /* redacted */
-	char *secret[2]; /* the password, decoded and as written in the URI */
+	struct ec_mongo_secrets secrets;
 
 	struct ec_mongo_batch batch[EC_MC_N];
 	int down;      /* the connection failed: stop trying, spool the rest */
@@ -63,8 +76,9 @@ struct ec_mongo {
 
 /* ---- sink_mongo.c ------------------------------------------------------- */
 
-/* Replaces every occurrence of the secrets (2) in buf (cap bytes) with "***". */
-void ec_mongo_scrub(char *buf, size_t cap, char *const *secret);
+/* mongoc_uri_new_with_error() with the driver's log silenced (it names
+ * options it does not know) and the driver initialised; e may be NULL. */
+mongoc_uri_t *ec_mongo_uri_parse(const char *uri, bson_error_t *e);
 /* Keeps the first error of the run (scrubbed) for the final message. */
 void ec_mongo_note_error(struct ec_mongo *m, const char *what, const char *msg);
 /* The wall clock in milliseconds since 1970. */
@@ -75,6 +89,19 @@ int ec_mongo_fail(const struct ec_mongo *m, struct ec_err *err, int code, const 
 /* The error code of a driver error: EC_EUNAVAIL for connection and server
  * selection errors, EC_ECONFIG for authentication, else EC_EUNAVAIL. */
 int ec_mongo_error_code(const bson_error_t *e);
+
+/* ---- sink_mongo_uri.c --------------------------------------------------- */
+
+/* Whether an option name says its value is secret: it holds password,
+ * secret or token (any case), or is authMechanismProperties. */
+int ec_mongo_secret_name(const char *name);
+/* Adds the secrets of the URI (or of the URI in an argument, such as
+ * "--mongo-uri=mongodb://...") to sec; copies them. */
+void ec_mongo_secrets_add_uri(struct ec_mongo_secrets *sec, const char *uri);
+void ec_mongo_secrets_release(struct ec_mongo_secrets *sec);
+/* Replaces every occurrence of the secrets in buf (cap bytes) with "***";
+ * sec may be NULL. */
+void ec_mongo_scrub(char *buf, size_t cap, const struct ec_mongo_secrets *sec);
 
 /* ---- sink_mongo_write.c ------------------------------------------------- */
 

@@ -1,63 +1,137 @@
-/* The MongoDB sink's other side: replaying spool files, and a user's
- * history (export as JSON lines, a readable summary, deletion). */
+/* The MongoDB sink's other side: replaying spool files (never removing
+ * one that was not read whole), and a user's history (export as JSON lines, a readable summary,
+ * deletion). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ecomctl/event.h"
 #include "ecomctl/json.h"
+#include "ecomctl/sink_mongo_spool.h"
 #include "sink_mongo_int.h"
 
 #define SHOW_ROWS 20
 
-int ec_mongo_replay_file(struct ec_mongo *m, const char *path, uint64_t *n_docs, struct ec_err *err)
+/* A damaged spool's new name, <path>.damaged (then .damaged.2 ...), taken
+ * with link() so that no other file is ever replaced. 0, or -1 with the
+ * file left under its name. */
+static int keep_damaged(const char *path, char *out, size_t cap)
 {
-	bson_error_t e;
-	bson_reader_t *r = bson_reader_new_from_file(path, &e);
-	*n_docs = 0;
-	if (!r)
-		return ec_fail(err, EC_ENOINPUT, "%s: cannot open: %s", path, e.message);
+	const char *base = strrchr(path, '/');
+	if (strstr(base ? base : path, ".damaged")) {
+		snprintf(out, cap, "%s", path);
+		return 0;
+	}
+	for (int i = 1; i < 100; i++) {
+		struct stat st;
+		if (i == 1)
+			snprintf(out, cap, "%s.damaged", path);
+		else
+			snprintf(out, cap, "%s.damaged.%d", path, i);
+		if (link(path, out) == 0) {
+			if (unlink(path) != 0)
+				ec_log_warn("%s: also kept as %s; cannot remove this name: %s",
+					    path, out, strerror(errno));
+			return 0;
+		}
+		if (errno == EEXIST)
+			continue;
+		/* A file system without hard links: rename to a name seen free. */
+		if (lstat(out, &st) != 0 && errno == ENOENT && rename(path, out) == 0)
+			return 0;
+		break;
+	}
+	ec_log_warn("%s: cannot rename the damaged spool file: %s", path, strerror(errno));
+	snprintf(out, cap, "%s", path);
+	return -1;
+}
+
+/* Maps the file at path: *data (NULL when empty) and *size. */
+static int map_file(const char *path, void **data, size_t *size, struct ec_err *err)
+{
+	struct stat st;
+	*data = NULL;
+	*size = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ec_fail(err, EC_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return ec_fail(err, EC_EDATA, "%s: not an ecomctl spool file (not a regular file)",
+			       path);
+	}
+	if (st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			int e = errno;
+			close(fd);
+			return ec_fail(err, EC_EIO, "%s: cannot read: %s", path, strerror(e));
+		}
+		*data = p;
+		*size = (size_t)st.st_size;
+	}
+	close(fd);
+	return 0;
+}
+
+int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_replay *out,
+			 struct ec_err *err)
+{
+	struct ec_spool_reader r;
+	struct ec_spool_record rec;
+	void *data;
+	size_t size;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->kept_as, sizeof(out->kept_as), "%s", path);
+	int rc = map_file(path, &data, &size, err);
+	if (rc < 0 || (rc = ec_spool_reader_init(&r, data ? data : "", size, path, err)) < 0) {
+		if (data)
+			munmap(data, size);
+		return rc;
+	}
 	m->replaying = 1;
 	uint64_t failed0 = ec_mongo_sum(m->failed);
-	const bson_t *rec;
-	bool eof = false;
-	int rc = 0;
-	while ((rec = bson_reader_read(r, &eof))) {
-		bson_iter_t it;
-		int coll = -1;
-		const uint8_t *data = NULL;
-		uint32_t len = 0;
-		if (bson_iter_init_find(&it, rec, "c") && BSON_ITER_HOLDS_UTF8(&it))
-			coll = ec_mongo_coll_find(bson_iter_utf8(&it, NULL));
-		if (bson_iter_init_find(&it, rec, "d") && BSON_ITER_HOLDS_DOCUMENT(&it))
-			bson_iter_document(&it, &len, &data);
-		if (coll < 0 || !data) {
-			rc = ec_fail(err, EC_EDATA, "%s: record %" PRIu64 " is not a spool record",
-				     path, *n_docs + 1);
-			break;
-		}
-		ec_mongo_queue(m, coll, bson_new_from_data(data, len));
-		++*n_docs;
+	while (ec_spool_reader_next(&r, &rec)) {
+		bson_t *doc = bson_new_from_data(rec.doc, rec.doc_len);
+		if (doc)
+			ec_mongo_queue(m, rec.coll, doc);
 	}
-	if (rc == 0 && !eof)
-		rc = ec_fail(err, EC_EDATA, "%s: truncated or corrupt after %" PRIu64 " records",
-			     path, *n_docs);
-	bson_reader_destroy(r);
 	ec_mongo_flush_all(m);
-	if (rc < 0)
-		return rc;
-	uint64_t failed = ec_mongo_sum(m->failed) - failed0;
-	if (failed)
+	if (data)
+		munmap(data, size);
+	out->sent = r.n_records;
+	out->unreadable = r.n_unreadable;
+	out->damaged = !ec_spool_reader_whole(&r);
+	out->not_acked = ec_mongo_sum(m->failed) - failed0;
+	char damage[160] = "";
+	if (out->damaged)
+		snprintf(damage, sizeof(damage), "%" PRIu64 " unreadable (%s at byte %" PRIu64 ")",
+			 out->unreadable,
+			 r.header_damaged ? "the header is damaged; first damage" : "first damage",
+			 r.first_damage);
+	if (out->not_acked)
 		return ec_mongo_fail(m, err, EC_ETEMPFAIL,
 				     "%s: %" PRIu64 " of %" PRIu64
-				     " documents were not acknowledged "
-				     "(%s); the file is kept",
-				     path, failed, *n_docs, m->first_error);
-	if (unlink(path) != 0)
+				     " documents were not acknowledged (%s); the file is kept%s%s",
+				     path, out->not_acked, out->sent, m->first_error,
+				     out->damaged ? "; it is also damaged: " : "", damage);
+	if (out->damaged) {
+		keep_damaged(path, out->kept_as, sizeof(out->kept_as));
+		return ec_fail(err, EC_EDATA,
+			       "%s: damaged spool file: %" PRIu64 " records sent, %s; kept as %s",
+			       path, out->sent, damage, out->kept_as);
+	}
+	out->kept_as[0] = '\0';
+	if (unlink(path) != 0) {
+		snprintf(out->kept_as, sizeof(out->kept_as), "%s", path);
 		ec_log_warn("%s: sent, but cannot remove it: %s", path, strerror(errno));
+	}
 	return 0;
 }
 

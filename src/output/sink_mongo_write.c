@@ -10,6 +10,7 @@
 #include "ecomctl/cli.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/sink_mongo_spool.h"
 #include "sink_mongo_int.h"
 
 #define PAUSE_MAX_S 120
@@ -31,10 +32,17 @@ static void spool_doc(struct ec_mongo *m, int coll, const bson_t *doc)
 		    ec_outfile_open(&m->spool, m->spool_path, EC_OUT_PLAIN, &m->spool_err);
 		if (m->spool_rc < 0)
 			return;
+		uint8_t head[EC_SPOOL_RUN_ID_MAX + 32];
+		ec_outfile_write(
+		    m->spool, head,
+		    ec_spool_header(head, sizeof(head), m->run_id ? m->run_id : "run"));
 	}
 	bson_t rec = BSON_INITIALIZER;
+	uint8_t frame[EC_SPOOL_FRAME];
 	BSON_APPEND_UTF8(&rec, "c", ec_mongo_coll_names[coll]);
 	BSON_APPEND_DOCUMENT(&rec, "d", doc);
+	ec_spool_frame(frame, bson_get_data(&rec), rec.len);
+	ec_outfile_write(m->spool, frame, sizeof(frame));
 	ec_outfile_write(m->spool, bson_get_data(&rec), rec.len);
 	bson_destroy(&rec);
 	m->spooled++;
@@ -317,7 +325,7 @@ static bson_t *run_doc(struct ec_mongo *m, const char *outcome, const char *run_
 	if (run_error) {
 		char buf[512];
 		snprintf(buf, sizeof(buf), "%s", run_error);
-		ec_mongo_scrub(buf, sizeof(buf), m->secret);
+		ec_mongo_scrub(buf, sizeof(buf), &m->secrets);
 		ec_mongo_append_str(d, "error", buf, strlen(buf));
 	} else {
 		BSON_APPEND_NULL(d, "error");

@@ -20,6 +20,7 @@
 
 #include "../../src/output/sink_mongo_int.h"
 #include "ecomctl/json.h"
+#include "ecomctl/sink_mongo_spool.h"
 
 static const char *utf8_at(const bson_t *d, const char *key)
 {
@@ -194,12 +195,38 @@ static void test_sink_mongo__uri_checks(void **state)
 	o.write_concern = "0";
 	assert_int_equal(ec_mongo_check(&o, &err), EC_ECONFIG);
 
-	char *r = ec_redact_uri("mongodb://u:p@ss/w@h:1/db?x=@");
-	assert_string_equal(r, "mongodb://u:***@h:1/db?x=@");
-	free(r);
-	r = ec_redact_uri("mongodb://h:1/db");
-	assert_string_equal(r, "mongodb://h:1/db");
-	free(r);
+	static const char *const redact[][2] = {
+	    {"mongodb://u:p@ss/w@h:1/db?x=@", "mongodb://<unparseable URI>"},
+	    {"mongodb://h:1/db", "mongodb://h:1/db"},
+	    {"mongodb://h:27017,[::1]:9/db", "mongodb://h,[::1]:9/db"},
+	    {"--mongo-uri=mongodb://u%40x:p?w%25@h/d?tlsCertificateKeyFilePassword=k&appName=a",
+	     "--mongo-uri=mongodb://u%40x:***@h/d?tlscertificatekeyfilepassword=***&appname=a"},
+	    {"mongodb://h/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:t",
+	     "mongodb://h/"
+	     "?authmechanism=MONGODB-AWS&authmechanismproperties=AWS_SESSION_TOKEN:***"},
+	    {"mongodb://u:pw@sec@h/", "mongodb://u:***@***@h"},
+	    {"http://u:pw@h/", "http://<unparseable URI>"},
+	    {"out/s.csv", "<unparseable URI>"},
+	    {"u:pw@h/db", "<unparseable URI>"},
+	    {"", ""},
+	};
+	for (size_t i = 0; i < sizeof(redact) / sizeof(redact[0]); i++) {
+		char *r = ec_redact_uri(redact[i][0]);
+		assert_string_equal(r, redact[i][1]);
+		free(r);
+	}
+	/* The secrets of a URI, scrubbed from a driver's message: the password
+	 * and its pieces, secret option values, never the names around them. */
+	char *arg = ec_mongo_redact_uri("out/s.csv"); /* an argument, not a URI */
+	assert_string_equal(arg, "out/s.csv");
+	free(arg);
+	struct ec_mongo_secrets sec = {0};
+	ec_mongo_secrets_add_uri(&sec, "mongodb://u:abc@defg@h/?authMechanismProperties="
+				       "AWS_SESSION_TOKEN:tok1,X:tok2&myTokenX=tok3");
+	char msg[256] = "'defg@h' abc@defg tok1 tok2 tok3 AWS_SESSION_TOKEN myTokenX";
+	ec_mongo_scrub(msg, sizeof(msg), &sec);
+	assert_string_equal(msg, "'***@h' *** *** *** *** AWS_SESSION_TOKEN myTokenX");
+	ec_mongo_secrets_release(&sec);
 
 	char id[32];
 	ec_run_id_new(id);
@@ -207,6 +234,102 @@ static void test_sink_mongo__uri_checks(void **state)
 	assert_int_equal(id[8], 'T');
 	assert_int_equal(id[15], 'Z');
 	assert_int_equal(id[16], '-');
+}
+
+/* ---- the spool format ------------------------------------------------------ */
+
+/* A spool of n session records whose documents are {n: k}, k = 1..n, into
+ * buf; *offs gets each record's frame offset. Returns the length. */
+static size_t make_spool(uint8_t *buf, size_t cap, int n, size_t *offs)
+{
+	size_t len = ec_spool_header(buf, cap, "r1");
+	assert_int_equal(len, 22);
+	for (int k = 1; k <= n; k++) {
+		bson_t d = BSON_INITIALIZER, rec = BSON_INITIALIZER;
+		BSON_APPEND_INT32(&d, "n", k);
+		BSON_APPEND_UTF8(&rec, "c", "sessions");
+		BSON_APPEND_DOCUMENT(&rec, "d", &d);
+		assert_true(len + EC_SPOOL_FRAME + rec.len <= cap);
+		offs[k - 1] = len;
+		ec_spool_frame(buf + len, bson_get_data(&rec), rec.len);
+		memcpy(buf + len + EC_SPOOL_FRAME, bson_get_data(&rec), rec.len);
+		len += EC_SPOOL_FRAME + rec.len;
+		bson_destroy(&d);
+		bson_destroy(&rec);
+	}
+	return len;
+}
+
+/* Reads buf: the numbers k of the intact records as a string "1 2 4". */
+static int read_spool(const uint8_t *buf, size_t len, char *got, size_t cap,
+		      struct ec_spool_reader *r)
+{
+	struct ec_spool_record rec;
+	struct ec_err err = {0};
+	int rc = ec_spool_reader_init(r, buf, len, "t.bson", &err);
+	got[0] = '\0';
+	if (rc < 0)
+		return rc;
+	while (ec_spool_reader_next(r, &rec)) {
+		bson_t d;
+		bson_iter_t it;
+		assert_int_equal(rec.coll, EC_MC_SESSIONS);
+		assert_true(bson_init_static(&d, rec.doc, rec.doc_len));
+		assert_true(bson_iter_init_find(&it, &d, "n"));
+		snprintf(got + strlen(got), cap - strlen(got), "%s%d", got[0] ? " " : "",
+			 bson_iter_int32(&it));
+	}
+	return 0;
+}
+
+static void test_sink_mongo__spool_format(void **state)
+{
+	(void)state;
+	uint8_t buf[4096], copy[4096];
+	size_t offs[8];
+	char got[64];
+	struct ec_spool_reader r;
+	/* The check value of CRC-32 (zlib, Python's zlib.crc32). */
+	assert_int_equal(ec_spool_crc32(0, "123456789", 9), 0xCBF43926u);
+	assert_int_equal(ec_spool_crc32(ec_spool_crc32(0, "1234", 4), "56789", 5), 0xCBF43926u);
+
+	size_t len = make_spool(buf, sizeof(buf), 5, offs);
+	assert_int_equal(read_spool(buf, len, got, sizeof(got), &r), 0);
+	assert_string_equal(got, "1 2 3 4 5");
+	assert_string_equal(r.run_id, "r1");
+	assert_true(ec_spool_reader_whole(&r));
+
+	/* Cut anywhere: the records before the cut, never whole (but the cut
+	 * right after a record, which leaves a valid shorter spool). */
+	for (size_t cut = 8; cut < len; cut++) {
+		assert_int_equal(read_spool(buf, cut, got, sizeof(got), &r), 0);
+		int at_end = 0;
+		for (int k = 0; k < 5; k++)
+			at_end |= cut == offs[k];
+		assert_int_equal(ec_spool_reader_whole(&r), at_end);
+		assert_true(r.n_unreadable <= 1);
+	}
+	/* Any one byte flipped after the header: the other four records, one
+	 * unreadable, never whole. */
+	for (size_t i = offs[0]; i < len; i++) {
+		memcpy(copy, buf, len);
+		copy[i] ^= 0x21;
+		assert_int_equal(read_spool(copy, len, got, sizeof(got), &r), 0);
+		assert_false(ec_spool_reader_whole(&r));
+		assert_int_equal(r.n_records, 4);
+		assert_int_equal(r.n_unreadable, 1);
+	}
+	/* Not a spool, or another version: refused. */
+	assert_int_equal(
+	    read_spool((const uint8_t *)"event_time,event_type\n", 22, got, sizeof(got), &r),
+	    EC_EDATA);
+	assert_int_equal(read_spool(buf, 0, got, sizeof(got), &r), EC_EDATA);
+	memcpy(copy, buf, len);
+	copy[8] = 2;
+	uint32_t crc = ec_spool_crc32(0, copy, 18);
+	for (int b = 0; b < 4; b++)
+		copy[18 + b] = (uint8_t)(crc >> (8 * b));
+	assert_int_equal(read_spool(copy, len, got, sizeof(got), &r), EC_EDATA);
 }
 
 /* ---- against a server ----------------------------------------------------- */
@@ -319,6 +442,7 @@ int main(void)
 	    cmocka_unit_test(test_sink_mongo__u64),
 	    cmocka_unit_test(test_sink_mongo__json_round_trip),
 	    cmocka_unit_test(test_sink_mongo__uri_checks),
+	    cmocka_unit_test(test_sink_mongo__spool_format),
 	    cmocka_unit_test(test_sink_mongo__predictions_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

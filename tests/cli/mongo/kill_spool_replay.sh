@@ -1,7 +1,8 @@
 # labels: mongo
 # The server is killed (-9) while `sessions` writes: the file output is
 # complete, every document not acknowledged is in out/spool/<run_id>.bson,
-# exit 75 and the message says how to replay. After a restart (an empty
+# exit 75 and the message says how to replay; the spool file is in the
+# documented format (tests/mongo/spool.py reads it). After a restart (an empty
 # in-memory server), `mongo replay` sends the spool and removes it: the
 # documents acknowledged before the kill plus those replayed are exactly,
 # byte for byte, what a full run writes to a fresh database.
@@ -23,6 +24,17 @@ grep -q "documents were not acknowledged.*send them with \`ecomctl mongo replay 
 ls out/spool > spool.list
 grep -qx '[0-9]\{8\}T[0-9]\{6\}Z-[0-9a-f]\{8\}\.bson' spool.list || { cat spool.list; exit 1; }
 [ "$(wc -l < spool.list)" -eq 1 ]
+# The spool is in the documented format (read by spool.py, without ecomctl):
+# its header names the run, and it holds the sessions not acknowledged and
+# the runs document.
+python3 "$EC_SOURCE_DIR/tests/mongo/spool.py" read out/spool/*.bson > spool.json
+python3 - "$(($(wc -l < plain/s.csv) - 1))" "$(cat spool.list)" <<'PY'
+import json, sys
+n, name = int(sys.argv[1]), sys.argv[2]
+s = json.load(open("spool.json"))
+if s["run_id"] + ".bson" != name or s["collections"] != {"sessions": n - 1000, "runs": 1}:
+    sys.exit(f"spool: {s!r}, want {n - 1000} sessions and the runs document of {name}")
+PY
 
 mongo_restart
 [ "$(mfind k sessions | wc -l)" -eq 0 ]   # the restarted server starts empty
