@@ -32,6 +32,9 @@ static void spool_doc(struct ec_mongo *m, int coll, const bson_t *doc)
 		    ec_outfile_open(&m->spool, m->spool_path, EC_OUT_PLAIN, &m->spool_err);
 		if (m->spool_rc < 0)
 			return;
+		/* Documents not acknowledged are kept even when a signal stops
+		 * the run: the spool is committed then too. */
+		ec_outfile_commit_on_signal(m->spool);
 		uint8_t head[EC_SPOOL_RUN_ID_MAX + 32];
 		ec_outfile_write(
 		    m->spool, head,
