@@ -142,33 +142,7 @@ int ec_mongo_start(struct ec_mongo **out, const struct ec_mongo_opts *o, const c
 /* The run id of the sink (borrowed until ec_mongo_free). */
 const char *ec_mongo_run_id(const struct ec_mongo *m);
 
-/* Queues one session log (s, sum and z are read during the call). */
-void ec_mongo_add_session(struct ec_mongo *m, const struct ec_session *s,
-			  const struct ec_session_summary *sum, const struct ec_sessionizer *z);
-
-/* One prediction row of `ecomctl score`. Start from ec_mongo_prediction_init(). */
-struct ec_mongo_prediction {
-	const char *session_id;
-	uint64_t user_id;
-	int64_t start, end;	 /* epoch seconds */
-	int64_t events;		 /* events in the session; < 0: not given */
-	double p_purchase;	 /* NAN: not scored (stored as null) */
-	int decision;		 /* 1 or 0 at the model's threshold; < 0: none (null) */
-	int n_categories;	 /* 0 to 3 */
-	const char *category[3]; /* category keys, most likely first */
-	double category_p[3];
-	int actual_purchase;	    /* the outcome where the data shows it: 1, 0; < 0: unknown */
-	const char *intent_model;   /* e.g. "intent@v3"; NULL: none */
-	const char *category_model; /* e.g. "category@v2"; NULL: none */
-	const char *run_id;	    /* stored on insert only: the run that first wrote it */
-};
-
-/* NAN p_purchase, decision and actual_purchase -1, events -1, the rest 0. */
-void ec_mongo_prediction_init(struct ec_mongo_prediction *p);
-
-/* Queues one prediction (strings copied). _id: session_id, user_id,
- * intent_model and category_model, so a new model version adds documents. */
-void ec_mongo_add_prediction(struct ec_mongo *m, const struct ec_mongo_prediction *p);
+/* Session logs and predictions are rows of a schema: ec_mongo_rows_open(). */
 
 /* Queues one funnel report: `params` (the options that shape it, a JSON
  * object) and `report` (ec_funnel_json()) are copied; the run's inputs

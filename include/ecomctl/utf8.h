@@ -23,7 +23,11 @@ size_t ec_utf8_seq(const unsigned char *s, size_t n);
 /* 1 when the n bytes are valid UTF-8. */
 int ec_utf8_valid(const char *s, size_t n);
 
-/* s (NUL-terminated) with every invalid byte replaced by U+FFFD. */
+/* The n bytes at s repaired: NULL when they are valid (nothing to do),
+ * else a new NUL-terminated string of *out_n bytes; free() it. */
+char *ec_utf8_repair(const char *s, size_t n, size_t *out_n);
+
+/* s (NUL-terminated) with every invalid sequence replaced by U+FFFD. */
 const char *ec_utf8_fix(const char *s);
 
 #endif

@@ -64,11 +64,10 @@ int ec_utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
-const char *ec_utf8_fix(const char *s)
+char *ec_utf8_repair(const char *s, size_t n, size_t *out_n)
 {
-	size_t n = strlen(s);
 	if (ec_utf8_valid(s, n))
-		return s;
+		return NULL;
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = ec_xmalloc(3 * n + 1), *o = out;
 	for (size_t i = 0; i < n;) {
@@ -84,5 +83,13 @@ const char *ec_utf8_fix(const char *s)
 		i += k;
 	}
 	*o = '\0';
+	*out_n = (size_t)(o - out);
 	return out;
+}
+
+const char *ec_utf8_fix(const char *s)
+{
+	size_t n;
+	char *fixed = ec_utf8_repair(s, strlen(s), &n);
+	return fixed ? fixed : s;
 }

@@ -132,9 +132,14 @@ void ec_mongo_append_num(bson_t *b, const char *key, double v);
 /* The session's events as the array event_log (capped in size; then
  * event_log_truncated is true). */
 void ec_mongo_append_events(bson_t *d, const struct ec_session *s, const struct ec_sessionizer *z);
-bson_t *ec_mongo_session_doc(const struct ec_session *s, const struct ec_session_summary *sum,
-			     const struct ec_sessionizer *z, int with_events);
-bson_t *ec_mongo_prediction_doc(const struct ec_mongo_prediction *p);
+/* The document of one row of sc (sink_mongo_rows.c): _id from coll and
+ * the key columns, a field per column; the session's event_log when x and
+ * with_events. New; bson_destroy() it. */
+struct ec_schema;
+struct ec_value;
+struct ec_session_extra;
+bson_t *ec_mongo_row_doc(int coll, const struct ec_schema *sc, const struct ec_value *v,
+			 const struct ec_session_extra *x, int with_events);
 
 /* Appends a JSON value (object keys as they are: ours, never data). Whole
  * numbers below 2^53 become int64, others doubles. */

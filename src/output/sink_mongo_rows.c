@@ -89,20 +89,25 @@ static void make_id(bson_oid_t *oid, int coll, const struct ec_schema *sc, const
 	ec_mongo_oid(oid, coll, parts, lens, n);
 }
 
-static void rows_row(struct ec_sink *s, const struct ec_value *v, const void *extra)
+bson_t *ec_mongo_row_doc(int coll, const struct ec_schema *sc, const struct ec_value *v,
+			 const struct ec_session_extra *x, int with_events)
 {
-	struct mongo_rows *r = (struct mongo_rows *)s;
-	const struct ec_schema *sc = s->schema;
 	bson_oid_t oid;
 	bson_t *d = bson_new();
-	make_id(&oid, r->coll, sc, v);
+	make_id(&oid, coll, sc, v);
 	BSON_APPEND_OID(d, "_id", &oid);
 	for (size_t i = 0; i < sc->n_cols; i++)
 		append_value(d, &sc->cols[i], &v[i]);
-	const struct ec_session_extra *x = extra;
-	if (x && x->s && r->m->with_events)
+	if (x && x->s && with_events)
 		ec_mongo_append_events(d, x->s, x->z);
-	ec_mongo_queue(r->m, r->coll, d);
+	return d;
+}
+
+static void rows_row(struct ec_sink *s, const struct ec_value *v, const void *extra)
+{
+	struct mongo_rows *r = (struct mongo_rows *)s;
+	ec_mongo_queue(r->m, r->coll,
+		       ec_mongo_row_doc(r->coll, s->schema, v, extra, r->m->with_events));
 }
 
 static void rows_free(struct ec_sink *s)

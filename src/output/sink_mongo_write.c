@@ -249,17 +249,6 @@ void ec_mongo_flush_all(struct ec_mongo *m)
 		flush(m, i);
 }
 
-void ec_mongo_add_session(struct ec_mongo *m, const struct ec_session *s,
-			  const struct ec_session_summary *sum, const struct ec_sessionizer *z)
-{
-	ec_mongo_queue(m, EC_MC_SESSIONS, ec_mongo_session_doc(s, sum, z, m->with_events));
-}
-
-void ec_mongo_add_prediction(struct ec_mongo *m, const struct ec_mongo_prediction *p)
-{
-	ec_mongo_queue(m, EC_MC_PREDICTIONS, ec_mongo_prediction_doc(p));
-}
-
 void ec_mongo_add_funnel_report(struct ec_mongo *m, const struct ec_json *params,
 				const struct ec_json *report)
 {

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "../../src/output/sink_mongo_int.h"
+#include "ecomctl/schema.h"
+#include "ecomctl/sink.h"
 #include "ecomctl/json.h"
 #include "ecomctl/sink_mongo_spool.h"
 
@@ -56,28 +58,48 @@ static void test_sink_mongo__oid_deterministic(void **state)
 	assert_int_equal(strlen(hex), 24);
 }
 
+/* A row of the predictions schema (schema.c order). */
+static void prediction_row(struct ec_value *v, const char *sid, uint64_t user, int64_t start,
+			   double p, const char *cat1, double p1, const char *cat2, double p2,
+			   const char *im, const char *cm, const char *run_id)
+{
+	int k = 0;
+	v[k++] = ec_val_str(sid, strlen(sid));
+	v[k++] = ec_val_u64(user);
+	v[k++] = ec_val_i64(start);
+	v[k++] = ec_val_i64(start + 60);
+	v[k++] = ec_val_u64(3);
+	v[k++] = isnan(p) ? ec_val_null() : ec_val_num(p);
+	v[k++] = isnan(p) ? ec_val_null() : ec_val_i64(1);
+	v[k++] = cat1 ? ec_val_str(cat1, strlen(cat1)) : ec_val_null();
+	v[k++] = cat1 ? ec_val_num(p1) : ec_val_null();
+	v[k++] = cat2 ? ec_val_str(cat2, strlen(cat2)) : ec_val_null();
+	v[k++] = cat2 ? ec_val_num(p2) : ec_val_null();
+	v[k++] = ec_val_null();
+	v[k++] = ec_val_null();
+	v[k++] = ec_val_i64(0);
+	v[k++] = ec_val_str("a.b|$where.x", 12);
+	v[k++] = ec_val_str(im, strlen(im));
+	v[k++] = ec_val_str(cm, strlen(cm));
+	v[k++] = ec_val_str(run_id, strlen(run_id));
+	assert_int_equal(k, EC_PREDICTIONS_COLS);
+}
+
 static void test_sink_mongo__prediction_doc(void **state)
 {
 	(void)state;
-	struct ec_mongo_prediction p;
-	ec_mongo_prediction_init(&p);
-	p.session_id = "{\"$ne\": 1}";
-	p.user_id = 42;
-	p.start = 1569888000; /* 2019-10-01 00:00:00 UTC */
-	p.end = 1569888060;
-	p.n_categories = 2;
-	p.category[0] = "$where.x";
-	p.category_p[0] = 0.75;
-	p.category[1] = "a.b";
-	p.category_p[1] = 0.125;
-	p.intent_model = "intent@v1";
-	p.category_model = "category@v1";
-	p.run_id = "r1";
-	bson_t *d1 = ec_mongo_prediction_doc(&p);
-	p.intent_model = "intent@v2";
-	bson_t *d2 = ec_mongo_prediction_doc(&p);
-	p.run_id = "r2"; /* the run does not change the _id */
-	bson_t *d3 = ec_mongo_prediction_doc(&p);
+	struct ec_value v[EC_PREDICTIONS_COLS];
+	const struct ec_schema *sc = &ec_schema_predictions;
+	/* 2019-10-01 00:00:00 UTC */
+	prediction_row(v, "{\"$ne\": 1}", 42, 1569888000, NAN, "$where.x", 0.75, "a.b", 0.125,
+		       "intent@v1", "category@v1", "r1");
+	bson_t *d1 = ec_mongo_row_doc(EC_MC_PREDICTIONS, sc, v, NULL, 0);
+	prediction_row(v, "{\"$ne\": 1}", 42, 1569888000, NAN, "$where.x", 0.75, "a.b", 0.125,
+		       "intent@v2", "category@v1", "r1");
+	bson_t *d2 = ec_mongo_row_doc(EC_MC_PREDICTIONS, sc, v, NULL, 0);
+	prediction_row(v, "{\"$ne\": 1}", 42, 1569888000, NAN, "$where.x", 0.75, "a.b", 0.125,
+		       "intent@v2", "category@v1", "r2"); /* the run does not change the _id */
+	bson_t *d3 = ec_mongo_row_doc(EC_MC_PREDICTIONS, sc, v, NULL, 0);
 	bson_oid_t o1, o2, o3;
 	oid_of(d1, &o1);
 	oid_of(d2, &o2);
@@ -85,34 +107,35 @@ static void test_sink_mongo__prediction_doc(void **state)
 	assert_false(bson_oid_equal(&o1, &o2));
 	assert_true(bson_oid_equal(&o2, &o3));
 
-	/* Field names are ours; the hostile strings are values. */
-	static const char *const keys[] = {
-	    "_id",	    "session_id",     "user_id",  "start",	"end",
-	    "events",	    "p_purchase",     "decision", "categories", "actual_purchase",
-	    "intent_model", "category_model", "run_id",	  NULL};
-	bson_iter_t it, arr, c;
-	int i = 0;
+	/* Field names are the schema's columns; the hostile strings are values. */
+	bson_iter_t it, arr;
+	size_t i = 0;
 	assert_true(bson_iter_init(&it, d1));
+	assert_true(bson_iter_next(&it));
+	assert_string_equal(bson_iter_key(&it), "_id");
 	while (bson_iter_next(&it)) {
-		assert_non_null(keys[i]);
-		assert_string_equal(bson_iter_key(&it), keys[i++]);
+		assert_true(i < sc->n_cols);
+		assert_string_equal(bson_iter_key(&it), sc->cols[i++].name);
 	}
-	assert_null(keys[i]);
+	assert_int_equal(i, sc->n_cols);
 	assert_string_equal(utf8_at(d1, "session_id"), "{\"$ne\": 1}");
 	assert_true(bson_iter_init_find(&it, d1, "p_purchase") && BSON_ITER_HOLDS_NULL(&it));
 	assert_true(bson_iter_init_find(&it, d1, "decision") && BSON_ITER_HOLDS_NULL(&it));
-	assert_true(bson_iter_init_find(&it, d1, "events") && BSON_ITER_HOLDS_NULL(&it));
+	assert_true(bson_iter_init_find(&it, d1, "category_3") && BSON_ITER_HOLDS_NULL(&it));
+	assert_true(bson_iter_init_find(&it, d1, "purchased") && BSON_ITER_HOLDS_BOOL(&it));
+	assert_false(bson_iter_bool(&it));
 	assert_true(bson_iter_init_find(&it, d1, "start") && BSON_ITER_HOLDS_DATE_TIME(&it));
 	assert_int_equal(bson_iter_date_time(&it), 1569888000000LL);
 	assert_true(bson_iter_init_find(&it, d1, "user_id") && BSON_ITER_HOLDS_INT64(&it));
 	assert_int_equal(bson_iter_int64(&it), 42);
-	assert_true(bson_iter_init_find(&it, d1, "categories") && bson_iter_recurse(&it, &arr));
-	assert_true(bson_iter_next(&arr) && bson_iter_recurse(&arr, &c));
-	assert_true(bson_iter_find(&c, "category"));
-	assert_string_equal(bson_iter_utf8(&c, NULL), "$where.x");
-	assert_true(bson_iter_find(&c, "p"));
-	assert_true(bson_iter_double(&c) == 0.75);
+	assert_string_equal(utf8_at(d1, "category_1"), "$where.x");
+	assert_true(bson_iter_init_find(&it, d1, "p_category_1") && bson_iter_double(&it) == 0.75);
+	assert_true(bson_iter_init_find(&it, d1, "actual_categories") &&
+		    bson_iter_recurse(&it, &arr));
 	assert_true(bson_iter_next(&arr));
+	assert_string_equal(bson_iter_utf8(&arr, NULL), "a.b");
+	assert_true(bson_iter_next(&arr));
+	assert_string_equal(bson_iter_utf8(&arr, NULL), "$where.x");
 	assert_false(bson_iter_next(&arr));
 	bson_destroy(d1);
 	bson_destroy(d2);
@@ -130,13 +153,13 @@ static void test_sink_mongo__utf8_repair(void **state)
 			    3);					/* a?b */
 	ec_mongo_append_str(b, "overlong", "\xc0\xaf", 2);	/* two bad bytes */
 	ec_mongo_append_str(b, "surrogate", "\xed\xa0\x80", 3); /* U+D800: three */
-	ec_mongo_append_str(b, "cut", "x\xe6\x97", 3);		/* truncated sequence */
+	ec_mongo_append_str(b, "cut", "x\xe6\x97", 3);		/* truncated: one, as Python */
 	assert_string_equal(utf8_at(b, "ok"), "\xc3\xbc\xe6\x97\xa5");
 	assert_string_equal(utf8_at(b, "ff"), "a\xef\xbf\xbd"
 					      "b");
 	assert_string_equal(utf8_at(b, "overlong"), "\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(utf8_at(b, "surrogate"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
-	assert_string_equal(utf8_at(b, "cut"), "x\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(utf8_at(b, "cut"), "x\xef\xbf\xbd");
 	assert_true(bson_validate(b, BSON_VALIDATE_UTF8, NULL));
 	bson_destroy(b);
 }
@@ -351,26 +374,17 @@ static void write_predictions(const char *run_id, double p0, const char *intent_
 	o.uri = live_uri();
 	o.spool_dir = "spool";
 	assert_int_equal(ec_mongo_open(&m, &o, &run, &err), 0);
+	struct ec_sink *rows = NULL;
+	assert_int_equal(ec_mongo_rows_open(&rows, m, &ec_schema_predictions, &err), 0);
 	for (int i = 0; i < 3; i++) {
-		struct ec_mongo_prediction p;
+		struct ec_value v[EC_PREDICTIONS_COLS];
 		char sid[16];
 		snprintf(sid, sizeof(sid), "s%d", i);
-		ec_mongo_prediction_init(&p);
-		p.session_id = sid;
-		p.user_id = 100 + (uint64_t)i;
-		p.start = 1569888000 + i;
-		p.end = p.start + 60;
-		p.events = 3;
-		p.p_purchase = i == 2 ? NAN : p0 + i;
-		p.decision = i == 2 ? -1 : 1;
-		p.n_categories = 1;
-		p.category[0] = "$x.y";
-		p.category_p[0] = 0.5;
-		p.intent_model = intent_model;
-		p.category_model = "category@v1";
-		p.run_id = run_id;
-		ec_mongo_add_prediction(m, &p);
+		prediction_row(v, sid, 100 + (uint64_t)i, 1569888000 + i, i == 2 ? NAN : p0 + i,
+			       "$x.y", 0.5, NULL, 0, intent_model, "category@v1", run_id);
+		ec_sink_row(rows, v, NULL);
 	}
+	ec_sink_free(rows);
 	assert_int_equal(ec_mongo_finish(m, 0, NULL, NULL, &err), 0);
 	ec_mongo_free(m);
 }
