@@ -157,7 +157,7 @@ int cmd_features(int argc, char **argv)
 	    {"all-sessions", 0, EC_OPT_FLAG, &all_sessions, NULL,
 	     "category: also sessions without a cart or purchase", NULL, 0},
 	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
-	     "candidate categories per session (default 10)", NULL, 0},
+	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
 	    {"list", 0, EC_OPT_FLAG, &list, NULL,
 	     "print the features of both tasks (task, name, description) and exit", NULL, 0},
 	    EC_FEATURE_OPTS(fo),
@@ -211,11 +211,6 @@ int cmd_features(int argc, char **argv)
 		ec_log_error("features: --json and -o - would both write to stdout");
 		ec_opts_release();
 		return 64;
-	}
-	if (max_cand < 1 || max_cand > 1000) {
-		rc = ec_fail(&err, EC_EUSAGE, "--max-candidates: expected 1 to 1000, got %lld",
-			     (long long)max_cand);
-		goto done;
 	}
 	fo.max_candidates = (uint32_t)max_cand;
 	if ((rc = ec_run_begin(&run, "features", argc, argv, res.operands, res.n_operands, run_id,

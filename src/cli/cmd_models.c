@@ -76,7 +76,7 @@ int cmd_models(int argc, char **argv)
 	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
 	     "promote, rollback: wait this long for the registry lock, then exit 75 (default "
 	     "30s)",
-	     NULL, 0},
+	     EC_OPT_RANGE(0, 86400), 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {

@@ -84,19 +84,9 @@ static const struct ec_json *grid_for(const struct ec_json *g, int task)
 	return ec_json_get(g, ec_task_names[task]);
 }
 
-static int check_args(const struct ec_train_cfg *c, double frac, int64_t max_cand,
-		      struct ec_err *err)
+/* The numeric options are range-checked by their table entries (opts.h). */
+static int check_args(const struct ec_train_cfg *c, struct ec_err *err)
 {
-	if (c->rounds < 1 || c->rounds > 100000)
-		return ec_fail(err, EC_EUSAGE, "--rounds: expected 1 to 100000");
-	if (c->early_stop < 0)
-		return ec_fail(err, EC_EUSAGE, "--early-stop: expected 0 or more");
-	if (!(frac > 0 && frac < 1))
-		return ec_fail(err, EC_EUSAGE, "--valid-fraction: expected a number in (0, 1)");
-	if (c->threads < 0 || c->threads > 1024)
-		return ec_fail(err, EC_EUSAGE, "--threads: expected 0 to 1024");
-	if (max_cand < 1 || max_cand > 1000)
-		return ec_fail(err, EC_EUSAGE, "--max-candidates: expected 1 to 1000");
 	if (strcmp(c->class_weight, "none") != 0 && strcmp(c->class_weight, "auto") != 0) {
 		char *end;
 		double w = strtod(c->class_weight, &end);
@@ -149,24 +139,30 @@ int cmd_train(int argc, char **argv)
 	    {"promote", 0, EC_OPT_FLAG, &promote, NULL,
 	     "make the new versions production (the first version of a task always is)", NULL, 0},
 	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
-	     "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0},
+	     "wait this long for the registry lock, then exit 75 (default 30s)",
+	     EC_OPT_RANGE(0, 86400), 0},
 	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
 	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
 	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
-	     "without --valid-from: the last F of the time span validates (default 0.2)", NULL, 0},
-	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)", NULL,
-	     0},
+	     "without --valid-from: the last F of the time span validates (default 0.2)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN | EC_RANGE_OPEN_MAX), 0},
+	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)",
+	     EC_OPT_RANGE(1, 100000), 0},
 	    {"early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
-	     "stop after N rounds without a better validation metric (default 40; 0: never)", NULL,
-	     0},
-	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)", NULL, 0},
-	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)", NULL, 0},
+	     "stop after N rounds without a better validation metric (default 40; 0: never)",
+	     EC_OPT_RANGE(0, 100000), 0},
+	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
+	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)",
+	     EC_OPT_RANGE(1, 64), 0},
 	    {"min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
-	     "least hessian weight in a leaf (default 1)", NULL, 0},
+	     "least hessian weight in a leaf (default 1)", EC_OPT_RANGE(0, 1e9), 0},
 	    {"subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
-	     "share of rows sampled per tree (default 1)", NULL, 0},
+	     "share of rows sampled per tree (default 1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    {"colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
-	     "share of features sampled per tree (default 1)", NULL, 0},
+	     "share of features sampled per tree (default 1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    {"class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
 	     "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
 	     NULL, 0},
@@ -181,11 +177,12 @@ int cmd_train(int argc, char **argv)
 	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
 	     "\"category\": [...]})",
 	     NULL, 0},
-	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)", NULL, 0},
+	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)",
+	     EC_OPT_RANGE(0, 2147483647), 0},
 	    {"threads", 0, EC_OPT_INT, &cfg.threads, "N", "XGBoost threads (default 0: all cores)",
-	     NULL, 0},
+	     EC_OPT_RANGE(0, 1024), 0},
 	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
-	     "candidate categories per session (default 10)", NULL, 0},
+	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
@@ -229,8 +226,8 @@ int cmd_train(int argc, char **argv)
 	}
 	want[EC_TASK_INTENT] = which != 2;
 	want[EC_TASK_CATEGORY] = which != 1;
-	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
-	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0 ||
+	fo.max_candidates = (uint32_t)max_cand;
+	if ((rc = check_args(&cfg, &err)) < 0 ||
 	    (rc = ec_run_begin(&run, "train", argc, argv, res.operands, res.n_operands, run_id,
 			       runs_dir, &err)) < 0)
 		goto done;
