@@ -133,10 +133,10 @@ int cmd_models(int argc, char **argv)
 		if ((rc = ec_registry_set_alias(r, ref.task, alias, v, &err)) < 0 ||
 		    (rc = ec_registry_save(r, &err)) < 0)
 			goto done;
-		if (before)
+		if (ec_verbosity > 0 && before)
 			printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias,
 			       before, v);
-		else
+		else if (ec_verbosity > 0)
 			printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
 	} else {
 		int task = ec_registry_task(res.operands[1]);
@@ -150,7 +150,8 @@ int cmd_models(int argc, char **argv)
 		if ((rc = ec_registry_rollback(r, task, &now, &err)) < 0 ||
 		    (rc = ec_registry_save(r, &err)) < 0)
 			goto done;
-		printf("%s@production: v%u -> v%u\n", res.operands[1], before, now);
+		if (ec_verbosity > 0)
+			printf("%s@production: v%u -> v%u\n", res.operands[1], before, now);
 	}
 done:
 	rc = ec_cli_fail("models", rc, &err);

@@ -300,7 +300,7 @@ int cmd_train(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s/v%u/manifest.json", models, ec_task_names[t],
 			 v);
 		ec_run_output(run, path);
-		if (!ec_opt_json) {
+		if (!ec_opt_json && ec_verbosity > 0) {
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
 			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
