@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "ecomctl/cmd.h"
+#include "ecomctl/model.h"
 
 /* Options given before the command are handed to it: `ecomctl -q inspect x`
  * is `ecomctl inspect -q x`. Only --help and --version stand alone. */
 int main(int argc, char **argv)
 {
 	int first = 1;
+	ec_model_omp_setup(argv); /* first: it may execute the program again */
 	while (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
 		if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "-V") == 0)
 			return cmd_version(0, NULL) | (fclose(stdout) != 0 ? 74 : 0);
