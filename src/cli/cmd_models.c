@@ -51,8 +51,7 @@ static int show(const struct ec_registry *r, const char *ref_s, struct ec_err *e
 	if ((rc = ec_model_ref_parse(&ref, ref_s, err)) < 0 ||
 	    (rc = ec_registry_resolve(r, &ref, &v, err)) < 0)
 		return rc;
-	ec_registry_path(r, ref.task, v, "manifest.json", path, sizeof(path));
-	if ((rc = ec_json_read_file(&man, path, err)) < 0)
+	if ((rc = ec_registry_read_manifest(r, ref.task, v, &man, path, sizeof(path), err)) < 0)
 		return rc;
 	aliases_of(r, ref.task, v, al, sizeof(al));
 	ec_json_set_str(man, "aliases", al);
