@@ -10,6 +10,7 @@
 #include "ecomctl/cmd.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
+#include "ecomctl/grid.h"
 #include "ecomctl/json.h"
 #include "ecomctl/registry.h"
 #include "ecomctl/run.h"
@@ -71,17 +72,6 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
 	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
 	return 0;
-}
-
-/* The grid of one task: the file's array, or its "intent" / "category"
- * member when it is an object. NULL when the file has none for the task. */
-static const struct ec_json *grid_for(const struct ec_json *g, int task)
-{
-	if (!g)
-		return NULL;
-	if (ec_json_type(g) == EC_JSON_ARRAY)
-		return g;
-	return ec_json_get(g, ec_task_names[task]);
 }
 
 /* The numeric options are range-checked by their table entries (opts.h). */
@@ -174,8 +164,8 @@ int cmd_train(int argc, char **argv)
 	     "recency (monotone_constraints)",
 	     ec_on_off_names, 0},
 	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
-	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
-	     "\"category\": [...]})",
+	     "XGBoost parameters to try: {\"eta\": [0.05, 0.1], ...} (every combination), a "
+	     "list of parameter objects, or either per task: {\"intent\": ..., \"category\": ...}",
 	     NULL, 0},
 	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
@@ -205,7 +195,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_opts_result res;
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
-	struct ec_json *grid = NULL, *common = NULL, *out = NULL;
+	struct ec_json *grid[EC_TASK_N] = {NULL}, *common = NULL, *out = NULL;
 	struct ec_iset is;
 	struct ec_cset cs;
 	struct ec_task_result tr[EC_TASK_N];
@@ -231,14 +221,8 @@ int cmd_train(int argc, char **argv)
 	    (rc = ec_run_begin(&run, "train", argc, argv, res.operands, res.n_operands, run_id,
 			       runs_dir, &err)) < 0)
 		goto done;
-	if (grid_path) {
-		if ((rc = ec_json_read_file(&grid, grid_path, &err)) < 0)
-			goto done;
-		for (int t = 0; t < EC_TASK_N; t++)
-			if (want[t] && grid_for(grid, t) &&
-			    (rc = ec_train_grid_check(grid_for(grid, t), grid_path, &err)) < 0)
-				goto done;
-	}
+	if (grid_path && (rc = ec_grid_load(grid, grid_path, &err)) < 0)
+		goto done;
 	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
 	    (rc = ec_learn_collect(fz, want[0] ? &is : NULL, want[1] ? &cs : NULL, &err)) < 0 ||
@@ -255,7 +239,7 @@ int cmd_train(int argc, char **argv)
 		    is.n, cs.n_s, cs.n_r, tv);
 	if (want[EC_TASK_INTENT]) {
 		double t0 = ec_now();
-		cfg.grid = grid_for(grid, EC_TASK_INTENT);
+		cfg.grid = grid[EC_TASK_INTENT];
 		if ((rc = ec_train_intent(&tr[0], &is, ec_split_index(is.start, is.n, valid_from),
 					  &cfg, &err)) < 0)
 			goto done;
@@ -263,7 +247,7 @@ int cmd_train(int argc, char **argv)
 	}
 	if (want[EC_TASK_CATEGORY]) {
 		double t0 = ec_now();
-		cfg.grid = grid_for(grid, EC_TASK_CATEGORY);
+		cfg.grid = grid[EC_TASK_CATEGORY];
 		if ((rc = ec_train_category(&tr[1], &cs,
 					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
 					    &err)) < 0)
@@ -330,7 +314,8 @@ done:
 		ec_task_result_release(&tr[t]);
 	ec_json_free(out);
 	ec_json_free(common);
-	ec_json_free(grid);
+	for (int t = 0; t < EC_TASK_N; t++)
+		ec_json_free(grid[t]);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);
 	ec_iset_release(&is);
