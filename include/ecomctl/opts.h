@@ -134,6 +134,8 @@ char *ec_redact_uri(const char *uri);
 /* Checks v against an option's range: 0, or -1 with "<v> is out of range
  * [min, max]" (the value and bounds written for the option's kind) in msg. */
 int ec_opt_range_check(const struct ec_opt *o, double v, char *msg, size_t cap);
+/* An option's range as "[0, 1]", "(0, 1]" or "[0s, 1d]" into buf. */
+void ec_opt_range_text(const struct ec_opt *o, char *buf, size_t cap);
 
 /* Appends to a list (copies nothing: s must outlive the list). */
 void ec_strlist_push(struct ec_strlist *l, const char *s);

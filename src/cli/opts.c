@@ -327,10 +327,17 @@ static void usage_opts(FILE *f, const struct ec_opt *o)
 			    : snprintf(left, sizeof(left), "    --%s", o->name);
 		if (o->arg && k > 0 && (size_t)k < sizeof(left))
 			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
+		char range[112] = "";
+		if ((o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE ||
+		     o->kind == EC_OPT_DURATION) &&
+		    ec_opt_range(o)) {
+			strcpy(range, "; range ");
+			ec_opt_range_text(o, range + 8, sizeof(range) - 8);
+		}
 		if (strlen(left) > 26)
-			fprintf(f, "  %s\n  %-26s  %s\n", left, "", o->help);
+			fprintf(f, "  %s\n  %-26s  %s%s\n", left, "", o->help, range);
 		else
-			fprintf(f, "  %-26s  %s\n", left, o->help);
+			fprintf(f, "  %-26s  %s%s\n", left, o->help, range);
 	}
 }
 

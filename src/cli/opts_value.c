@@ -112,19 +112,26 @@ static void format_bound(const struct ec_opt *o, double v, char *buf, size_t cap
 		snprintf(buf, cap, "%.15g", v);
 }
 
+void ec_opt_range_text(const struct ec_opt *o, char *buf, size_t cap)
+{
+	const struct ec_range *r = ec_opt_range(o);
+	char lo[40], hi[40];
+	format_bound(o, r->min, lo, sizeof(lo));
+	format_bound(o, r->max, hi, sizeof(hi));
+	snprintf(buf, cap, "%c%s, %s%c", (r->open & EC_RANGE_OPEN_MIN) ? '(' : '[', lo, hi,
+		 (r->open & EC_RANGE_OPEN_MAX) ? ')' : ']');
+}
+
 int ec_opt_range_check(const struct ec_opt *o, double v, char *msg, size_t cap)
 {
 	const struct ec_range *r = ec_opt_range(o);
 	int low = (r->open & EC_RANGE_OPEN_MIN) ? !(v > r->min) : !(v >= r->min);
 	int high = (r->open & EC_RANGE_OPEN_MAX) ? !(v < r->max) : !(v <= r->max);
-	char sv[40], lo[40], hi[40];
+	char sv[40], range[96];
 	if (!low && !high)
 		return 0;
 	format_bound(o, v, sv, sizeof(sv));
-	format_bound(o, r->min, lo, sizeof(lo));
-	format_bound(o, r->max, hi, sizeof(hi));
-	snprintf(msg, cap, "%s is out of range %c%s, %s%c", sv,
-		 (r->open & EC_RANGE_OPEN_MIN) ? '(' : '[', lo, hi,
-		 (r->open & EC_RANGE_OPEN_MAX) ? ')' : ']');
+	ec_opt_range_text(o, range, sizeof(range));
+	snprintf(msg, cap, "%s is out of range %s", sv, range);
 	return -1;
 }
