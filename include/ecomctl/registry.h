@@ -63,7 +63,7 @@ struct ec_reg_version {
 	double metric;	      /* its validation value (NaN if undefined) */
 	/* sha256 (hex) of the version's manifest.json as registered, which
 	 * holds model.json's sha256: the digest covers both files. "" for a
-	 * version registered by an ecomctl that kept none (0.1.0): loaders
+	 * version registered by an older ecomctl, which kept none: loaders
 	 * refuse it (retrain). */
 	char manifest_sha256[65];
 };
@@ -173,8 +173,8 @@ struct ec_feature_check {
  * the registry: its sha256 is the one registry.json recorded, and an intent
  * manifest's threshold is a number in [0, 1]. EC_EDATA naming what is
  * wrong (what names the manifest): a digest that differs (the manifest was
- * changed since training), a version registered without a digest (by
- * ecomctl 0.1.0: retrain it), a bad threshold.
+ * changed since training), a version registered without a digest (by an
+ * older ecomctl: retrain it), a bad threshold.
  */
 int ec_registry_check_manifest(const struct ec_registry *r, int task, uint32_t version,
 			       const char *text, size_t n, const struct ec_json *man,

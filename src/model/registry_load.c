@@ -88,10 +88,11 @@ int ec_registry_check_manifest(const struct ec_registry *r, int task, uint32_t v
 	if (!v)
 		return ec_fail(err, EC_ENOINPUT, "%s@v%u: no such version", name, version);
 	if (!v->manifest_sha256[0])
-		return ec_fail(err, EC_EDATA,
-			       "%s@v%u: registered without a manifest digest (ecomctl 0.1.0), so "
-			       "its manifest cannot be verified: retrain it",
-			       name, version);
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%s@v%u: registered without a manifest digest (by an older ecomctl), so "
+		    "its manifest cannot be verified: retrain it",
+		    name, version);
 	ec_sha256_hex(text, n, sha);
 	if (strcmp(sha, v->manifest_sha256) != 0)
 		return ec_fail(err, EC_EDATA,

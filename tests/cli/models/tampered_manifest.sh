@@ -2,7 +2,7 @@
 # sha256 in it, model.json): a manifest changed after training is refused
 # with 65 by score, evaluate and models show. A threshold that is not a
 # number in [0, 1] is refused even when the digest was made to match, and
-# a version registered without a digest (ecomctl 0.1.0) is refused with a
+# a version registered without a digest (an older ecomctl) is refused with a
 # message saying to retrain it.
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 set -u
@@ -57,7 +57,7 @@ import json
 r = json.load(open("orig-registry.json"))
 del r["intent"]["versions"][0]["manifest_sha256"]
 json.dump(r, open("m/registry.json", "w"))'
-refused 'intent@v1: registered without a manifest digest (ecomctl 0.1.0), so its manifest cannot be verified: retrain it'
+refused 'intent@v1: registered without a manifest digest (by an older ecomctl), so its manifest cannot be verified: retrain it'
 # put back: accepted again
 cp orig-registry.json m/registry.json
 "$ECOMCTL" -q score ev.csv --category-model none --models m -o pred.csv --run-id r1 || fail "restored registry refused"
