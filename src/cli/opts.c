@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecomctl/event.h"
 #include "ecomctl/json.h"
 #include "ecomctl/progress.h"
 
@@ -114,6 +113,12 @@ static int parse_bool(const char *s, int *out)
 		if (strcmp(s, no[i]) == 0)
 			return *out = 0, 0;
 	return -1;
+}
+
+/* The kinds that must declare a range (opts.h). */
+static int needs_range(const struct ec_opt *o)
+{
+	return o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE || o->kind == EC_OPT_DURATION;
 }
 
 static int in_range(const struct ec_opt *o, double v, const char *where, int code,
@@ -328,9 +333,7 @@ static void usage_opts(FILE *f, const struct ec_opt *o)
 		if (o->arg && k > 0 && (size_t)k < sizeof(left))
 			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
 		char range[112] = "";
-		if ((o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE ||
-		     o->kind == EC_OPT_DURATION) &&
-		    ec_opt_range(o)) {
+		if (needs_range(o) && ec_opt_range(o)) {
 			strcpy(range, "; range ");
 			ec_opt_range_text(o, range + 8, sizeof(range) - 8);
 		}
@@ -421,6 +424,38 @@ static void print_config(const char *cmd, struct slot *slots, int n)
 
 /* ---- the parser ---------------------------------------------------------- */
 
+/* The value of --config in argv, else def. */
+static const char *config_arg(int argc, char **argv, const char *def)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			def = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			def = argv[i] + 9;
+	}
+	return def;
+}
+
+/* After a successful parse: the shared options take effect. */
+static void apply_shared(const struct ec_cmd_usage *u, struct slot *slots, int n,
+			 struct ec_opts_result *res)
+{
+	if (opt_quiet)
+		ec_verbosity = 0;
+	if (opt_verbose)
+		ec_verbosity = 2;
+	ec_progress_mode = (enum ec_progress_mode)opt_progress;
+	if (opt_help) {
+		ec_opts_usage(u, stdout);
+		res->exit_now = 1;
+	} else if (opt_print_config) {
+		print_config(u->name, slots, n);
+		res->exit_now = 1;
+	}
+}
+
 int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
 		  struct ec_err *err)
 {
@@ -443,9 +478,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	for (int i = 0; i < n; i++) {
 		const struct ec_opt *o = i < n_cmd ? &u->opts[i] : &shared_opts[i - n_cmd];
 		slots[i].opt = o;
-		if ((o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE ||
-		     o->kind == EC_OPT_DURATION) &&
-		    !ec_opt_range(o)) {
+		if (needs_range(o) && !ec_opt_range(o)) {
 			rc = ec_fail(err, EC_EINTERNAL, "%s: --%s has no range", u->name, o->name);
 			goto done;
 		}
@@ -462,14 +495,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	opt_progress = (int)ec_progress_mode;
 
 	/* --config comes first: it only supplies defaults for the rest. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			opt_config = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			opt_config = argv[i] + 9;
-	}
+	opt_config = config_arg(argc, argv, opt_config);
 	if (opt_config && (rc = apply_config(u->name, slots, n, opt_config, err)) < 0)
 		goto done;
 	if ((rc = apply_env(slots, n, err)) < 0)
@@ -514,18 +540,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	}
 	res->operands = argv + optind;
 	res->n_operands = argc - optind;
-	if (opt_quiet)
-		ec_verbosity = 0;
-	if (opt_verbose)
-		ec_verbosity = 2;
-	ec_progress_mode = (enum ec_progress_mode)opt_progress;
-	if (opt_help) {
-		ec_opts_usage(u, stdout);
-		res->exit_now = 1;
-	} else if (opt_print_config) {
-		print_config(u->name, slots, n);
-		res->exit_now = 1;
-	}
+	apply_shared(u, slots, n, res);
 done:
 	free(slots);
 	free(lo);
