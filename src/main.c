@@ -5,6 +5,7 @@
 
 #include "ecomctl/cleanup.h"
 #include "ecomctl/cmd.h"
+#include "ecomctl/model.h"
 
 /* Options given before the command are handed to it: `ecomctl -q inspect x`
  * is `ecomctl inspect -q x`. Only --help and --version stand alone. */
@@ -28,6 +29,12 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	const struct ec_cmd *cmd = ec_cmd_find(argv[first]);
+	/* The commands that run XGBoost: OpenMP's wait policy must be set
+	 * before libgomp loads, so this may execute the program again. */
+	static const char *const xgb_commands[] = {"train", "score", "evaluate", "demo", NULL};
+	for (int i = 0; cmd && xgb_commands[i]; i++)
+		if (strcmp(argv[first], xgb_commands[i]) == 0)
+			ec_model_omp_setup(argv);
 	if (!cmd) {
 		fprintf(stderr, "ecomctl: error: unknown command '%s' (see ecomctl --help)\n",
 			argv[first]);

@@ -16,12 +16,12 @@
 	{ "rejects", 0, EC_OPT_STR, &(ro).rejects_path, "FILE",                              \
 	  "write every bad row to FILE (CSV: file,line,reason,row)", NULL, 0 },              \
 	{ "max-bad-rows", 0, EC_OPT_INT, &(ro).max_bad_rows, "N",                            \
-	  "fail (exit 65) past N bad rows (default: no limit)", NULL, 0 },                   \
+	  "fail (exit 65) past N bad rows (default: no limit)", EC_OPT_RANGE(0, 1e15), 0 },                   \
 	{ "max-bad-fraction", 0, EC_OPT_DOUBLE, &(ro).max_bad_fraction, "F",                 \
-	  "fail (exit 65) when more than this share of rows is bad (default 0.05)", NULL, 0 }, \
+	  "fail (exit 65) when more than this share of rows is bad (default 0.05)", EC_OPT_RANGE(0, 1), 0 }, \
 	{ "max-skew", 0, EC_OPT_DURATION, &(ro).max_skew, "DUR",                             \
 	  "rows more than DUR ahead of the rows around them are bad, time_out_of_range "      \
-	  "(default 1d; 0: off)", NULL, 0 }
+	  "(default 1d; 0: off)", EC_OPT_RANGE(0, 3162240000.0), 0 }
 /* clang-format on */
 
 /* The first two stages every sessionizing command opens the same way:

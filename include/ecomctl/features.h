@@ -125,18 +125,13 @@ void ec_featurizer_free(struct ec_featurizer *f);
 
 /* The featurizer's options, for a command's ec_opt table. */
 #define EC_FEATURE_OPTS(fo)                                                                        \
-	{"category-level",                                                                         \
-	 0,                                                                                        \
-	 EC_OPT_INT,                                                                               \
-	 &(fo).category_level,                                                                     \
-	 "N",                                                                                      \
-	 "category_code segments in category keys (default 2; 0: all)",                            \
-	 NULL,                                                                                     \
-	 0},                                                                                       \
+	{"category-level",     0,   EC_OPT_INT,                                                    \
+	 &(fo).category_level, "N", "category_code segments in category keys (default 2; 0: all)", \
+	 EC_OPT_RANGE(0, 100), 0},                                                                 \
 	{                                                                                          \
 		"prior-weight", 0, EC_OPT_DOUBLE, &(fo).prior_weight, "W",                         \
 		    "pseudo-count smoothing the category, brand and product priors (default 20)",  \
-		    NULL, 0                                                                        \
+		    EC_OPT_RANGE(0, 1e9), 0                                                        \
 	}
 
 #endif

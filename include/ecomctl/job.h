@@ -44,7 +44,7 @@ struct ec_job_opts {
 	  "the run's id (default: UTC time and 8 random hex digits)", NULL, EC_OPTF_NOENV }, \
 	{ "wait-lock", 0, EC_OPT_DURATION, &(jo).wait_lock, "DUR",                           \
 	  "when another run holds an output, wait up to DUR (default: exit 75 at once)",     \
-	  NULL, 0 }
+	  EC_OPT_RANGE(0, 31622400), 0 }
 /* clang-format on */
 
 /* Starts a run of command (its argv, argv[0] the command name, and its

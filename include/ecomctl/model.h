@@ -27,6 +27,19 @@
 
 #include "ecomctl/common.h"
 
+/*
+ * OpenMP's wait policy, before anything else in main(). XGBoost's threads
+ * are libgomp's, which by default spin about 300,000 times waiting for work:
+ * on a shared machine those spins take the cores the other threads need
+ * (training measured 5x slower under load). libgomp reads OMP_WAIT_POLICY
+ * once, in a constructor that runs when it is loaded, before main(), so
+ * setenv() would come too late: when neither OMP_WAIT_POLICY nor
+ * GOMP_SPINCOUNT is set, this sets OMP_WAIT_POLICY=PASSIVE and executes the
+ * program again (/proc/self/exe, same argv); it returns only when there is
+ * nothing to do or the exec failed (then the default policy stays).
+ */
+void ec_model_omp_setup(char **argv);
+
 /* "1.7.4": the version of libxgboost linked in (static storage). */
 const char *ec_model_lib_version(void);
 

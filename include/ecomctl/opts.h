@@ -21,6 +21,7 @@
 #ifndef ECOMCTL_OPTS_H
 #define ECOMCTL_OPTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ecomctl/common.h"
@@ -41,6 +42,15 @@ struct ec_strlist {
 	int n, cap;
 };
 
+/* The values a numeric option accepts: min to max, each bound included
+ * unless `open` says otherwise. Durations are in seconds. */
+struct ec_range {
+	double min, max;
+	unsigned open; /* EC_RANGE_OPEN_MIN | EC_RANGE_OPEN_MAX */
+};
+#define EC_RANGE_OPEN_MIN 1u
+#define EC_RANGE_OPEN_MAX 2u
+
 struct ec_opt {
 	const char *name; /* long name, config key; env ECOMCTL_<NAME> with '-' as '_' */
 	int short_name;	  /* 0 when none */
@@ -48,9 +58,36 @@ struct ec_opt {
 	void *dest;
 	const char *arg; /* argument name in --help ("N", "FILE"); NULL for flags */
 	const char *help;
-	const char *const *choices; /* EC_OPT_CHOICE: NULL-terminated names */
-	unsigned flags;		    /* EC_OPTF_* */
+	/* EC_OPT_CHOICE: NULL-terminated names. EC_OPT_INT, _DOUBLE, _DURATION:
+	 * their range, from EC_OPT_RANGE() (read it with ec_opt_range()). */
+	const char *const *choices;
+	unsigned flags; /* EC_OPTF_* */
 };
+
+/*
+ * The range of a numeric option, written in its table entry in the place of
+ * the choices (which only EC_OPT_CHOICE has; the pointer is stored as that
+ * field's type, so that tables keep one positional layout):
+ *
+ *   {"max-bad-fraction", 0, EC_OPT_DOUBLE, &f, "F", "...", EC_OPT_RANGE(0, 1), 0}
+ *
+ * A value outside it is refused wherever it comes from, naming the option
+ * and the range: a flag with EC_EUSAGE (64), the environment or a
+ * configuration file with EC_ECONFIG (78). A numeric option without a range
+ * is a programming error: ec_opts_parse() refuses it (EC_EINTERNAL).
+ * EC_OPT_TIME options need none (their format bounds them).
+ */
+/* clang-format off */
+#define EC_OPT_RANGE(lo, hi) EC_OPT_RANGE_OPEN(lo, hi, 0)
+#define EC_OPT_RANGE_OPEN(lo, hi, open) \
+	((const char *const *)(const void *)&(const struct ec_range){ (lo), (hi), (open) })
+/* clang-format on */
+
+/* The range of a numeric option; NULL when its entry has none. */
+static inline const struct ec_range *ec_opt_range(const struct ec_opt *o)
+{
+	return (const struct ec_range *)(const void *)o->choices;
+}
 #define EC_OPTF_SECRET 1u /* shown redacted by --print-config */
 #define EC_OPTF_NOENV 2u  /* not read from the environment */
 
@@ -74,7 +111,8 @@ struct ec_opts_result {
 
 /* Parses config, environment and argv (argv[0] is the command name) into the
  * table's variables. Returns 0, EC_EUSAGE (message in err) for bad options
- * or values, or EC_ECONFIG for a bad configuration file or variable. */
+ * or values, or EC_ECONFIG for a bad configuration file or variable
+ * (values out of their option's range included). */
 int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
 		  struct ec_err *err);
 
@@ -93,6 +131,12 @@ void ec_format_duration(int64_t secs, char *buf);
 /* The URI (or an argument that starts with one) with its password and secret
  * options replaced by "***": ec_mongo_shown_uri() (sink_mongo.h). New; free() it. */
 char *ec_redact_uri(const char *uri);
+
+/* Checks v against an option's range: 0, or -1 with "<v> is out of range
+ * [min, max]" (the value and bounds written for the option's kind) in msg. */
+int ec_opt_range_check(const struct ec_opt *o, double v, char *msg, size_t cap);
+/* An option's range as "[0, 1]", "(0, 1]" or "[0s, 1d]" into buf. */
+void ec_opt_range_text(const struct ec_opt *o, char *buf, size_t cap);
 
 /* Appends to a list (copies nothing: s must outlive the list). */
 void ec_strlist_push(struct ec_strlist *l, const char *s);

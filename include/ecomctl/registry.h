@@ -61,6 +61,11 @@ struct ec_reg_version {
 	char created_at[32];  /* "YYYY-MM-DD HH:MM:SS UTC" */
 	char metric_name[16]; /* "pr_auc", "hit3" */
 	double metric;	      /* its validation value (NaN if undefined) */
+	/* sha256 (hex) of the version's manifest.json as registered, which
+	 * holds model.json's sha256: the digest covers both files. "" for a
+	 * version registered by an older ecomctl, which kept none: loaders
+	 * refuse it (retrain). */
+	char manifest_sha256[65];
 };
 
 struct ec_reg_alias {
@@ -111,7 +116,10 @@ int ec_registry_claim(struct ec_registry *r, int task, uint32_t *version, char *
 		      struct ec_err *err);
 
 /* Records a claimed version (in memory; ec_registry_save() writes it). The
- * first version of a task also becomes its production version. */
+ * first version of a task also becomes its production version. When
+ * v->manifest_sha256 is "", it is computed from the version's manifest.json,
+ * which must be written before (left "" if it cannot be read: the version
+ * will then be refused by loaders). */
 void ec_registry_add(struct ec_registry *r, int task, const struct ec_reg_version *v);
 
 /* Points an alias at a registered version (EC_ENOINPUT if it is not, EC_EUSAGE
@@ -161,14 +169,33 @@ struct ec_feature_check {
 };
 
 /*
+ * Checks a version's manifest as read (text, n bytes; parsed: man) against
+ * the registry: its sha256 is the one registry.json recorded, and an intent
+ * manifest's threshold is a number in [0, 1]. EC_EDATA naming what is
+ * wrong (what names the manifest): a digest that differs (the manifest was
+ * changed since training), a version registered without a digest (by an
+ * older ecomctl: retrain it), a bad threshold.
+ */
+int ec_registry_check_manifest(const struct ec_registry *r, int task, uint32_t version,
+			       const char *text, size_t n, const struct ec_json *man,
+			       const char *what, struct ec_err *err);
+
+/* Reads, parses and checks (ec_registry_check_manifest) a version's
+ * manifest.json; its path goes into path (cap bytes). *out is new; free
+ * with ec_json_free(). EC_ENOINPUT when missing, EC_EDATA when not valid. */
+int ec_registry_read_manifest(const struct ec_registry *r, int task, uint32_t version,
+			      struct ec_json **out, char *path, size_t cap, struct ec_err *err);
+
+/*
  * Resolves ref in the registry at dir and loads that version, refusing it
  * unless its manifest names exactly the features of `want` (version, count,
- * names in order, hash) and model.json has the manifest's sha256.
+ * names in order, hash), the manifest passes ec_registry_check_manifest()
+ * and model.json has the manifest's sha256.
  * Errors: EC_EUSAGE for a bad reference; EC_ENOINPUT for an unknown
  * version or alias or a missing file; EC_EDATA for a manifest that is not
- * valid, a feature difference (the message names it) or a model.json that
- * does not match its sha256 (truncated or edited); EC_EINTERNAL when
- * XGBoost refuses the model. *out is the caller's storage.
+ * valid or not the one registered, a feature difference (the message names
+ * it) or a model.json that does not match its sha256 (truncated or edited);
+ * EC_EINTERNAL when XGBoost refuses the model. *out is the caller's storage.
  */
 int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const char *ref,
 			   const struct ec_feature_check *want, struct ec_err *err);

@@ -162,16 +162,21 @@ extern const char *const ec_session_key_names[];
 	 "session: the export's user_session (default); gap: user and --gap",                      \
 	 ec_session_key_names,                                                                     \
 	 0},                                                                                       \
-	    {"gap",	0,     EC_OPT_DURATION,                                                    \
-	     &(so).gap, "DUR", "idle time that closes a session (default 30m)",                    \
-	     NULL,	0},                                                                        \
+	    {"gap",                                                                                \
+	     0,                                                                                    \
+	     EC_OPT_DURATION,                                                                      \
+	     &(so).gap,                                                                            \
+	     "DUR",                                                                                \
+	     "idle time that closes a session (default 30m)",                                      \
+	     EC_OPT_RANGE(0, 36600 * 86400.0),                                                     \
+	     0},                                                                                   \
 	    {"max-session",                                                                        \
 	     0,                                                                                    \
 	     EC_OPT_DURATION,                                                                      \
 	     &(so).max_session,                                                                    \
 	     "DUR",                                                                                \
 	     "longest session; longer ones are cut (default 24h)",                                 \
-	     NULL,                                                                                 \
+	     EC_OPT_RANGE(1, 36600 * 86400.0),                                                     \
 	     0},                                                                                   \
 	    {"lateness",                                                                           \
 	     0,                                                                                    \
@@ -179,7 +184,7 @@ extern const char *const ec_session_key_names[];
 	     &(so).lateness,                                                                       \
 	     "DUR",                                                                                \
 	     "out-of-order events within this are put in order (default 10m)",                     \
-	     NULL,                                                                                 \
+	     EC_OPT_RANGE(0, 36600 * 86400.0),                                                     \
 	     0},                                                                                   \
 	    {"split-at-midnight",                                                                  \
 	     0,                                                                                    \
@@ -200,7 +205,7 @@ extern const char *const ec_session_key_names[];
 	{                                                                                          \
 		"max-late-fraction", 0, EC_OPT_DOUBLE, &(so).max_late_fraction, "F",               \
 		    "fail (exit 65) when more than this share of events is late (default 0.01)",   \
-		    NULL, 0                                                                        \
+		    EC_OPT_RANGE(0, 1), 0                                                          \
 	}
 
 #endif

@@ -98,7 +98,7 @@ void ec_mongo_opts_init(struct ec_mongo_opts *o);
 	  "majority (default) or a number of nodes that must acknowledge", NULL, 0 },        \
 	{ "mongo-ttl-days", 0, EC_OPT_INT, &(mo).ttl_days, "N",                              \
 	  "session logs expire N days after their end (TTL index; default 0: never)",        \
-	  NULL, 0 },                                                                         \
+	  EC_OPT_RANGE(0, 36500), 0 },                                                       \
 	{ "spool-dir", 0, EC_OPT_STR, &(mo).spool_dir, "DIR",                                \
 	  "unacknowledged documents go here (default: spool/ beside the outputs)", NULL, 0 }
 /* clang-format on */

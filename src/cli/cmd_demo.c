@@ -195,8 +195,8 @@ int cmd_demo(int argc, char **argv)
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &dir, "DIR", "where the results go (default output)", NULL,
 	     0},
-	    {"rows", 'n', EC_OPT_INT, &rows, "N", "rows of generated data (default 1000000)", NULL,
-	     0},
+	    {"rows", 'n', EC_OPT_INT, &rows, "N", "rows of generated data (default 1000000)",
+	     EC_OPT_RANGE(1, 1e10), 0},
 	    EC_MONGO_OPTS(mo),
 	    {"runs-dir", 0, EC_OPT_STR, &runs_arg, "DIR",
 	     "the run manifests of the demo and its steps go here (default DIR/runs)", NULL, 0},

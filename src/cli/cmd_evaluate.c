@@ -113,7 +113,7 @@ int cmd_evaluate(int argc, char **argv)
 		ec_json_add_str(o, "model", m[0].ref);
 		ec_json_add_num(o, "threshold", m[0].threshold);
 		ec_intent_report_json(&r, ec_json_add_object(o, "metrics"));
-		if (!ec_opt_json) {
+		if (!ec_opt_json && ec_verbosity > 0) {
 			printf("%s on %zu sessions\n", m[0].ref, is.n - i0);
 			ec_intent_report_print(&r, m[0].threshold);
 		}
@@ -137,7 +137,7 @@ int cmd_evaluate(int argc, char **argv)
 		struct ec_json *o = ec_json_add_object(out, "category");
 		ec_json_add_str(o, "model", m[1].ref);
 		ec_category_report_json(&r, ec_json_add_object(o, "metrics"));
-		if (!ec_opt_json) {
+		if (!ec_opt_json && ec_verbosity > 0) {
 			printf("%s%s on %zu sessions\n", m[0].model ? "\n" : "", m[1].ref,
 			       cs.n_s - s0);
 			ec_category_report_print(&r);

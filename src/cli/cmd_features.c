@@ -222,7 +222,7 @@ int cmd_features(int argc, char **argv)
 	    {"all-sessions", 0, EC_OPT_FLAG, &a.all_sessions, NULL,
 	     "category: also sessions without a cart or purchase", NULL, 0},
 	    {"max-candidates", 0, EC_OPT_INT, &a.max_cand, "N",
-	     "candidate categories per session (default 10)", NULL, 0},
+	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
 	    {"list", 0, EC_OPT_FLAG, &list, NULL,
 	     "print the features of both tasks (task, name, description) and exit", NULL, 0},
 	    EC_FEATURE_OPTS(a.fo),

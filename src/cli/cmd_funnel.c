@@ -36,12 +36,6 @@ static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec
 		return ec_fail(err, EC_EUSAGE,
 			       "--window: expected a duration like 30m or 1h30m, or none, got '%s'",
 			       window);
-	if (top < 0 || top > 100000)
-		return ec_fail(err, EC_EUSAGE, "--top: expected 0 to 100000, got %lld",
-			       (long long)top);
-	if (level < 0 || level > 100)
-		return ec_fail(err, EC_EUSAGE, "--category-level: expected 0 to 100, got %lld",
-			       (long long)level);
 	fo->top = (int)top;
 	fo->category_level = (int)level;
 	return 0;
@@ -216,9 +210,10 @@ int cmd_funnel(int argc, char **argv)
 	    {"by", 0, EC_OPT_LIST, &a.by, "DIM",
 	     "break down by category, top, brand, price, hour, weekday, day (repeatable)", NULL, 0},
 	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
-	     "category_code segments in --by category (default 2; 0: all)", NULL, 0},
+	     "category_code segments in --by category (default 2; 0: all)", EC_OPT_RANGE(0, 100),
+	     0},
 	    {"top", 0, EC_OPT_INT, &a.top, "N",
-	     "most cart-abandoned products to report (default 20)", NULL, 0},
+	     "most cart-abandoned products to report (default 20)", EC_OPT_RANGE(0, 100000), 0},
 	    EC_SESSION_OPTS(a.so),
 	    EC_READER_OPTS(a.ro),
 	    EC_MONGO_OPTS(a.mo),

@@ -51,8 +51,7 @@ static int show(const struct ec_registry *r, const char *ref_s, struct ec_err *e
 	if ((rc = ec_model_ref_parse(&ref, ref_s, err)) < 0 ||
 	    (rc = ec_registry_resolve(r, &ref, &v, err)) < 0)
 		return rc;
-	ec_registry_path(r, ref.task, v, "manifest.json", path, sizeof(path));
-	if ((rc = ec_json_read_file(&man, path, err)) < 0)
+	if ((rc = ec_registry_read_manifest(r, ref.task, v, &man, path, sizeof(path), err)) < 0)
 		return rc;
 	aliases_of(r, ref.task, v, al, sizeof(al));
 	ec_json_set_str(man, "aliases", al);
@@ -76,7 +75,7 @@ int cmd_models(int argc, char **argv)
 	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
 	     "promote, rollback: wait this long for the registry lock, then exit 75 (default "
 	     "30s)",
-	     NULL, 0},
+	     EC_OPT_RANGE(0, 86400), 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -133,10 +132,10 @@ int cmd_models(int argc, char **argv)
 		if ((rc = ec_registry_set_alias(r, ref.task, alias, v, &err)) < 0 ||
 		    (rc = ec_registry_save(r, &err)) < 0)
 			goto done;
-		if (before)
+		if (ec_verbosity > 0 && before)
 			printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias,
 			       before, v);
-		else
+		else if (ec_verbosity > 0)
 			printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
 	} else {
 		int task = ec_registry_task(res.operands[1]);
@@ -150,7 +149,8 @@ int cmd_models(int argc, char **argv)
 		if ((rc = ec_registry_rollback(r, task, &now, &err)) < 0 ||
 		    (rc = ec_registry_save(r, &err)) < 0)
 			goto done;
-		printf("%s@production: v%u -> v%u\n", res.operands[1], before, now);
+		if (ec_verbosity > 0)
+			printf("%s@production: v%u -> v%u\n", res.operands[1], before, now);
 	}
 done:
 	rc = ec_cli_fail("models", rc, &err);

@@ -65,16 +65,18 @@ int cmd_synth(int argc, char **argv)
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &out_path, "FILE",
 	     "write here (.gz: gzip; default -: stdout)", NULL, 0},
-	    {"rows", 'n', EC_OPT_INT, &rows, "N", "data rows to write (default 1000000)", NULL, 0},
-	    {"days", 0, EC_OPT_INT, &days, "N", "time span in days (default 30)", NULL, 0},
+	    {"rows", 'n', EC_OPT_INT, &rows, "N", "data rows to write (default 1000000)",
+	     EC_OPT_RANGE(0, 1e11), 0},
+	    {"days", 0, EC_OPT_INT, &days, "N", "time span in days (default 30)",
+	     EC_OPT_RANGE(1, 36600), 0},
 	    {"start", 0, EC_OPT_TIME, &so.start, "TIME",
 	     "first second, e.g. 2019-10-01 (the default)", NULL, 0},
 	    {"users", 0, EC_OPT_INT, &users, "N",
-	     "users in the pool (default: about rows/14 appear)", NULL, 0},
+	     "users in the pool (default: about rows/14 appear)", EC_OPT_RANGE(0, 1e12), 0},
 	    {"profile", 0, EC_OPT_CHOICE, &profile, "NAME",
 	     "multicat (the multi-category store, default) or cosmetics", profiles, 0},
 	    {"seed", 0, EC_OPT_INT, &seed, "N", "random seed (default 1): same seed, same bytes",
-	     NULL, 0},
+	     EC_OPT_RANGE(0, 1e18), 0},
 	    {"dirty", 0, EC_OPT_FLAG, &so.dirty, NULL,
 	     "add dirt: exact duplicates, empty user_session, malformed rows", NULL, 0},
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
@@ -98,11 +100,6 @@ int cmd_synth(int argc, char **argv)
 		return rc;
 	if (res.n_operands > 0) {
 		ec_log_error("synth: unexpected argument '%s' (use -o FILE)", res.operands[0]);
-		rc = 64;
-		goto out;
-	}
-	if (rows < 0 || days < 1 || days > 36600 || users < 0) {
-		ec_log_error("synth: --rows and --users must be >= 0, --days in 1..36600");
 		rc = 64;
 		goto out;
 	}

@@ -11,6 +11,7 @@
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
 #include "ecomctl/cleanup.h"
+#include "ecomctl/grid.h"
 #include "ecomctl/job.h"
 #include "ecomctl/json.h"
 #include "ecomctl/registry.h"
@@ -75,30 +76,9 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	return 0;
 }
 
-/* The grid of one task: the file's array, or its "intent" / "category"
- * member when it is an object. NULL when the file has none for the task. */
-static const struct ec_json *grid_for(const struct ec_json *g, int task)
+/* The numeric options are range-checked by their table entries (opts.h). */
+static int check_args(const struct ec_train_cfg *c, struct ec_err *err)
 {
-	if (!g)
-		return NULL;
-	if (ec_json_type(g) == EC_JSON_ARRAY)
-		return g;
-	return ec_json_get(g, ec_task_names[task]);
-}
-
-static int check_args(const struct ec_train_cfg *c, double frac, int64_t max_cand,
-		      struct ec_err *err)
-{
-	if (c->rounds < 1 || c->rounds > 100000)
-		return ec_fail(err, EC_EUSAGE, "--rounds: expected 1 to 100000");
-	if (c->early_stop < 0)
-		return ec_fail(err, EC_EUSAGE, "--early-stop: expected 0 or more");
-	if (!(frac > 0 && frac < 1))
-		return ec_fail(err, EC_EUSAGE, "--valid-fraction: expected a number in (0, 1)");
-	if (c->threads < 0 || c->threads > 1024)
-		return ec_fail(err, EC_EUSAGE, "--threads: expected 0 to 1024");
-	if (max_cand < 1 || max_cand > 1000)
-		return ec_fail(err, EC_EUSAGE, "--max-candidates: expected 1 to 1000");
 	if (strcmp(c->class_weight, "none") != 0 && strcmp(c->class_weight, "auto") != 0) {
 		char *end;
 		double w = strtod(c->class_weight, &end);
@@ -152,24 +132,30 @@ int cmd_train(int argc, char **argv)
 	    {"promote", 0, EC_OPT_FLAG, &promote, NULL,
 	     "make the new versions production (the first version of a task always is)", NULL, 0},
 	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
-	     "wait this long for the registry lock, then exit 75 (default 30s)", NULL, 0},
+	     "wait this long for the registry lock, then exit 75 (default 30s)",
+	     EC_OPT_RANGE(0, 86400), 0},
 	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
 	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
 	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
-	     "without --valid-from: the last F of the time span validates (default 0.2)", NULL, 0},
-	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)", NULL,
-	     0},
+	     "without --valid-from: the last F of the time span validates (default 0.2)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN | EC_RANGE_OPEN_MAX), 0},
+	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)",
+	     EC_OPT_RANGE(1, 100000), 0},
 	    {"early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
-	     "stop after N rounds without a better validation metric (default 40; 0: never)", NULL,
-	     0},
-	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)", NULL, 0},
-	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)", NULL, 0},
+	     "stop after N rounds without a better validation metric (default 40; 0: never)",
+	     EC_OPT_RANGE(0, 100000), 0},
+	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
+	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)",
+	     EC_OPT_RANGE(1, 64), 0},
 	    {"min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
-	     "least hessian weight in a leaf (default 1)", NULL, 0},
+	     "least hessian weight in a leaf (default 1)", EC_OPT_RANGE(0, 1e9), 0},
 	    {"subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
-	     "share of rows sampled per tree (default 1)", NULL, 0},
+	     "share of rows sampled per tree (default 1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    {"colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
-	     "share of features sampled per tree (default 1)", NULL, 0},
+	     "share of features sampled per tree (default 1)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    {"class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
 	     "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
 	     NULL, 0},
@@ -181,14 +167,15 @@ int cmd_train(int argc, char **argv)
 	     "recency (monotone_constraints)",
 	     ec_on_off_names, 0},
 	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
-	     "JSON list of XGBoost parameter objects to try (or {\"intent\": [...], "
-	     "\"category\": [...]})",
+	     "XGBoost parameters to try: {\"eta\": [0.05, 0.1], ...} (every combination), a "
+	     "list of parameter objects, or either per task: {\"intent\": ..., \"category\": ...}",
 	     NULL, 0},
-	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)", NULL, 0},
+	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)",
+	     EC_OPT_RANGE(0, 2147483647), 0},
 	    {"threads", 0, EC_OPT_INT, &cfg.threads, "N", "XGBoost threads (default 0: all cores)",
-	     NULL, 0},
+	     EC_OPT_RANGE(0, 1024), 0},
 	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
-	     "candidate categories per session (default 10)", NULL, 0},
+	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
@@ -211,7 +198,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_opts_result res;
 	struct ec_input in = {0};
 	struct ec_featurizer *fz = NULL;
-	struct ec_json *grid = NULL, *common = NULL, *out = NULL;
+	struct ec_json *grid[EC_TASK_N] = {NULL}, *common = NULL, *out = NULL;
 	struct ec_iset is;
 	struct ec_cset cs;
 	struct ec_task_result tr[EC_TASK_N];
@@ -233,21 +220,15 @@ int cmd_train(int argc, char **argv)
 	}
 	want[EC_TASK_INTENT] = which != 2;
 	want[EC_TASK_CATEGORY] = which != 1;
-	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
-	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0 ||
+	fo.max_candidates = (uint32_t)max_cand;
+	if ((rc = check_args(&cfg, &err)) < 0 ||
 	    (rc = ec_job_begin(&job, "train", argc, argv, res.operands, res.n_operands, &jo,
 			       &err)) < 0)
 		goto done;
 	run = ec_job_run(job);
 	ec_job_input(job, &in);
-	if (grid_path) {
-		if ((rc = ec_json_read_file(&grid, grid_path, &err)) < 0)
-			goto done;
-		for (int t = 0; t < EC_TASK_N; t++)
-			if (want[t] && grid_for(grid, t) &&
-			    (rc = ec_train_grid_check(grid_for(grid, t), grid_path, &err)) < 0)
-				goto done;
-	}
+	if (grid_path && (rc = ec_grid_load(grid, grid_path, &err)) < 0)
+		goto done;
 	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
 	    (rc = ec_learn_collect(fz, want[0] ? &is : NULL, want[1] ? &cs : NULL, &err)) < 0 ||
@@ -264,7 +245,7 @@ int cmd_train(int argc, char **argv)
 		    is.n, cs.n_s, cs.n_r, tv);
 	if (want[EC_TASK_INTENT]) {
 		double t0 = ec_now();
-		cfg.grid = grid_for(grid, EC_TASK_INTENT);
+		cfg.grid = grid[EC_TASK_INTENT];
 		if ((rc = ec_train_intent(&tr[0], &is, ec_split_index(is.start, is.n, valid_from),
 					  &cfg, &err)) < 0)
 			goto done;
@@ -272,7 +253,7 @@ int cmd_train(int argc, char **argv)
 	}
 	if (want[EC_TASK_CATEGORY]) {
 		double t0 = ec_now();
-		cfg.grid = grid_for(grid, EC_TASK_CATEGORY);
+		cfg.grid = grid[EC_TASK_CATEGORY];
 		if ((rc = ec_train_category(&tr[1], &cs,
 					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
 					    &err)) < 0)
@@ -312,7 +293,7 @@ int cmd_train(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s/v%u/manifest.json", models, ec_task_names[t],
 			 v);
 		ec_run_output(run, path);
-		if (!ec_opt_json) {
+		if (!ec_opt_json && ec_verbosity > 0) {
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
 			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
@@ -340,7 +321,8 @@ done:
 		ec_task_result_release(&tr[t]);
 	ec_json_free(out);
 	ec_json_free(common);
-	ec_json_free(grid);
+	for (int t = 0; t < EC_TASK_N; t++)
+		ec_json_free(grid[t]);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);
 	ec_iset_release(&is);

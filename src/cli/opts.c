@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecomctl/event.h"
 #include "ecomctl/json.h"
 #include "ecomctl/progress.h"
 #include "ecomctl/sink_mongo.h"
@@ -68,98 +67,6 @@ void ec_strlist_release(struct ec_strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int ec_parse_duration(const char *s, int64_t *out)
-{
-	int64_t total = 0;
-	const char *p = s;
-	int any = 0;
-
-	if (!*s)
-		return -1;
-	while (*p) {
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		int64_t v = 0;
-		while (isdigit((unsigned char)*p)) {
-			v = v * 10 + (*p++ - '0');
-			if (v > 100000000000LL)
-				return -1;
-		}
-		int64_t unit;
-		switch (*p) {
-		case 's':
-			unit = 1;
-			p++;
-			break;
-		case 'm':
-			unit = 60;
-			p++;
-			break;
-		case 'h':
-			unit = 3600;
-			p++;
-			break;
-		case 'd':
-			unit = 86400;
-			p++;
-			break;
-		case '\0':
-			if (any)
-				return -1; /* "1h30" is ambiguous */
-			unit = 1;
-			break;
-		default:
-			return -1;
-		}
-		total += v * unit;
-		any = 1;
-	}
-	*out = total;
-	return 0;
-}
-
-void ec_format_duration(int64_t secs, char *buf)
-{
-	char *p = buf;
-	if (secs == 0) {
-		strcpy(buf, "0s");
-		return;
-	}
-	if (secs < 0) {
-		*p++ = '-';
-		secs = -secs;
-	}
-	static const struct {
-		int64_t n;
-		char c;
-	} units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-	for (int i = 0; i < 4; i++) {
-		if (secs >= units[i].n) {
-			p += sprintf(p, "%lld%c", (long long)(secs / units[i].n), units[i].c);
-			secs %= units[i].n;
-		}
-	}
-	*p = '\0';
-}
-
-int ec_parse_time_arg(const char *s, int64_t *out)
-{
-	char buf[32];
-	size_t n = strlen(s);
-	if (n == 10) {
-		snprintf(buf, sizeof(buf), "%s 00:00:00 UTC", s);
-	} else if (n == 19 && s[10] == ' ') {
-		snprintf(buf, sizeof(buf), "%s UTC", s);
-	} else if (n == 20 && s[10] == 'T' && s[19] == 'Z') {
-		snprintf(buf, sizeof(buf), "%.10s %.8s UTC", s, s + 11);
-	} else if (n == 23) {
-		snprintf(buf, sizeof(buf), "%s", s);
-	} else {
-		return -1;
-	}
-	return ec_time_parse(buf, strlen(buf), out);
-}
-
 char *ec_redact_uri(const char *uri)
 {
 	return ec_mongo_shown_uri(uri);
@@ -188,12 +95,27 @@ static int parse_bool(const char *s, int *out)
 	return -1;
 }
 
+/* The kinds that must declare a range (opts.h). */
+static int needs_range(const struct ec_opt *o)
+{
+	return o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE || o->kind == EC_OPT_DURATION;
+}
+
+static int in_range(const struct ec_opt *o, double v, const char *where, int code,
+		    struct ec_err *err)
+{
+	char msg[160];
+	if (ec_opt_range_check(o, v, msg, sizeof(msg)) == 0)
+		return 0;
+	return ec_fail(err, code, "%s: %s", where, msg);
+}
+
 /* `where` names the source in messages: "--gap", "ECOMCTL_GAP", "cfg.json: gap". */
 static int set_value(struct slot *sl, enum source src, const char *val, const char *where,
 		     struct ec_err *err)
 {
 	const struct ec_opt *o = sl->opt;
-	int code = src == SRC_FLAG ? EC_EUSAGE : EC_ECONFIG;
+	int code = src == SRC_FLAG ? EC_EUSAGE : EC_ECONFIG, rc;
 	char *end;
 
 	if (o->kind == EC_OPT_LIST && sl->src != src) {
@@ -221,6 +143,8 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 		long long v = strtoll(val, &end, 10);
 		if (errno || end == val || *end)
 			return ec_fail(err, code, "%s: expected an integer, got '%s'", where, val);
+		if ((rc = in_range(o, (double)v, where, code, err)) < 0)
+			return rc;
 		*(int64_t *)o->dest = v;
 		return 0;
 	}
@@ -229,15 +153,22 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 		double v = strtod(val, &end);
 		if (errno || end == val || *end || !isfinite(v))
 			return ec_fail(err, code, "%s: expected a number, got '%s'", where, val);
+		if ((rc = in_range(o, v, where, code, err)) < 0)
+			return rc;
 		*(double *)o->dest = v;
 		return 0;
 	}
-	case EC_OPT_DURATION:
-		if (ec_parse_duration(val, o->dest) != 0)
+	case EC_OPT_DURATION: {
+		int64_t v;
+		if (ec_parse_duration(val, &v) != 0)
 			return ec_fail(err, code,
 				       "%s: expected a duration like 30m or 1h30m, got '%s'", where,
 				       val);
+		if ((rc = in_range(o, (double)v, where, code, err)) < 0)
+			return rc;
+		*(int64_t *)o->dest = v;
 		return 0;
+	}
 	case EC_OPT_TIME:
 		if (ec_parse_time_arg(val, o->dest) != 0)
 			return ec_fail(
@@ -381,10 +312,15 @@ static void usage_opts(FILE *f, const struct ec_opt *o)
 			    : snprintf(left, sizeof(left), "    --%s", o->name);
 		if (o->arg && k > 0 && (size_t)k < sizeof(left))
 			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
+		char range[112] = "";
+		if (needs_range(o) && ec_opt_range(o)) {
+			strcpy(range, "; range ");
+			ec_opt_range_text(o, range + 8, sizeof(range) - 8);
+		}
 		if (strlen(left) > 26)
-			fprintf(f, "  %s\n  %-26s  %s\n", left, "", o->help);
+			fprintf(f, "  %s\n  %-26s  %s%s\n", left, "", o->help, range);
 		else
-			fprintf(f, "  %-26s  %s\n", left, o->help);
+			fprintf(f, "  %-26s  %s%s\n", left, o->help, range);
 	}
 }
 
@@ -468,6 +404,38 @@ static void print_config(const char *cmd, struct slot *slots, int n)
 
 /* ---- the parser ---------------------------------------------------------- */
 
+/* The value of --config in argv, else def. */
+static const char *config_arg(int argc, char **argv, const char *def)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			def = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			def = argv[i] + 9;
+	}
+	return def;
+}
+
+/* After a successful parse: the shared options take effect. */
+static void apply_shared(const struct ec_cmd_usage *u, struct slot *slots, int n,
+			 struct ec_opts_result *res)
+{
+	if (opt_quiet)
+		ec_verbosity = 0;
+	if (opt_verbose)
+		ec_verbosity = 2;
+	ec_progress_mode = (enum ec_progress_mode)opt_progress;
+	if (opt_help) {
+		ec_opts_usage(u, stdout);
+		res->exit_now = 1;
+	} else if (opt_print_config) {
+		print_config(u->name, slots, n);
+		res->exit_now = 1;
+	}
+}
+
 int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_opts_result *res,
 		  struct ec_err *err)
 {
@@ -490,6 +458,10 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	for (int i = 0; i < n; i++) {
 		const struct ec_opt *o = i < n_cmd ? &u->opts[i] : &shared_opts[i - n_cmd];
 		slots[i].opt = o;
+		if (needs_range(o) && !ec_opt_range(o)) {
+			rc = ec_fail(err, EC_EINTERNAL, "%s: --%s has no range", u->name, o->name);
+			goto done;
+		}
 		lo[i].name = o->name;
 		lo[i].has_arg = o->kind == EC_OPT_FLAG ? no_argument : required_argument;
 		lo[i].val = 256 + i;
@@ -503,14 +475,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	opt_progress = (int)ec_progress_mode;
 
 	/* --config comes first: it only supplies defaults for the rest. */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-			opt_config = argv[i + 1];
-		else if (strncmp(argv[i], "--config=", 9) == 0)
-			opt_config = argv[i] + 9;
-	}
+	opt_config = config_arg(argc, argv, opt_config);
 	if (opt_config && (rc = apply_config(u->name, slots, n, opt_config, err)) < 0)
 		goto done;
 	if ((rc = apply_env(slots, n, err)) < 0)
@@ -555,18 +520,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	}
 	res->operands = argv + optind;
 	res->n_operands = argc - optind;
-	if (opt_quiet)
-		ec_verbosity = 0;
-	if (opt_verbose)
-		ec_verbosity = 2;
-	ec_progress_mode = (enum ec_progress_mode)opt_progress;
-	if (opt_help) {
-		ec_opts_usage(u, stdout);
-		res->exit_now = 1;
-	} else if (opt_print_config) {
-		print_config(u->name, slots, n);
-		res->exit_now = 1;
-	}
+	apply_shared(u, slots, n, res);
 done:
 	free(slots);
 	free(lo);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xgboost/c_api.h>
 
 struct ec_model {
@@ -20,6 +22,21 @@ struct ec_model {
 			goto done;                                                                 \
 		}                                                                                  \
 	} while (0)
+
+void ec_model_omp_setup(char **argv)
+{
+	if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
+		return;
+	if (setenv("OMP_WAIT_POLICY", "PASSIVE", 0) != 0)
+		return;
+	/* libmongoc's constructor has made its counters file, /dev/shm/mongoc-<pid>,
+	 * and exec runs no destructor: remove it, or the new image (same pid)
+	 * would warn that it exists, and it would stay behind. */
+	char shm[32];
+	snprintf(shm, sizeof(shm), "/mongoc-%u", (unsigned)getpid());
+	shm_unlink(shm);
+	execv("/proc/self/exe", argv);
+}
 
 const char *ec_model_lib_version(void)
 {

@@ -14,6 +14,7 @@
 
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
+#include "ecomctl/sha256.h"
 
 static const char *const task_names[EC_REG_TASKS] = {"intent", "category"};
 
@@ -143,6 +144,10 @@ static int load_task(struct ec_reg_task *t, const struct ec_json *j, const char 
 		snprintf(rv->metric_name, sizeof(rv->metric_name), "%s",
 			 ec_json_str(ec_json_get(e, "metric_name"), ""));
 		rv->metric = ec_json_num(ec_json_get(e, "metric"), NAN);
+		const char *sha = ec_json_str(ec_json_get(e, "manifest_sha256"), "");
+		if (*sha && (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64))
+			return bad(err, path, "a manifest_sha256 is not a sha256");
+		snprintf(rv->manifest_sha256, sizeof(rv->manifest_sha256), "%s", sha);
 	}
 	for (size_t i = 0; i < ec_json_size(al); i++) {
 		const struct ec_json *e = ec_json_at(al, i);
@@ -321,6 +326,13 @@ void ec_registry_add(struct ec_registry *r, int task, const struct ec_reg_versio
 	}
 	t->v[i] = *v;
 	t->n_v++;
+	if (!t->v[i].manifest_sha256[0]) {
+		char path[4200];
+		struct ec_err ignored = {0};
+		ec_registry_path(r, task, v->version, "manifest.json", path, sizeof(path));
+		if (ec_sha256_file(path, t->v[i].manifest_sha256, NULL, &ignored) < 0)
+			t->v[i].manifest_sha256[0] = '\0';
+	}
 	if (!ec_registry_alias(r, task, "production")) {
 		set_alias(t, "production", v->version);
 		push_history(t, v->version);
@@ -374,6 +386,8 @@ struct ec_json *ec_registry_json(const struct ec_registry *r)
 			ec_json_add_str(e, "created_at", t->v[i].created_at);
 			ec_json_add_str(e, "metric_name", t->v[i].metric_name);
 			ec_json_add_num(e, "metric", t->v[i].metric);
+			if (t->v[i].manifest_sha256[0])
+				ec_json_add_str(e, "manifest_sha256", t->v[i].manifest_sha256);
 		}
 		struct ec_json *al = ec_json_add_object(tj, "aliases");
 		for (size_t i = 0; i < t->n_alias; i++)

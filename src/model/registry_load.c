@@ -78,6 +78,68 @@ static int read_all(const char *path, char **out, size_t *len, struct ec_err *er
 	return 0;
 }
 
+int ec_registry_check_manifest(const struct ec_registry *r, int task, uint32_t version,
+			       const char *text, size_t n, const struct ec_json *man,
+			       const char *what, struct ec_err *err)
+{
+	const struct ec_reg_version *v = ec_registry_find(r, task, version);
+	const char *name = ec_registry_task_name(task);
+	char sha[65];
+	if (!v)
+		return ec_fail(err, EC_ENOINPUT, "%s@v%u: no such version", name, version);
+	if (!v->manifest_sha256[0])
+		return ec_fail(
+		    err, EC_EDATA,
+		    "%s@v%u: registered without a manifest digest (by an older ecomctl), so "
+		    "its manifest cannot be verified: retrain it",
+		    name, version);
+	ec_sha256_hex(text, n, sha);
+	if (strcmp(sha, v->manifest_sha256) != 0)
+		return ec_fail(err, EC_EDATA,
+			       "%s: sha256 %.12s... does not match the registry's %.12s... "
+			       "(changed since training)",
+			       what, sha, v->manifest_sha256);
+	if (task == 0) {
+		const struct ec_json *t = ec_json_get(man, "threshold");
+		double x = ec_json_num(t, NAN);
+		if (ec_json_type(t) != EC_JSON_NUMBER || !(x >= 0 && x <= 1))
+			return ec_fail(err, EC_EDATA, "%s: threshold is not a number in [0, 1]",
+				       what);
+	}
+	return 0;
+}
+
+/* Reads and parses a manifest, keeping its bytes for the digest. */
+static int read_manifest(const struct ec_registry *r, int task, uint32_t version,
+			 struct ec_json **out, char **text, size_t *n, char *path, size_t cap,
+			 struct ec_err *err)
+{
+	int rc;
+	*out = NULL;
+	*text = NULL;
+	ec_registry_path(r, task, version, "manifest.json", path, cap);
+	if ((rc = read_all(path, text, n, err)) < 0 ||
+	    (rc = ec_json_parse(out, *text, *n, path, err)) < 0)
+		return rc;
+	return 0;
+}
+
+int ec_registry_read_manifest(const struct ec_registry *r, int task, uint32_t version,
+			      struct ec_json **out, char *path, size_t cap, struct ec_err *err)
+{
+	char *text = NULL;
+	size_t n = 0;
+	int rc = read_manifest(r, task, version, out, &text, &n, path, cap, err);
+	if (rc == 0)
+		rc = ec_registry_check_manifest(r, task, version, text, n, *out, path, err);
+	free(text);
+	if (rc < 0) {
+		ec_json_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const char *ref,
 			   const struct ec_feature_check *want, struct ec_err *err)
 {
@@ -95,8 +157,8 @@ int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const c
 		goto done;
 	out->task = r.task;
 	snprintf(out->ref, sizeof(out->ref), "%s@v%u", ec_registry_task_name(r.task), out->version);
-	ec_registry_path(reg, r.task, out->version, "manifest.json", path, sizeof(path));
-	if ((rc = ec_json_read_file(&out->manifest, path, err)) < 0)
+	if ((rc = read_manifest(reg, r.task, out->version, &out->manifest, &buf, &len, path,
+				sizeof(path), err)) < 0)
 		goto done;
 	if (strcmp(ec_json_str(ec_json_get(out->manifest, "task"), ""),
 		   ec_registry_task_name(r.task)) != 0) {
@@ -104,9 +166,15 @@ int ec_registry_load_model(struct ec_loaded_model *out, const char *dir, const c
 			     ec_registry_task_name(r.task));
 		goto done;
 	}
-	if ((rc = ec_manifest_check_features(out->manifest, want, path, err)) < 0)
+	/* The features first: a binary that computes others is the common case,
+	 * and its message says what differs. */
+	if ((rc = ec_manifest_check_features(out->manifest, want, path, err)) < 0 ||
+	    (rc = ec_registry_check_manifest(reg, r.task, out->version, buf, len, out->manifest,
+					     path, err)) < 0)
 		goto done;
 	out->threshold = ec_json_num(ec_json_get(out->manifest, "threshold"), NAN);
+	free(buf);
+	buf = NULL;
 	ec_registry_path(reg, r.task, out->version, "model.json", path, sizeof(path));
 	if ((rc = read_all(path, &buf, &len, err)) < 0)
 		goto done;

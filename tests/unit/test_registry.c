@@ -19,7 +19,9 @@
 
 #include <cmocka.h>
 
+#include "ecomctl/json.h"
 #include "ecomctl/registry.h"
+#include "ecomctl/sha256.h"
 
 #define SCRATCH_NAME "registry"
 #include "scratch_dir.h"
@@ -198,6 +200,65 @@ static void test_registry__lock_held(void **state)
 	close(pipefd[1]);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* registry.json keeps each version's manifest digest; a manifest read back
+ * must have it, and an intent threshold must be a number in [0, 1]. */
+static void test_registry__manifest_digest(void **state)
+{
+	struct ec_registry *r = NULL;
+	struct ec_json *man = NULL;
+	struct ec_err err = {0};
+	char sub[128], path[256], mpath[300];
+	uint32_t v;
+	(void)state;
+
+	snprintf(sub, sizeof(sub), "%s/digest", dir);
+	assert_int_equal(ec_registry_open(&r, sub, 1, &err), 0);
+	assert_int_equal(ec_registry_claim(r, 0, &v, path, sizeof(path), &err), 0);
+	snprintf(mpath, sizeof(mpath), "%s/manifest.json", path);
+	write_text(mpath, "{\"task\": \"intent\", \"threshold\": 0.25}");
+	struct ec_reg_version e = ver(v);
+	ec_registry_add(r, 0, &e);
+	assert_int_equal(strlen(ec_registry_find(r, 0, v)->manifest_sha256), 64);
+	assert_int_equal(ec_registry_save(r, &err), 0);
+	ec_registry_free(r);
+
+	/* The digest survives the round trip through registry.json. */
+	assert_int_equal(ec_registry_open(&r, sub, -1, &err), 0);
+	assert_int_equal(ec_registry_read_manifest(r, 0, v, &man, path, sizeof(path), &err), 0);
+	ec_json_free(man);
+	/* Changed: the threshold is 0.5 now. */
+	write_text(mpath, "{\"task\": \"intent\", \"threshold\": 0.5}");
+	assert_int_equal(ec_registry_read_manifest(r, 0, v, &man, path, sizeof(path), &err),
+			 EC_EDATA);
+	assert_null(man);
+	assert_non_null(strstr(err.msg, "manifest.json: sha256"));
+	assert_non_null(strstr(err.msg, "changed since training"));
+	/* The digest matches, but the threshold is text: still refused. */
+	const char *text = "{\"task\": \"intent\", \"threshold\": \"0.5\"}";
+	struct ec_json *j = NULL;
+	assert_int_equal(ec_json_parse(&j, text, strlen(text), "t", &err), 0);
+	struct ec_reg_version *rv = (struct ec_reg_version *)ec_registry_find(r, 0, v);
+	ec_sha256_hex(text, strlen(text), rv->manifest_sha256);
+	assert_int_equal(ec_registry_check_manifest(r, 0, v, text, strlen(text), j, "m", &err),
+			 EC_EDATA);
+	assert_string_equal(err.msg, "m: threshold is not a number in [0, 1]");
+	/* A version registered before digests is refused. */
+	rv->manifest_sha256[0] = '\0';
+	assert_int_equal(ec_registry_check_manifest(r, 0, v, text, strlen(text), j, "m", &err),
+			 EC_EDATA);
+	assert_non_null(strstr(err.msg, "intent@v1: registered without a manifest digest"));
+	ec_json_free(j);
+	ec_registry_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +266,7 @@ int main(void)
 	    cmocka_unit_test(test_registry__numbering_and_aliases),
 	    cmocka_unit_test(test_registry__bad_file),
 	    cmocka_unit_test(test_registry__lock_held),
+	    cmocka_unit_test(test_registry__manifest_digest),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
