@@ -94,6 +94,15 @@ size_t ec_split_index(const int64_t *start, size_t n, int64_t t);
  * min + (1 - frac) * (max - min), rounded up. */
 int64_t ec_split_time(const int64_t *start, size_t n, double frac);
 
+/* The start time from which the last `frac` of the n sessions (in start
+ * order) validate, moved earlier while the validation side holds fewer than
+ * min_pos positives (pos[i] != 0; pos may be NULL) and fewer than half of
+ * all positives. A share of the sessions, not of the time span: a sample
+ * whose events crowd into its last minutes still trains on most sessions.
+ * Sessions with the split's start time all validate. */
+int64_t ec_split_share(const int64_t *start, const unsigned char *pos, size_t n, double frac,
+		       size_t min_pos);
+
 /* The column of a named feature in a table of n, or -1. */
 int ec_feature_col(const struct ec_feature_def *defs, uint32_t n, const char *name);
 

@@ -63,8 +63,9 @@ struct ec_task_result {
 	struct ec_trial *trials;
 	int n_trials, best_trial;
 	size_t train_sessions, valid_sessions, train_rows, valid_rows;
-	double train_rate; /* intent: base rate of the training rows */
-	double threshold;  /* intent: best-F1 threshold on validation */
+	int64_t valid_from; /* sessions starting at or after it validated */
+	double train_rate;  /* intent: base rate of the training rows */
+	double threshold;   /* intent: best-F1 threshold on validation */
 	struct ec_intent_report intent;
 	struct ec_category_report category;
 };
@@ -83,6 +84,19 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 /* The same for the category model on sessions [0, split) and [split, n_s). */
 int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
 		      const struct ec_train_cfg *cfg, struct ec_err *err);
+
+/* At least this many positive validation sessions where the data has twice
+ * as many (see ec_split_share()): early stopping and the grid choose on it. */
+#define EC_TRAIN_MIN_VALID_POS 100
+
+/* Splits and trains one task (is for intent, cs for category): sessions
+ * starting at or after valid_from validate; valid_from INT64_MIN splits off
+ * the last frac of the task's sessions, widened to EC_TRAIN_MIN_VALID_POS
+ * positive sessions (purchases; carts for the category). Errors as the two
+ * functions above; out->valid_from is the split used. */
+int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
+		  const struct ec_cset *cs, int64_t valid_from, double frac,
+		  const struct ec_train_cfg *cfg, struct ec_err *err);
 
 /*
  * Registers a trained model: takes the registry lock in models_dir, claims

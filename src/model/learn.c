@@ -124,6 +124,26 @@ int64_t ec_split_time(const int64_t *start, size_t n, double frac)
 	return start[0] + (int64_t)ceil((1.0 - frac) * span);
 }
 
+int64_t ec_split_share(const int64_t *start, const unsigned char *pos, size_t n, double frac,
+		       size_t min_pos)
+{
+	if (n == 0)
+		return 0;
+	size_t nv = (size_t)ceil(frac * (double)n), all = 0, got = 0;
+	if (nv < 1)
+		nv = 1;
+	if (nv > n)
+		nv = n;
+	for (size_t i = 0; pos && i < n; i++)
+		all += pos[i] != 0;
+	size_t idx = n - nv;
+	for (size_t i = idx; pos && i < n; i++)
+		got += pos[i] != 0;
+	while (pos && idx > 1 && got < min_pos && 2 * (got + (pos[idx - 1] != 0)) <= all)
+		got += pos[--idx] != 0;
+	return start[idx];
+}
+
 int ec_feature_col(const struct ec_feature_def *defs, uint32_t n, const char *name)
 {
 	for (uint32_t i = 0; i < n; i++)

@@ -376,6 +376,33 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	return rc;
 }
 
+int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
+		  const struct ec_cset *cs, int64_t valid_from, double frac,
+		  const struct ec_train_cfg *cfg, struct ec_err *err)
+{
+	int rc;
+	if (task == EC_TASK_INTENT) {
+		if (valid_from == INT64_MIN)
+			valid_from =
+			    ec_split_share(is->start, is->y, is->n, frac, EC_TRAIN_MIN_VALID_POS);
+		rc = ec_train_intent(out, is, ec_split_index(is->start, is->n, valid_from), cfg,
+				     err);
+	} else {
+		if (valid_from == INT64_MIN) {
+			unsigned char *pos = ec_xmalloc(cs->n_s + 1);
+			for (size_t i = 0; i < cs->n_s; i++)
+				pos[i] = cs->truth_off[i + 1] > cs->truth_off[i];
+			valid_from =
+			    ec_split_share(cs->start, pos, cs->n_s, frac, EC_TRAIN_MIN_VALID_POS);
+			free(pos);
+		}
+		rc = ec_train_category(out, cs, ec_split_index(cs->start, cs->n_s, valid_from), cfg,
+				       err);
+	}
+	out->valid_from = valid_from;
+	return rc;
+}
+
 /* ---------------------------------------------------------------------- */
 
 static void add_params(struct ec_json *j, const char *key, const struct ec_params *p)
@@ -411,6 +438,7 @@ static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_
 		ec_json_add_num(j, "train_base_rate", r->train_rate);
 	}
 	o = ec_json_add_object(j, "split");
+	ec_json_add_time(o, "valid_from", r->valid_from);
 	ec_json_add_int(o, "train_sessions", (int64_t)r->train_sessions);
 	ec_json_add_int(o, "valid_sessions", (int64_t)r->valid_sessions);
 	ec_json_add_int(o, "train_rows", (int64_t)r->train_rows);
