@@ -133,6 +133,7 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 			if (out->by_type[EC_EV_CART] == 1 || e[i].price > out->cp_max)
 				out->cp_max = e[i].price;
 			out->cp_sum += e[i].price;
+			out->last_cart = e[i].time;
 		}
 	}
 	if (m >= 2)
@@ -151,6 +152,10 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 		if (e[i].brand)
 			x->u[np++] = e[i].brand;
 	out->brands = distinct_u64(x->u, np);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_CART)
+			x->u[np++] = e[i].product_id;
+	out->cart_products = distinct_u64(x->u, np);
 
 	/* Viewed category keys, most viewed first. */
 	for (np = 0, i = 0; i < m; i++)
@@ -222,6 +227,8 @@ static void add_items(struct ffold *f, const struct ec_sev *e, const struct pair
 		for (; j < n && p[j].v == p[i].v; j++) {
 			uint8_t t = e[p[j].idx].type;
 			it->views += t == EC_EV_VIEW;
+			if (t == EC_EV_VIEW)
+				it->view_price += e[p[j].idx].price;
 			it->carts += t == EC_EV_CART;
 			it->buys += t == EC_EV_PURCHASE;
 		}

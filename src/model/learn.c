@@ -139,7 +139,8 @@ int64_t ec_split_share(const int64_t *start, const unsigned char *pos, size_t n,
 	size_t idx = n - nv;
 	for (size_t i = idx; pos && i < n; i++)
 		got += pos[i] != 0;
-	while (pos && idx > 1 && got < min_pos && 2 * (got + (pos[idx - 1] != 0)) <= all)
+	while (pos && idx > 1 && got < min_pos && 2 * got < all &&
+	       2 * (got + (pos[idx - 1] != 0)) <= all)
 		got += pos[--idx] != 0;
 	return start[idx];
 }
@@ -218,7 +219,7 @@ int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cse
 		if (is && s.intent_ok &&
 		    (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
 			return rc;
-		if (cs && s.category_ok && s.category_labeled &&
+		if (cs && s.category_ok &&
 		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label,
 				      s.n_truth, s.truth, err)) < 0)
 			return rc;
