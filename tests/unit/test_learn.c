@@ -44,6 +44,31 @@ static void test_learn__split(void **state)
 	assert_int_equal(ec_split_time(st, 6, 0.75), 150);
 }
 
+/* The share split: the last ceil(frac * n) sessions, widened back to
+ * min_pos positives but never past half of them; sessions sharing the
+ * split's start all validate (ec_split_index). */
+static void test_learn__split_share(void **state)
+{
+	/* Ten sessions; events crowd at the end (the span rule would take 9..10). */
+	const int64_t st[] = {0, 10, 20, 30, 40, 50, 60, 61, 62, 63};
+	const unsigned char pos[] = {1, 0, 1, 0, 1, 0, 0, 1, 0, 1};
+	/* 0.2 of 10: the last two, from 62; no positive count asked. */
+	assert_int_equal(ec_split_share(st, NULL, 10, 0.2, 100), 62);
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 0), 62);
+	/* Want 100 positives: 5 in all, so at most 2 validate: 61, 62, 63
+	 * hold 2; the next positive (40) would make 3 > 5 / 2. */
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 100), 50);
+	/* Want 1: the last two hold one already. */
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 1), 62);
+	/* No positive at all: the share alone. */
+	const unsigned char none[10] = {0};
+	assert_int_equal(ec_split_share(st, none, 10, 0.3, 100), 61);
+	/* Ties at the split start validate together. */
+	const int64_t tie[] = {0, 5, 5, 5, 9};
+	assert_int_equal(ec_split_index(tie, 5, ec_split_share(tie, NULL, 5, 0.4, 0)), 1);
+	assert_int_equal(ec_split_share(tie, NULL, 0, 0.2, 0), 0);
+}
+
 static const struct ec_feature_def idefs[] = {
     {.name = "views"},
     {.name = "carts"},
@@ -177,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_learn__rank_order),
 	    cmocka_unit_test(test_learn__split),
+	    cmocka_unit_test(test_learn__split_share),
 	    cmocka_unit_test(test_learn__intent_baselines),
 	    cmocka_unit_test(test_learn__category),
 	};

@@ -354,6 +354,34 @@ static void test_metrics__calibration_edges(void **state)
 	}
 }
 
+/* Deciles: equal-count groups in p order (ties by index), the first n % b
+ * groups one row larger; lo/hi the extreme p of a group. */
+static void test_metrics__calibration_quantiles(void **state)
+{
+	const unsigned char y[] = {1, 0, 0, 1, 1, 0, 1};
+	const double p[] = {0.9, 0.1, 0.2, 0.2, 0.8, 0.05, 0.5};
+	struct ec_calib_bin b[3];
+	assert_int_equal(ec_metrics_calibration_quantiles(b, 3, y, p, 7, NULL), 0);
+	/* Sorted: 0.05(0) 0.1(0) 0.2(0, row 2) | 0.2(1, row 3) 0.5(1) | 0.8(1) 0.9(1) */
+	assert_int_equal(b[0].n, 3);
+	assert_int_equal(b[1].n, 2);
+	assert_int_equal(b[2].n, 2);
+	assert_near(b[0].lo, 0.05);
+	assert_near(b[0].hi, 0.2);
+	assert_near(b[0].mean_pred, (0.05 + 0.1 + 0.2) / 3);
+	assert_near(b[0].observed_rate, 0.0);
+	assert_near(b[1].mean_pred, (0.2 + 0.5) / 2);
+	assert_near(b[1].observed_rate, 1.0);
+	assert_near(b[2].observed_rate, 1.0);
+	/* More bins than rows: the empty ones are NaN. */
+	struct ec_calib_bin e[4];
+	assert_int_equal(ec_metrics_calibration_quantiles(e, 4, y, p, 2, NULL), 0);
+	assert_int_equal(e[2].n, 0);
+	assert_true(isnan(e[3].mean_pred) && isnan(e[3].lo));
+	const double bad[] = {1.5};
+	assert_int_equal(ec_metrics_calibration_quantiles(e, 4, y, bad, 1, NULL), EC_EDATA);
+}
+
 static void test_metrics__calibration_errors(void **state)
 {
 	const unsigned char y[] = {0, 1};
@@ -594,6 +622,7 @@ int main(void)
 	    cmocka_unit_test(test_metrics__calibration),
 	    cmocka_unit_test(test_metrics__calibration_edges),
 	    cmocka_unit_test(test_metrics__calibration_errors),
+	    cmocka_unit_test(test_metrics__calibration_quantiles),
 	    cmocka_unit_test(test_metrics__ranking),
 	    cmocka_unit_test(test_metrics__ranking_duplicates_and_depth),
 	    cmocka_unit_test(test_metrics__ranking_short_list),
