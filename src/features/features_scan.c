@@ -99,6 +99,31 @@ static struct vkey *find_vkey(struct fscan *s, uint32_t key)
 	return lo < s->n_viewed && s->viewed[lo].key == key ? &s->viewed[lo] : NULL;
 }
 
+/* The distinct products, categories, keys, brands and carted products of
+ * the first m events. */
+static void scan_distinct(struct fscan *out, const struct ec_sev *e, const uint32_t *kid,
+			  uint32_t m, struct fscratch *x)
+{
+	uint32_t np, i;
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].product_id;
+	out->products = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].category_id;
+	out->categories = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = kid[i];
+	out->keys = distinct_u64(x->u, m);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].brand)
+			x->u[np++] = e[i].brand;
+	out->brands = distinct_u64(x->u, np);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_CART)
+			x->u[np++] = e[i].product_id;
+	out->cart_products = distinct_u64(x->u, np);
+}
+
 void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *kid, int64_t cutoff,
 		 struct fscratch *x)
 {
@@ -139,23 +164,7 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 	if (m >= 2)
 		out->last_gap = e[m - 1].time - e[m - 2].time;
 
-	for (i = 0; i < m; i++)
-		x->u[i] = e[i].product_id;
-	out->products = distinct_u64(x->u, m);
-	for (i = 0; i < m; i++)
-		x->u[i] = e[i].category_id;
-	out->categories = distinct_u64(x->u, m);
-	for (i = 0; i < m; i++)
-		x->u[i] = kid[i];
-	out->keys = distinct_u64(x->u, m);
-	for (np = 0, i = 0; i < m; i++)
-		if (e[i].brand)
-			x->u[np++] = e[i].brand;
-	out->brands = distinct_u64(x->u, np);
-	for (np = 0, i = 0; i < m; i++)
-		if (e[i].type == EC_EV_CART)
-			x->u[np++] = e[i].product_id;
-	out->cart_products = distinct_u64(x->u, np);
+	scan_distinct(out, e, kid, m, x);
 
 	/* Viewed category keys, most viewed first. */
 	for (np = 0, i = 0; i < m; i++)
