@@ -259,6 +259,16 @@ static double f_c_rank(const struct ec_fctx *c)
 {
 	return C->v ? C->rank : NAN;
 }
+/* 1 for the category viewed last, 2 for the one viewed last before it... */
+static double f_c_recency_rank(const struct ec_fctx *c)
+{
+	if (!C->v)
+		return NAN;
+	uint32_t r = 1;
+	for (uint32_t i = 0; i < S->n_viewed; i++)
+		r += S->viewed[i].last_idx > C->v->last_idx;
+	return r;
+}
 static double f_c_since(const struct ec_fctx *c)
 {
 	return C->v ? (double)(S->last - C->v->last_time) : NAN;
@@ -308,6 +318,14 @@ static double f_c_from_cocart(const struct ec_fctx *c)
 static double f_c_from_popular(const struct ec_fctx *c)
 {
 	return f_c_from(c, CAND_POPULAR);
+}
+static double f_c_from_removed(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_REMOVED);
+}
+static double f_c_removes(const struct ec_fctx *c)
+{
+	return C->rm ? C->rm->removes : 0;
 }
 static double f_c_co_max(const struct ec_fctx *c)
 {
@@ -445,13 +463,16 @@ static const struct ec_feature_def intent_defs[] = {
 
 static const struct ec_feature_def category_defs[] = {
     F("cand_source",
-      "the first source that proposed it: 0 viewed, 1 user's past, 2 popular, 3 co-carted",
+      "the first source that proposed it: 0 viewed, 1 user's past, 2 popular, 3 co-carted, "
+      "4 removed",
       f_c_source),
     F("cand_from_viewed", "1 if it was viewed before the cutoff", f_c_from_viewed),
     F("cand_from_user", "1 if the user carted, bought or viewed it in earlier sessions",
       f_c_from_user),
     F("cand_from_cocart", "1 if earlier sessions viewing a key the session viewed carted it",
       f_c_from_cocart),
+    F("cand_from_removed", "1 if it was removed from the cart before the cutoff", f_c_from_removed),
+    FM("cand_removes", "remove_from_cart events of it before the cutoff", f_c_removes, 1),
     F("cand_from_popular", "1 if it is among the 20 keys most carted in earlier sessions",
       f_c_from_popular),
     FM("cand_cocart_max",
@@ -469,6 +490,9 @@ static const struct ec_feature_def category_defs[] = {
     FM("cand_viewed_last", "1 if the last view before the cutoff was in it", f_c_last, 1),
     FM("cand_view_rank", "its rank among the viewed keys, 1 = most viewed (missing: not viewed)",
        f_c_rank, -1),
+    FM("cand_recency_rank",
+       "its rank among the viewed keys by last view, 1 = viewed last (missing: not viewed)",
+       f_c_recency_rank, -1),
     FM("cand_secs_since_view",
        "seconds from its last view to the last event before the cutoff (missing: not viewed)",
        f_c_since, -1),

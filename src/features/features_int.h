@@ -44,7 +44,11 @@ struct fscan {
 	int64_t dwell;		       /* sum of the viewed keys' dwell */
 	uint32_t n_viewed;	       /* distinct category keys viewed */
 	struct vkey *viewed;	       /* by views desc, then last viewed first */
-	int64_t top_brand;	       /* most viewed brand id, -1 when none */
+	uint32_t n_removed;	       /* distinct category keys removed from the cart */
+	struct rkey {
+		uint32_t key, removes, last_idx;
+	} * removed;	   /* by removes desc, then last removed first */
+	int64_t top_brand; /* most viewed brand id, -1 when none */
 	uint64_t top_product;
 	int has_top_product;
 };
@@ -171,13 +175,14 @@ void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *
 
 /* A candidate of a category row: source is the first source that proposed
  * it, sources the bit set of all of them (1 << CAND_...). */
-enum { CAND_VIEWED = 0, CAND_USER = 1, CAND_POPULAR = 2, CAND_COCART = 3 };
+enum { CAND_VIEWED = 0, CAND_USER = 1, CAND_POPULAR = 2, CAND_COCART = 3, CAND_REMOVED = 4 };
 struct fcand {
 	uint32_t key;
 	uint8_t source, sources;
 	double co_max, co_mix; /* co-carting strength with the viewed keys (see features.c) */
 	uint32_t rank;	       /* 1-based among viewed keys, 0 when not viewed */
 	const struct vkey *v;  /* NULL when not viewed */
+	const struct rkey *rm; /* NULL when not removed before the cutoff */
 	const struct ucat *uc; /* the user's history in it, NULL when none */
 	int user_top;	       /* the user's most carted category (with a cart or purchase) */
 };

@@ -266,7 +266,8 @@ static void cocart_strength(struct ec_featurizer *f, const struct fscan *s, uint
 	}
 }
 
-/* The candidates of r: the viewed keys, the two most carted keys, up to
+/* The candidates of r: the viewed keys, up to three keys removed from the
+ * cart before the cutoff (most removed first), the two most carted keys, up to
  * four keys co-carted with the most viewed ones (by rank, then viewed key),
  * up to three of the user's past categories (carted or bought first, then
  * viewed), then the most carted keys; distinct, at most max_candidates. */
@@ -279,6 +280,8 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 					      .source = CAND_VIEWED,
 					      .rank = i + 1,
 					      .v = &r->sc.viewed[i]};
+	for (uint32_t i = 0; i < r->sc.n_removed && i < 3; i++)
+		n = add_cand(f, n, r->sc.removed[i].key, CAND_REMOVED);
 	for (uint32_t i = 0; i < f->st.n_top && i < 2; i++)
 		n = add_cand(f, n, f->st.top[i], CAND_POPULAR);
 	q = n + 4;
@@ -296,6 +299,9 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 	cocart_strength(f, &r->sc, n);
 	for (uint32_t i = 0; i < n; i++) {
 		struct fcand *c = &f->cand[i];
+		for (uint32_t j = 0; j < r->sc.n_removed; j++)
+			if (r->sc.removed[j].key == c->key)
+				c->rm = &r->sc.removed[j];
 		for (uint32_t j = 0; u && j < u->n_cats; j++)
 			if (u->cats[j].key == c->key)
 				c->uc = &u->cats[j];
@@ -304,7 +310,8 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 		c->sources =
 		    (uint8_t)((c->v ? 1u << CAND_VIEWED : 0) | (c->uc ? 1u << CAND_USER : 0) |
 			      (fstate_top_rank(&f->st, c->key) ? 1u << CAND_POPULAR : 0) |
-			      (c->co_max > 0 ? 1u << CAND_COCART : 0));
+			      (c->co_max > 0 ? 1u << CAND_COCART : 0) |
+			      (c->rm ? 1u << CAND_REMOVED : 0));
 	}
 	return n;
 }

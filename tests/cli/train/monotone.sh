@@ -18,7 +18,8 @@ want = {"cand_views": 1, "cand_view_share": 1, "cand_viewed_last": 1, "cand_view
         "cand_prior_cart_rate": 1, "cand_user_carts": 1, "cand_dwell_share": 1,
         "cand_top_product_views": 1, "cand_prior_cart_share": 1, "cand_user_views": 1,
         "cand_user_view_sessions": 1, "cand_user_last_views": 1, "cand_cocart_max": 1,
-        "cand_cocart_mix": 1, "cand_popularity_rank": -1}
+        "cand_cocart_mix": 1, "cand_popularity_rank": -1, "cand_removes": 1,
+        "cand_recency_rank": -1}
 m = json.load(open("m/category/v1/manifest.json"))
 names = m["features"]["names"]
 assert set(want) <= set(names), set(want) - set(names)
