@@ -103,6 +103,17 @@ int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is
 		  const struct ec_train_cfg *cfg, struct ec_err *err);
 
 /*
+ * Writes the task's feature names (and types "float") into a model's
+ * XGBoost JSON (*json, *len: replaced by the new text, new; free()) and
+ * appends to the array `importance` one {feature, gain, total_gain, splits}
+ * per feature the trees split on, by gain (XGBoost's "gain": the mean loss
+ * change of its splits) descending. EC_EINTERNAL when the JSON is not a
+ * tree model of the task's features.
+ */
+int ec_train_annotate(char **json, size_t *len, int task, struct ec_json *importance,
+		      struct ec_err *err);
+
+/*
  * Registers a trained model: takes the registry lock in models_dir, claims
  * the next version, writes model.json and manifest.json (the task's fields
  * added to a copy of `common`: inputs, command line, options...), records it

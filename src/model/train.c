@@ -489,8 +489,10 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	size_t len;
 	int rc;
 
+	struct ec_json *imp = ec_json_array();
 	ec_time_format((int64_t)time(NULL), created);
 	if ((rc = ec_model_save(r->model, &json, &len, err)) < 0 ||
+	    (rc = ec_train_annotate(&json, &len, r->task, imp, err)) < 0 ||
 	    (rc = ec_registry_open(&reg, models_dir, lock_wait, err)) < 0 ||
 	    (rc = ec_registry_claim(reg, r->task, version, dir, sizeof(dir), err)) < 0)
 		goto done;
@@ -504,6 +506,8 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 		goto done;
 	ec_sha256_hex(json, len, sha);
 	man = manifest(r, common, *version, created, sha);
+	ec_json_add_tree(man, "importance", imp);
+	imp = NULL;
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if ((rc = ec_json_write_file(man, path, err)) < 0)
 		goto done;
@@ -519,6 +523,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 done:
 	ec_outfile_free(f);
 	ec_json_free(man);
+	ec_json_free(imp);
 	ec_registry_free(reg);
 	free(json);
 	return rc;

@@ -102,7 +102,8 @@ if models:
         x = np.array([[num(r[n]) for n in names] for r in rows], dtype=np.float32)
         b = xgb.Booster()
         b.load_model("%s/%s/v1/model.json" % (models, task))
-        return b.predict(xgb.DMatrix(x, missing=np.nan))
+        assert b.feature_names == names, (b.feature_names, names)
+        return b.predict(xgb.DMatrix(x, missing=np.nan, feature_names=names))
 
     p = predict("intent", irows)
     close(pr_auc(y, [float(v) for v in p]), im["model"]["pr_auc"], "intent model")

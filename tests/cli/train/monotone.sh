@@ -44,7 +44,7 @@ cols = [head.index(n) for n in names]
 x = np.array([[float(r[c]) if r[c] != "" else np.nan for c in cols] for r in rows])
 b = xgb.Booster(model_file="m/category/v1/model.json")
 def pred(a):
-    return b.predict(xgb.DMatrix(a, missing=np.nan))
+    return b.predict(xgb.DMatrix(a, missing=np.nan, feature_names=names))
 p0 = pred(x)
 checked = 0
 for n, s in want.items():
