@@ -60,6 +60,7 @@ struct ec_cset {
 	size_t n_r, cap_r; /* rows (candidates) */
 	float *x;	   /* n_r * d */
 	float *yf;
+	float *w;	   /* per row: the weight of its session (1 unless sampled) */
 	uint32_t *cand;	   /* per row: key id in keys */
 	size_t *row_off;   /* n_s + 1: rows of session s are row_off[s] .. row_off[s+1]-1 */
 	int64_t *start;	   /* per session, non-decreasing */
@@ -67,6 +68,12 @@ struct ec_cset {
 	int *truth;	   /* key ids */
 	size_t n_truth, cap_truth;
 	struct ec_strtab keys; /* every candidate and truth key */
+	/* Share of the sessions without a cart or purchase that ec_learn_collect
+	 * keeps (by a hash of the session id; default 1: all); their rows weigh
+	 * 1 / neg_keep, so a model trained on the sample stays calibrated to
+	 * all sessions. Bounds memory on large months. */
+	double neg_keep;
+	size_t neg_seen; /* such sessions offered, kept or not */
 };
 
 void ec_iset_init(struct ec_iset *s, uint32_t d);

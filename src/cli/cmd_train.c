@@ -21,8 +21,8 @@ static const char *const task_choices[] = {"both", "intent", "category", NULL};
 /* The manifest fields every task of the run shares. */
 static int common_manifest(struct ec_json *j, char **paths, int n, const struct ec_input *in,
 			   const struct ec_feature_opts *fo, const struct ec_session_opts *so,
-			   const struct ec_train_cfg *cfg, int64_t valid_from, const char *cmdline,
-			   struct ec_err *err)
+			   const struct ec_train_cfg *cfg, int64_t valid_from, double neg_keep,
+			   const char *cmdline, struct ec_err *err)
 {
 	const struct ec_reader_stats *r = ec_reader_stats(in->reader);
 	const struct ec_session_stats *ss = ec_sessionizer_stats(in->z);
@@ -71,6 +71,7 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_str(o, "class_weight", cfg->class_weight);
 	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
 	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
+	ec_json_add_num(o, "category_negatives", neg_keep);
 	return 0;
 }
 
@@ -137,7 +138,7 @@ int cmd_train(int argc, char **argv)
 	const char *models = "models", *grid_path = NULL, *runs_dir = NULL, *run_id = NULL;
 	int which = 0, promote = 0;
 	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
-	double frac = 0.2;
+	double frac = 0.2, neg_keep = 1;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
 	ec_feature_opts_init(&fo);
@@ -187,6 +188,10 @@ int cmd_train(int argc, char **argv)
 	     NULL, 0},
 	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
 	     "candidate categories per session (default 10)", NULL, 0},
+	    {"category-negatives", 0, EC_OPT_DOUBLE, &neg_keep, "F",
+	     "share of the sessions without a cart kept to train the category model, weighted "
+	     "1/F (default 1; e.g. 0.1 on a whole month)",
+	     NULL, 0},
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
@@ -232,6 +237,11 @@ int cmd_train(int argc, char **argv)
 	want[EC_TASK_INTENT] = which != 2;
 	want[EC_TASK_CATEGORY] = which != 1;
 	fo.max_candidates = (uint32_t)(max_cand > 0 && max_cand <= 1000 ? max_cand : 10);
+	cs.neg_keep = neg_keep;
+	if (!(neg_keep > 0 && neg_keep <= 1)) {
+		rc = ec_fail(&err, EC_EUSAGE, "--category-negatives: expected a number in (0, 1]");
+		goto done;
+	}
 	if ((rc = check_args(&cfg, frac, max_cand, &err)) < 0 ||
 	    (rc = ec_run_begin(&run, "train", argc, argv, res.operands, res.n_operands, run_id,
 			       runs_dir, &err)) < 0)
@@ -273,7 +283,7 @@ int cmd_train(int argc, char **argv)
 	}
 	common = ec_json_object();
 	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
-				  valid_from, cmdline, &err)) < 0)
+				  valid_from, cs.neg_keep, cmdline, &err)) < 0)
 		goto done;
 	out = ec_json_object();
 	ec_json_add_str(out, "command", "train");

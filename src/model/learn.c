@@ -47,6 +47,7 @@ void ec_cset_init(struct ec_cset *s, uint32_t d)
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	ec_strtab_init(&s->keys);
+	s->neg_keep = 1;
 	s->row_off = ec_xcalloc(1, sizeof(size_t));
 	s->truth_off = ec_xcalloc(1, sizeof(size_t));
 }
@@ -55,6 +56,7 @@ void ec_cset_release(struct ec_cset *s)
 {
 	free(s->x);
 	free(s->yf);
+	free(s->w);
 	free(s->cand);
 	free(s->row_off);
 	free(s->start);
@@ -83,12 +85,14 @@ int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const 
 			cap *= 2;
 		s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
 		s->yf = ec_xrealloc(s->yf, cap * sizeof(float));
+		s->w = ec_xrealloc(s->w, cap * sizeof(float));
 		s->cand = ec_xrealloc(s->cand, cap * sizeof(uint32_t));
 		s->cap_r = cap;
 	}
 	memcpy(s->x + s->n_r * s->d, x, (size_t)n * s->d * sizeof(float));
 	for (uint32_t i = 0; i < n; i++) {
 		s->yf[s->n_r + i] = label[i] != 0;
+		s->w[s->n_r + i] = n_truth || s->neg_keep >= 1 ? 1.0f : (float)(1 / s->neg_keep);
 		s->cand[s->n_r + i] = ec_strtab_intern(&s->keys, keys[i], strlen(keys[i]), NULL);
 	}
 	s->n_r += n;
@@ -210,6 +214,19 @@ double ec_cset_hit3(const struct ec_cset *s, size_t s0, size_t s1, const float *
 	return rc < 0 ? NAN : m.hit3;
 }
 
+/* A session's place in [0, 1), from its id: the same sessions are kept
+ * on every run. */
+static double unit_hash(const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (double)(h >> 11) / 9007199254740992.0;
+}
+
 int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cset *cs,
 		     struct ec_err *err)
 {
@@ -219,6 +236,9 @@ int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cse
 		if (is && s.intent_ok &&
 		    (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
 			return rc;
+		if (cs && s.category_ok && !s.n_truth && cs->neg_keep < 1 &&
+		    (cs->neg_seen++, unit_hash(s.session_id) >= cs->neg_keep))
+			continue;
 		if (cs && s.category_ok &&
 		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label,
 				      s.n_truth, s.truth, err)) < 0)

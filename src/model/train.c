@@ -282,12 +282,24 @@ static double cat_select(void *ctx, const float *pred, size_t n)
 	return ec_cset_hit3(c->s, c->s0, c->s->n_s, pred);
 }
 
+/* The validation log-loss, each row weighted as in training (sessions
+ * without a cart may be sampled: see ec_cset.neg_keep). */
 static double cat_stop_logloss(void *ctx, const float *pred, size_t n)
 {
 	struct cat_ctx *c = ctx;
-	for (size_t i = 0; i < n; i++)
-		c->p[i] = pred[i];
-	return -ec_metrics_log_loss(c->y, c->p, n);
+	const float *w = c->s->neg_keep < 1 ? c->s->w + c->s->row_off[c->s0] : NULL;
+	double sum = 0, ws = 0;
+	if (!w) {
+		for (size_t i = 0; i < n; i++)
+			c->p[i] = pred[i];
+		return -ec_metrics_log_loss(c->y, c->p, n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		double q = pred[i] < 1e-15 ? 1e-15 : pred[i] > 1 - 1e-15 ? 1 - 1e-15 : pred[i];
+		sum -= w[i] * (c->y[i] ? log(q) : log(1 - q));
+		ws += w[i];
+	}
+	return ws > 0 ? -sum / ws : NAN;
 }
 
 static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
@@ -327,8 +339,11 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		return ec_fail(
 		    err, EC_EDATA,
 		    "category: no validation sessions with a cart or purchase after the split");
-	for (size_t r = 0; r < r_split; r++)
+	double w_sum = 0;
+	for (size_t r = 0; r < r_split; r++) {
 		n_pos += s->yf[r] > 0;
+		w_sum += s->neg_keep < 1 ? s->w[r] : 1;
+	}
 	if (n_pos == 0 || n_pos == r_split)
 		return ec_fail(
 		    err, EC_EDATA,
@@ -346,11 +361,11 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		if ((rc = ec_params_set(&base, "monotone_constraints", mono, err)) < 0)
 			return rc;
 	}
-	if (!pairwise &&
-	    ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
-	     (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
+	if (!pairwise && ((rc = set_num(&base, "base_score", (double)n_pos / w_sum, err)) < 0 ||
+			  (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
 		return rc;
-	struct ec_matrix tr = {.x = s->x, .n = r_split, .d = s->d, .y = s->yf};
+	struct ec_matrix tr = {
+	    .x = s->x, .n = r_split, .d = s->d, .y = s->yf, .w = s->neg_keep < 1 ? s->w : NULL};
 	struct ec_matrix va = {
 	    .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d, .y = s->yf + r_split};
 	if (pairwise) {
