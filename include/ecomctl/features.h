@@ -36,7 +36,7 @@
 #include "ecomctl/session.h"
 
 /* Bumped whenever a feature's meaning changes; stored in model manifests. */
-#define EC_FEATURES_VERSION 2
+#define EC_FEATURES_VERSION 3
 
 enum ec_task { EC_TASK_INTENT = 0, EC_TASK_CATEGORY = 1, EC_TASK_N = 2 };
 extern const char *const ec_task_names[EC_TASK_N]; /* "intent", "category" */
@@ -92,9 +92,12 @@ struct ec_fsession {
 	const float *intent_x; /* ec_features_count(EC_TASK_INTENT) values; NAN = missing */
 
 	/* category: candidates are the category keys viewed before the cutoff,
-	 * then the user's past categories (carted or bought first, then only
-	 * viewed), then the most popular ones, distinct, at most
-	 * max_candidates; never "other" */
+	 * the two keys most carted in earlier sessions, up to four keys that
+	 * earlier sessions viewing the session's most viewed keys carted, up to
+	 * three of the user's past categories (carted or bought first, then
+	 * only viewed), then the most carted keys; distinct, at most
+	 * max_candidates; never "other". Every source reads only sessions
+	 * closed at or before this session's start. */
 	int category_ok; /* 1: has an event before the category cutoff */
 	int64_t category_cutoff;
 	int category_labeled; /* 1: has a cart or purchase (a training row) */

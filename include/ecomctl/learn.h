@@ -16,9 +16,13 @@
  *   intent    base rate   the training base rate for every session
  *             has_cart    1 when the session carted before the cutoff
  *             cart_count  the number of carts before the cutoff
- *   category  popularity  candidates by their popularity prior
+ *   category  popularity  candidates by the earlier sessions that carted them
  *             most_viewed candidates by views in the session
+ *             viewed_popular  most viewed, the rest by popularity ("most
+ *                         viewed, then fill with the most carted")
  *             last_viewed candidates by how recently they were viewed
+ *             user_last   the user's most recently viewed categories of
+ *                         earlier sessions first
  * (each breaks ties by the candidate order of the featurizer).
  *
  * Ownership: sets are the caller's storage (_init/_release) and own their
@@ -56,6 +60,7 @@ struct ec_cset {
 	size_t n_r, cap_r; /* rows (candidates) */
 	float *x;	   /* n_r * d */
 	float *yf;
+	float *w;	   /* per row: the weight of its session (1 unless sampled) */
 	uint32_t *cand;	   /* per row: key id in keys */
 	size_t *row_off;   /* n_s + 1: rows of session s are row_off[s] .. row_off[s+1]-1 */
 	int64_t *start;	   /* per session, non-decreasing */
@@ -63,6 +68,12 @@ struct ec_cset {
 	int *truth;	   /* key ids */
 	size_t n_truth, cap_truth;
 	struct ec_strtab keys; /* every candidate and truth key */
+	/* Share of the sessions without a cart or purchase that ec_learn_collect
+	 * keeps (by a hash of the session id; default 1: all); their rows weigh
+	 * 1 / neg_keep, so a model trained on the sample stays calibrated to
+	 * all sessions. Bounds memory on large months. */
+	double neg_keep;
+	size_t neg_seen; /* such sessions offered, kept or not */
 };
 
 void ec_iset_init(struct ec_iset *s, uint32_t d);
@@ -94,6 +105,15 @@ size_t ec_split_index(const int64_t *start, size_t n, int64_t t);
  * min + (1 - frac) * (max - min), rounded up. */
 int64_t ec_split_time(const int64_t *start, size_t n, double frac);
 
+/* The start time from which the last `frac` of the n sessions (in start
+ * order) validate, moved earlier while the validation side holds fewer than
+ * min_pos positives (pos[i] != 0; pos may be NULL) and fewer than half of
+ * all positives. A share of the sessions, not of the time span: a sample
+ * whose events crowd into its last minutes still trains on most sessions.
+ * Sessions with the split's start time all validate. */
+int64_t ec_split_share(const int64_t *start, const unsigned char *pos, size_t n, double frac,
+		       size_t min_pos);
+
 /* The column of a named feature in a table of n, or -1. */
 int ec_feature_col(const struct ec_feature_def *defs, uint32_t n, const char *name);
 
@@ -122,8 +142,9 @@ extern const char *const ec_intent_score_names[EC_IB_N];
 
 struct ec_intent_report {
 	size_t n, n_pos;
-	struct ec_binary_metrics m[EC_IB_N];		  /* model, then the baselines */
-	struct ec_calib_bin calib[EC_METRICS_CALIB_BINS]; /* of the model */
+	struct ec_binary_metrics m[EC_IB_N];		    /* model, then the baselines */
+	struct ec_calib_bin calib[EC_METRICS_CALIB_BINS];   /* of the model */
+	struct ec_calib_bin deciles[EC_METRICS_CALIB_BINS]; /* the same by deciles of p */
 };
 
 /*
@@ -136,19 +157,37 @@ int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t
 		   const float *p, double train_rate, const struct ec_feature_def *defs,
 		   uint32_t n_defs, struct ec_err *err);
 
-enum { EC_CB_MODEL, EC_CB_POPULARITY, EC_CB_MOST_VIEWED, EC_CB_LAST_VIEWED, EC_CB_N };
+enum {
+	EC_CB_MODEL,
+	EC_CB_POPULARITY,
+	EC_CB_MOST_VIEWED,
+	EC_CB_VIEWED_POPULAR,
+	EC_CB_LAST_VIEWED,
+	EC_CB_USER_LAST,
+	EC_CB_N
+};
 extern const char *const ec_category_score_names[EC_CB_N];
 
 struct ec_category_report {
 	size_t n_sessions;
 	size_t truth_keys, truth_not_candidate; /* keys in truth sets; of those, not candidates */
+	double cand_recall;			/* share of the true keys among the candidates */
+	/* Calibration of p_category_k (k = 1..3: the k-th best candidate's
+	 * score, "the session carts or buys in that category") over every
+	 * session with k candidates, carting or not; calibrated is 0 when the
+	 * scores are not probabilities (a ranking objective). */
+	int calibrated;
+	size_t p_n[3];
+	double p_mean[3], p_observed[3];
+	struct ec_calib_bin deciles[3][EC_METRICS_CALIB_BINS];
 	double ceiling; /* share of evaluated sessions with a true key among the
 			 * candidates: the best hit@k any ranking can reach */
 	struct ec_rank_metrics m[EC_CB_N];
 };
 
 /* Evaluates the model's scores of the rows of sessions s0 .. s1-1 beside the
- * baselines (defs: the category feature table). */
+ * baselines (defs: the category feature table). The ranking metrics count
+ * the sessions with a cart or purchase; the calibration every session. */
 int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0, size_t s1,
 		     const float *scores, const struct ec_feature_def *defs, uint32_t n_defs,
 		     struct ec_err *err);

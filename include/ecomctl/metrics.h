@@ -141,6 +141,17 @@ struct ec_calib_bin {
 int ec_metrics_calibration(struct ec_calib_bin *bins, size_t n_bins, const unsigned char *y,
 			   const double *p, size_t n, struct ec_err *err);
 
+/*
+ * The same table by quantiles: the rows sorted by p (ascending, ties by
+ * input index), cut into n_bins groups of n / n_bins rows (the first
+ * n % n_bins groups one row more), so each decile of 10 holds a tenth of
+ * the sessions. lo and hi are the smallest and largest p of a group (NaN
+ * for an empty group). Errors as ec_metrics_calibration().
+ */
+int ec_metrics_calibration_quantiles(struct ec_calib_bin *bins, size_t n_bins,
+				     const unsigned char *y, const double *p, size_t n,
+				     struct ec_err *err);
+
 /* ---------------------------------------------------------------------- */
 /* Ranking: top-3 categories                                               */
 

@@ -43,7 +43,11 @@ struct ec_train_cfg {
 	const char *class_weight; /* intent scale_pos_weight: "none" (default), "auto", or W */
 	int cat_objective;	  /* enum ec_cat_objective */
 	int cat_monotone; /* 1 (default): the category features' monotone signs as constraints */
-	const struct ec_json *grid; /* JSON array of parameter objects, or NULL */
+	/* JSON array of parameter objects, or NULL: then intent, when eta,
+	 * max_depth and min_child_weight are the defaults, tries its default
+	 * grid (the defaults; max_depth 3 with min_child_weight 5; max_depth 2
+	 * with eta 0.05) and keeps the best by validation PR-AUC */
+	const struct ec_json *grid;
 };
 
 void ec_train_cfg_init(struct ec_train_cfg *c);
@@ -63,17 +67,14 @@ struct ec_task_result {
 	struct ec_trial *trials;
 	int n_trials, best_trial;
 	size_t train_sessions, valid_sessions, train_rows, valid_rows;
-	double train_rate; /* intent: base rate of the training rows */
-	double threshold;  /* intent: best-F1 threshold on validation */
+	int64_t valid_from; /* sessions starting at or after it validated */
+	double train_rate;  /* intent: base rate of the training rows */
+	double threshold;   /* intent: best-F1 threshold on validation */
 	struct ec_intent_report intent;
 	struct ec_category_report category;
 };
 
 void ec_task_result_release(struct ec_task_result *r);
-
-/* Checks the grid: an array of objects whose values are numbers, strings or
- * booleans. EC_EUSAGE naming the bad entry. `what` names the file. */
-int ec_train_grid_check(const struct ec_json *grid, const char *what, struct ec_err *err);
 
 /* Trains the intent model on rows [0, split) and validates on [split, n).
  * EC_EDATA for an empty side or a training side with one class only. */
@@ -83,6 +84,30 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 /* The same for the category model on sessions [0, split) and [split, n_s). */
 int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
 		      const struct ec_train_cfg *cfg, struct ec_err *err);
+
+/* At least this many positive validation sessions where the data has twice
+ * as many (see ec_split_share()): early stopping and the grid choose on it. */
+#define EC_TRAIN_MIN_VALID_POS 100
+
+/* Splits and trains one task (is for intent, cs for category): sessions
+ * starting at or after valid_from validate; valid_from INT64_MIN splits off
+ * the last frac of the task's sessions, widened to EC_TRAIN_MIN_VALID_POS
+ * positive sessions (purchases; carts for the category). Errors as the two
+ * functions above; out->valid_from is the split used. */
+int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
+		  const struct ec_cset *cs, int64_t valid_from, double frac,
+		  const struct ec_train_cfg *cfg, struct ec_err *err);
+
+/*
+ * Writes the task's feature names (and types "float") into a model's
+ * XGBoost JSON (*json, *len: replaced by the new text, new; free()) and
+ * appends to the array `importance` one {feature, gain, total_gain, splits}
+ * per feature the trees split on, by gain (XGBoost's "gain": the mean loss
+ * change of its splits) descending. EC_EINTERNAL when the JSON is not a
+ * tree model of the task's features.
+ */
+int ec_train_annotate(char **json, size_t *len, int task, struct ec_json *importance,
+		      struct ec_err *err);
 
 /*
  * Registers a trained model: takes the registry lock in models_dir, claims

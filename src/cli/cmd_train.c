@@ -24,8 +24,8 @@ static const char *const task_choices[] = {"both", "intent", "category", NULL};
 /* The manifest fields every task of the run shares. */
 static int common_manifest(struct ec_json *j, char **paths, int n, const struct ec_input *in,
 			   const struct ec_feature_opts *fo, const struct ec_session_opts *so,
-			   const struct ec_train_cfg *cfg, int64_t valid_from, const char *cmdline,
-			   struct ec_err *err)
+			   const struct ec_train_cfg *cfg, int64_t valid_from, double neg_keep,
+			   const char *cmdline, struct ec_err *err)
 {
 	const struct ec_reader_stats *r = ec_reader_stats(in->reader);
 	const struct ec_session_stats *ss = ec_sessionizer_stats(in->z);
@@ -55,7 +55,8 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_u64(o, "sessions", ss->sessions);
 	ec_json_add_time(o, "first_event", r->time_min);
 	ec_json_add_time(o, "last_event", r->time_max);
-	ec_json_add_time(o, "valid_from", valid_from);
+	if (valid_from != INT64_MIN)
+		ec_json_add_time(o, "valid_from", valid_from);
 	o = ec_json_add_object(j, "feature_options");
 	ec_json_add_int(o, "category_level", fo->category_level);
 	ec_json_add_num(o, "prior_weight", fo->prior_weight);
@@ -73,6 +74,7 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_str(o, "class_weight", cfg->class_weight);
 	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
 	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
+	ec_json_add_num(o, "category_negatives", neg_keep);
 	return 0;
 }
 
@@ -119,7 +121,7 @@ int cmd_train(int argc, char **argv)
 	struct ec_job_opts jo = {0};
 	int which = 0, promote = 0;
 	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
-	double frac = 0.2;
+	double frac = 0.2, neg_keep = 1;
 	ec_reader_opts_init(&ro);
 	ec_session_opts_init(&so);
 	ec_feature_opts_init(&fo);
@@ -137,7 +139,7 @@ int cmd_train(int argc, char **argv)
 	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
 	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
 	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
-	     "without --valid-from: the last F of the time span validates (default 0.2)",
+	     "without --valid-from: the last F of the sessions validates (default 0.2)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN | EC_RANGE_OPEN_MAX), 0},
 	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)",
 	     EC_OPT_RANGE(1, 100000), 0},
@@ -176,6 +178,10 @@ int cmd_train(int argc, char **argv)
 	     EC_OPT_RANGE(0, 1024), 0},
 	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
 	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
+	    {"category-negatives", 0, EC_OPT_DOUBLE, &neg_keep, "F",
+	     "share of the sessions without a cart kept to train the category model, weighted "
+	     "1/F (default 1; e.g. 0.1 on a whole month)",
+	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    EC_FEATURE_OPTS(fo),
 	    EC_SESSION_OPTS(so),
 	    EC_READER_OPTS(ro),
@@ -206,7 +212,8 @@ int cmd_train(int argc, char **argv)
 	struct ec_run *run = NULL;
 	struct ec_err err = {0};
 	char *cmdline = ec_run_command_line(argc, argv);
-	int rc, want[EC_TASK_N];
+	int rc, want[EC_TASK_N], failed = 0;
+	char fmsg[sizeof(err.msg)] = "";
 	double t_feat = 0, t_task[EC_TASK_N] = {0};
 
 	memset(tr, 0, sizeof(tr));
@@ -221,6 +228,7 @@ int cmd_train(int argc, char **argv)
 	want[EC_TASK_INTENT] = which != 2;
 	want[EC_TASK_CATEGORY] = which != 1;
 	fo.max_candidates = (uint32_t)max_cand;
+	cs.neg_keep = neg_keep;
 	if ((rc = check_args(&cfg, &err)) < 0 ||
 	    (rc = ec_job_begin(&job, "train", argc, argv, res.operands, res.n_operands, &jo,
 			       &err)) < 0)
@@ -235,34 +243,30 @@ int cmd_train(int argc, char **argv)
 	    (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
 	t_feat = ec_now() - in.t0;
-	if (valid_from == INT64_MIN)
-		valid_from = want[EC_TASK_INTENT] ? ec_split_time(is.start, is.n, frac)
-						  : ec_split_time(cs.start, cs.n_s, frac);
-	char tv[24];
-	ec_time_format(valid_from, tv);
-	ec_log_info("train: %zu intent sessions, %zu category sessions (%zu candidate rows); "
-		    "validation from %s",
-		    is.n, cs.n_s, cs.n_r, tv);
-	if (want[EC_TASK_INTENT]) {
+	ec_log_info("train: %zu intent sessions, %zu category sessions (%zu candidate rows)", is.n,
+		    cs.n_s, cs.n_r);
+	/* A task that cannot be trained is reported; the other is still
+	 * registered, and the run exits with the failed task's status. */
+	for (int t = 0; t < EC_TASK_N; t++) {
 		double t0 = ec_now();
-		cfg.grid = grid[EC_TASK_INTENT];
-		if ((rc = ec_train_intent(&tr[0], &is, ec_split_index(is.start, is.n, valid_from),
-					  &cfg, &err)) < 0)
-			goto done;
-		t_task[EC_TASK_INTENT] = ec_now() - t0;
-	}
-	if (want[EC_TASK_CATEGORY]) {
-		double t0 = ec_now();
-		cfg.grid = grid[EC_TASK_CATEGORY];
-		if ((rc = ec_train_category(&tr[1], &cs,
-					    ec_split_index(cs.start, cs.n_s, valid_from), &cfg,
-					    &err)) < 0)
-			goto done;
-		t_task[EC_TASK_CATEGORY] = ec_now() - t0;
+		cfg.grid = grid[t];
+		if (!want[t])
+			continue;
+		if ((rc = ec_train_task(&tr[t], t, &is, &cs, valid_from, frac, &cfg, &err)) < 0) {
+			if (failed)
+				ec_log_error("train: %s", fmsg);
+			if (rc != EC_EDATA || failed)
+				goto done;
+			snprintf(fmsg, sizeof(fmsg), "%s", err.msg);
+			failed = rc;
+			want[t] = 0;
+			rc = 0;
+		}
+		t_task[t] = ec_now() - t0;
 	}
 	common = ec_json_object();
 	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
-				  valid_from, cmdline, &err)) < 0)
+				  valid_from, cs.neg_keep, cmdline, &err)) < 0)
 		goto done;
 	ec_test_pause("register");
 	if ((rc = ec_interrupt_check(&err)) < 0) /* nothing registered yet */
@@ -270,7 +274,7 @@ int cmd_train(int argc, char **argv)
 	out = ec_json_object();
 	ec_json_add_str(out, "command", "train");
 	ec_json_add_str(out, "models", models);
-	ec_json_add_time(out, "valid_from", valid_from);
+	ec_json_add_time(out, "valid_from", tr[want[0] ? 0 : 1].valid_from);
 	ec_json_add_num(out, "featurize_seconds", t_feat);
 	for (int t = 0; t < EC_TASK_N; t++) {
 		uint32_t v;
@@ -294,6 +298,8 @@ int cmd_train(int argc, char **argv)
 			 v);
 		ec_run_output(run, path);
 		if (!ec_opt_json && ec_verbosity > 0) {
+			char tv[24];
+			ec_time_format(tr[t].valid_from, tv);
 			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 			       "%d of %d rounds kept%s\n",
 			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
@@ -315,6 +321,8 @@ int cmd_train(int argc, char **argv)
 	ec_json_add_u64(c, "intent_sessions", is.n);
 	ec_json_add_u64(c, "category_sessions", cs.n_s);
 	ec_json_add_u64(c, "category_rows", cs.n_r);
+	if ((rc = failed) < 0)
+		ec_fail(&err, rc, "%s", fmsg);
 done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("train", rc, &err);
 	for (int t = 0; t < EC_TASK_N; t++)

@@ -113,6 +113,18 @@ static double f_remove_ratio(const struct ec_fctx *c)
 {
 	return ratio(S->by_type[EC_EV_REMOVE], S->by_type[EC_EV_CART]);
 }
+static double f_secs_since_cart(const struct ec_fctx *c)
+{
+	return S->by_type[EC_EV_CART] ? (double)(S->last - S->last_cart) : NAN;
+}
+static double f_cart_products(const struct ec_fctx *c)
+{
+	return S->cart_products;
+}
+static double f_net_carts(const struct ec_fctx *c)
+{
+	return (double)S->by_type[EC_EV_CART] - (double)S->by_type[EC_EV_REMOVE];
+}
 static int64_t day_of(int64_t t)
 {
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
@@ -160,6 +172,15 @@ static double f_u_views(const struct ec_fctx *c)
 static double f_u_carts(const struct ec_fctx *c)
 {
 	return U ? U->carts : 0;
+}
+static double f_u_cart_sessions(const struct ec_fctx *c)
+{
+	return U ? U->cart_sessions : 0;
+}
+static double f_u_cart_conversion(const struct ec_fctx *c)
+{
+	return ec_smooth(U ? U->purchase_sessions : 0, U ? U->cart_sessions : 0,
+			 (double)c->st->purchase_sessions, (double)c->st->cart_sessions, 1);
 }
 static double f_u_days_session(const struct ec_fctx *c)
 {
@@ -238,6 +259,16 @@ static double f_c_rank(const struct ec_fctx *c)
 {
 	return C->v ? C->rank : NAN;
 }
+/* 1 for the category viewed last, 2 for the one viewed last before it... */
+static double f_c_recency_rank(const struct ec_fctx *c)
+{
+	if (!C->v)
+		return NAN;
+	uint32_t r = 1;
+	for (uint32_t i = 0; i < S->n_viewed; i++)
+		r += S->viewed[i].last_idx > C->v->last_idx;
+	return r;
+}
 static double f_c_since(const struct ec_fctx *c)
 {
 	return C->v ? (double)(S->last - C->v->last_time) : NAN;
@@ -267,6 +298,56 @@ static double f_c_user_buys(const struct ec_fctx *c)
 static double f_c_user_top(const struct ec_fctx *c)
 {
 	return C->user_top;
+}
+static double f_c_from(const struct ec_fctx *c, int src)
+{
+	return (C->sources >> src) & 1;
+}
+static double f_c_from_viewed(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_VIEWED);
+}
+static double f_c_from_user(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_USER);
+}
+static double f_c_from_cocart(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_COCART);
+}
+static double f_c_from_popular(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_POPULAR);
+}
+static double f_c_from_removed(const struct ec_fctx *c)
+{
+	return f_c_from(c, CAND_REMOVED);
+}
+static double f_c_removes(const struct ec_fctx *c)
+{
+	return C->rm ? C->rm->removes : 0;
+}
+static double f_c_co_max(const struct ec_fctx *c)
+{
+	return C->co_max;
+}
+static double f_c_co_mix(const struct ec_fctx *c)
+{
+	return C->co_mix;
+}
+static double f_c_pop_rank(const struct ec_fctx *c)
+{
+	uint32_t r = fstate_top_rank(c->st, C->key);
+	return r ? r : NAN;
+}
+/* log of its mean viewed price in earlier sessions over the mean price of
+ * the session's views. */
+static double f_c_price_level(const struct ec_fctx *c)
+{
+	const struct prior_cat *p = fstate_cat(c->st, C->key);
+	double mine = p->views ? p->view_price / p->views : NAN;
+	double sess = S->by_type[EC_EV_VIEW] ? S->vp_sum / S->by_type[EC_EV_VIEW] : NAN;
+	return mine > 0 && sess > 0 ? log(mine / sess) : NAN;
 }
 
 static double f_c_dwell_share(const struct ec_fctx *c)
@@ -342,6 +423,10 @@ static const struct ec_feature_def intent_defs[] = {
     F("cart_value", "sum of the prices of the cart events", f_cart_value),
     F("remove_ratio", "remove_from_cart events per cart event (missing without carts)",
       f_remove_ratio),
+    F("secs_since_cart", "seconds from the last cart to the last event before the cutoff",
+      f_secs_since_cart),
+    F("cart_products", "distinct products carted before the cutoff", f_cart_products),
+    F("net_carts", "cart events minus remove_from_cart events before the cutoff", f_net_carts),
     F("start_hour", "hour of day of the session start, UTC", f_hour),
     F("start_weekday", "weekday of the session start, 0 = Monday, UTC", f_weekday),
     F("top_category_share", "share of the views in the most viewed category key", f_top_share),
@@ -356,6 +441,10 @@ static const struct ec_feature_def intent_defs[] = {
       f_u_days_purchase),
     F("user_views", "view events in the user's earlier sessions", f_u_views),
     F("user_carts", "cart events in the user's earlier sessions", f_u_carts),
+    F("user_cart_sessions", "the user's earlier sessions with a cart", f_u_cart_sessions),
+    F("user_cart_conversion",
+      "(purchase sessions + g) / (cart sessions + 1) of the user, g the global ratio",
+      f_u_cart_conversion),
     F("user_conversion",
       "(purchase sessions + g) / (sessions + 1) of the user, g the global session conversion",
       f_u_conversion),
@@ -374,13 +463,36 @@ static const struct ec_feature_def intent_defs[] = {
 
 static const struct ec_feature_def category_defs[] = {
     F("cand_source",
-      "where the candidate comes from: 0 viewed, 1 user's past carts or views, 2 popular",
+      "the first source that proposed it: 0 viewed, 1 user's past, 2 popular, 3 co-carted, "
+      "4 removed",
       f_c_source),
+    F("cand_from_viewed", "1 if it was viewed before the cutoff", f_c_from_viewed),
+    F("cand_from_user", "1 if the user carted, bought or viewed it in earlier sessions",
+      f_c_from_user),
+    F("cand_from_cocart", "1 if earlier sessions viewing a key the session viewed carted it",
+      f_c_from_cocart),
+    F("cand_from_removed", "1 if it was removed from the cart before the cutoff", f_c_from_removed),
+    FM("cand_removes", "remove_from_cart events of it before the cutoff", f_c_removes, 1),
+    F("cand_from_popular", "1 if it is among the 20 keys most carted in earlier sessions",
+      f_c_from_popular),
+    FM("cand_cocart_max",
+       "largest share, over the 5 most viewed keys, of earlier sessions viewing that key "
+       "that carted the candidate",
+       f_c_co_max, 1),
+    FM("cand_cocart_mix", "the same shares, weighted by the views of each key", f_c_co_mix, 1),
+    FM("cand_popularity_rank", "its rank among the most carted keys (missing: not among them)",
+       f_c_pop_rank, -1),
+    F("cand_price_level",
+      "log of its mean viewed price in earlier sessions over the session's (missing: none)",
+      f_c_price_level),
     FM("cand_views", "views of the candidate before the cutoff", f_c_views, 1),
     FM("cand_view_share", "its share of the session's views before the cutoff", f_c_share, 1),
     FM("cand_viewed_last", "1 if the last view before the cutoff was in it", f_c_last, 1),
     FM("cand_view_rank", "its rank among the viewed keys, 1 = most viewed (missing: not viewed)",
        f_c_rank, -1),
+    FM("cand_recency_rank",
+       "its rank among the viewed keys by last view, 1 = viewed last (missing: not viewed)",
+       f_c_recency_rank, -1),
     FM("cand_secs_since_view",
        "seconds from its last view to the last event before the cutoff (missing: not viewed)",
        f_c_since, -1),

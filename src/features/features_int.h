@@ -38,11 +38,17 @@ struct fscan {
 	uint32_t reviews;	       /* views of a product already viewed before in the session */
 	double vp_sum, vp_min, vp_max; /* prices of views */
 	double cp_sum, cp_max;	       /* prices of carts */
+	int64_t last_cart;	       /* time of the last cart (when there are carts) */
+	uint32_t cart_products;	       /* distinct products carted */
 	uint32_t last_view_idx;	       /* index of the last view (when there are views) */
 	int64_t dwell;		       /* sum of the viewed keys' dwell */
 	uint32_t n_viewed;	       /* distinct category keys viewed */
 	struct vkey *viewed;	       /* by views desc, then last viewed first */
-	int64_t top_brand;	       /* most viewed brand id, -1 when none */
+	uint32_t n_removed;	       /* distinct category keys removed from the cart */
+	struct rkey {
+		uint32_t key, removes, last_idx;
+	} * removed;	   /* by removes desc, then last removed first */
+	int64_t top_brand; /* most viewed brand id, -1 when none */
 	uint64_t top_product;
 	int has_top_product;
 };
@@ -50,9 +56,19 @@ struct fscan {
 void fscan_release(struct fscan *s);
 
 struct prior_cat {
-	uint32_t views; /* view events */
+	uint32_t views;	   /* view events */
+	double view_price; /* sum of the prices of its views */
 	uint32_t s_viewed, s_carted, s_view_cart,
 	    s_view_buy; /* sessions: carted = cart or purchase */
+};
+
+/* Co-carting: the keys carted in earlier sessions that viewed a key (other
+ * than it), by sessions desc, then key string. */
+struct cocart {
+	uint32_t n, cap;
+	struct cc {
+		uint32_t key, sessions;
+	} * v;
 };
 
 struct prior_item {
@@ -69,6 +85,7 @@ struct ucat {
 
 struct fuser {
 	uint32_t sessions, purchase_sessions, purchases, views, carts;
+	uint32_t cart_sessions;		 /* with a cart event */
 	int64_t last_end, last_purchase; /* INT64_MIN when none */
 	uint32_t n_cats, cap_cats;
 	struct ucat *cats; /* by carts + purchases desc, then views desc, then key string */
@@ -79,6 +96,7 @@ enum { FI_CAT = 0, FI_BRAND = 1, FI_PRODUCT = 2 };
 struct fitem {
 	uint64_t id; /* category key id, brand id or product id */
 	uint32_t views, carts, buys;
+	double view_price; /* sum of the prices of its views */
 	uint8_t kind;
 };
 
@@ -102,6 +120,7 @@ struct fstate {
 	struct ec_u64map id_key; /* category_id -> key id, for empty codes */
 
 	struct prior_cat *cat;
+	struct cocart *co; /* per key, as cat */
 	size_t cap_cat;
 	struct prior_item *brand;
 	size_t cap_brand;
@@ -129,6 +148,9 @@ const struct fuser *fstate_user(const struct fstate *st, uint64_t user_id);
 const struct prior_cat *fstate_cat(const struct fstate *st, uint32_t key);
 const struct prior_item *fstate_brand(const struct fstate *st, int64_t brand);
 const struct prior_item *fstate_product(const struct fstate *st, uint64_t product);
+const struct cocart *fstate_cocart(const struct fstate *st, uint32_t key);
+/* The 1-based rank of key among the most carted keys, 0 when not among them. */
+uint32_t fstate_top_rank(const struct fstate *st, uint32_t key);
 /* Whether key a (count a_n) ranks before key b: more first, then by key string. */
 int fstate_key_before(const struct fstate *st, uint32_t a_n, uint32_t a, uint32_t b_n, uint32_t b);
 
@@ -151,13 +173,16 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *kid,
 		 struct fscratch *x);
 
-/* A candidate of a category row. */
-enum { CAND_VIEWED = 0, CAND_USER = 1, CAND_POPULAR = 2 };
+/* A candidate of a category row: source is the first source that proposed
+ * it, sources the bit set of all of them (1 << CAND_...). */
+enum { CAND_VIEWED = 0, CAND_USER = 1, CAND_POPULAR = 2, CAND_COCART = 3, CAND_REMOVED = 4 };
 struct fcand {
 	uint32_t key;
-	uint8_t source;
+	uint8_t source, sources;
+	double co_max, co_mix; /* co-carting strength with the viewed keys (see features.c) */
 	uint32_t rank;	       /* 1-based among viewed keys, 0 when not viewed */
 	const struct vkey *v;  /* NULL when not viewed */
+	const struct rkey *rm; /* NULL when not removed before the cutoff */
 	const struct ucat *uc; /* the user's history in it, NULL when none */
 	int user_top;	       /* the user's most carted category (with a cart or purchase) */
 };

@@ -10,8 +10,11 @@
 void fscan_release(struct fscan *s)
 {
 	free(s->viewed);
+	free(s->removed);
 	s->viewed = NULL;
+	s->removed = NULL;
 	s->n_viewed = 0;
+	s->n_removed = 0;
 }
 
 void fscratch_release(struct fscratch *x)
@@ -99,6 +102,63 @@ static struct vkey *find_vkey(struct fscan *s, uint32_t key)
 	return lo < s->n_viewed && s->viewed[lo].key == key ? &s->viewed[lo] : NULL;
 }
 
+static int cmp_rkey(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	if (x->removes != y->removes)
+		return x->removes > y->removes ? -1 : 1;
+	return x->last_idx > y->last_idx ? -1 : x->last_idx < y->last_idx;
+}
+
+/* The category keys removed from the cart before the cutoff (a session that
+ * starts by emptying a cart kept from earlier often carts next to it). */
+static void scan_removed(struct fscan *out, const struct ec_sev *e, const uint32_t *kid, uint32_t m,
+			 struct fscratch *x)
+{
+	uint32_t np = 0;
+	for (uint32_t i = 0; i < m; i++)
+		if (e[i].type == EC_EV_REMOVE)
+			x->p[np++] = (struct pair){kid[i], i};
+	if (!np)
+		return;
+	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	out->removed = ec_xmalloc(np * sizeof(*out->removed));
+	for (uint32_t i = 0; i < np;) {
+		uint32_t j = i;
+		while (j < np && x->p[j].v == x->p[i].v)
+			j++;
+		out->removed[out->n_removed++] =
+		    (struct rkey){(uint32_t)x->p[i].v, j - i, x->p[j - 1].idx};
+		i = j;
+	}
+	qsort(out->removed, out->n_removed, sizeof(*out->removed), cmp_rkey);
+}
+
+/* The distinct products, categories, keys, brands and carted products of
+ * the first m events. */
+static void scan_distinct(struct fscan *out, const struct ec_sev *e, const uint32_t *kid,
+			  uint32_t m, struct fscratch *x)
+{
+	uint32_t np, i;
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].product_id;
+	out->products = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = e[i].category_id;
+	out->categories = distinct_u64(x->u, m);
+	for (i = 0; i < m; i++)
+		x->u[i] = kid[i];
+	out->keys = distinct_u64(x->u, m);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].brand)
+			x->u[np++] = e[i].brand;
+	out->brands = distinct_u64(x->u, np);
+	for (np = 0, i = 0; i < m; i++)
+		if (e[i].type == EC_EV_CART)
+			x->u[np++] = e[i].product_id;
+	out->cart_products = distinct_u64(x->u, np);
+}
+
 void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *kid, int64_t cutoff,
 		 struct fscratch *x)
 {
@@ -133,24 +193,14 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 			if (out->by_type[EC_EV_CART] == 1 || e[i].price > out->cp_max)
 				out->cp_max = e[i].price;
 			out->cp_sum += e[i].price;
+			out->last_cart = e[i].time;
 		}
 	}
 	if (m >= 2)
 		out->last_gap = e[m - 1].time - e[m - 2].time;
 
-	for (i = 0; i < m; i++)
-		x->u[i] = e[i].product_id;
-	out->products = distinct_u64(x->u, m);
-	for (i = 0; i < m; i++)
-		x->u[i] = e[i].category_id;
-	out->categories = distinct_u64(x->u, m);
-	for (i = 0; i < m; i++)
-		x->u[i] = kid[i];
-	out->keys = distinct_u64(x->u, m);
-	for (np = 0, i = 0; i < m; i++)
-		if (e[i].brand)
-			x->u[np++] = e[i].brand;
-	out->brands = distinct_u64(x->u, np);
+	scan_distinct(out, e, kid, m, x);
+	scan_removed(out, e, kid, m, x);
 
 	/* Viewed category keys, most viewed first. */
 	for (np = 0, i = 0; i < m; i++)
@@ -222,6 +272,8 @@ static void add_items(struct ffold *f, const struct ec_sev *e, const struct pair
 		for (; j < n && p[j].v == p[i].v; j++) {
 			uint8_t t = e[p[j].idx].type;
 			it->views += t == EC_EV_VIEW;
+			if (t == EC_EV_VIEW)
+				it->view_price += e[p[j].idx].price;
 			it->carts += t == EC_EV_CART;
 			it->buys += t == EC_EV_PURCHASE;
 		}

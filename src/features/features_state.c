@@ -27,6 +27,9 @@ void fstate_release(struct fstate *st)
 	for (size_t i = 0; i < st->n_users; i++)
 		free(st->users[i].cats);
 	free(st->users);
+	for (size_t i = 0; st->co && i < st->cap_cat; i++)
+		free(st->co[i].v);
+	free(st->co);
 	free(st->code_key);
 	free(st->cat);
 	free(st->brand);
@@ -48,6 +51,8 @@ static uint32_t intern_key(struct fstate *st, const char *code, uint64_t categor
 		size_t old = st->cap_cat;
 		EC_GROW(st->cat, st->cap_cat, (size_t)k + 1);
 		memset(st->cat + old, 0, (st->cap_cat - old) * sizeof(*st->cat));
+		st->co = ec_xrealloc(st->co, st->cap_cat * sizeof(*st->co));
+		memset(st->co + old, 0, (st->cap_cat - old) * sizeof(*st->co));
 	}
 	return k;
 }
@@ -110,6 +115,59 @@ static void top_update(struct fstate *st, uint32_t key)
 			break;
 		st->top[i] = b;
 		st->top[i - 1] = a;
+	}
+}
+
+uint32_t fstate_top_rank(const struct fstate *st, uint32_t key)
+{
+	for (uint32_t i = 0; i < st->n_top; i++)
+		if (st->top[i] == key)
+			return i + 1;
+	return 0;
+}
+
+static const struct cocart zero_co;
+
+const struct cocart *fstate_cocart(const struct fstate *st, uint32_t key)
+{
+	return key < st->cap_cat ? &st->co[key] : &zero_co;
+}
+
+/* One more session that viewed a and carted b, the list kept in order. */
+static void cocart_add(struct fstate *st, uint32_t a, uint32_t b)
+{
+	struct cocart *c = &st->co[a];
+	uint32_t i;
+	for (i = 0; i < c->n && c->v[i].key != b; i++)
+		;
+	if (i == c->n) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 4;
+			c->v = ec_xrealloc(c->v, c->cap * sizeof(*c->v));
+		}
+		c->v[c->n++] = (struct cc){b, 0};
+	}
+	c->v[i].sessions++;
+	for (; i > 0 && fstate_key_before(st, c->v[i].sessions, c->v[i].key, c->v[i - 1].sessions,
+					  c->v[i - 1].key);
+	     i--) {
+		struct cc t = c->v[i];
+		c->v[i] = c->v[i - 1];
+		c->v[i - 1] = t;
+	}
+}
+
+static void cocart_fold(struct fstate *st, const struct ffold *f)
+{
+	for (uint32_t i = 0; i < f->n_items; i++) {
+		const struct fitem *a = &f->items[i];
+		if (a->kind != FI_CAT || !a->views)
+			continue;
+		for (uint32_t j = 0; j < f->n_items; j++) {
+			const struct fitem *b = &f->items[j];
+			if (b->kind == FI_CAT && j != i && b->carts + b->buys > 0)
+				cocart_add(st, (uint32_t)a->id, (uint32_t)b->id);
+		}
 	}
 }
 
@@ -193,6 +251,7 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 	u->purchases += f->purchases;
 	u->views += f->views;
 	u->carts += f->carts;
+	u->cart_sessions += f->carts > 0;
 	if (f->end > u->last_end)
 		u->last_end = f->end;
 	if (f->last_purchase > u->last_purchase)
@@ -205,6 +264,7 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 		if (it->kind == FI_CAT) {
 			struct prior_cat *c = &st->cat[it->id];
 			c->views += it->views;
+			c->view_price += it->view_price;
 			c->s_viewed += viewed;
 			c->s_carted += carted;
 			c->s_view_cart += viewed && carted;
@@ -237,6 +297,8 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 		p->s_viewed += viewed;
 		p->s_view_buy += viewed && bought;
 	}
+	if (f->carts + f->purchases > 0)
+		cocart_fold(st, f);
 }
 
 const struct fuser *fstate_user(const struct fstate *st, uint64_t user_id)

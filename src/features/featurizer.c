@@ -146,7 +146,8 @@ int ec_featurizer_new(struct ec_featurizer **out, const struct ec_feature_opts *
 	f->v = INT64_MIN;
 	f->by_start.less = by_start;
 	f->by_closed.less = by_closed;
-	fstate_init(&f->st, z, (int)o->category_level, o->max_candidates);
+	fstate_init(&f->st, z, (int)o->category_level,
+		    o->max_candidates > 20 ? o->max_candidates : 20);
 	uint32_t m = o->max_candidates, nc = ec_features_count(EC_TASK_CATEGORY);
 	f->ix = ec_xcalloc(ec_features_count(EC_TASK_INTENT), sizeof(*f->ix));
 	f->cand = ec_xcalloc(m, sizeof(*f->cand));
@@ -231,29 +232,86 @@ static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
 	return 0;
 }
 
-/* The candidates of r: viewed keys, then the user's past categories (carted
- * or bought first, then viewed), then the most carted ones; distinct, at
- * most max_candidates. */
+/* Co-carting is read from the most viewed keys only, and from the start
+ * of their lists: the rest adds little and would cost per session. */
+#define CO_VIEWED 5
+#define CO_DEPTH 32
+
+static uint32_t add_cand(struct ec_featurizer *f, uint32_t n, uint32_t key, uint8_t source)
+{
+	if (n >= f->o.max_candidates || has_cand(f, n, key))
+		return n;
+	f->cand[n] = (struct fcand){.key = key, .source = source};
+	return n + 1;
+}
+
+/* The co-carting strength of each candidate: with r(a) the share of the
+ * earlier sessions viewing key a that carted it, co_max is the largest
+ * r(a) over the most viewed keys a, co_mix their mean weighted by views. */
+static void cocart_strength(struct ec_featurizer *f, const struct fscan *s, uint32_t n)
+{
+	uint32_t nv = s->n_viewed < CO_VIEWED ? s->n_viewed : CO_VIEWED;
+	for (uint32_t a = 0; a < nv; a++) {
+		const struct cocart *co = fstate_cocart(&f->st, s->viewed[a].key);
+		double sv = fstate_cat(&f->st, s->viewed[a].key)->s_viewed;
+		double w = (double)s->viewed[a].views / s->by_type[EC_EV_VIEW];
+		for (uint32_t j = 0; j < co->n && j < CO_DEPTH && sv > 0; j++)
+			for (uint32_t i = 0; i < n; i++)
+				if (f->cand[i].key == co->v[j].key) {
+					double r = co->v[j].sessions / sv;
+					if (r > f->cand[i].co_max)
+						f->cand[i].co_max = r;
+					f->cand[i].co_mix += w * r;
+				}
+	}
+}
+
+/* The candidates of r: the viewed keys, up to three keys removed from the
+ * cart before the cutoff (most removed first), the two most carted keys, up to
+ * four keys co-carted with the most viewed ones (by rank, then viewed key),
+ * up to three of the user's past categories (carted or bought first, then
+ * viewed), then the most carted keys; distinct, at most max_candidates. */
 static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const struct fuser *u)
 {
-	uint32_t n = 0, m = f->o.max_candidates;
+	uint32_t n = 0, m = f->o.max_candidates, q;
+	uint32_t nv = r->sc.n_viewed < CO_VIEWED ? r->sc.n_viewed : CO_VIEWED;
 	for (uint32_t i = 0; i < r->sc.n_viewed && n < m; i++)
 		f->cand[n++] = (struct fcand){.key = r->sc.viewed[i].key,
 					      .source = CAND_VIEWED,
 					      .rank = i + 1,
 					      .v = &r->sc.viewed[i]};
-	for (uint32_t i = 0; u && i < u->n_cats && n < m; i++)
-		if (!has_cand(f, n, u->cats[i].key))
-			f->cand[n++] = (struct fcand){.key = u->cats[i].key, .source = CAND_USER};
+	for (uint32_t i = 0; i < r->sc.n_removed && i < 3; i++)
+		n = add_cand(f, n, r->sc.removed[i].key, CAND_REMOVED);
+	for (uint32_t i = 0; i < f->st.n_top && i < 2; i++)
+		n = add_cand(f, n, f->st.top[i], CAND_POPULAR);
+	q = n + 4;
+	for (uint32_t j = 0; j < CO_DEPTH && n < q && n < m; j++)
+		for (uint32_t a = 0; a < nv && n < q; a++) {
+			const struct cocart *co = fstate_cocart(&f->st, r->sc.viewed[a].key);
+			if (j < co->n)
+				n = add_cand(f, n, co->v[j].key, CAND_COCART);
+		}
+	q = n + 3;
+	for (uint32_t i = 0; u && i < u->n_cats && n < q; i++)
+		n = add_cand(f, n, u->cats[i].key, CAND_USER);
 	for (uint32_t i = 0; i < f->st.n_top && n < m; i++)
-		if (!has_cand(f, n, f->st.top[i]))
-			f->cand[n++] = (struct fcand){.key = f->st.top[i], .source = CAND_POPULAR};
+		n = add_cand(f, n, f->st.top[i], CAND_POPULAR);
+	cocart_strength(f, &r->sc, n);
 	for (uint32_t i = 0; i < n; i++) {
+		struct fcand *c = &f->cand[i];
+		for (uint32_t j = 0; j < r->sc.n_removed; j++)
+			if (r->sc.removed[j].key == c->key)
+				c->rm = &r->sc.removed[j];
 		for (uint32_t j = 0; u && j < u->n_cats; j++)
-			if (u->cats[j].key == f->cand[i].key)
-				f->cand[i].uc = &u->cats[j];
-		f->cand[i].user_top = u && u->n_cats && u->cats[0].key == f->cand[i].key &&
-				      u->cats[0].carts + u->cats[0].purchases > 0;
+			if (u->cats[j].key == c->key)
+				c->uc = &u->cats[j];
+		c->user_top = u && u->n_cats && u->cats[0].key == c->key &&
+			      u->cats[0].carts + u->cats[0].purchases > 0;
+		c->sources =
+		    (uint8_t)((c->v ? 1u << CAND_VIEWED : 0) | (c->uc ? 1u << CAND_USER : 0) |
+			      (fstate_top_rank(&f->st, c->key) ? 1u << CAND_POPULAR : 0) |
+			      (c->co_max > 0 ? 1u << CAND_COCART : 0) |
+			      (c->rm ? 1u << CAND_REMOVED : 0));
 	}
 	return n;
 }

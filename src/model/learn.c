@@ -47,6 +47,7 @@ void ec_cset_init(struct ec_cset *s, uint32_t d)
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	ec_strtab_init(&s->keys);
+	s->neg_keep = 1;
 	s->row_off = ec_xcalloc(1, sizeof(size_t));
 	s->truth_off = ec_xcalloc(1, sizeof(size_t));
 }
@@ -55,6 +56,7 @@ void ec_cset_release(struct ec_cset *s)
 {
 	free(s->x);
 	free(s->yf);
+	free(s->w);
 	free(s->cand);
 	free(s->row_off);
 	free(s->start);
@@ -83,12 +85,14 @@ int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const 
 			cap *= 2;
 		s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
 		s->yf = ec_xrealloc(s->yf, cap * sizeof(float));
+		s->w = ec_xrealloc(s->w, cap * sizeof(float));
 		s->cand = ec_xrealloc(s->cand, cap * sizeof(uint32_t));
 		s->cap_r = cap;
 	}
 	memcpy(s->x + s->n_r * s->d, x, (size_t)n * s->d * sizeof(float));
 	for (uint32_t i = 0; i < n; i++) {
 		s->yf[s->n_r + i] = label[i] != 0;
+		s->w[s->n_r + i] = n_truth || s->neg_keep >= 1 ? 1.0f : (float)(1 / s->neg_keep);
 		s->cand[s->n_r + i] = ec_strtab_intern(&s->keys, keys[i], strlen(keys[i]), NULL);
 	}
 	s->n_r += n;
@@ -122,6 +126,27 @@ int64_t ec_split_time(const int64_t *start, size_t n, double frac)
 		return 0;
 	double span = (double)(start[n - 1] - start[0]);
 	return start[0] + (int64_t)ceil((1.0 - frac) * span);
+}
+
+int64_t ec_split_share(const int64_t *start, const unsigned char *pos, size_t n, double frac,
+		       size_t min_pos)
+{
+	if (n == 0)
+		return 0;
+	size_t nv = (size_t)ceil(frac * (double)n), all = 0, got = 0;
+	if (nv < 1)
+		nv = 1;
+	if (nv > n)
+		nv = n;
+	for (size_t i = 0; pos && i < n; i++)
+		all += pos[i] != 0;
+	size_t idx = n - nv;
+	for (size_t i = idx; pos && i < n; i++)
+		got += pos[i] != 0;
+	while (pos && idx > 1 && got < min_pos && 2 * got < all &&
+	       2 * (got + (pos[idx - 1] != 0)) <= all)
+		got += pos[--idx] != 0;
+	return start[idx];
 }
 
 int ec_feature_col(const struct ec_feature_def *defs, uint32_t n, const char *name)
@@ -189,6 +214,19 @@ double ec_cset_hit3(const struct ec_cset *s, size_t s0, size_t s1, const float *
 	return rc < 0 ? NAN : m.hit3;
 }
 
+/* A session's place in [0, 1), from its id: the same sessions are kept
+ * on every run. */
+static double unit_hash(const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (double)(h >> 11) / 9007199254740992.0;
+}
+
 int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cset *cs,
 		     struct ec_err *err)
 {
@@ -198,7 +236,10 @@ int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cse
 		if (is && s.intent_ok &&
 		    (rc = ec_iset_add(is, s.intent_x, s.purchased, s.start, err)) < 0)
 			return rc;
-		if (cs && s.category_ok && s.category_labeled &&
+		if (cs && s.category_ok && !s.n_truth && cs->neg_keep < 1 &&
+		    (cs->neg_seen++, unit_hash(s.session_id) >= cs->neg_keep))
+			continue;
+		if (cs && s.category_ok &&
 		    (rc = ec_cset_add(cs, s.start, s.n_cand, s.cand, s.cand_x, s.cand_label,
 				      s.n_truth, s.truth, err)) < 0)
 			return rc;

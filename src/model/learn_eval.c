@@ -10,8 +10,8 @@
 #include "ecomctl/learn.h"
 
 const char *const ec_intent_score_names[EC_IB_N] = {"model", "base_rate", "has_cart", "cart_count"};
-const char *const ec_category_score_names[EC_CB_N] = {"model", "popularity", "most_viewed",
-						      "last_viewed"};
+const char *const ec_category_score_names[EC_CB_N] = {
+    "model", "popularity", "most_viewed", "viewed_popular", "last_viewed", "user_last"};
 
 /* The features the baselines read (names of the featurizer's tables). */
 #define F_CARTS "carts"
@@ -25,7 +25,10 @@ static const struct bkey {
     [EC_CB_POPULARITY] = {{"cand_prior_carts_log", 1}, {NULL, 0}},
     [EC_CB_MOST_VIEWED] = {{"cand_views", 1}, {NULL, 0}},
     /* the last viewed first, then the others by how recently (NaN: not viewed) */
+    [EC_CB_VIEWED_POPULAR] = {{"cand_views", 1}, {"cand_prior_carts_log", 1}},
     [EC_CB_LAST_VIEWED] = {{"cand_viewed_last", 1}, {"cand_secs_since_view", -1}},
+    /* the category of the user's latest earlier session first (NaN: none) */
+    [EC_CB_USER_LAST] = {{"cand_user_days_since_view", -1}, {"cand_user_last_views", 1}},
 };
 
 static int need_col(const struct ec_feature_def *defs, uint32_t n, const char *name,
@@ -65,6 +68,9 @@ int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t
 				       err);
 	if (rc == 0)
 		rc = ec_metrics_calibration(out->calib, EC_METRICS_CALIB_BINS, y, sc, n, err);
+	if (rc == 0)
+		rc = ec_metrics_calibration_quantiles(out->deciles, EC_METRICS_CALIB_BINS, y, sc, n,
+						      err);
 	free(sc);
 	return rc;
 }
@@ -92,6 +98,48 @@ static void order_by(const struct ec_cset *s, size_t r0, uint32_t n, const int c
 		}
 		idx[j] = i;
 	}
+}
+
+/* The calibration of the k-th best candidate's score, k = 1..3. */
+static int cat_calibration(struct ec_category_report *out, const struct ec_cset *s, size_t s0,
+			   size_t s1, const float *scores, struct ec_err *err)
+{
+	size_t n = s1 - s0, base = s->row_off[s0];
+	unsigned char *y = ec_xmalloc(3 * n + 1);
+	double *p = ec_xmalloc((3 * n + 1) * sizeof(double));
+	uint32_t *idx = ec_xmalloc(ec_cset_max_cand(s, s0, s1) * sizeof(uint32_t));
+	int rc = 0;
+	out->calibrated = 1;
+	for (size_t r = base; r < s->row_off[s1]; r++)
+		if (!(scores[r - base] >= 0 && scores[r - base] <= 1))
+			out->calibrated = 0;
+	for (size_t i = s0; i < s1 && out->calibrated; i++) {
+		size_t r0 = s->row_off[i], m = s->row_off[i + 1] - r0;
+		ec_rank_order(scores + (r0 - base), (uint32_t)m, idx);
+		for (size_t k = 0; k < 3 && k < m; k++) {
+			size_t j = out->p_n[k]++;
+			int key = (int)s->cand[r0 + idx[k]];
+			y[k * n + j] = 0;
+			for (size_t t = s->truth_off[i]; t < s->truth_off[i + 1]; t++)
+				y[k * n + j] |= s->truth[t] == key;
+			p[k * n + j] = scores[r0 + idx[k] - base];
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		double sp = 0, sy = 0;
+		for (size_t j = 0; j < out->p_n[k]; j++)
+			sp += p[k * n + j], sy += y[k * n + j];
+		out->p_mean[k] = out->p_n[k] ? sp / (double)out->p_n[k] : NAN;
+		out->p_observed[k] = out->p_n[k] ? sy / (double)out->p_n[k] : NAN;
+		if (out->calibrated && rc == 0)
+			rc = ec_metrics_calibration_quantiles(out->deciles[k],
+							      EC_METRICS_CALIB_BINS, y + k * n,
+							      p + k * n, out->p_n[k], err);
+	}
+	free(idx);
+	free(p);
+	free(y);
+	return rc;
 }
 
 int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, size_t s0, size_t s1,
@@ -125,6 +173,9 @@ int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, si
 		reachable += any;
 	}
 	out->ceiling = evaluated ? (double)reachable / (double)evaluated : NAN;
+	out->cand_recall = out->truth_keys
+			       ? 1.0 - (double)out->truth_not_candidate / (double)out->truth_keys
+			       : NAN;
 	int *pred = ec_xmalloc((n * k + 1) * sizeof(int));
 	uint32_t *idx = ec_xmalloc(k * sizeof(uint32_t));
 	ec_cset_rank(s, s0, s1, scores, k, pred);
@@ -142,6 +193,8 @@ int ec_eval_category(struct ec_category_report *out, const struct ec_cset *s, si
 	}
 	free(idx);
 	free(pred);
+	if (rc == 0)
+		rc = cat_calibration(out, s, s0, s1, scores, err);
 	return rc;
 }
 
@@ -151,6 +204,37 @@ static void cell(double v)
 		printf(" %11s", "-");
 	else
 		printf(" %11.4f", v);
+}
+
+static void deciles_print(const struct ec_calib_bin *const *t, int n_t, const char *const *names)
+{
+	printf("  %-8s", "decile");
+	for (int k = 0; k < n_t; k++)
+		printf(" %8s %9s %9s", "sessions", names[k], "observed");
+	putchar('\n');
+	for (int i = 0; i < EC_METRICS_CALIB_BINS; i++) {
+		printf("  %-8d", i + 1);
+		for (int k = 0; k < n_t; k++) {
+			const struct ec_calib_bin *c = &t[k][i];
+			if (c->n)
+				printf(" %8zu %9.4f %9.4f", c->n, c->mean_pred, c->observed_rate);
+			else
+				printf(" %8zu %9s %9s", c->n, "-", "-");
+		}
+		putchar('\n');
+	}
+}
+
+static void deciles_json(struct ec_json *a, const struct ec_calib_bin *t)
+{
+	for (int i = 0; i < EC_METRICS_CALIB_BINS; i++) {
+		struct ec_json *o = ec_json_add_object(a, NULL);
+		ec_json_add_num(o, "lo", t[i].lo);
+		ec_json_add_num(o, "hi", t[i].hi);
+		ec_json_add_int(o, "sessions", (int64_t)t[i].n);
+		ec_json_add_num(o, "mean_p", t[i].mean_pred);
+		ec_json_add_num(o, "observed", t[i].observed_rate);
+	}
 }
 
 void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
@@ -185,14 +269,35 @@ void ec_intent_report_print(const struct ec_intent_report *r, double threshold)
 		else
 			printf(" %10s %10s\n", "-", "-");
 	}
+	static const char *const names[] = {"mean_p"};
+	const struct ec_calib_bin *t[1] = {r->deciles};
+	printf("  calibration by deciles of p_purchase:\n");
+	deciles_print(t, 1, names);
+}
+
+static void category_calibration_print(const struct ec_category_report *r)
+{
+	static const char *const names[] = {"p_cat_1", "p_cat_2", "p_cat_3"};
+	if (!r->calibrated) {
+		printf("  p_category: scores of a ranking objective, not probabilities\n");
+		return;
+	}
+	for (int k = 0; k < 3; k++)
+		printf("  p_category_%d: mean %.4f, observed %.4f over %zu sessions (all, carting "
+		       "or not)\n",
+		       k + 1, r->p_mean[k], r->p_observed[k], r->p_n[k]);
+	const struct ec_calib_bin *t[3] = {r->deciles[0], r->deciles[1], r->deciles[2]};
+	printf("  calibration by deciles of p_category_k:\n");
+	deciles_print(t, 3, names);
 }
 
 void ec_category_report_print(const struct ec_category_report *r)
 {
 	static const char *rows[] = {"hit@1", "hit@3", "recall@3", "ndcg@3", "mrr"};
-	printf("category: %zu sessions with a cart or purchase; %zu of %zu true "
-	       "categories were not candidates; best reachable hit@k %.4f\n",
-	       r->m[0].n_evaluated, r->truth_not_candidate, r->truth_keys, r->ceiling);
+	printf("category: %zu sessions with a cart or purchase; candidate recall %.4f (%zu of "
+	       "%zu true categories were not candidates); best reachable hit@k %.4f\n",
+	       r->m[0].n_evaluated, r->cand_recall, r->truth_not_candidate, r->truth_keys,
+	       r->ceiling);
 	printf("  %-14s", "metric");
 	for (int b = 0; b < EC_CB_N; b++)
 		printf(" %11s", ec_category_score_names[b]);
@@ -206,6 +311,7 @@ void ec_category_report_print(const struct ec_category_report *r)
 		}
 		putchar('\n');
 	}
+	category_calibration_print(r);
 }
 
 void ec_intent_report_json(const struct ec_intent_report *r, struct ec_json *j)
@@ -233,6 +339,7 @@ void ec_intent_report_json(const struct ec_intent_report *r, struct ec_json *j)
 		ec_json_add_num(o, "mean_p", r->calib[i].mean_pred);
 		ec_json_add_num(o, "observed", r->calib[i].observed_rate);
 	}
+	deciles_json(ec_json_add_array(j, "calibration_deciles"), r->deciles);
 }
 
 void ec_category_report_json(const struct ec_category_report *r, struct ec_json *j)
@@ -241,6 +348,7 @@ void ec_category_report_json(const struct ec_category_report *r, struct ec_json 
 	ec_json_add_int(j, "truth_keys", (int64_t)r->truth_keys);
 	ec_json_add_int(j, "truth_not_candidate", (int64_t)r->truth_not_candidate);
 	ec_json_add_num(j, "ceiling", r->ceiling);
+	ec_json_add_num(j, "candidate_recall", r->cand_recall);
 	for (int b = 0; b < EC_CB_N; b++) {
 		const struct ec_rank_metrics *m = &r->m[b];
 		struct ec_json *o = ec_json_add_object(j, ec_category_score_names[b]);
@@ -249,5 +357,14 @@ void ec_category_report_json(const struct ec_category_report *r, struct ec_json 
 		ec_json_add_num(o, "recall3", m->recall3);
 		ec_json_add_num(o, "ndcg3", m->ndcg3);
 		ec_json_add_num(o, "mrr", m->mrr);
+	}
+	struct ec_json *c = ec_json_add_array(j, "calibration");
+	for (int k = 0; k < 3 && r->calibrated; k++) {
+		struct ec_json *o = ec_json_add_object(c, NULL);
+		ec_json_add_int(o, "k", k + 1);
+		ec_json_add_int(o, "sessions", (int64_t)r->p_n[k]);
+		ec_json_add_num(o, "mean_p", r->p_mean[k]);
+		ec_json_add_num(o, "observed", r->p_observed[k]);
+		deciles_json(ec_json_add_array(o, "deciles"), r->deciles[k]);
 	}
 }

@@ -267,6 +267,49 @@ int ec_metrics_calibration(struct ec_calib_bin *bins, size_t n_bins, const unsig
 	return 0;
 }
 
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *a, const void *b)
+{
+	const struct pidx *x = a, *y = b;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int ec_metrics_calibration_quantiles(struct ec_calib_bin *bins, size_t n_bins,
+				     const unsigned char *y, const double *p, size_t n,
+				     struct ec_err *err)
+{
+	int rc = ec_metrics_calibration(bins, n_bins, y, p, n, err);
+	if (rc < 0)
+		return rc;
+	struct pidx *v = ec_xmalloc((n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct pidx){p[i], i};
+	qsort(v, n, sizeof(*v), cmp_pidx);
+	for (size_t b = 0, at = 0; b < n_bins; b++) {
+		size_t k = n / n_bins + (b < n % n_bins);
+		struct ec_calib_bin *bin = &bins[b];
+		double sp = 0, sy = 0;
+		for (size_t j = at; j < at + k; j++) {
+			sp += v[j].p;
+			sy += y[v[j].i];
+		}
+		bin->n = k;
+		bin->lo = k ? v[at].p : NAN;
+		bin->hi = k ? v[at + k - 1].p : NAN;
+		bin->mean_pred = k ? sp / (double)k : NAN;
+		bin->observed_rate = k ? sy / (double)k : NAN;
+		at += k;
+	}
+	free(v);
+	return 0;
+}
+
 static int contains(const int *v, size_t n, int id)
 {
 	for (size_t i = 0; i < n; i++)

@@ -41,28 +41,6 @@ void ec_task_result_release(struct ec_task_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int ec_train_grid_check(const struct ec_json *grid, const char *what, struct ec_err *err)
-{
-	if (ec_json_type(grid) != EC_JSON_ARRAY || ec_json_size(grid) == 0)
-		return ec_fail(err, EC_EUSAGE, "%s: a grid is a non-empty JSON array of objects",
-			       what);
-	for (size_t i = 0; i < ec_json_size(grid); i++) {
-		const struct ec_json *o = ec_json_at(grid, i);
-		if (ec_json_type(o) != EC_JSON_OBJECT)
-			return ec_fail(err, EC_EUSAGE, "%s: trial %zu is not an object", what,
-				       i + 1);
-		for (size_t k = 0; k < ec_json_size(o); k++) {
-			enum ec_json_type t = ec_json_type(ec_json_at(o, k));
-			if (t != EC_JSON_NUMBER && t != EC_JSON_STRING && t != EC_JSON_BOOL)
-				return ec_fail(
-				    err, EC_EUSAGE,
-				    "%s: trial %zu: %s is not a number, string or boolean", what,
-				    i + 1, ec_json_key(ec_json_at(o, k)));
-		}
-	}
-	return 0;
-}
-
 static int set_num(struct ec_params *p, const char *name, double v, struct ec_err *err)
 {
 	char buf[64];
@@ -200,6 +178,12 @@ static double intent_select(void *ctx, const float *pred, size_t n)
 	return ec_metrics_pr_auc(c->y, c->p, n);
 }
 
+/* The intent trials without --grid and with the default tree parameters:
+ * shallower trees with heavier leaves often win on a few hundred purchases
+ * (the real samples), deeper ones on more (generated months). */
+static const char intent_grid[] = "[{}, {\"max_depth\": 3, \"min_child_weight\": 5}, "
+				  "{\"max_depth\": 2, \"eta\": 0.05}]";
+
 int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t split,
 		    const struct ec_train_cfg *cfg, struct ec_err *err)
 {
@@ -240,7 +224,13 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	struct ec_matrix va = {.x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split};
 	struct intent_ctx ctx = {s->y + split, ec_xmalloc(nv * sizeof(double))};
 	struct task_fns fn = {"intent", "pr_auc", intent_stop, intent_select, &ctx};
-	rc = run_trials(out, &fn, &base, cfg, &tr, &va, err);
+	struct ec_train_cfg c = *cfg;
+	struct ec_json *grid = NULL;
+	if (!c.grid && c.eta == 0.1 && c.max_depth == 6 && c.min_child_weight == 1 &&
+	    ec_json_parse(&grid, intent_grid, strlen(intent_grid), "default grid", NULL) == 0)
+		c.grid = grid;
+	rc = run_trials(out, &fn, &base, &c, &tr, &va, err);
+	ec_json_free(grid);
 	free(ctx.p);
 	if (rc < 0)
 		return rc;
@@ -271,12 +261,24 @@ static double cat_select(void *ctx, const float *pred, size_t n)
 	return ec_cset_hit3(c->s, c->s0, c->s->n_s, pred);
 }
 
+/* The validation log-loss, each row weighted as in training (sessions
+ * without a cart may be sampled: see ec_cset.neg_keep). */
 static double cat_stop_logloss(void *ctx, const float *pred, size_t n)
 {
 	struct cat_ctx *c = ctx;
-	for (size_t i = 0; i < n; i++)
-		c->p[i] = pred[i];
-	return -ec_metrics_log_loss(c->y, c->p, n);
+	const float *w = c->s->neg_keep < 1 ? c->s->w + c->s->row_off[c->s0] : NULL;
+	double sum = 0, ws = 0;
+	if (!w) {
+		for (size_t i = 0; i < n; i++)
+			c->p[i] = pred[i];
+		return -ec_metrics_log_loss(c->y, c->p, n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		double q = pred[i] < 1e-15 ? 1e-15 : pred[i] > 1 - 1e-15 ? 1 - 1e-15 : pred[i];
+		sum -= w[i] * (c->y[i] ? log(q) : log(1 - q));
+		ws += w[i];
+	}
+	return ws > 0 ? -sum / ws : NAN;
 }
 
 static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
@@ -316,8 +318,11 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		return ec_fail(
 		    err, EC_EDATA,
 		    "category: no validation sessions with a cart or purchase after the split");
-	for (size_t r = 0; r < r_split; r++)
+	double w_sum = 0;
+	for (size_t r = 0; r < r_split; r++) {
 		n_pos += s->yf[r] > 0;
+		w_sum += s->neg_keep < 1 ? s->w[r] : 1;
+	}
 	if (n_pos == 0 || n_pos == r_split)
 		return ec_fail(
 		    err, EC_EDATA,
@@ -335,11 +340,11 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 		if ((rc = ec_params_set(&base, "monotone_constraints", mono, err)) < 0)
 			return rc;
 	}
-	if (!pairwise &&
-	    ((rc = set_num(&base, "base_score", (double)n_pos / (double)r_split, err)) < 0 ||
-	     (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
+	if (!pairwise && ((rc = set_num(&base, "base_score", (double)n_pos / w_sum, err)) < 0 ||
+			  (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
 		return rc;
-	struct ec_matrix tr = {.x = s->x, .n = r_split, .d = s->d, .y = s->yf};
+	struct ec_matrix tr = {
+	    .x = s->x, .n = r_split, .d = s->d, .y = s->yf, .w = s->neg_keep < 1 ? s->w : NULL};
 	struct ec_matrix va = {
 	    .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d, .y = s->yf + r_split};
 	if (pairwise) {
@@ -374,6 +379,33 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 				      ec_features(EC_TASK_CATEGORY),
 				      ec_features_count(EC_TASK_CATEGORY), err);
 	free(p);
+	return rc;
+}
+
+int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
+		  const struct ec_cset *cs, int64_t valid_from, double frac,
+		  const struct ec_train_cfg *cfg, struct ec_err *err)
+{
+	int rc;
+	if (task == EC_TASK_INTENT) {
+		if (valid_from == INT64_MIN)
+			valid_from =
+			    ec_split_share(is->start, is->y, is->n, frac, EC_TRAIN_MIN_VALID_POS);
+		rc = ec_train_intent(out, is, ec_split_index(is->start, is->n, valid_from), cfg,
+				     err);
+	} else {
+		if (valid_from == INT64_MIN) {
+			unsigned char *pos = ec_xmalloc(cs->n_s + 1);
+			for (size_t i = 0; i < cs->n_s; i++)
+				pos[i] = cs->truth_off[i + 1] > cs->truth_off[i];
+			valid_from =
+			    ec_split_share(cs->start, pos, cs->n_s, frac, EC_TRAIN_MIN_VALID_POS);
+			free(pos);
+		}
+		rc = ec_train_category(out, cs, ec_split_index(cs->start, cs->n_s, valid_from), cfg,
+				       err);
+	}
+	out->valid_from = valid_from;
 	return rc;
 }
 
@@ -412,6 +444,7 @@ static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_
 		ec_json_add_num(j, "train_base_rate", r->train_rate);
 	}
 	o = ec_json_add_object(j, "split");
+	ec_json_add_time(o, "valid_from", r->valid_from);
 	ec_json_add_int(o, "train_sessions", (int64_t)r->train_sessions);
 	ec_json_add_int(o, "valid_sessions", (int64_t)r->valid_sessions);
 	ec_json_add_int(o, "train_rows", (int64_t)r->train_rows);
@@ -450,8 +483,10 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	size_t len;
 	int rc;
 
+	struct ec_json *imp = ec_json_array();
 	ec_time_format((int64_t)time(NULL), created);
 	if ((rc = ec_model_save(r->model, &json, &len, err)) < 0 ||
+	    (rc = ec_train_annotate(&json, &len, r->task, imp, err)) < 0 ||
 	    (rc = ec_registry_open(&reg, models_dir, lock_wait, err)) < 0 ||
 	    (rc = ec_registry_claim(reg, r->task, version, dir, sizeof(dir), err)) < 0)
 		goto done;
@@ -465,6 +500,8 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 		goto done;
 	ec_sha256_hex(json, len, sha);
 	man = manifest(r, common, *version, created, sha);
+	ec_json_add_tree(man, "importance", imp);
+	imp = NULL;
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if ((rc = ec_json_write_file(man, path, err)) < 0)
 		goto done;
@@ -488,6 +525,7 @@ done:
 	}
 	ec_outfile_free(f);
 	ec_json_free(man);
+	ec_json_free(imp);
 	ec_registry_free(reg);
 	free(json);
 	return rc;

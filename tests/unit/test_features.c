@@ -577,7 +577,11 @@ static void test_features__category_candidates(void **state)
 	assert_int_equal(o.r[3].label[0], 1);
 	assert_int_equal(o.r[3].label[1], 0);
 	const struct want s4b[] = {
-	    {"cand_source", 1},
+	    {"cand_source", 2}, /* the most carted key (s1) before the user's past */
+	    {"cand_from_viewed", 0},
+	    {"cand_from_user", 1},
+	    {"cand_from_popular", 1},
+	    {"cand_popularity_rank", 1},
 	    {"cand_views", 0},
 	    {"cand_view_share", 0},
 	    {"cand_viewed_last", 0},
@@ -653,7 +657,9 @@ static void test_features__category_candidates(void **state)
 	};
 	CHECK("s6 a.b", nc, o.r[5].cx[1], s6b);
 	const struct want s6c[] = {
-	    {"cand_source", 1},
+	    {"cand_source", 2}, /* the second most carted key, before the user's past */
+	    {"cand_from_user", 1},
+	    {"cand_popularity_rank", 2},
 	    {"cand_views", 0},
 	    {"cand_view_rank", NAN},
 	    {"cand_prior_views_log", log(4.0)},

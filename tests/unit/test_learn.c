@@ -44,6 +44,31 @@ static void test_learn__split(void **state)
 	assert_int_equal(ec_split_time(st, 6, 0.75), 150);
 }
 
+/* The share split: the last ceil(frac * n) sessions, widened back to
+ * min_pos positives but never past half of them; sessions sharing the
+ * split's start all validate (ec_split_index). */
+static void test_learn__split_share(void **state)
+{
+	/* Ten sessions; events crowd at the end (the span rule would take 9..10). */
+	const int64_t st[] = {0, 10, 20, 30, 40, 50, 60, 61, 62, 63};
+	const unsigned char pos[] = {1, 0, 1, 0, 1, 0, 0, 1, 0, 1};
+	/* 0.2 of 10: the last two, from 62; no positive count asked. */
+	assert_int_equal(ec_split_share(st, NULL, 10, 0.2, 100), 62);
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 0), 62);
+	/* Want 100 positives: 5 in all, so at most 2 validate: 61, 62, 63
+	 * hold 2; the next positive (40) would make 3 > 5 / 2. */
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 100), 50);
+	/* Want 1: the last two hold one already. */
+	assert_int_equal(ec_split_share(st, pos, 10, 0.2, 1), 62);
+	/* No positive at all: the share alone. */
+	const unsigned char none[10] = {0};
+	assert_int_equal(ec_split_share(st, none, 10, 0.3, 100), 61);
+	/* Ties at the split start validate together. */
+	const int64_t tie[] = {0, 5, 5, 5, 9};
+	assert_int_equal(ec_split_index(tie, 5, ec_split_share(tie, NULL, 5, 0.4, 0)), 1);
+	assert_int_equal(ec_split_share(tie, NULL, 0, 0.2, 0), 0);
+}
+
 static const struct ec_feature_def idefs[] = {
     {.name = "views"},
     {.name = "carts"},
@@ -90,29 +115,31 @@ static void test_learn__intent_baselines(void **state)
 }
 
 static const struct ec_feature_def cdefs[] = {
-    {.name = "cand_prior_carts_log"},
-    {.name = "cand_views"},
-    {.name = "cand_secs_since_view"},
-    {.name = "cand_viewed_last"},
+    {.name = "cand_prior_carts_log"},	   {.name = "cand_views"},
+    {.name = "cand_secs_since_view"},	   {.name = "cand_viewed_last"},
+    {.name = "cand_user_days_since_view"}, {.name = "cand_user_last_views"},
 };
 
 static void test_learn__category(void **state)
 {
 	struct ec_cset s;
 	struct ec_err err = {0};
-	ec_cset_init(&s, 4);
+	ec_cset_init(&s, 6);
 	/* Session A: candidates a, b, c, d; truth {c}.
 	 *   popularity   0.1 0.4 0.2 0.3   -> b d c a
 	 *   views        3   1   3   0     -> a c b d (a before c: candidate order)
 	 *   secs since   50  NaN 10  10, viewed last: c -> c d a b (d after c:
 	 *   the flag; a after d: 50 > 10; NaN last)
 	 * Session B: candidates b, e; truth {e, z} (z is not a candidate).
-	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; last: b -> b e */
+	 *   popularity   0.4 0.1 -> b e; views 0 2 -> e b; last: b -> b e
+	 * Days since the user viewed it (NaN: never), then its views in the
+	 * user's last session: A 2 NaN 1 NaN -> c a b d; B NaN 5 -> e b. */
 	const char *ka[] = {"a", "b", "c", "d"}, *ta[] = {"c"};
-	const float xa[] = {0.1f, 3, 50, 0, 0.4f, 1, NAN, 0, 0.2f, 3, 10, 1, 0.3f, 0, 10, 0};
+	const float xa[] = {0.1f, 3, 50, 0, 2, 1, 0.4f, 1, NAN, 0, NAN, 0,
+			    0.2f, 3, 10, 1, 1, 1, 0.3f, 0, 10,	0, NAN, 0};
 	const uint8_t la[] = {0, 0, 1, 0};
 	const char *kb[] = {"b", "e"}, *tb[] = {"e", "z"};
-	const float xb[] = {0.4f, 0, 5, 1, 0.1f, 2, 30, 0};
+	const float xb[] = {0.4f, 0, 5, 1, NAN, 0, 0.1f, 2, 30, 0, 5, 3};
 	const uint8_t lb[] = {0, 1};
 	assert_int_equal(ec_cset_add(&s, 1, 4, ka, xa, la, 1, ta, &err), 0);
 	assert_int_equal(ec_cset_add(&s, 2, 2, kb, xb, lb, 2, tb, &err), 0);
@@ -127,7 +154,7 @@ static void test_learn__category(void **state)
 	assert_near(ec_cset_hit3(&s, 1, 2, sc + 4), 1.0);
 
 	struct ec_category_report r;
-	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 4, &err), 0);
+	assert_int_equal(ec_eval_category(&r, &s, 0, 2, sc, cdefs, 6, &err), 0);
 	assert_int_equal(r.truth_keys, 3);
 	assert_int_equal(r.truth_not_candidate, 1);
 	/* Both sessions have a true key among their candidates. */
@@ -154,6 +181,19 @@ static void test_learn__category(void **state)
 	m = &r.m[EC_CB_LAST_VIEWED];
 	assert_near(m->hit1, 0.5);
 	assert_near(m->mrr, (1.0 + 0.5) / 2);
+	/* Most viewed, popular fill: A c a b d (a and c tie on views: c is
+	 * more popular); B e b. User's last: A c a b d; B e b. */
+	assert_near(r.m[EC_CB_VIEWED_POPULAR].hit1, 1.0);
+	assert_near(r.m[EC_CB_USER_LAST].hit1, 1.0);
+	assert_near(r.m[EC_CB_USER_LAST].mrr, 1.0);
+	/* Candidate recall: 2 of the 3 true keys; the scores are probabilities:
+	 * p_category_1 is c (0.9, carted) and b (0.7, not). */
+	assert_near(r.cand_recall, 2.0 / 3);
+	assert_int_equal(r.calibrated, 1);
+	assert_int_equal(r.p_n[0], 2);
+	assert_near(r.p_mean[0], ((double)0.9f + (double)0.7f) / 2);
+	assert_near(r.p_observed[0], 0.5);
+	assert_near(r.p_observed[1], 0.5);
 	ec_cset_release(&s);
 }
 
@@ -162,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_learn__rank_order),
 	    cmocka_unit_test(test_learn__split),
+	    cmocka_unit_test(test_learn__split_share),
 	    cmocka_unit_test(test_learn__intent_baselines),
 	    cmocka_unit_test(test_learn__category),
 	};

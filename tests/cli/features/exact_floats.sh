@@ -20,7 +20,9 @@ head, rows = rows[0], rows[1:]
 cols = [head.index(n) for n in names]
 x = np.array([[float(r[c]) if r[c] != "" else np.nan for c in cols] for r in rows],
              dtype=np.float32)
-p = xgb.Booster(model_file="m/intent/v1/model.json").predict(xgb.DMatrix(x, missing=np.nan))
+b = xgb.Booster(model_file="m/intent/v1/model.json")
+assert b.feature_names == names, b.feature_names  # train writes the names in
+p = b.predict(xgb.DMatrix(x, missing=np.nan, feature_names=names))
 score = {r["session_id"]: r["p_purchase"] for r in csv.DictReader(open("p.csv"))}
 assert len(rows) > 5000 and len(rows) == sum(v != "" for v in score.values())
 bad = [(r[0], float(score[r[0]]), q) for r, q in zip(rows, p) if abs(float(score[r[0]]) - q) > 2e-6]

@@ -17,7 +17,9 @@ want = {"cand_views": 1, "cand_view_share": 1, "cand_viewed_last": 1, "cand_view
         "cand_secs_since_view": -1, "cand_prior_views_log": 1, "cand_prior_carts_log": 1,
         "cand_prior_cart_rate": 1, "cand_user_carts": 1, "cand_dwell_share": 1,
         "cand_top_product_views": 1, "cand_prior_cart_share": 1, "cand_user_views": 1,
-        "cand_user_view_sessions": 1, "cand_user_last_views": 1}
+        "cand_user_view_sessions": 1, "cand_user_last_views": 1, "cand_cocart_max": 1,
+        "cand_cocart_mix": 1, "cand_popularity_rank": -1, "cand_removes": 1,
+        "cand_recency_rank": -1}
 m = json.load(open("m/category/v1/manifest.json"))
 names = m["features"]["names"]
 assert set(want) <= set(names), set(want) - set(names)
@@ -42,7 +44,7 @@ cols = [head.index(n) for n in names]
 x = np.array([[float(r[c]) if r[c] != "" else np.nan for c in cols] for r in rows])
 b = xgb.Booster(model_file="m/category/v1/model.json")
 def pred(a):
-    return b.predict(xgb.DMatrix(a, missing=np.nan))
+    return b.predict(xgb.DMatrix(a, missing=np.nan, feature_names=names))
 p0 = pred(x)
 checked = 0
 for n, s in want.items():
