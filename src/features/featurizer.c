@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/heap.h"
 #include "features_int.h"
 
 struct rec {
@@ -43,34 +44,6 @@ struct rec {
 	struct ffold fold;
 };
 
-struct heap {
-	struct rec **v;
-	size_t n, cap;
-	int (*less)(const struct rec *a, const struct rec *b);
-};
-
-struct ec_featurizer {
-	struct ec_feature_opts o;
-	struct ec_sessionizer *z;
-	int64_t max_session;
-	struct fstate st;
-	struct fscratch x;
-	uint32_t *kid;
-	size_t cap_kid;
-	struct heap by_start, by_closed;
-	struct rec *cur; /* returned last; borrowed by the caller */
-	int64_t v;	 /* V above */
-	int ended;
-
-	float *ix;
-	struct fcand *cand;
-	const char **cand_str, **truth_str;
-	float *cx;
-	uint8_t *cl;
-	size_t cap_truth;
-	struct ec_featurizer_stats stats;
-};
-
 static int by_start(const struct rec *a, const struct rec *b)
 {
 	if (a->start != b->start)
@@ -83,36 +56,43 @@ static int by_closed(const struct rec *a, const struct rec *b)
 	return a->closed_at < b->closed_at;
 }
 
-static void heap_push(struct heap *h, struct rec *r)
+static int start_less(struct rec *const *a, struct rec *const *b)
 {
-	EC_GROW(h->v, h->cap, h->n + 1);
-	size_t i = h->n++;
-	while (i > 0 && h->less(r, h->v[(i - 1) / 2])) {
-		h->v[i] = h->v[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h->v[i] = r;
+	return by_start(*a, *b);
 }
 
-static struct rec *heap_pop(struct heap *h)
+static int closed_less(struct rec *const *a, struct rec *const *b)
 {
-	struct rec *top = h->v[0], *last = h->v[--h->n];
-	size_t i = 0;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= h->n)
-			break;
-		if (c + 1 < h->n && h->less(h->v[c + 1], h->v[c]))
-			c++;
-		if (!h->less(h->v[c], last))
-			break;
-		h->v[i] = h->v[c];
-		i = c;
-	}
-	if (h->n)
-		h->v[i] = last;
-	return top;
+	return by_closed(*a, *b);
 }
+
+/* Sessions by start (to return them in order) and by close (to fold them
+ * into the history once the watermark passes). */
+EC_HEAP_DEFINE(start_heap, struct rec *, start_less)
+EC_HEAP_DEFINE(closed_heap, struct rec *, closed_less)
+
+struct ec_featurizer {
+	struct ec_feature_opts o;
+	struct ec_sessionizer *z;
+	int64_t max_session;
+	struct fstate st;
+	struct fscratch x;
+	uint32_t *kid;
+	size_t cap_kid;
+	struct start_heap by_start;
+	struct closed_heap by_closed;
+	struct rec *cur; /* returned last; borrowed by the caller */
+	int64_t v;	 /* V above */
+	int ended;
+
+	float *ix;
+	struct fcand *cand;
+	const char **cand_str, **truth_str;
+	float *cx;
+	uint8_t *cl;
+	size_t cap_truth;
+	struct ec_featurizer_stats stats;
+};
 
 static void rec_free(struct rec *r)
 {
@@ -144,8 +124,6 @@ int ec_featurizer_new(struct ec_featurizer **out, const struct ec_feature_opts *
 	f->z = z;
 	f->max_session = ec_sessionizer_opts(z)->max_session;
 	f->v = INT64_MIN;
-	f->by_start.less = by_start;
-	f->by_closed.less = by_closed;
 	fstate_init(&f->st, z, (int)o->category_level,
 		    o->max_candidates > 20 ? o->max_candidates : 20);
 	uint32_t m = o->max_candidates, nc = ec_features_count(EC_TASK_CATEGORY);
@@ -164,11 +142,11 @@ void ec_featurizer_free(struct ec_featurizer *f)
 		return;
 	rec_free(f->cur);
 	for (size_t i = 0; i < f->by_start.n; i++)
-		rec_free(f->by_start.v[i]);
+		rec_free(f->by_start.a[i]);
 	for (size_t i = 0; i < f->by_closed.n; i++)
-		rec_free(f->by_closed.v[i]);
-	free(f->by_start.v);
-	free(f->by_closed.v);
+		rec_free(f->by_closed.a[i]);
+	start_heap_release(&f->by_start);
+	closed_heap_release(&f->by_closed);
 	fstate_release(&f->st);
 	fscratch_release(&f->x);
 	free(f->kid);
@@ -221,7 +199,7 @@ static void receive(struct ec_featurizer *f, const struct ec_session *s)
 	fscan_build(&r->si, s, f->kid, r->purchased ? first_buy : s->end + 1, &f->x);
 	fscan_build(&r->sc, s, f->kid, r->labeled ? first_cart : s->end + 1, &f->x);
 	ffold_build(&r->fold, s, f->kid, &f->x);
-	heap_push(&f->by_start, r);
+	start_heap_push(&f->by_start, r);
 }
 
 static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
@@ -318,8 +296,9 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 
 static void featurize(struct ec_featurizer *f, struct rec *r, struct ec_fsession *out)
 {
-	while (f->by_closed.n && f->by_closed.v[0]->closed_at <= r->start) {
-		struct rec *h = heap_pop(&f->by_closed);
+	while (f->by_closed.n && f->by_closed.a[0]->closed_at <= r->start) {
+		struct rec *h = f->by_closed.a[0];
+		closed_heap_pop(&f->by_closed);
 		fstate_fold(&f->st, &h->fold);
 		rec_free(h);
 	}
@@ -389,13 +368,14 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 		fscan_release(&f->cur->sc);
 		free(f->cur->truth);
 		f->cur->truth = NULL;
-		heap_push(&f->by_closed, f->cur);
+		closed_heap_push(&f->by_closed, f->cur);
 		f->cur = NULL;
 	}
 	for (;;) {
 		if (f->by_start.n &&
-		    (f->ended || f->by_start.v[0]->start + f->max_session < f->v)) {
-			f->cur = heap_pop(&f->by_start);
+		    (f->ended || f->by_start.a[0]->start + f->max_session < f->v)) {
+			f->cur = f->by_start.a[0];
+			start_heap_pop(&f->by_start);
 			featurize(f, f->cur, out);
 			return 1;
 		}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecomctl/hash.h"
+#include "ecomctl/heap.h"
 
 const char *const ec_session_key_names[] = {"session", "gap", NULL};
 
@@ -39,6 +40,14 @@ struct heap_ent {
 	uint32_t key;
 };
 
+static int heap_less(const struct heap_ent *a, const struct heap_ent *b)
+{
+	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
+}
+
+/* The deadline heap: keys by the watermark at which to check them. */
+EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
+
 struct ready {
 	struct ec_session s;
 	struct ec_sev *ev;
@@ -59,8 +68,7 @@ struct ec_sessionizer {
 	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
 	size_t cap_slots, n_open;
 
-	struct heap_ent *heap;
-	size_t n_heap, cap_heap;
+	struct deadlines heap;
 
 	struct ready *q; /* ring of sessions ready to be returned */
 	size_t q_head, q_len, q_cap;
@@ -113,7 +121,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->keys);
 	free(z->free_keys);
 	free(z->slots);
-	free(z->heap);
+	deadlines_release(&z->heap);
 	free(z->q);
 	ec_u64map_release(&z->parts);
 	ec_strtab_release(&z->codes);
@@ -183,54 +191,12 @@ static void table_remove(struct ec_sessionizer *z, uint32_t idx)
 	z->n_open--;
 }
 
-/* ---- the deadline heap -------------------------------------------------- */
-
-static int heap_less(const struct heap_ent *a, const struct heap_ent *b)
-{
-	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
-}
-
-static void heap_push(struct ec_sessionizer *z, int64_t deadline, uint32_t key)
-{
-	EC_GROW(z->heap, z->cap_heap, z->n_heap + 1);
-	size_t i = z->n_heap++;
-	struct heap_ent e = {deadline, key};
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!heap_less(&e, &z->heap[p]))
-			break;
-		z->heap[i] = z->heap[p];
-		i = p;
-	}
-	z->heap[i] = e;
-}
-
-static struct heap_ent heap_pop(struct ec_sessionizer *z)
-{
-	struct heap_ent top = z->heap[0], last = z->heap[--z->n_heap];
-	size_t i = 0, n = z->n_heap;
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && heap_less(&z->heap[c + 1], &z->heap[c]))
-			c++;
-		if (!heap_less(&z->heap[c], &last))
-			break;
-		z->heap[i] = z->heap[c];
-		i = c;
-	}
-	if (n)
-		z->heap[i] = last;
-	return top;
-}
-
 static void schedule(struct ec_sessionizer *z, uint32_t idx, int64_t deadline)
 {
 	struct okey *k = &z->keys[idx];
 	if (deadline < k->deadline) {
 		k->deadline = deadline;
-		heap_push(z, deadline, idx);
+		deadlines_push(&z->heap, (struct heap_ent){deadline, idx});
 	}
 }
 
@@ -375,10 +341,11 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
  * all copied into the queue at once). */
 static void drain(struct ec_sessionizer *z, int one)
 {
-	while (z->n_heap > 0 && z->heap[0].deadline < z->w) {
+	while (z->heap.n > 0 && z->heap.a[0].deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
-		struct heap_ent e = heap_pop(z);
+		struct heap_ent e = z->heap.a[0];
+		deadlines_pop(&z->heap);
 		struct okey *k = &z->keys[e.key];
 		if (!k->live || k->deadline != e.deadline)
 			continue; /* stale: the key was checked or freed since */
@@ -524,9 +491,9 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 	}
 	while (z->q_len == 0) {
 		if (z->ended) {
-			size_t before = z->n_heap;
+			size_t before = z->heap.n;
 			drain(z, 1);
-			if (z->q_len == 0 && z->n_heap == before)
+			if (z->q_len == 0 && z->heap.n == before)
 				return 0; /* nothing left that the end can close */
 			continue;
 		}
