@@ -51,6 +51,8 @@ int cmd_schema(int argc, char **argv);
 #include "ecomctl/reader.h"
 #include "ecomctl/session.h"
 #include "ecomctl/sink_mongo.h"
+#include "ecomctl/features.h"
+#include "ecomctl/train.h"
 
 struct ec_sessions_args {
 	struct ec_reader_opts ro;
@@ -86,6 +88,20 @@ struct ec_score_args {
 };
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);
+
+struct ec_train_args {
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	struct ec_feature_opts fo;
+	struct ec_train_cfg cfg;
+	struct ec_job_opts jo;
+	const char *models, *grid_path; /* --models, --grid */
+	int which, promote;		/* --task (0 both, 1 intent, 2 category), --promote */
+	int64_t valid_from, max_cand, lock_wait;
+	double frac, neg_keep; /* --valid-fraction, --category-negatives */
+};
+void ec_train_args_init(struct ec_train_args *a);
+int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, int n_inputs);
 
 /* synth and inspect write no manifest: their steps have no run id. */
 struct ec_synth_opts;

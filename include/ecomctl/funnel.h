@@ -62,22 +62,32 @@ struct ec_json;
 enum ec_funnel_unit { EC_FUNNEL_UNIT_SESSION = 0, EC_FUNNEL_UNIT_USER = 1 };
 enum ec_funnel_order { EC_FUNNEL_ORDERED = 0, EC_FUNNEL_STRICT = 1, EC_FUNNEL_ANY = 2 };
 
-/* Breakdown dimensions, all read from the event that matched step 1. */
-enum ec_funnel_by {
-	EC_FUNNEL_BY_CATEGORY = 0, /* category key: ec_category_key() at category_level */
-	EC_FUNNEL_BY_TOP,	   /* first segment of category_code, or id:<category_id> */
-	EC_FUNNEL_BY_BRAND,	   /* brand ("" when empty) */
-	EC_FUNNEL_BY_PRICE,	   /* price band: ec_funnel_price_band() */
-	EC_FUNNEL_BY_HOUR,	   /* hour of day, UTC: "00".."23" */
-	EC_FUNNEL_BY_WEEKDAY,	   /* "Mon".."Sun", UTC */
-	EC_FUNNEL_BY_DAY,	   /* "YYYY-MM-DD", UTC */
-	EC_FUNNEL_BY_N
-};
+/* Breakdown dimensions, all read from the event that matched step 1,
+ * declared once: the enum, the names (options, CSV, JSON) and the titles
+ * (the HTML report) come from this list. What each value is:
+ * category: the category key, ec_category_key() at category_level; top:
+ * the first segment of category_code, or id:<category_id>; brand ("" when
+ * empty); price: the band, ec_funnel_price_band(); hour ("00".."23"),
+ * weekday ("Mon".."Sun") and day ("YYYY-MM-DD"), UTC. */
+/* clang-format off */
+#define EC_FUNNEL_DIMS(X)                                              \
+	X(EC_FUNNEL_BY_CATEGORY, "category", "category")               \
+	X(EC_FUNNEL_BY_TOP, "top", "top-level category")               \
+	X(EC_FUNNEL_BY_BRAND, "brand", "brand")                        \
+	X(EC_FUNNEL_BY_PRICE, "price", "price band")                   \
+	X(EC_FUNNEL_BY_HOUR, "hour", "hour of the first step (UTC)")   \
+	X(EC_FUNNEL_BY_WEEKDAY, "weekday", "weekday of the first step (UTC)") \
+	X(EC_FUNNEL_BY_DAY, "day", "day of the first step (UTC)")
+/* clang-format on */
+#define EC_FUNNEL_DIM_ENUM(id, name, title) id,
+enum ec_funnel_by { EC_FUNNEL_DIMS(EC_FUNNEL_DIM_ENUM) EC_FUNNEL_BY_N };
+#undef EC_FUNNEL_DIM_ENUM
 
 /* NULL-terminated names, as on the command line and in outputs. */
 extern const char *const ec_funnel_unit_names[];
 extern const char *const ec_funnel_order_names[];
 extern const char *const ec_funnel_by_names[];
+extern const char *const ec_funnel_by_titles[]; /* the report's headings */
 
 /* Price bands: [lo, hi) in the export's currency; band 0 is price <= 0. */
 #define EC_FUNNEL_N_PRICE_BANDS 9

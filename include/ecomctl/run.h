@@ -74,9 +74,6 @@ void ec_run_mongo(struct ec_run *r, const struct ec_mongo *m);
  * and exit status. */
 void ec_run_step(struct ec_run *r, const char *command, const char *run_id, int status);
 
-/* The id of the last run that ended in this process ("" before any). */
-const char *ec_run_last_id(void);
-
 /* Writes the manifest with the exit status and error message (NULL: none)
  * and frees r. Returns the exit status to use: status, or, when the run
  * succeeded (0) but the manifest cannot be written, 73 or 74 after printing

@@ -63,7 +63,7 @@ static void cmdline(struct cmdline *c, const struct demo *d, const char *command
 	c->v[c->n++] = "--runs-dir";
 	c->v[c->n++] = (char *)d->runs_dir;
 	c->v[c->n++] = d->events;
-	if (d->mo) {
+	if (d->mo && strcmp(command, "train") != 0) { /* train writes no documents */
 		c->v[c->n++] = "--mongo-uri";
 		c->v[c->n++] = (char *)d->mo->uri;
 	}
@@ -121,22 +121,18 @@ static int score_step(struct demo *d, const char *models, const char *path)
 	return step(d, "score", a.jo.id, rc);
 }
 
-/* train through its command line: the one step not yet a function. */
-static int train_step(struct demo *d, char *models)
+static int train_step(struct demo *d, const char *models)
 {
-	char runs[1024];
-	snprintf(runs, sizeof(runs), "%s", d->runs_dir);
-	char *argv[] = {"train", "--models", models, "--promote", "--runs-dir",
-			runs,	 d->events,  NULL,   NULL};
-	int argc = 7;
-	if (ec_verbosity == 0)
-		argv[argc++] = "-q"; /* its parse sets the verbosity again */
-	char before[72];
-	snprintf(before, sizeof(before), "%s", ec_run_last_id());
+	struct ec_train_args a;
+	ec_train_args_init(&a);
+	job_opts(d, &a.jo);
+	a.models = models;
+	a.promote = 1;
+	struct cmdline c;
+	cmdline(&c, d, "train", "--models", models);
 	announce("train the intent and category models");
-	int rc = cmd_train(argc, argv);
-	const char *id = ec_run_last_id();
-	return step(d, "train", strcmp(id, before) != 0 ? id : NULL, rc);
+	int rc = ec_train_run(&a, c.n, c.v, &d->events, 1);
+	return step(d, "train", a.jo.id, rc);
 }
 
 static int steps(struct demo *d, const char *out, int64_t rows)
@@ -229,8 +225,7 @@ int cmd_demo(int argc, char **argv)
 		snprintf(runs, sizeof(runs), "%s", runs_arg);
 	else
 		snprintf(runs, sizeof(runs), "%s/runs", dir);
-	/* train parses its own command line, which releases the parser's
-	 * strings: keep copies of ours. */
+	/* The steps outlive the parser's strings: keep copies of ours. */
 	char *out = ec_xstrdup(dir), *id_arg = run_id ? ec_xstrdup(run_id) : NULL;
 	char *kept[3] = {NULL, NULL, NULL};
 	if (mo.uri && *mo.uri) {

@@ -15,6 +15,59 @@
 #include "ecomctl/model.h"
 #include "ecomctl/registry.h"
 
+/* Scores the intent sessions from `from` on and adds their metrics to out. */
+static int eval_intent(struct ec_json *out, const struct ec_loaded_model *m,
+		       const struct ec_iset *is, int64_t from, float **pp, struct ec_err *err)
+{
+	size_t i0 = from == INT64_MIN ? 0 : ec_split_index(is->start, is->n, from);
+	struct ec_intent_report r;
+	int rc;
+	if (i0 == is->n)
+		return ec_fail(err, EC_EDATA, "intent: no sessions to evaluate");
+	double rate = ec_json_num(ec_json_get(m->manifest, "train_base_rate"), NAN);
+	float *p = *pp = ec_xrealloc(*pp, (is->n - i0) * sizeof(float));
+	if ((rc = ec_model_predict(m->model, is->x + i0 * is->d, is->n - i0, is->d, p, err)) < 0 ||
+	    (rc = ec_eval_intent(&r, is, i0, is->n, p, rate, ec_features(EC_TASK_INTENT),
+				 ec_features_count(EC_TASK_INTENT), err)) < 0)
+		return rc;
+	struct ec_json *o = ec_json_add_object(out, "intent");
+	ec_json_add_str(o, "model", m->ref);
+	ec_json_add_num(o, "threshold", m->threshold);
+	ec_intent_report_json(&r, ec_json_add_object(o, "metrics"));
+	if (!ec_opt_json && ec_verbosity > 0) {
+		printf("%s on %zu sessions\n", m->ref, is->n - i0);
+		ec_intent_report_print(&r, m->threshold);
+	}
+	return 0;
+}
+
+/* The same for the category model (after_intent: a blank line first). */
+static int eval_category(struct ec_json *out, const struct ec_loaded_model *m, int after_intent,
+			 const struct ec_cset *cs, int64_t from, float **pp, struct ec_err *err)
+{
+	size_t s0 = from == INT64_MIN ? 0 : ec_split_index(cs->start, cs->n_s, from);
+	struct ec_category_report r;
+	int rc;
+	if (s0 == cs->n_s)
+		return ec_fail(err, EC_EDATA,
+			       "category: no sessions with a cart or purchase to evaluate");
+	size_t r0 = cs->row_off[s0];
+	float *p = *pp = ec_xrealloc(*pp, (cs->n_r - r0 + 1) * sizeof(float));
+	if ((rc = ec_model_predict(m->model, cs->x + r0 * cs->d, cs->n_r - r0, cs->d, p, err)) <
+		0 ||
+	    (rc = ec_eval_category(&r, cs, s0, cs->n_s, p, ec_features(EC_TASK_CATEGORY),
+				   ec_features_count(EC_TASK_CATEGORY), err)) < 0)
+		return rc;
+	struct ec_json *o = ec_json_add_object(out, "category");
+	ec_json_add_str(o, "model", m->ref);
+	ec_category_report_json(&r, ec_json_add_object(o, "metrics"));
+	if (!ec_opt_json && ec_verbosity > 0) {
+		printf("%s%s on %zu sessions\n", after_intent ? "\n" : "", m->ref, cs->n_s - s0);
+		ec_category_report_print(&r);
+	}
+	return 0;
+}
+
 int cmd_evaluate(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
@@ -95,54 +148,10 @@ int cmd_evaluate(int argc, char **argv)
 	ec_json_add_str(out, "command", "evaluate");
 	if (from != INT64_MIN)
 		ec_json_add_time(out, "from", from);
-	if (m[0].model) {
-		size_t i0 = from == INT64_MIN ? 0 : ec_split_index(is.start, is.n, from);
-		struct ec_intent_report r;
-		if (i0 == is.n) {
-			rc = ec_fail(&err, EC_EDATA, "intent: no sessions to evaluate");
-			goto done;
-		}
-		double rate = ec_json_num(ec_json_get(m[0].manifest, "train_base_rate"), NAN);
-		p = ec_xrealloc(p, (is.n - i0) * sizeof(float));
-		if ((rc = ec_model_predict(m[0].model, is.x + i0 * is.d, is.n - i0, is.d, p,
-					   &err)) < 0 ||
-		    (rc = ec_eval_intent(&r, &is, i0, is.n, p, rate, ec_features(EC_TASK_INTENT),
-					 ec_features_count(EC_TASK_INTENT), &err)) < 0)
-			goto done;
-		struct ec_json *o = ec_json_add_object(out, "intent");
-		ec_json_add_str(o, "model", m[0].ref);
-		ec_json_add_num(o, "threshold", m[0].threshold);
-		ec_intent_report_json(&r, ec_json_add_object(o, "metrics"));
-		if (!ec_opt_json && ec_verbosity > 0) {
-			printf("%s on %zu sessions\n", m[0].ref, is.n - i0);
-			ec_intent_report_print(&r, m[0].threshold);
-		}
-	}
-	if (m[1].model) {
-		size_t s0 = from == INT64_MIN ? 0 : ec_split_index(cs.start, cs.n_s, from);
-		size_t r0 = cs.row_off[s0];
-		struct ec_category_report r;
-		if (s0 == cs.n_s) {
-			rc = ec_fail(&err, EC_EDATA,
-				     "category: no sessions with a cart or purchase to "
-				     "evaluate");
-			goto done;
-		}
-		p = ec_xrealloc(p, (cs.n_r - r0 + 1) * sizeof(float));
-		if ((rc = ec_model_predict(m[1].model, cs.x + r0 * cs.d, cs.n_r - r0, cs.d, p,
-					   &err)) < 0 ||
-		    (rc = ec_eval_category(&r, &cs, s0, cs.n_s, p, ec_features(EC_TASK_CATEGORY),
-					   ec_features_count(EC_TASK_CATEGORY), &err)) < 0)
-			goto done;
-		struct ec_json *o = ec_json_add_object(out, "category");
-		ec_json_add_str(o, "model", m[1].ref);
-		ec_category_report_json(&r, ec_json_add_object(o, "metrics"));
-		if (!ec_opt_json && ec_verbosity > 0) {
-			printf("%s%s on %zu sessions\n", m[0].model ? "\n" : "", m[1].ref,
-			       cs.n_s - s0);
-			ec_category_report_print(&r);
-		}
-	}
+	if ((m[0].model && (rc = eval_intent(out, &m[0], &is, from, &p, &err)) < 0) ||
+	    (m[1].model &&
+	     (rc = eval_category(out, &m[1], m[0].model != NULL, &cs, from, &p, &err)) < 0))
+		goto done;
 	ec_input_json(&in, out);
 	if (ec_opt_json)
 		ec_json_print_stdout(out);

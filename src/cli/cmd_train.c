@@ -111,81 +111,242 @@ static void result_json(struct ec_json *j, const struct ec_task_result *r, uint3
 	}
 }
 
+/* What a train run holds between its steps. */
+struct train_state {
+	struct ec_input in;
+	struct ec_featurizer *fz;
+	struct ec_json *grid[EC_TASK_N], *common, *out;
+	struct ec_iset is;
+	struct ec_cset cs;
+	struct ec_task_result tr[EC_TASK_N];
+	int want[EC_TASK_N], failed;
+	char fmsg[512];
+	double t_feat, t_task[EC_TASK_N];
+};
+
+/* Trains each task wanted. A task that cannot be trained (EC_EDATA) is
+ * reported; the other is still trained, and the run exits with the failed
+ * task's status. */
+static int train_tasks(struct ec_train_args *a, struct train_state *st, struct ec_err *err)
+{
+	int rc;
+	for (int t = 0; t < EC_TASK_N; t++) {
+		double t0 = ec_now();
+		a->cfg.grid = st->grid[t];
+		if (!st->want[t])
+			continue;
+		if ((rc = ec_train_task(&st->tr[t], t, &st->is, &st->cs, a->valid_from, a->frac,
+					&a->cfg, err)) < 0) {
+			if (st->failed)
+				ec_log_error("train: %s", st->fmsg);
+			if (rc != EC_EDATA || st->failed)
+				return rc;
+			snprintf(st->fmsg, sizeof(st->fmsg), "%s", err->msg);
+			st->failed = rc;
+			st->want[t] = 0;
+		}
+		st->t_task[t] = ec_now() - t0;
+	}
+	return 0;
+}
+
+/* Registers the trained task t, records it, prints its report. */
+static int register_task(const struct ec_train_args *a, struct train_state *st, int t,
+			 struct ec_run *run, struct ec_err *err)
+{
+	const struct ec_task_result *r = &st->tr[t];
+	uint32_t v;
+	int rc;
+	if ((rc = ec_train_register(r, a->models, st->common, a->promote, (double)a->lock_wait, &v,
+				    err)) < 0)
+		return rc;
+	struct ec_registry *reg = NULL;
+	int prod = 0;
+	if (ec_registry_open(&reg, a->models, -1, NULL) == 0)
+		prod = ec_registry_alias(reg, t, "production") == v;
+	ec_registry_free(reg);
+	result_json(ec_json_add_object(st->out, ec_task_names[t]), r, v, prod, st->t_task[t]);
+	char ref[64], path[4096];
+	snprintf(ref, sizeof(ref), "%s@v%u", ec_task_names[t], v);
+	ec_json_add_str(ec_run_counts(run), ec_task_names[t], ref);
+	snprintf(path, sizeof(path), "%s/%s/v%u/model.json", a->models, ec_task_names[t], v);
+	ec_run_output(run, path);
+	snprintf(path, sizeof(path), "%s/%s/v%u/manifest.json", a->models, ec_task_names[t], v);
+	ec_run_output(run, path);
+	if (!ec_opt_json && ec_verbosity > 0) {
+		char tv[24];
+		ec_time_format(r->valid_from, tv);
+		printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
+		       "%d of %d rounds kept%s\n",
+		       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
+		       r->train_sessions, r->valid_sessions, tv, r->res.best_rounds,
+		       r->res.rounds_run, r->n_trials > 1 ? " (best of the grid)" : "");
+		if (t == EC_TASK_INTENT)
+			ec_intent_report_print(&r->intent, r->threshold);
+		else
+			ec_category_report_print(&r->category);
+	}
+	ec_log_info("train: registered %s@v%u in %s%s (trained in %.2f s)", ec_task_names[t], v,
+		    a->models, prod ? " (production)" : "", st->t_task[t]);
+	return 0;
+}
+
+static void state_release(struct train_state *st)
+{
+	for (int t = 0; t < EC_TASK_N; t++) {
+		ec_task_result_release(&st->tr[t]);
+		ec_json_free(st->grid[t]);
+	}
+	ec_json_free(st->out);
+	ec_json_free(st->common);
+	ec_featurizer_free(st->fz);
+	ec_input_close(&st->in);
+	ec_iset_release(&st->is);
+	ec_cset_release(&st->cs);
+}
+
+void ec_train_args_init(struct ec_train_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	ec_reader_opts_init(&a->ro);
+	ec_session_opts_init(&a->so);
+	ec_feature_opts_init(&a->fo);
+	ec_train_cfg_init(&a->cfg);
+	a->models = "models";
+	a->valid_from = INT64_MIN;
+	a->max_cand = 10;
+	a->lock_wait = 30;
+	a->frac = 0.2;
+	a->neg_keep = 1;
+}
+
+int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, int n_inputs)
+{
+	struct train_state st;
+	struct ec_job *job = NULL;
+	struct ec_run *run = NULL;
+	struct ec_err err = {0};
+	char *cmdline = ec_run_command_line(argc, argv);
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	ec_iset_init(&st.is, ec_features_count(EC_TASK_INTENT));
+	ec_cset_init(&st.cs, ec_features_count(EC_TASK_CATEGORY));
+	st.want[EC_TASK_INTENT] = a->which != 2;
+	st.want[EC_TASK_CATEGORY] = a->which != 1;
+	a->fo.max_candidates = (uint32_t)a->max_cand;
+	st.cs.neg_keep = a->neg_keep;
+	if ((rc = check_args(&a->cfg, &err)) < 0 ||
+	    (rc = ec_job_begin(&job, "train", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
+		goto done;
+	run = ec_job_run(job);
+	ec_job_input(job, &st.in);
+	if ((a->grid_path && (rc = ec_grid_load(st.grid, a->grid_path, &err)) < 0) ||
+	    (rc = ec_input_open(&st.in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
+	    (rc = ec_featurizer_new(&st.fz, &a->fo, st.in.z, &err)) < 0 ||
+	    (rc = ec_learn_collect(st.fz, st.want[0] ? &st.is : NULL, st.want[1] ? &st.cs : NULL,
+				   &err)) < 0 ||
+	    (rc = ec_input_finish(&st.in, &err)) < 0)
+		goto done;
+	st.t_feat = ec_now() - st.in.t0;
+	ec_log_info("train: %zu intent sessions, %zu category sessions (%zu candidate rows)",
+		    st.is.n, st.cs.n_s, st.cs.n_r);
+	st.common = ec_json_object();
+	if ((rc = train_tasks(a, &st, &err)) < 0 ||
+	    (rc = common_manifest(st.common, inputs, n_inputs, &st.in, &a->fo, &a->so, &a->cfg,
+				  a->valid_from, st.cs.neg_keep, cmdline, &err)) < 0)
+		goto done;
+	ec_test_pause("register");
+	if ((rc = ec_interrupt_check(&err)) < 0) /* nothing registered yet */
+		goto done;
+	st.out = ec_json_object();
+	ec_json_add_str(st.out, "command", "train");
+	ec_json_add_str(st.out, "models", a->models);
+	ec_json_add_time(st.out, "valid_from", st.tr[st.want[0] ? 0 : 1].valid_from);
+	ec_json_add_num(st.out, "featurize_seconds", st.t_feat);
+	for (int t = 0; t < EC_TASK_N; t++)
+		if (st.want[t] && (rc = register_task(a, &st, t, run, &err)) < 0)
+			goto done;
+	ec_input_json(&st.in, st.out);
+	if (ec_opt_json)
+		ec_json_print_stdout(st.out);
+	struct ec_json *c = ec_run_counts(run);
+	ec_json_add_u64(c, "intent_sessions", st.is.n);
+	ec_json_add_u64(c, "category_sessions", st.cs.n_s);
+	ec_json_add_u64(c, "category_rows", st.cs.n_r);
+	if ((rc = st.failed) < 0)
+		ec_fail(&err, rc, "%s", st.fmsg);
+done:
+	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("train", rc, &err);
+	state_release(&st);
+	free(cmdline);
+	return rc;
+}
+
 int cmd_train(int argc, char **argv)
 {
-	struct ec_reader_opts ro;
-	struct ec_session_opts so;
-	struct ec_feature_opts fo;
-	struct ec_train_cfg cfg;
-	const char *models = "models", *grid_path = NULL;
-	struct ec_job_opts jo = {0};
-	int which = 0, promote = 0;
-	int64_t valid_from = INT64_MIN, max_cand = 10, lock_wait = 30;
-	double frac = 0.2, neg_keep = 1;
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
-	ec_feature_opts_init(&fo);
-	ec_train_cfg_init(&cfg);
+	struct ec_train_args a;
+	ec_train_args_init(&a);
 	const struct ec_opt opts[] = {
-	    {"task", 0, EC_OPT_CHOICE, &which, "TASK", "both (default), intent or category",
+	    {"task", 0, EC_OPT_CHOICE, &a.which, "TASK", "both (default), intent or category",
 	     task_choices, 0},
-	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	    {"models", 0, EC_OPT_STR, &a.models, "DIR", "the model registry (default models)", NULL,
 	     0},
-	    {"promote", 0, EC_OPT_FLAG, &promote, NULL,
+	    {"promote", 0, EC_OPT_FLAG, &a.promote, NULL,
 	     "make the new versions production (the first version of a task always is)", NULL, 0},
-	    {"lock-wait", 0, EC_OPT_DURATION, &lock_wait, "DUR",
+	    {"lock-wait", 0, EC_OPT_DURATION, &a.lock_wait, "DUR",
 	     "wait this long for the registry lock, then exit 75 (default 30s)",
 	     EC_OPT_RANGE(0, 86400), 0},
-	    {"valid-from", 0, EC_OPT_TIME, &valid_from, "TIME",
+	    {"valid-from", 0, EC_OPT_TIME, &a.valid_from, "TIME",
 	     "sessions starting at or after TIME validate, earlier ones train", NULL, 0},
-	    {"valid-fraction", 0, EC_OPT_DOUBLE, &frac, "F",
+	    {"valid-fraction", 0, EC_OPT_DOUBLE, &a.frac, "F",
 	     "without --valid-from: the last F of the sessions validates (default 0.2)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN | EC_RANGE_OPEN_MAX), 0},
-	    {"rounds", 0, EC_OPT_INT, &cfg.rounds, "N", "most boosting rounds (default 400)",
+	    {"rounds", 0, EC_OPT_INT, &a.cfg.rounds, "N", "most boosting rounds (default 400)",
 	     EC_OPT_RANGE(1, 100000), 0},
-	    {"early-stop", 0, EC_OPT_INT, &cfg.early_stop, "N",
+	    {"early-stop", 0, EC_OPT_INT, &a.cfg.early_stop, "N",
 	     "stop after N rounds without a better validation metric (default 40; 0: never)",
 	     EC_OPT_RANGE(0, 100000), 0},
-	    {"eta", 0, EC_OPT_DOUBLE, &cfg.eta, "X", "learning rate (default 0.1)",
+	    {"eta", 0, EC_OPT_DOUBLE, &a.cfg.eta, "X", "learning rate (default 0.1)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
-	    {"max-depth", 0, EC_OPT_INT, &cfg.max_depth, "N", "tree depth (default 6)",
+	    {"max-depth", 0, EC_OPT_INT, &a.cfg.max_depth, "N", "tree depth (default 6)",
 	     EC_OPT_RANGE(1, 64), 0},
-	    {"min-child-weight", 0, EC_OPT_DOUBLE, &cfg.min_child_weight, "X",
+	    {"min-child-weight", 0, EC_OPT_DOUBLE, &a.cfg.min_child_weight, "X",
 	     "least hessian weight in a leaf (default 1)", EC_OPT_RANGE(0, 1e9), 0},
-	    {"subsample", 0, EC_OPT_DOUBLE, &cfg.subsample, "F",
+	    {"subsample", 0, EC_OPT_DOUBLE, &a.cfg.subsample, "F",
 	     "share of rows sampled per tree (default 1)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
-	    {"colsample", 0, EC_OPT_DOUBLE, &cfg.colsample, "F",
+	    {"colsample", 0, EC_OPT_DOUBLE, &a.cfg.colsample, "F",
 	     "share of features sampled per tree (default 1)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
-	    {"class-weight", 0, EC_OPT_STR, &cfg.class_weight, "W",
+	    {"class-weight", 0, EC_OPT_STR, &a.cfg.class_weight, "W",
 	     "intent scale_pos_weight: none (default), auto (negatives/positives) or a number",
 	     NULL, 0},
-	    {"category-objective", 0, EC_OPT_CHOICE, &cfg.cat_objective, "OBJ",
+	    {"category-objective", 0, EC_OPT_CHOICE, &a.cfg.cat_objective, "OBJ",
 	     "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
 	     ec_cat_objective_names, 0},
-	    {"category-monotone", 0, EC_OPT_CHOICE, &cfg.cat_monotone, "on|off",
+	    {"category-monotone", 0, EC_OPT_CHOICE, &a.cfg.cat_monotone, "on|off",
 	     "on (default): the category score only rises with a candidate's views and their "
 	     "recency (monotone_constraints)",
 	     ec_on_off_names, 0},
-	    {"grid", 0, EC_OPT_STR, &grid_path, "FILE",
+	    {"grid", 0, EC_OPT_STR, &a.grid_path, "FILE",
 	     "XGBoost parameters to try: {\"eta\": [0.05, 0.1], ...} (every combination), a "
 	     "list of parameter objects, or either per task: {\"intent\": ..., \"category\": ...}",
 	     NULL, 0},
-	    {"seed", 0, EC_OPT_INT, &cfg.seed, "N", "XGBoost seed (default 1)",
+	    {"seed", 0, EC_OPT_INT, &a.cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
-	    {"threads", 0, EC_OPT_INT, &cfg.threads, "N", "XGBoost threads (default 0: all cores)",
-	     EC_OPT_RANGE(0, 1024), 0},
-	    {"max-candidates", 0, EC_OPT_INT, &max_cand, "N",
+	    {"threads", 0, EC_OPT_INT, &a.cfg.threads, "N",
+	     "XGBoost threads (default 0: all cores)", EC_OPT_RANGE(0, 1024), 0},
+	    {"max-candidates", 0, EC_OPT_INT, &a.max_cand, "N",
 	     "candidate categories per session (default 10)", EC_OPT_RANGE(1, 1000), 0},
-	    {"category-negatives", 0, EC_OPT_DOUBLE, &neg_keep, "F",
+	    {"category-negatives", 0, EC_OPT_DOUBLE, &a.neg_keep, "F",
 	     "share of the sessions without a cart kept to train the category model, weighted "
 	     "1/F (default 1; e.g. 0.1 on a whole month)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
-	    EC_FEATURE_OPTS(fo),
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
-	    EC_JOB_OPTS(jo),
+	    EC_FEATURE_OPTS(a.fo),
+	    EC_SESSION_OPTS(a.so),
+	    EC_READER_OPTS(a.ro),
+	    EC_JOB_OPTS(a.jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -202,140 +363,9 @@ int cmd_train(int argc, char **argv)
 	    "  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = {0};
-	struct ec_featurizer *fz = NULL;
-	struct ec_json *grid[EC_TASK_N] = {NULL}, *common = NULL, *out = NULL;
-	struct ec_iset is;
-	struct ec_cset cs;
-	struct ec_task_result tr[EC_TASK_N];
-	struct ec_job *job = NULL;
-	struct ec_run *run = NULL;
-	struct ec_err err = {0};
-	char *cmdline = ec_run_command_line(argc, argv);
-	int rc, want[EC_TASK_N], failed = 0;
-	char fmsg[sizeof(err.msg)] = "";
-	double t_feat = 0, t_task[EC_TASK_N] = {0};
-
-	memset(tr, 0, sizeof(tr));
-	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
-	ec_cset_init(&cs, ec_features_count(EC_TASK_CATEGORY));
-	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0) {
-		free(cmdline);
-		ec_iset_release(&is);
-		ec_cset_release(&cs);
-		return rc;
-	}
-	want[EC_TASK_INTENT] = which != 2;
-	want[EC_TASK_CATEGORY] = which != 1;
-	fo.max_candidates = (uint32_t)max_cand;
-	cs.neg_keep = neg_keep;
-	if ((rc = check_args(&cfg, &err)) < 0 ||
-	    (rc = ec_job_begin(&job, "train", argc, argv, res.operands, res.n_operands, &jo,
-			       &err)) < 0)
-		goto done;
-	run = ec_job_run(job);
-	ec_job_input(job, &in);
-	if (grid_path && (rc = ec_grid_load(grid, grid_path, &err)) < 0)
-		goto done;
-	if ((rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_learn_collect(fz, want[0] ? &is : NULL, want[1] ? &cs : NULL, &err)) < 0 ||
-	    (rc = ec_input_finish(&in, &err)) < 0)
-		goto done;
-	t_feat = ec_now() - in.t0;
-	ec_log_info("train: %zu intent sessions, %zu category sessions (%zu candidate rows)", is.n,
-		    cs.n_s, cs.n_r);
-	/* A task that cannot be trained is reported; the other is still
-	 * registered, and the run exits with the failed task's status. */
-	for (int t = 0; t < EC_TASK_N; t++) {
-		double t0 = ec_now();
-		cfg.grid = grid[t];
-		if (!want[t])
-			continue;
-		if ((rc = ec_train_task(&tr[t], t, &is, &cs, valid_from, frac, &cfg, &err)) < 0) {
-			if (failed)
-				ec_log_error("train: %s", fmsg);
-			if (rc != EC_EDATA || failed)
-				goto done;
-			snprintf(fmsg, sizeof(fmsg), "%s", err.msg);
-			failed = rc;
-			want[t] = 0;
-			rc = 0;
-		}
-		t_task[t] = ec_now() - t0;
-	}
-	common = ec_json_object();
-	if ((rc = common_manifest(common, res.operands, res.n_operands, &in, &fo, &so, &cfg,
-				  valid_from, cs.neg_keep, cmdline, &err)) < 0)
-		goto done;
-	ec_test_pause("register");
-	if ((rc = ec_interrupt_check(&err)) < 0) /* nothing registered yet */
-		goto done;
-	out = ec_json_object();
-	ec_json_add_str(out, "command", "train");
-	ec_json_add_str(out, "models", models);
-	ec_json_add_time(out, "valid_from", tr[want[0] ? 0 : 1].valid_from);
-	ec_json_add_num(out, "featurize_seconds", t_feat);
-	for (int t = 0; t < EC_TASK_N; t++) {
-		uint32_t v;
-		if (!want[t])
-			continue;
-		if ((rc = ec_train_register(&tr[t], models, common, promote, (double)lock_wait, &v,
-					    &err)) < 0)
-			goto done;
-		struct ec_registry *reg = NULL;
-		int prod = 0;
-		if (ec_registry_open(&reg, models, -1, NULL) == 0)
-			prod = ec_registry_alias(reg, t, "production") == v;
-		ec_registry_free(reg);
-		result_json(ec_json_add_object(out, ec_task_names[t]), &tr[t], v, prod, t_task[t]);
-		char ref[64], path[4096];
-		snprintf(ref, sizeof(ref), "%s@v%u", ec_task_names[t], v);
-		ec_json_add_str(ec_run_counts(run), ec_task_names[t], ref);
-		snprintf(path, sizeof(path), "%s/%s/v%u/model.json", models, ec_task_names[t], v);
-		ec_run_output(run, path);
-		snprintf(path, sizeof(path), "%s/%s/v%u/manifest.json", models, ec_task_names[t],
-			 v);
-		ec_run_output(run, path);
-		if (!ec_opt_json && ec_verbosity > 0) {
-			char tv[24];
-			ec_time_format(tr[t].valid_from, tv);
-			printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
-			       "%d of %d rounds kept%s\n",
-			       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",
-			       tr[t].train_sessions, tr[t].valid_sessions, tv,
-			       tr[t].res.best_rounds, tr[t].res.rounds_run,
-			       tr[t].n_trials > 1 ? " (best of the grid)" : "");
-			if (t == EC_TASK_INTENT)
-				ec_intent_report_print(&tr[t].intent, tr[t].threshold);
-			else
-				ec_category_report_print(&tr[t].category);
-		}
-		ec_log_info("train: registered %s@v%u in %s%s (trained in %.2f s)",
-			    ec_task_names[t], v, models, prod ? " (production)" : "", t_task[t]);
-	}
-	ec_input_json(&in, out);
-	if (ec_opt_json)
-		ec_json_print_stdout(out);
-	struct ec_json *c = ec_run_counts(run);
-	ec_json_add_u64(c, "intent_sessions", is.n);
-	ec_json_add_u64(c, "category_sessions", cs.n_s);
-	ec_json_add_u64(c, "category_rows", cs.n_r);
-	if ((rc = failed) < 0)
-		ec_fail(&err, rc, "%s", fmsg);
-done:
-	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("train", rc, &err);
-	for (int t = 0; t < EC_TASK_N; t++)
-		ec_task_result_release(&tr[t]);
-	ec_json_free(out);
-	ec_json_free(common);
-	for (int t = 0; t < EC_TASK_N; t++)
-		ec_json_free(grid[t]);
-	ec_featurizer_free(fz);
-	ec_input_close(&in);
-	ec_iset_release(&is);
-	ec_cset_release(&cs);
-	free(cmdline);
+	int rc;
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) < 0)
+		rc = ec_train_run(&a, argc, argv, res.operands, res.n_operands);
 	ec_opts_release();
 	return rc;
 }

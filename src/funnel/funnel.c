@@ -7,8 +7,12 @@
 
 const char *const ec_funnel_unit_names[] = {"session", "user", NULL};
 const char *const ec_funnel_order_names[] = {"ordered", "strict", "any", NULL};
-const char *const ec_funnel_by_names[] = {"category", "top",	 "brand", "price",
-					  "hour",     "weekday", "day",	  NULL};
+#define NAME(id, name, title) name,
+#define TITLE(id, name, title) title,
+const char *const ec_funnel_by_names[] = {EC_FUNNEL_DIMS(NAME) NULL};
+const char *const ec_funnel_by_titles[] = {EC_FUNNEL_DIMS(TITLE) NULL};
+#undef NAME
+#undef TITLE
 
 void ec_funnel_opts_init(struct ec_funnel_opts *o)
 {

@@ -425,20 +425,6 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 				  limit, t->n);
 }
 
-static const char *by_title(int by)
-{
-	static const char *const titles[EC_FUNNEL_BY_N] = {
-	    "category",
-	    "top-level category",
-	    "brand",
-	    "price band",
-	    "hour of the first step (UTC)",
-	    "weekday of the first step (UTC)",
-	    "day of the first step (UTC)",
-	};
-	return titles[by];
-}
-
 static void abandoned(struct ec_outfile *f, const struct ec_funnel_result *r)
 {
 	char a[32], b[32], c[32], key[256];
@@ -495,8 +481,8 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 	}
 	value_table(f, r, &r->trend, "day", (size_t)-1);
 	for (int i = 0; i < r->n_by; i++) {
-		ec_outfile_printf(f, "<h2>By %s</h2>\n", by_title(r->by[i].by));
-		value_table(f, r, &r->by[i], by_title(r->by[i].by), BREAKDOWN_ROWS);
+		ec_outfile_printf(f, "<h2>By %s</h2>\n", ec_funnel_by_titles[r->by[i].by]);
+		value_table(f, r, &r->by[i], ec_funnel_by_titles[r->by[i].by], BREAKDOWN_ROWS);
 	}
 	ec_outfile_puts(f, "<h2>Most abandoned products</h2>\n");
 	abandoned(f, r);

@@ -26,13 +26,6 @@ struct ec_run {
 	double t0;
 };
 
-static char last_id[72];
-
-const char *ec_run_last_id(void)
-{
-	return last_id;
-}
-
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -289,7 +282,6 @@ int ec_run_end(struct ec_run *r, int status, const char *error)
 {
 	if (!r)
 		return status;
-	snprintf(last_id, sizeof(last_id), "%s", r->id);
 	if (status == 64 || status == 78) {
 		ec_json_free(r->doc);
 		free(r->path);
