@@ -6,6 +6,7 @@
 #include "ecomctl/cleanup.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/model.h"
+#include "ecomctl/opts.h"
 
 /* Options given before the command are handed to it: `ecomctl -q inspect x`
  * is `ecomctl inspect -q x`. Only --help and --version stand alone. */
@@ -52,6 +53,7 @@ int main(int argc, char **argv)
 		sub[n++] = argv[i];
 	ec_signals_install();
 	int status = cmd->fn(n, sub);
+	ec_opts_release(); /* the option values, for every command: one place */
 	free(sub);
 	/* A full disk or a closed pipe on stdout must not exit 0 (git, jq). */
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {

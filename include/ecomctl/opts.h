@@ -119,7 +119,8 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 /* Prints the command's --help text to f (stdout for help). */
 void ec_opts_usage(const struct ec_cmd_usage *u, void *file);
 
-/* Frees the strings kept by the parser. */
+/* Frees the strings kept by the parser: main() calls it once the command
+ * has returned (commands never do). */
 void ec_opts_release(void);
 
 /* Parses "30m", "1h30m", "90s", "2d", "45" (seconds). Returns 0 or -1. */

@@ -225,25 +225,13 @@ int cmd_demo(int argc, char **argv)
 		snprintf(runs, sizeof(runs), "%s", runs_arg);
 	else
 		snprintf(runs, sizeof(runs), "%s/runs", dir);
-	/* The steps outlive the parser's strings: keep copies of ours. */
-	char *out = ec_xstrdup(dir), *id_arg = run_id ? ec_xstrdup(run_id) : NULL;
-	char *kept[3] = {NULL, NULL, NULL};
-	if (mo.uri && *mo.uri) {
-		mo.uri = kept[0] = ec_xstrdup(mo.uri);
-		mo.write_concern = kept[1] = mo.write_concern ? ec_xstrdup(mo.write_concern) : NULL;
-		mo.spool_dir = kept[2] = mo.spool_dir ? ec_xstrdup(mo.spool_dir) : NULL;
+	if (mo.uri && *mo.uri)
 		d.mo = &mo;
-	}
-	ec_opts_release();
-	dir = out;
-	run_id = id_arg;
 	d.runs_dir = runs;
 	size_t n = strlen(dir) + 20;
 	d.events = ec_xmalloc(n);
 	snprintf(d.events, n, "%s/events.csv.gz", dir);
-	struct ec_job_opts jo = {.runs_dir = runs, .run_id = run_id};
-	if ((rc = ec_run_begin(&d.run, "demo", argc, argv, NULL, 0, jo.run_id, jo.runs_dir, &err)) <
-		0 ||
+	if ((rc = ec_run_begin(&d.run, "demo", argc, argv, NULL, 0, run_id, runs, &err)) < 0 ||
 	    (rc = ec_mkdirs(dir, &err)) < 0) {
 		rc = ec_cli_fail("demo", rc, &err);
 		rc = ec_run_end(d.run, rc, err.msg);
@@ -256,9 +244,5 @@ int cmd_demo(int argc, char **argv)
 		rc = ec_run_end(d.run, rc, rc ? "a step failed: see its manifest" : NULL);
 	}
 	free(d.events);
-	free(out);
-	free(id_arg);
-	for (int i = 0; i < 3; i++)
-		free(kept[i]);
 	return rc;
 }

@@ -171,6 +171,5 @@ done_early:
 	ec_iset_release(&is);
 	ec_cset_release(&cs);
 	ec_strlist_release(&refs_arg);
-	ec_opts_release();
 	return rc;
 }

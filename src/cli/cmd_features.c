@@ -252,13 +252,11 @@ int cmd_features(int argc, char **argv)
 		return rc;
 	if (list) {
 		list_features();
-		ec_opts_release();
 		return 0;
 	}
 	if (res.n_operands == 0) {
 		ec_log_error("features: no input files (use - for stdin)");
 		fprintf(stderr, "usage: ecomctl features %s\n", usage.synopsis);
-		ec_opts_release();
 		return 64;
 	}
 	snprintf(default_out, sizeof(default_out), "output/features-%s.csv", ec_task_names[a.task]);
@@ -266,10 +264,8 @@ int cmd_features(int argc, char **argv)
 		a.out_path = default_out;
 	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
 		ec_log_error("features: --json and -o - would both write to stdout");
-		ec_opts_release();
 		return 64;
 	}
 	rc = features_run(&a, argc, argv, res.operands, res.n_operands);
-	ec_opts_release();
 	return rc;
 }

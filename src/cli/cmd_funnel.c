@@ -240,6 +240,5 @@ int cmd_funnel(int argc, char **argv)
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) < 0)
 		rc = ec_funnel_run(&a, argc, argv, res.operands, res.n_operands);
 	ec_strlist_release(&a.by);
-	ec_opts_release();
 	return rc;
 }

@@ -71,7 +71,6 @@ static int run(const char *name, int which, int argc, char **argv)
 	else
 		rc = 0;
 	if (rc) {
-		ec_opts_release();
 		return rc;
 	}
 	if ((rc = ec_mongo_open(&m, &mo, NULL, &err)) < 0)
@@ -90,7 +89,6 @@ static int run(const char *name, int which, int argc, char **argv)
 done:
 	rc = ec_cli_fail(full, rc, &err);
 	ec_mongo_free(m);
-	ec_opts_release();
 	return rc;
 }
 

@@ -241,6 +241,5 @@ int cmd_inspect(int argc, char **argv)
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		return rc;
 	rc = ec_inspect_run(&ro, out_path, res.operands, res.n_operands);
-	ec_opts_release();
 	return rc;
 }

@@ -155,6 +155,5 @@ int cmd_models(int argc, char **argv)
 done:
 	rc = ec_cli_fail("models", rc, &err);
 	ec_registry_free(r);
-	ec_opts_release();
 	return rc;
 }

@@ -216,12 +216,10 @@ static int replay(int argc, char **argv)
 	if (res.n_operands) {
 		ec_log_error("mongo replay: unexpected argument '%s' (use --spool)",
 			     res.operands[0]);
-		ec_opts_release();
 		return 64;
 	}
 	if (!mo.uri || !*mo.uri) {
 		ec_log_error("mongo replay: no MongoDB URI: give --mongo-uri or set MONGODB_URI");
-		ec_opts_release();
 		return 64;
 	}
 	if ((rc = ec_mongo_check(&mo, &err)) < 0)
@@ -254,7 +252,6 @@ done:
 	for (int i = 0; i < n; i++)
 		free(files[i]);
 	free(files);
-	ec_opts_release();
 	return rc;
 }
 

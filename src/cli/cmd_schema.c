@@ -82,13 +82,11 @@ int cmd_schema(int argc, char **argv)
 	if (res.n_operands == 0) {
 		for (int i = 0; ec_schemas[i]; i++)
 			printf("%-12s %s\n", ec_schemas[i]->name, ec_schemas[i]->summary);
-		ec_opts_release();
 		return 0;
 	}
 	const struct ec_schema *sc = ec_schema_find(res.operands[0]);
 	if (!sc || res.n_operands > 1) {
 		ec_log_error("schema: unknown output '%s' (see ecomctl schema)", res.operands[0]);
-		ec_opts_release();
 		return 64;
 	}
 	if (format == 1) {
@@ -101,6 +99,5 @@ int cmd_schema(int argc, char **argv)
 	} else {
 		print_md(sc);
 	}
-	ec_opts_release();
 	return 0;
 }

@@ -185,6 +185,5 @@ int cmd_score(int argc, char **argv)
 	} else {
 		rc = ec_score_run(&a, argc, argv, res.operands, res.n_operands);
 	}
-	ec_opts_release();
 	return rc;
 }

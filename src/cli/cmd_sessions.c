@@ -154,6 +154,5 @@ int cmd_sessions(int argc, char **argv)
 	} else {
 		rc = ec_sessions_run(&a, argc, argv, res.operands, res.n_operands);
 	}
-	ec_opts_release();
 	return rc;
 }

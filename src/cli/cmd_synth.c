@@ -115,6 +115,5 @@ int cmd_synth(int argc, char **argv)
 	so.profile = (enum ec_synth_profile)profile;
 	rc = ec_synth_run(&so, out_path);
 out:
-	ec_opts_release();
 	return rc;
 }

@@ -366,6 +366,5 @@ int cmd_train(int argc, char **argv)
 	int rc;
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) < 0)
 		rc = ec_train_run(&a, argc, argv, res.operands, res.n_operands);
-	ec_opts_release();
 	return rc;
 }
