@@ -33,8 +33,8 @@ int ec_interrupt_check(struct ec_err *err);
 /* For tests: forget a caught signal. */
 void ec_interrupt_reset(void);
 
-/* Registers a temporary file to remove if the process dies before the
- * caller forgets it. Returns a slot (>= 0), or -1 when the table is full
+/* Registers a temporary file (or a held lock file) to remove if the
+ * process dies before the caller forgets it. Returns a slot (>= 0), or -1 when the table is full
  * (the file is then only removed by its owner). */
 int ec_tempfile_add(const char *path);
 /* The file was renamed or removed: stop tracking it. Accepts -1. */

@@ -11,11 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/outfile.h"
 
 struct ec_lock {
 	char *path;
 	int fd;
+	int slot; /* ec_tempfile_add(): an exit() removes the lock file too */
 };
 
 static char *lock_path_of(const char *path)
@@ -128,6 +130,9 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
 	l->path = lp;
 	l->fd = fd;
+	/* Registered once held, never before: the file of another run's lock
+	 * must never be removed by our exit. */
+	l->slot = ec_tempfile_add(lp);
 	*out = l;
 	return 0;
 }
@@ -136,6 +141,7 @@ void ec_lock_release(struct ec_lock *l)
 {
 	if (!l)
 		return;
+	ec_tempfile_forget(l->slot);
 	unlink(l->path); /* while held: a waiter re-checks still_linked() */
 	close(l->fd);
 	free(l->path);

@@ -59,6 +59,13 @@ MALLOC_KINDS = [("malloc", "main", None), ("malloc", "libcsv", None),
                 ("malloc", "libcjson", None), ("malloc", "libz", None),
                 ("malloc", "xgboost,stdc++,gomp", None), ("malloc", None, None)]
 
+# Points every default run includes, each once a bug: (command, kind,
+# position: N, -k for the kth call from the end, or "mid"), and why.
+REGRESSIONS = [
+    ("funnel", ("malloc", "main", None), "mid", "an exit(70) left the .lock files"),
+    ("sessions", ("malloc", "main", None), "mid", "an exit(70) left the .lock file"),
+]
+
 # Injection points per kind in the default (short) run; --full: all.
 SAMPLE = {"malloc": 12, "mkdir": 6, "open": 8, "close": 8}
 
@@ -277,7 +284,12 @@ class Sweep:
 
     # ---- the sweep --------------------------------------------------------
 
-    def points(self, name, count):
+    def points(self, kind, count):
+        name = kind[0]
+        must = set()
+        for cmd, k, pos, _ in REGRESSIONS:
+            if cmd == self.cmd and k == kind and count > 0:
+                must.add(count // 2 if pos == "mid" else pos if pos > 0 else count + 1 + pos)
         n = SAMPLE.get(name, 0)
         if self.full or n == 0 or count <= n:
             return list(range(1, count + 1))
@@ -285,7 +297,7 @@ class Sweep:
         pts = {1, 2, count - 1, count}
         for i in range(n - 4):
             pts.add(1 + (count - 1) * (i + 1) // (n - 3))
-        return sorted(x for x in pts if 1 <= x <= count)
+        return sorted(x for x in pts | must if 1 <= x <= count)
 
     def one(self, kind, n):
         name, caller, errno = kind
@@ -335,7 +347,7 @@ class Sweep:
             count = cache[caller].get(name, 0)
             self.stats.setdefault(kind_label(kind), {"calls": 0, "runs": 0, "fired": 0,
                                                      "exits": {}})["calls"] = count
-            for n in self.points(name, count):
+            for n in self.points(kind, count):
                 self.one(kind, n)
 
     def report(self):
