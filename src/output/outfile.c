@@ -74,19 +74,29 @@ static uint64_t random64(void)
 
 /* Creates "<dir>/.<name>.<16 random hex digits>.tmp" beside path: O_EXCL
  * and O_NOFOLLOW, so neither a file nor a symlink planted there, nor a run
- * writing the same output at the same time, is ever opened. */
-static int open_temp(const char *path, char **tmp_out)
+ * writing the same output at the same time, is ever opened. The name is
+ * registered with cleanup.h before the file exists: an exit() between the
+ * two (out of memory) would leave it behind. */
+static int open_temp(const char *path, char **tmp_out, int *slot)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
 	size_t n = strlen(path) + 32;
 	char *tmp = ec_xmalloc(n);
 	int fd = -1;
+	*slot = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(tmp, n, "%.*s.%s.%016llx.tmp", (int)dir_len, path, path + dir_len,
 			 (unsigned long long)random64());
+		*slot = ec_tempfile_add(tmp);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
+		if (fd >= 0)
+			break;
+		int e = errno;
+		ec_tempfile_forget(*slot); /* not ours: never removed */
+		*slot = -1;
+		errno = e;
+		if (e != EEXIST)
 			break;
 	}
 	*tmp_out = tmp;
@@ -143,7 +153,7 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 				goto fail;
 		}
 		char *tmp = NULL;
-		f->fd = open_temp(path, &tmp);
+		f->fd = open_temp(path, &tmp, &f->temp_slot);
 		if (f->fd < 0) {
 			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create a temporary file: %s",
 				     path, strerror(errno));
@@ -151,7 +161,6 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 			goto fail;
 		}
 		f->tmp = tmp;
-		f->temp_slot = ec_tempfile_add(f->tmp);
 	}
 	if (f->fd < 0) {
 		rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create: %s", f->tmp ? f->tmp : path,

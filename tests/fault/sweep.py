@@ -64,6 +64,7 @@ MALLOC_KINDS = [("malloc", "main", None), ("malloc", "libcsv", None),
 REGRESSIONS = [
     ("funnel", ("malloc", "main", None), "mid", "an exit(70) left the .lock files"),
     ("sessions", ("malloc", "main", None), "mid", "an exit(70) left the .lock file"),
+    ("sessions", ("malloc", "main", None), -2, "an exit(70) left the manifest's .tmp"),
 ]
 
 # Injection points per kind in the default (short) run; --full: all.
