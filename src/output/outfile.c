@@ -103,21 +103,31 @@ static int open_temp(const char *path, char **tmp_out, int *slot)
 	return fd;
 }
 
-/* After a rename: the directory entry itself reaches the disk. */
+/* After a rename: the directory entry itself reaches the disk. Nothing is
+ * allocated here: the file is already in place, and an exit() now would
+ * report a failure after the commit. */
 static int fsync_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir =
-	    slash ? ec_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : ec_xstrdup(".");
+	char dir[4096];
+	size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0;
+	if (n >= sizeof(dir))
+		return 0; /* a name too long to sync: the rename stands */
+	if (n == 0)
+		dir[n++] = '.';
+	else
+		memcpy(dir, path, n);
+	dir[n] = '\0';
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
 	if (fd < 0)
 		return -1;
 	int rc = fsync(fd);
 	/* Some file systems refuse fsync on a directory: not an error. */
 	if (rc != 0 && (errno == EINVAL || errno == EROFS || errno == EBADF))
 		rc = 0;
+	int e = errno;
 	close(fd);
+	errno = e;
 	return rc;
 }
 
@@ -389,9 +399,14 @@ int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
 		f->temp_slot = -1;
 		free(f->tmp);
 		f->tmp = NULL; /* committed: nothing to remove */
+		/* The rename is the commit: the file is in place, and a caller
+		 * told otherwise would roll back what depends on it (a registry
+		 * version) or report a failure beside a new output. SQLite
+		 * ignores this error too. */
 		if (fsync_dir_of(f->path) != 0)
-			rc = ec_fail(err, EC_EIO, "%s: cannot sync its directory: %s", f->path,
-				     strerror(errno));
+			ec_log_warn("%s: cannot sync its directory (the file is in place, but a "
+				    "crash may lose its name): %s",
+				    f->path, strerror(errno));
 	}
 	ec_outfile_free(f);
 	return rc;

@@ -65,6 +65,9 @@ REGRESSIONS = [
     ("funnel", ("malloc", "main", None), "mid", "an exit(70) left the .lock files"),
     ("sessions", ("malloc", "main", None), "mid", "an exit(70) left the .lock file"),
     ("sessions", ("malloc", "main", None), -2, "an exit(70) left the manifest's .tmp"),
+    ("sessions", ("malloc", "main", None), -1, "exit 70 after the manifest's rename"),
+    ("train", ("fsync", None, None), 6, "a directory fsync failure after registry.json's "
+     "rename made train remove the files of the version it lists"),
 ]
 
 # Injection points per kind in the default (short) run; --full: all.
