@@ -45,13 +45,19 @@ static void put(struct ec_json *j, const char *key, cJSON *item)
 {
 	must(item);
 	if (!key) {
-		cJSON_AddItemToArray(C(j), item);
+		if (!cJSON_AddItemToArray(C(j), item))
+			must(NULL);
 		return;
 	}
+	/* cJSON copies the key: when that allocation fails, the item is not
+	 * added, and a document silently short of a key must never be
+	 * written. */
 	const char *k = ec_utf8_fix(key);
-	cJSON_AddItemToObject(C(j), k, item);
+	cJSON_bool ok = cJSON_AddItemToObject(C(j), k, item);
 	if (k != key)
 		free((char *)k);
+	if (!ok)
+		must(NULL);
 }
 
 static cJSON *string_item(const char *s)
