@@ -68,6 +68,8 @@ REGRESSIONS = [
     ("sessions", ("malloc", "main", None), -1, "exit 70 after the manifest's rename"),
     ("funnel", ("malloc", "libcjson", None), 381, "a key cJSON could not copy was left "
      "out of funnel.json, exit 0"),
+    ("funnel", ("rename", None, None), 3, "funnel.csv and funnel.json replaced, "
+     "funnel.html not: a torn commit"),
     ("train", ("fsync", None, None), 6, "a directory fsync failure after registry.json's "
      "rename made train remove the files of the version it lists"),
 ]
@@ -185,7 +187,7 @@ class Sweep:
         bad = []
         for root, dirs, files in os.walk(self.run_dir):
             for name in files:
-                if name.endswith(".tmp") or re.match(r"^\..*\.lock$", name):
+                if re.match(r"^\..*\.(tmp|lock|old)$", name):
                     bad.append(os.path.relpath(os.path.join(root, name), self.run_dir))
         return bad
 
