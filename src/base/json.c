@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,12 +186,36 @@ int ec_json_write_file(const struct ec_json *j, const char *path, struct ec_err 
 	return ec_outfile_commit(f, err);
 }
 
+/* cJSON's parser returns NULL both for bad text and for a failed
+ * allocation: its allocations go through this hook, which tells them apart
+ * (out of memory is exit 70, never "not valid JSON", 65). */
+static _Thread_local int parse_oom;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *hook_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		parse_oom = 1;
+	return p;
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks h = {hook_malloc, free};
+	cJSON_InitHooks(&h);
+}
+
 int ec_json_parse(struct ec_json **out, const char *text, size_t n, const char *what,
 		  struct ec_err *err)
 {
 	const char *end = NULL;
+	pthread_once(&hooks_once, install_hooks);
+	parse_oom = 0;
 	cJSON *c = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	*out = NULL;
+	if (!c && parse_oom)
+		must(NULL);
 	if (!c) {
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
 		size_t line = 1;
