@@ -74,6 +74,22 @@ REGRESSIONS = [
      "rename made train remove the files of the version it lists"),
 ]
 
+# Known defects outside src/output and src/base (owned by others): a run
+# whose every problem matches one is listed as known, not failed.
+# (commands or None for all, problem regex, stderr regex, where and what)
+KNOWN = [
+    (None, r"allocation failure reported as exit 6[56]",
+     r"cannot open: Cannot allocate memory|corrupt gzip stream \(out of memory\)",
+     "src/input/reader.c: zlib out of memory on an input is exit 66 (cannot open) or 65 "
+     "(corrupt gzip stream), not 70"),
+    (None, r"^exit 70 without an error message$", r"^$",
+     "src/main.c: the first allocation of main() (calloc of the command's argv) fails "
+     "with exit 70 and no message"),
+    (["train"], r"a directory registry.json does not list", r"out of memory",
+     "src/model/train.c: an exit(70) between ec_registry_claim()'s mkdir and "
+     "registry.json's save leaves the claimed, unlisted vN directory"),
+]
+
 # Injection points per kind in the default (short) run; --full: all.
 SAMPLE = {"malloc": 12, "mkdir": 6, "open": 8, "close": 8}
 
@@ -99,6 +115,7 @@ class Sweep:
         self.asan = self._is_asan()
         self.failures = []
         self.late = []
+        self.known = {}
         self.stats = {}
 
     def _is_asan(self):
@@ -256,7 +273,7 @@ class Sweep:
                 m.get("exit_status"), status)
         return None
 
-    def check(self, status, err, fired):
+    def check(self, kind, status, err):
         """Problems of one run (empty: it passed), and whether it committed
         its outputs and then failed."""
         p = []
@@ -266,6 +283,8 @@ class Sweep:
             p.append("undocumented exit status %d" % status)
         if "AddressSanitizer" in err or "runtime error:" in err:
             p.append("sanitizer report")
+        if kind[0] == "malloc" and status not in (0, 70):
+            p.append("an allocation failure reported as exit %d, not 70" % status)
         if status != 0 and "error" not in err:
             p.append("exit %d without an error message" % status)
         left = self.leftovers()
@@ -316,7 +335,7 @@ class Sweep:
             os.remove(cnt)
         status, err = self.run(self.env(fault=spec, caller=caller, count=cnt))
         fired = os.path.exists(cnt) and "fired" in open(cnt).read()
-        problems, late = self.check(status, err, fired)
+        problems, late = self.check(kind, status, err)
         label = kind_label(kind)
         st = self.stats.setdefault(label, {"calls": 0, "runs": 0, "fired": 0, "exits": {}})
         st["runs"] += 1
@@ -327,10 +346,26 @@ class Sweep:
         if late:
             self.late.append("%s: exit %d after the outputs were committed: %s" % (
                 where, status, first_error(err)))
-        if problems:
+        known = self.known_defects(problems, err)
+        if problems and known:
+            for k in known:
+                self.known.setdefault(k, []).append("%s (exit %d)" % (where, status))
+        elif problems:
             self.failures.append("%s: exit %d: %s\n    stderr: %s" % (
                 where, status, "; ".join(problems), first_error(err)))
             print("FAIL " + self.failures[-1], flush=True)
+
+    def known_defects(self, problems, err):
+        """The known defects that explain every problem, or []."""
+        found = []
+        for p in problems:
+            k = [w for cmds, pr, er, w in KNOWN
+                 if (cmds is None or self.cmd in cmds) and re.search(pr, p)
+                 and re.search(er, err.strip())]
+            if not k:
+                return []
+            found.append(k[0])
+        return sorted(set(found))
 
     def kinds(self):
         ks = list(IO_KINDS)
@@ -370,8 +405,12 @@ class Sweep:
                 label, s["calls"], s["fired"], exits or "-"))
         for line in self.late:
             print("  note: " + line)
+        for what, where in self.known.items():
+            print("  known, not fixed here: %s\n    %d runs: %s" % (
+                what, len(where), ", ".join(where[:4]) + (" ..." if len(where) > 4 else "")))
         print("SUMMARY " + json.dumps({"command": self.cmd, "runs": runs, "injected": fired,
                                        "failed": len(self.failures), "late": len(self.late),
+                                       "known": sum(len(w) for w in self.known.values()),
                                        "kinds": self.stats}, sort_keys=True))
 
 
