@@ -25,13 +25,36 @@ static void *must(void *p)
 	return p;
 }
 
+/* cJSON's parser returns NULL both for bad text and for a failed
+ * allocation: its allocations go through this hook, which tells them apart
+ * (out of memory is exit 70, never "not valid JSON", 65). Installed by the
+ * first document made or parsed, before any other thread uses cJSON. */
+static _Thread_local int parse_oom;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *hook_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		parse_oom = 1;
+	return p;
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks h = {hook_malloc, free};
+	cJSON_InitHooks(&h);
+}
+
 struct ec_json *ec_json_object(void)
 {
+	pthread_once(&hooks_once, install_hooks);
 	return J(must(cJSON_CreateObject()));
 }
 
 struct ec_json *ec_json_array(void)
 {
+	pthread_once(&hooks_once, install_hooks);
 	return J(must(cJSON_CreateArray()));
 }
 
@@ -184,26 +207,6 @@ int ec_json_write_file(const struct ec_json *j, const char *path, struct ec_err 
 	ec_outfile_putc(f, '\n');
 	free(s);
 	return ec_outfile_commit(f, err);
-}
-
-/* cJSON's parser returns NULL both for bad text and for a failed
- * allocation: its allocations go through this hook, which tells them apart
- * (out of memory is exit 70, never "not valid JSON", 65). */
-static _Thread_local int parse_oom;
-static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
-
-static void *hook_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		parse_oom = 1;
-	return p;
-}
-
-static void install_hooks(void)
-{
-	cJSON_Hooks h = {hook_malloc, free};
-	cJSON_InitHooks(&h);
 }
 
 int ec_json_parse(struct ec_json **out, const char *text, size_t n, const char *what,
