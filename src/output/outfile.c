@@ -180,9 +180,12 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 	if (gzip == EC_OUT_GZIP) {
 		int fd2 = dup(f->fd);
 		if (fd2 < 0 || !(f->gz = gzdopen(fd2, "wb6"))) {
+			int e = errno;
 			if (fd2 >= 0)
 				close(fd2);
-			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot start gzip", path);
+			rc = e == ENOMEM ? ec_fail(err, EC_EINTERNAL, "%s: out of memory", path)
+					 : ec_fail(err, EC_ECANTCREAT, "%s: cannot start gzip: %s",
+						   path, strerror(e));
 			goto fail;
 		}
 		gzbuffer(f->gz, 1u << 20);
@@ -202,8 +205,12 @@ static void flush_buf(struct ec_outfile *f)
 	}
 	if (f->gz) {
 		if (gzwrite(f->gz, f->buf, (unsigned)f->len) != (int)f->len) {
+			int zerr = Z_OK;
 			f->failed = 1;
 			f->err_no = errno;
+			gzerror(f->gz, &zerr);
+			if (zerr == Z_MEM_ERROR)
+				f->err_no = ENOMEM;
 		}
 	} else {
 		size_t off = 0;
@@ -359,12 +366,20 @@ static void remember(struct ec_outfile *f)
 	}
 }
 
+/* The error of a failed file: out of memory (zlib's) is 70, as for every
+ * other allocation, anything else an I/O error. */
+static int write_failed(const struct ec_outfile *f, struct ec_err *err)
+{
+	if (f->err_no == ENOMEM)
+		return ec_fail(err, EC_EINTERNAL, "%s: out of memory", f->path);
+	return ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
+		       f->err_no ? strerror(f->err_no) : "unknown error");
+}
+
 int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err)
 {
 	if (f->synced)
-		return f->failed ? ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
-					   f->err_no ? strerror(f->err_no) : "unknown error")
-				 : 0;
+		return f->failed ? write_failed(f, err) : 0;
 	f->synced = 1;
 	flush_buf(f);
 	if (f->gz) {
@@ -378,8 +393,7 @@ int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err)
 		remember(f);
 	f->fd = -1;
 	if (f->failed)
-		return ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
-			       f->err_no ? strerror(f->err_no) : "unknown error");
+		return write_failed(f, err);
 	return 0;
 }
 
