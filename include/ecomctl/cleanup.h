@@ -37,6 +37,13 @@ void ec_interrupt_reset(void);
  * process dies before the caller forgets it. Returns a slot (>= 0), or -1 when the table is full
  * (the file is then only removed by its owner). */
 int ec_tempfile_add(const char *path);
+/* ec_tempfile_add() in two steps, for a file that may turn out to be
+ * another process's (a lock file): _reserve() copies the path (it may
+ * exit on out of memory) and removes nothing; _arm(), which allocates
+ * nothing, makes the file ours to remove once it is. Accepts -1. */
+int ec_tempfile_reserve(const char *path);
+void ec_tempfile_arm(int slot);
+
 /* The file was renamed or removed: stop tracking it. Accepts -1. */
 void ec_tempfile_forget(int slot);
 

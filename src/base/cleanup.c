@@ -14,6 +14,7 @@
 /* The handler reads these without a lock: a slot is published (pointer
  * stored) only once its string is complete, and cleared before it is freed. */
 static char *volatile temps[MAX_TEMPS];
+static volatile sig_atomic_t armed[MAX_TEMPS]; /* 0: reserved, not yet ours */
 static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t caught;
 static int installed;
@@ -22,7 +23,7 @@ static void remove_temps(void)
 {
 	for (int i = 0; i < MAX_TEMPS; i++) {
 		char *p = temps[i];
-		if (p)
+		if (p && armed[i])
 			unlink(p);
 	}
 }
@@ -77,10 +78,18 @@ void ec_interrupt_reset(void)
 
 int ec_tempfile_add(const char *path)
 {
+	int slot = ec_tempfile_reserve(path);
+	ec_tempfile_arm(slot);
+	return slot;
+}
+
+int ec_tempfile_reserve(const char *path)
+{
 	char *copy = ec_xstrdup(path);
 	pthread_mutex_lock(&temps_mu);
 	for (int i = 0; i < MAX_TEMPS; i++) {
 		if (!temps[i]) {
+			armed[i] = 0;
 			temps[i] = copy;
 			pthread_mutex_unlock(&temps_mu);
 			return i;
@@ -91,6 +100,12 @@ int ec_tempfile_add(const char *path)
 	return -1;
 }
 
+void ec_tempfile_arm(int slot)
+{
+	if (slot >= 0 && slot < MAX_TEMPS)
+		armed[slot] = 1;
+}
+
 void ec_tempfile_forget(int slot)
 {
 	if (slot < 0 || slot >= MAX_TEMPS)
@@ -98,6 +113,7 @@ void ec_tempfile_forget(int slot)
 	pthread_mutex_lock(&temps_mu);
 	char *p = temps[slot];
 	temps[slot] = NULL;
+	armed[slot] = 0;
 	pthread_mutex_unlock(&temps_mu);
 	free(p);
 }

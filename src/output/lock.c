@@ -95,6 +95,10 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 			return rc;
 	}
 	char *lp = lock_path_of(path);
+	/* Everything allocated before the lock file exists: an exit() (out of
+	 * memory) once it does must find it registered. */
+	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
+	l->slot = ec_tempfile_reserve(lp);
 	double t0 = ec_now();
 	int fd = -1, busy = 0, rc;
 	for (;;) {
@@ -119,6 +123,8 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 		}
 	}
 	if (rc < 0) {
+		ec_tempfile_forget(l->slot);
+		free(l);
 		free(lp);
 		return rc;
 	}
@@ -127,12 +133,11 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)n, 0) != n) {
 		/* Held all the same: only the name shown to other runs is lost. */
 	}
-	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
 	l->path = lp;
 	l->fd = fd;
-	/* Registered once held, never before: the file of another run's lock
-	 * must never be removed by our exit. */
-	l->slot = ec_tempfile_add(lp);
+	/* Armed once held, never before: the file of another run's lock must
+	 * never be removed by our exit. */
+	ec_tempfile_arm(l->slot);
 	*out = l;
 	return 0;
 }
