@@ -173,8 +173,8 @@ static void keep_previous(const char *path, size_t i, struct previous *p)
 		p->existed = errno == ENOENT ? 0 : -1;
 		return;
 	}
-	if (!S_ISREG(st.st_mode))
-		return;
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return; /* a device or a fifo: written in place, never renamed over */
 	p->existed = -1;
 	const char *slash = strrchr(path, '/');
 	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
