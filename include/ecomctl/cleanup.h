@@ -44,6 +44,12 @@ int ec_tempfile_add(const char *path);
 int ec_tempfile_reserve(const char *path);
 void ec_tempfile_arm(int slot);
 
+/* Held (1) around the creation of a reserved file until it is armed or
+ * given up, released (0) after: an exit() in another thread meanwhile
+ * waits, so it finds the file either armed or not ours. Nothing between
+ * may allocate or exit. (A second signal does not wait.) */
+void ec_tempfile_creating(int on);
+
 /* The file was renamed or removed: stop tracking it. Accepts -1. */
 void ec_tempfile_forget(int slot);
 

@@ -16,6 +16,7 @@
 static char *volatile temps[MAX_TEMPS];
 static volatile sig_atomic_t armed[MAX_TEMPS]; /* 0: reserved, not yet ours */
 static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t creating_mu = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t caught;
 static int installed;
 
@@ -26,6 +27,22 @@ static void remove_temps(void)
 		if (p && armed[i])
 			unlink(p);
 	}
+}
+
+/* At exit: waits for a file being created to be armed (or not). */
+static void remove_temps_at_exit(void)
+{
+	pthread_mutex_lock(&creating_mu);
+	remove_temps();
+	pthread_mutex_unlock(&creating_mu);
+}
+
+void ec_tempfile_creating(int on)
+{
+	if (on)
+		pthread_mutex_lock(&creating_mu);
+	else
+		pthread_mutex_unlock(&creating_mu);
 }
 
 static void on_signal(int sig)
@@ -54,7 +71,7 @@ void ec_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	atexit(remove_temps);
+	atexit(remove_temps_at_exit);
 }
 
 int ec_interrupted(void)

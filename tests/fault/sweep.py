@@ -78,6 +78,8 @@ REGRESSIONS = [
     ("sessions", ("malloc", "libz", None), 11, "deflate out of memory was exit 74"),
     ("sessions", ("malloc", None, None), 99, "an exit(70) between the lock file's "
      "creation and its registration left it"),
+    ("sessions", ("malloc", None, None), 117, "the reader thread's exit(70) came between "
+     "the main thread's creation of the lock file and its registration"),
     ("train", ("fsync", None, None), 6, "a directory fsync failure after registry.json's "
      "rename made train remove the files of the version it lists"),
 ]
