@@ -3,7 +3,7 @@
 # lists the files that differ from it and exits 1 (CI runs the check).
 set -eu
 cd "$(dirname "$0")/.."
-files=$(find src include tests/unit tests/fuzz -name '*.[ch]' | sort)
+files=$(find src include tests/unit tests/fuzz tests/fault -name '*.[ch]' | sort)
 if [ "${1:-}" = "--check" ]; then
 	bad=$(for f in $files; do
 		clang-format "$f" | cmp -s - "$f" || echo "$f"

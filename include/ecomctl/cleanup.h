@@ -33,10 +33,23 @@ int ec_interrupt_check(struct ec_err *err);
 /* For tests: forget a caught signal. */
 void ec_interrupt_reset(void);
 
-/* Registers a temporary file to remove if the process dies before the
- * caller forgets it. Returns a slot (>= 0), or -1 when the table is full
+/* Registers a temporary file (or a held lock file) to remove if the
+ * process dies before the caller forgets it. Returns a slot (>= 0), or -1 when the table is full
  * (the file is then only removed by its owner). */
 int ec_tempfile_add(const char *path);
+/* ec_tempfile_add() in two steps, for a file that may turn out to be
+ * another process's (a lock file): _reserve() copies the path (it may
+ * exit on out of memory) and removes nothing; _arm(), which allocates
+ * nothing, makes the file ours to remove once it is. Accepts -1. */
+int ec_tempfile_reserve(const char *path);
+void ec_tempfile_arm(int slot);
+
+/* Held (1) around the creation of a reserved file until it is armed or
+ * given up, released (0) after: an exit() in another thread meanwhile
+ * waits, so it finds the file either armed or not ours. Nothing between
+ * may allocate or exit. (A second signal does not wait.) */
+void ec_tempfile_creating(int on);
+
 /* The file was renamed or removed: stop tracking it. Accepts -1. */
 void ec_tempfile_forget(int slot);
 

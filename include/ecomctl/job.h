@@ -90,7 +90,10 @@ int ec_job_mongo(struct ec_job *j, struct ec_mongo **out, const struct ec_mongo_
 void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts);
 
 /* Commits every open file: all are flushed and synced first, then, unless
- * a signal came (EC_EINTR), all are renamed. */
+ * a signal came (EC_EINTR), all are renamed. When a rename fails, the
+ * files already renamed are put back as they were (their previous
+ * versions are hard-linked aside first): the outputs of a run change
+ * together or not at all. */
 int ec_job_commit(struct ec_job *j, struct ec_err *err);
 
 /* Ends the run: prints the error (rc < 0), removes uncommitted files,

@@ -10,6 +10,9 @@
  * the file when it lets go. Runs on different outputs never block each
  * other. Stdout, devices and fifos are not locked.
  *
+ * A held lock file is registered with cleanup.h, so that an exit() (out of
+ * memory) or a second signal removes it as well.
+ *
  * Ownership: *out is new; ec_lock_release() frees it (and accepts NULL).
  */
 #ifndef ECOMCTL_LOCK_H

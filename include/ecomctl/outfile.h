@@ -61,14 +61,15 @@ size_t ec_outfile_bytes(const struct ec_outfile *f);
 const char *ec_outfile_path(const struct ec_outfile *f);
 
 /* The first half of a commit: flushes, ends the gzip stream, fsyncs and
- * closes (EC_EIO on any error). Nothing is renamed: a job syncs all its
- * files before it renames any. */
+ * closes (EC_EIO on any error; EC_EINTERNAL when zlib ran out of memory). Nothing is renamed: a job
+ * syncs all its files before it renames any. */
 int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err);
 
 /* Syncs (unless done), then, unless a signal was caught (EC_EINTR, see
- * cleanup.h), renames to the final name and fsyncs its directory (EC_EIO
- * on any error, and then the temporary file is removed). Frees f in every
- * case. */
+ * cleanup.h), renames to the final name (EC_EIO on any error, and then the
+ * temporary file is removed) and fsyncs its directory. The rename is the
+ * commit: a failed directory fsync after it is only a warning, as the new
+ * file is already visible. Frees f in every case. */
 int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err);
 
 /* Discards an uncommitted file (removes the temporary). Accepts NULL. */

@@ -14,7 +14,9 @@
 /* The handler reads these without a lock: a slot is published (pointer
  * stored) only once its string is complete, and cleared before it is freed. */
 static char *volatile temps[MAX_TEMPS];
+static volatile sig_atomic_t armed[MAX_TEMPS]; /* 0: reserved, not yet ours */
 static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t creating_mu = PTHREAD_MUTEX_INITIALIZER;
 static volatile sig_atomic_t caught;
 static int installed;
 
@@ -22,9 +24,25 @@ static void remove_temps(void)
 {
 	for (int i = 0; i < MAX_TEMPS; i++) {
 		char *p = temps[i];
-		if (p)
+		if (p && armed[i])
 			unlink(p);
 	}
+}
+
+/* At exit: waits for a file being created to be armed (or not). */
+static void remove_temps_at_exit(void)
+{
+	pthread_mutex_lock(&creating_mu);
+	remove_temps();
+	pthread_mutex_unlock(&creating_mu);
+}
+
+void ec_tempfile_creating(int on)
+{
+	if (on)
+		pthread_mutex_lock(&creating_mu);
+	else
+		pthread_mutex_unlock(&creating_mu);
 }
 
 static void on_signal(int sig)
@@ -53,7 +71,7 @@ void ec_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	atexit(remove_temps);
+	atexit(remove_temps_at_exit);
 }
 
 int ec_interrupted(void)
@@ -77,10 +95,18 @@ void ec_interrupt_reset(void)
 
 int ec_tempfile_add(const char *path)
 {
+	int slot = ec_tempfile_reserve(path);
+	ec_tempfile_arm(slot);
+	return slot;
+}
+
+int ec_tempfile_reserve(const char *path)
+{
 	char *copy = ec_xstrdup(path);
 	pthread_mutex_lock(&temps_mu);
 	for (int i = 0; i < MAX_TEMPS; i++) {
 		if (!temps[i]) {
+			armed[i] = 0;
 			temps[i] = copy;
 			pthread_mutex_unlock(&temps_mu);
 			return i;
@@ -91,6 +117,12 @@ int ec_tempfile_add(const char *path)
 	return -1;
 }
 
+void ec_tempfile_arm(int slot)
+{
+	if (slot >= 0 && slot < MAX_TEMPS)
+		armed[slot] = 1;
+}
+
 void ec_tempfile_forget(int slot)
 {
 	if (slot < 0 || slot >= MAX_TEMPS)
@@ -98,6 +130,7 @@ void ec_tempfile_forget(int slot)
 	pthread_mutex_lock(&temps_mu);
 	char *p = temps[slot];
 	temps[slot] = NULL;
+	armed[slot] = 0;
 	pthread_mutex_unlock(&temps_mu);
 	free(p);
 }

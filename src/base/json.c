@@ -3,6 +3,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,36 @@ static void *must(void *p)
 	return p;
 }
 
+/* cJSON's parser returns NULL both for bad text and for a failed
+ * allocation: its allocations go through this hook, which tells them apart
+ * (out of memory is exit 70, never "not valid JSON", 65). Installed by the
+ * first document made or parsed, before any other thread uses cJSON. */
+static _Thread_local int parse_oom;
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *hook_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		parse_oom = 1;
+	return p;
+}
+
+static void install_hooks(void)
+{
+	cJSON_Hooks h = {hook_malloc, free};
+	cJSON_InitHooks(&h);
+}
+
 struct ec_json *ec_json_object(void)
 {
+	pthread_once(&hooks_once, install_hooks);
 	return J(must(cJSON_CreateObject()));
 }
 
 struct ec_json *ec_json_array(void)
 {
+	pthread_once(&hooks_once, install_hooks);
 	return J(must(cJSON_CreateArray()));
 }
 
@@ -45,13 +69,19 @@ static void put(struct ec_json *j, const char *key, cJSON *item)
 {
 	must(item);
 	if (!key) {
-		cJSON_AddItemToArray(C(j), item);
+		if (!cJSON_AddItemToArray(C(j), item))
+			must(NULL);
 		return;
 	}
+	/* cJSON copies the key: when that allocation fails, the item is not
+	 * added, and a document silently short of a key must never be
+	 * written. */
 	const char *k = ec_utf8_fix(key);
-	cJSON_AddItemToObject(C(j), k, item);
+	cJSON_bool ok = cJSON_AddItemToObject(C(j), k, item);
 	if (k != key)
 		free((char *)k);
+	if (!ok)
+		must(NULL);
 }
 
 static cJSON *string_item(const char *s)
@@ -183,8 +213,12 @@ int ec_json_parse(struct ec_json **out, const char *text, size_t n, const char *
 		  struct ec_err *err)
 {
 	const char *end = NULL;
+	pthread_once(&hooks_once, install_hooks);
+	parse_oom = 0;
 	cJSON *c = cJSON_ParseWithLengthOpts(text, n, &end, 0);
 	*out = NULL;
+	if (!c && parse_oom)
+		must(NULL);
 	if (!c) {
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
 		size_t line = 1;

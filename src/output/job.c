@@ -2,9 +2,12 @@
  * See job.h. */
 #include "ecomctl/job.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ecomctl/cleanup.h"
 #include "ecomctl/cli.h"
@@ -150,6 +153,69 @@ void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts)
 		j->mrc = ec_mongo_finish(j->mongo, 0, NULL, counts, &j->merr);
 }
 
+/* The previous file of an output, kept (a hard link) while a job renames
+ * its files, so that a rename failing half-way puts back the ones done:
+ * the outputs of a run change together or not at all. */
+struct previous {
+	char *old;   /* the link, ".<name>.<pid>-<i>.old" beside it */
+	int slot;    /* cleanup.h: an exit() removes the link */
+	int existed; /* 1: linked; 0: none; 2: not a file (stdout); -1: cannot */
+};
+
+static void keep_previous(const char *path, size_t i, struct previous *p)
+{
+	struct stat st;
+	p->old = NULL;
+	p->slot = -1;
+	p->existed = 2;
+	if (!path || strcmp(path, "-") == 0)
+		return;
+	if (lstat(path, &st) != 0) {
+		p->existed = errno == ENOENT ? 0 : -1;
+		return;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return; /* a device or a fifo: written in place, never renamed over */
+	p->existed = -1;
+	const char *slash = strrchr(path, '/');
+	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t n = strlen(path) + 48;
+	p->old = ec_xmalloc(n);
+	snprintf(p->old, n, "%.*s.%s.%ld-%zu.old", (int)dir_len, path, path + dir_len,
+		 (long)getpid(), i);
+	p->slot = ec_tempfile_add(p->old);
+	if (link(path, p->old) == 0) {
+		p->existed = 1;
+		return;
+	}
+	ec_tempfile_forget(p->slot);
+	p->slot = -1;
+	free(p->old);
+	p->old = NULL;
+}
+
+static void put_back(const char *path, struct previous *p)
+{
+	if (p->existed == 1 && rename(p->old, path) == 0) {
+		ec_tempfile_forget(p->slot);
+		p->slot = -1;
+		free(p->old);
+		p->old = NULL;
+	} else if (p->existed == 0) {
+		unlink(path);
+	} else if (p->existed != 2) {
+		ec_log_error("%s: the new file stays: the previous one cannot be put back", path);
+	}
+}
+
+static void drop_previous(struct previous *p)
+{
+	if (p->old)
+		unlink(p->old);
+	ec_tempfile_forget(p->slot);
+	free(p->old);
+}
+
 int ec_job_commit(struct ec_job *j, struct ec_err *err)
 {
 	int rc = 0;
@@ -158,11 +224,23 @@ int ec_job_commit(struct ec_job *j, struct ec_err *err)
 	ec_test_pause("commit");
 	if (rc == 0)
 		rc = ec_interrupt_check(err);
-	for (size_t i = 0; i < j->n_sinks && rc == 0; i++) {
-		struct ec_sink *s = j->sinks[i];
-		if ((rc = ec_sink_commit(s, err)) == 0 && s->path)
-			ec_run_output(j->run, s->path);
+	if (rc < 0)
+		return rc;
+	struct previous *prev = ec_xcalloc(j->n_sinks ? j->n_sinks : 1, sizeof(*prev));
+	for (size_t i = 0; i < j->n_sinks; i++)
+		keep_previous(j->sinks[i]->path, i, &prev[i]);
+	size_t done = 0;
+	while (done < j->n_sinks && (rc = ec_sink_commit(j->sinks[done], err)) == 0)
+		done++;
+	for (size_t i = 0; i < j->n_sinks; i++) {
+		const char *path = j->sinks[i]->path;
+		if (rc < 0 && i < done && path)
+			put_back(path, &prev[i]);
+		else if (rc == 0 && path)
+			ec_run_output(j->run, path);
+		drop_previous(&prev[i]);
 	}
+	free(prev);
 	return rc;
 }
 

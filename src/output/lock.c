@@ -11,11 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/outfile.h"
 
 struct ec_lock {
 	char *path;
 	int fd;
+	int slot; /* ec_tempfile_add(): an exit() removes the lock file too */
 };
 
 static char *lock_path_of(const char *path)
@@ -51,30 +53,40 @@ static int still_linked(int fd, const char *path)
 	       a.st_dev == b.st_dev;
 }
 
-static int try_once(const char *lp, int *fd_out, int *busy, struct ec_err *err)
+/* One attempt: 1 when held (and the file armed for removal at exit), 0
+ * when busy or gone, or an error. The creating hold of cleanup.h spans
+ * from the open to the arming, so that an exit() in another thread (a
+ * reader out of memory) never comes between a lock file created and its
+ * registration; nothing in between allocates. */
+static int try_once(const char *lp, int slot, int *fd_out, int *busy, struct ec_err *err)
 {
+	ec_tempfile_creating(1);
 	int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	int e = errno, rc = 0;
 	*busy = 0;
-	if (fd < 0)
-		return ec_fail(err, EC_ECANTCREAT, "%s: cannot create the lock: %s", lp,
-			       strerror(errno));
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int e = errno;
+	*fd_out = -1;
+	if (fd < 0) {
+		rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create the lock: %s", lp, strerror(e));
+	} else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		e = errno;
 		if (e == EWOULDBLOCK) {
 			*busy = 1;
 			*fd_out = fd;
-			return 0;
+		} else {
+			close(fd);
+			rc = ec_fail(err, EC_EIO, "%s: cannot lock: %s", lp, strerror(e));
 		}
+	} else if (!still_linked(fd, lp)) {
 		close(fd);
-		return ec_fail(err, EC_EIO, "%s: cannot lock: %s", lp, strerror(e));
+	} else {
+		/* Armed once held, never before: the file of another run's lock
+		 * must never be removed by our exit. */
+		ec_tempfile_arm(slot);
+		*fd_out = fd;
+		rc = 1;
 	}
-	if (!still_linked(fd, lp)) {
-		close(fd);
-		*fd_out = -1;
-		return 0;
-	}
-	*fd_out = fd;
-	return 1;
+	ec_tempfile_creating(0);
+	return rc;
 }
 
 int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, double wait_s,
@@ -93,10 +105,14 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 			return rc;
 	}
 	char *lp = lock_path_of(path);
+	/* Everything allocated before the lock file exists: an exit() (out of
+	 * memory) once it does must find it registered. */
+	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
+	l->slot = ec_tempfile_reserve(lp);
 	double t0 = ec_now();
 	int fd = -1, busy = 0, rc;
 	for (;;) {
-		if ((rc = try_once(lp, &fd, &busy, err)) < 0)
+		if ((rc = try_once(lp, l->slot, &fd, &busy, err)) < 0)
 			break;
 		if (rc == 1)
 			break;
@@ -117,6 +133,8 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 		}
 	}
 	if (rc < 0) {
+		ec_tempfile_forget(l->slot);
+		free(l);
 		free(lp);
 		return rc;
 	}
@@ -125,7 +143,6 @@ int ec_lock_output(struct ec_lock **out, const char *path, const char *run_id, d
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, text, (size_t)n, 0) != n) {
 		/* Held all the same: only the name shown to other runs is lost. */
 	}
-	struct ec_lock *l = ec_xcalloc(1, sizeof(*l));
 	l->path = lp;
 	l->fd = fd;
 	*out = l;
@@ -136,6 +153,7 @@ void ec_lock_release(struct ec_lock *l)
 {
 	if (!l)
 		return;
+	ec_tempfile_forget(l->slot);
 	unlink(l->path); /* while held: a waiter re-checks still_linked() */
 	close(l->fd);
 	free(l->path);

@@ -74,40 +74,60 @@ static uint64_t random64(void)
 
 /* Creates "<dir>/.<name>.<16 random hex digits>.tmp" beside path: O_EXCL
  * and O_NOFOLLOW, so neither a file nor a symlink planted there, nor a run
- * writing the same output at the same time, is ever opened. */
-static int open_temp(const char *path, char **tmp_out)
+ * writing the same output at the same time, is ever opened. The name is
+ * registered with cleanup.h before the file exists: an exit() between the
+ * two (out of memory) would leave it behind. */
+static int open_temp(const char *path, char **tmp_out, int *slot)
 {
 	const char *slash = strrchr(path, '/');
 	size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
 	size_t n = strlen(path) + 32;
 	char *tmp = ec_xmalloc(n);
 	int fd = -1;
+	*slot = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(tmp, n, "%.*s.%s.%016llx.tmp", (int)dir_len, path, path + dir_len,
 			 (unsigned long long)random64());
+		*slot = ec_tempfile_add(tmp);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
+		if (fd >= 0)
+			break;
+		int e = errno;
+		ec_tempfile_forget(*slot); /* not ours: never removed */
+		*slot = -1;
+		errno = e;
+		if (e != EEXIST)
 			break;
 	}
 	*tmp_out = tmp;
 	return fd;
 }
 
-/* After a rename: the directory entry itself reaches the disk. */
+/* After a rename: the directory entry itself reaches the disk. Nothing is
+ * allocated here: the file is already in place, and an exit() now would
+ * report a failure after the commit. */
 static int fsync_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir =
-	    slash ? ec_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : ec_xstrdup(".");
+	char dir[4096];
+	size_t n = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0;
+	if (n >= sizeof(dir))
+		return 0; /* a name too long to sync: the rename stands */
+	if (n == 0)
+		dir[n++] = '.';
+	else
+		memcpy(dir, path, n);
+	dir[n] = '\0';
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
 	if (fd < 0)
 		return -1;
 	int rc = fsync(fd);
 	/* Some file systems refuse fsync on a directory: not an error. */
 	if (rc != 0 && (errno == EINVAL || errno == EROFS || errno == EBADF))
 		rc = 0;
+	int e = errno;
 	close(fd);
+	errno = e;
 	return rc;
 }
 
@@ -143,7 +163,7 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 				goto fail;
 		}
 		char *tmp = NULL;
-		f->fd = open_temp(path, &tmp);
+		f->fd = open_temp(path, &tmp, &f->temp_slot);
 		if (f->fd < 0) {
 			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create a temporary file: %s",
 				     path, strerror(errno));
@@ -151,7 +171,6 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 			goto fail;
 		}
 		f->tmp = tmp;
-		f->temp_slot = ec_tempfile_add(f->tmp);
 	}
 	if (f->fd < 0) {
 		rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot create: %s", f->tmp ? f->tmp : path,
@@ -161,9 +180,12 @@ int ec_outfile_open(struct ec_outfile **out, const char *path, enum ec_outfile_g
 	if (gzip == EC_OUT_GZIP) {
 		int fd2 = dup(f->fd);
 		if (fd2 < 0 || !(f->gz = gzdopen(fd2, "wb6"))) {
+			int e = errno;
 			if (fd2 >= 0)
 				close(fd2);
-			rc = ec_fail(err, EC_ECANTCREAT, "%s: cannot start gzip", path);
+			rc = e == ENOMEM ? ec_fail(err, EC_EINTERNAL, "%s: out of memory", path)
+					 : ec_fail(err, EC_ECANTCREAT, "%s: cannot start gzip: %s",
+						   path, strerror(e));
 			goto fail;
 		}
 		gzbuffer(f->gz, 1u << 20);
@@ -183,8 +205,12 @@ static void flush_buf(struct ec_outfile *f)
 	}
 	if (f->gz) {
 		if (gzwrite(f->gz, f->buf, (unsigned)f->len) != (int)f->len) {
+			int zerr = Z_OK;
 			f->failed = 1;
 			f->err_no = errno;
+			gzerror(f->gz, &zerr);
+			if (zerr == Z_MEM_ERROR)
+				f->err_no = ENOMEM;
 		}
 	} else {
 		size_t off = 0;
@@ -340,12 +366,20 @@ static void remember(struct ec_outfile *f)
 	}
 }
 
+/* The error of a failed file: out of memory (zlib's) is 70, as for every
+ * other allocation, anything else an I/O error. */
+static int write_failed(const struct ec_outfile *f, struct ec_err *err)
+{
+	if (f->err_no == ENOMEM)
+		return ec_fail(err, EC_EINTERNAL, "%s: out of memory", f->path);
+	return ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
+		       f->err_no ? strerror(f->err_no) : "unknown error");
+}
+
 int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err)
 {
 	if (f->synced)
-		return f->failed ? ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
-					   f->err_no ? strerror(f->err_no) : "unknown error")
-				 : 0;
+		return f->failed ? write_failed(f, err) : 0;
 	f->synced = 1;
 	flush_buf(f);
 	if (f->gz) {
@@ -359,8 +393,7 @@ int ec_outfile_sync(struct ec_outfile *f, struct ec_err *err)
 		remember(f);
 	f->fd = -1;
 	if (f->failed)
-		return ec_fail(err, EC_EIO, "%s: write failed: %s", f->path,
-			       f->err_no ? strerror(f->err_no) : "unknown error");
+		return write_failed(f, err);
 	return 0;
 }
 
@@ -380,9 +413,14 @@ int ec_outfile_commit(struct ec_outfile *f, struct ec_err *err)
 		f->temp_slot = -1;
 		free(f->tmp);
 		f->tmp = NULL; /* committed: nothing to remove */
+		/* The rename is the commit: the file is in place, and a caller
+		 * told otherwise would roll back what depends on it (a registry
+		 * version) or report a failure beside a new output. SQLite
+		 * ignores this error too. */
 		if (fsync_dir_of(f->path) != 0)
-			rc = ec_fail(err, EC_EIO, "%s: cannot sync its directory: %s", f->path,
-				     strerror(errno));
+			ec_log_warn("%s: cannot sync its directory (the file is in place, but a "
+				    "crash may lose its name): %s",
+				    f->path, strerror(errno));
 	}
 	ec_outfile_free(f);
 	return rc;
