@@ -43,8 +43,10 @@ int main(int argc, char **argv)
 	}
 	/* argv for the command: its name, then the global options, then the rest. */
 	char **sub = calloc((size_t)argc + 1, sizeof(char *));
-	if (!sub)
+	if (!sub) {
+		fputs("ecomctl: error: out of memory\n", stderr);
 		return 70;
+	}
 	int n = 0;
 	sub[n++] = argv[first];
 	for (int i = 1; i < first; i++)

@@ -92,9 +92,6 @@ KNOWN = [
      r"cannot open: Cannot allocate memory|corrupt gzip stream \(out of memory\)",
      "src/input/reader.c: zlib out of memory on an input is exit 66 (cannot open) or 65 "
      "(corrupt gzip stream), not 70"),
-    (None, r"^exit 70 without an error message$", r"^$",
-     "src/main.c: the first allocation of main() (calloc of the command's argv) fails "
-     "with exit 70 and no message"),
     (["train", "score"], r"exit -6", r"terminate called",
      "libxgboost 1.7.4: an allocation failing in xgboost::common::GetCfsCPUCount() (noexcept, "
      "from XGDMatrixCreateFromMat) calls std::terminate: SIGABRT, no message"),
