@@ -219,6 +219,17 @@ static unsigned digit_at(const struct number *x, size_t i)
 
 int ec_parse_id(const char *s, size_t n, uint64_t *out, uint8_t *flags)
 {
+	/* Fast path, the common case: up to 19 plain digits always fit. */
+	if (n > 0 && n <= 19) {
+		uint64_t v = 0;
+		size_t i = 0;
+		for (; i < n && (unsigned)(s[i] - '0') < 10; i++)
+			v = v * 10 + (unsigned)(s[i] - '0');
+		if (i == n) {
+			*out = v;
+			return 0;
+		}
+	}
 	struct number x;
 	if (scan_number(s, n, &x) || x.neg)
 		return -1;
@@ -254,6 +265,20 @@ int ec_parse_price(const char *s, size_t n, double *out)
 {
 	static const double p10[19] = {1e0,  1e1,  1e2,	 1e3,  1e4,  1e5,  1e6,	 1e7,  1e8, 1e9,
 				       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+	/* Fast path, the common case: -?D+(.D+)? with at most 18 digits, the
+	 * same exact quotient as below. */
+	size_t k = n > 0 && s[0] == '-', ni = 0, nf = 0;
+	uint64_t fm = 0;
+	for (; k < n && (unsigned)(s[k] - '0') < 10 && ni < 19; k++, ni++)
+		fm = fm * 10 + (unsigned)(s[k] - '0');
+	if (ni > 0 && k < n && s[k] == '.')
+		for (k++; k < n && (unsigned)(s[k] - '0') < 10 && ni + nf < 19; k++, nf++)
+			fm = fm * 10 + (unsigned)(s[k] - '0');
+	if (ni > 0 && k == n && (s[n - 1] != '.') && ni + nf <= 18 && fm < (1ULL << 53)) {
+		double v = (double)fm / p10[nf];
+		*out = s[0] == '-' ? -v : v;
+		return 0;
+	}
 	struct number x;
 	if (scan_number(s, n, &x))
 		return -1;
