@@ -9,7 +9,8 @@
  * signal ends the process at once: the handler removes every live temporary
  * file (unlink is async-signal-safe) and re-raises the signal with its
  * default action, so the exit status stays 128 + signal. An exit() anywhere
- * (out of memory) removes them too, from an atexit handler.
+ * (out of memory) removes them too, from an atexit handler, and so does an
+ * abort() inside a library (SIGABRT, with a one-line error).
  *
  * Ownership: ec_tempfile_add() copies the path; the slot is the caller's
  * until ec_tempfile_forget(), which it must call once the file is renamed
@@ -47,7 +48,8 @@ void ec_tempfile_arm(int slot);
 /* Held (1) around the creation of a reserved file until it is armed or
  * given up, released (0) after: an exit() in another thread meanwhile
  * waits, so it finds the file either armed or not ours. Nothing between
- * may allocate or exit. (A second signal does not wait.) */
+ * may allocate. (A second signal does not wait.) An exit() keeps it held:
+ * no thread still running then can create a file that would stay. */
 void ec_tempfile_creating(int on);
 
 /* The file was renamed or removed: stop tracking it. Accepts -1. */

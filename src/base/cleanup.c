@@ -16,7 +16,19 @@
 static char *volatile temps[MAX_TEMPS];
 static volatile sig_atomic_t armed[MAX_TEMPS]; /* 0: reserved, not yet ours */
 static pthread_mutex_t temps_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t creating_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t creating_mu;
+static pthread_once_t creating_once = PTHREAD_ONCE_INIT;
+
+/* Recursive: an exit() from inside a creation (out of memory) takes it
+ * again in the same thread. */
+static void creating_init(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&creating_mu, &a);
+	pthread_mutexattr_destroy(&a);
+}
 static volatile sig_atomic_t caught;
 static int installed;
 
@@ -29,16 +41,19 @@ static void remove_temps(void)
 	}
 }
 
-/* At exit: waits for a file being created to be armed (or not). */
+/* At exit: waits for a file being created to be armed (or not), removes
+ * the armed ones, and keeps the lock: another thread still running while
+ * the process exits can create nothing more that would be left behind. */
 static void remove_temps_at_exit(void)
 {
+	pthread_once(&creating_once, creating_init);
 	pthread_mutex_lock(&creating_mu);
 	remove_temps();
-	pthread_mutex_unlock(&creating_mu);
 }
 
 void ec_tempfile_creating(int on)
 {
+	pthread_once(&creating_once, creating_init);
 	if (on)
 		pthread_mutex_lock(&creating_mu);
 	else
@@ -51,6 +66,18 @@ static void on_signal(int sig)
 		caught = sig;
 		return;
 	}
+	remove_temps();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* abort() from a library (libxgboost calls std::terminate when an
+ * allocation fails): say so, remove the temporary files, die of it. */
+static void on_abort(int sig)
+{
+	static const char msg[] = "ecomctl: error: aborted inside a library (out of memory?)\n";
+	ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)w;
 	remove_temps();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -71,6 +98,9 @@ void ec_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_abort;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGABRT, &sa, NULL);
 	atexit(remove_temps_at_exit);
 }
 

@@ -88,13 +88,21 @@ static int open_temp(const char *path, char **tmp_out, int *slot)
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(tmp, n, "%.*s.%s.%016llx.tmp", (int)dir_len, path, path + dir_len,
 			 (unsigned long long)random64());
-		*slot = ec_tempfile_add(tmp);
+		/* An exit() from another thread waits until the file is
+		 * armed (or not ours), then removes it (cleanup.h). */
+		*slot = ec_tempfile_reserve(tmp);
+		ec_tempfile_creating(1);
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		int e = errno;
+		if (fd >= 0)
+			ec_tempfile_arm(*slot);
+		ec_tempfile_creating(0);
+		if (fd < 0) {
+			ec_tempfile_forget(*slot); /* not ours: never removed */
+			*slot = -1;
+		}
 		if (fd >= 0)
 			break;
-		int e = errno;
-		ec_tempfile_forget(*slot); /* not ours: never removed */
-		*slot = -1;
 		errno = e;
 		if (e != EEXIST)
 			break;

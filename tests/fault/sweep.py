@@ -92,7 +92,7 @@ KNOWN = [
      r"cannot open: Cannot allocate memory|corrupt gzip stream \(out of memory\)",
      "src/input/reader.c: zlib out of memory on an input is exit 66 (cannot open) or 65 "
      "(corrupt gzip stream), not 70"),
-    (["train", "score"], r"exit -6", r"terminate called",
+    (["train", "score"], r"exit -6", r"terminate called|aborted inside a library",
      "libxgboost 1.7.4: an allocation failing in xgboost::common::GetCfsCPUCount() (noexcept, "
      "from XGDMatrixCreateFromMat) calls std::terminate: SIGABRT, no message"),
     (["train"], r"a directory registry.json does not list", r"out of memory",

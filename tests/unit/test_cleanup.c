@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,12 +116,37 @@ static void test_cleanup__exit_keeps_others_lock(void **state)
 	assert_int_not_equal(access(path_of(".busy.csv.lock"), F_OK), 0);
 }
 
+static void add_and_abort(void)
+{
+	ec_tempfile_add(path_of("aborted.tmp"));
+	abort(); /* as libxgboost's std::terminate does */
+}
+
+/* abort() inside a library: the temporary files are removed, and the
+ * process still dies of SIGABRT. */
+static void test_cleanup__abort_removes_temps(void **state)
+{
+	(void)state;
+	touch(path_of("aborted.tmp"));
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		ec_signals_install();
+		add_and_abort();
+	}
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT);
+	assert_int_not_equal(access(path_of("aborted.tmp"), F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cleanup__exit_removes_armed_only),
 	    cmocka_unit_test(test_cleanup__exit_removes_held_lock),
 	    cmocka_unit_test(test_cleanup__exit_keeps_others_lock),
+	    cmocka_unit_test(test_cleanup__abort_removes_temps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
