@@ -166,7 +166,11 @@ static int record_at(const struct ec_spool_reader *r, size_t pos, struct ec_spoo
 	}
 	if (bson_iter_init_find(&it, &b, "d") && BSON_ITER_HOLDS_DOCUMENT(&it))
 		bson_iter_document(&it, &dlen, &d);
-	if (rec->coll < 0 || !d)
+	/* The document itself must be whole: its own length and final NUL
+	 * (validating the outer document does not look inside it). */
+	bson_t sub;
+	if (rec->coll < 0 || !d || !bson_init_static(&sub, d, dlen) ||
+	    !bson_validate(&sub, 0, &bad_offset))
 		return 0;
 	rec->doc = d;
 	rec->doc_len = dlen;
