@@ -2,16 +2,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "ecomctl/cleanup.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/model.h"
 #include "ecomctl/opts.h"
 
+/* libmongoc's constructor made /dev/shm/mongoc-<pid> for its counters and
+ * never removes it: a later process with the same pid would then warn.
+ * Remove ours at exit. */
+static void remove_mongoc_counters(void)
+{
+	char shm[32];
+	snprintf(shm, sizeof(shm), "/mongoc-%u", (unsigned)getpid());
+	shm_unlink(shm);
+}
+
 /* Options given before the command are handed to it: `ecomctl -q inspect x`
  * is `ecomctl inspect -q x`. Only --help and --version stand alone. */
 int main(int argc, char **argv)
 {
+	atexit(remove_mongoc_counters);
 	int first = 1;
 	while (first < argc && argv[first][0] == '-' && argv[first][1] != '\0') {
 		if (strcmp(argv[first], "--version") == 0 || strcmp(argv[first], "-V") == 0)

@@ -29,6 +29,9 @@ void ec_model_omp_setup(char **argv)
 		return;
 	if (setenv("OMP_WAIT_POLICY", "PASSIVE", 0) != 0)
 		return;
+	/* The new image needs no libmongoc counters in shared memory (they
+	 * would outlive it: libmongoc never removes them). */
+	setenv("MONGOC_DISABLE_SHM", "1", 0);
 	/* libmongoc's constructor has made its counters file, /dev/shm/mongoc-<pid>,
 	 * and exec runs no destructor: remove it, or the new image (same pid)
 	 * would warn that it exists, and it would stay behind. */
