@@ -68,6 +68,28 @@ static int eval_category(struct ec_json *out, const struct ec_loaded_model *m, i
 	return 0;
 }
 
+/* --model, repeatable: at most one reference per task (none given: both
+ * production models). */
+static int model_refs(const char *refs[EC_TASK_N], const struct ec_strlist *arg, struct ec_err *err)
+{
+	if (arg->n == 0) {
+		refs[0] = "intent@production";
+		refs[1] = "category@production";
+	}
+	for (int i = 0; i < arg->n; i++) {
+		struct ec_model_ref r;
+		int rc;
+		if ((rc = ec_model_ref_parse(&r, arg->v[i], err)) < 0)
+			return rc;
+		if (refs[r.task])
+			return ec_fail(err, EC_EUSAGE,
+				       "--model: two %s models (%s, %s): one per task",
+				       ec_task_names[r.task], refs[r.task], arg->v[i]);
+		refs[r.task] = arg->v[i];
+	}
+	return 0;
+}
+
 int cmd_evaluate(int argc, char **argv)
 {
 	struct ec_reader_opts ro;
@@ -121,22 +143,8 @@ int cmd_evaluate(int argc, char **argv)
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		goto done_early;
 	const char *refs[EC_TASK_N] = {NULL, NULL};
-	if (refs_arg.n == 0) {
-		refs[0] = "intent@production";
-		refs[1] = "category@production";
-	}
-	for (int i = 0; i < refs_arg.n; i++) {
-		struct ec_model_ref r;
-		if ((rc = ec_model_ref_parse(&r, refs_arg.v[i], &err)) < 0)
-			goto done;
-		if (refs[r.task]) {
-			rc = ec_fail(&err, EC_EUSAGE,
-				     "--model: two %s models (%s, %s): one per task",
-				     ec_task_names[r.task], refs[r.task], refs_arg.v[i]);
-			goto done;
-		}
-		refs[r.task] = refs_arg.v[i];
-	}
+	if ((rc = model_refs(refs, &refs_arg, &err)) < 0)
+		goto done;
 	if ((rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||

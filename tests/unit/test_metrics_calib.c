@@ -17,17 +17,7 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define TOL 1e-12
 
-static void check_near(double got, double want, double tol, const char *expr, const char *file,
-		       int line)
-{
-	if (fabs(got - want) <= tol)
-		return;
-	print_error("%s = %.17g, expected %.17g (+/- %g)\n", expr, got, want, tol);
-	_fail(file, line);
-}
-
-#define assert_near(got, want) check_near((got), (want), TOL, #got, __FILE__, __LINE__)
-#define assert_nan(x) assert_true(isnan(x))
+#include "assert_near.h"
 
 static void test_metrics__calibration(void **state)
 {
