@@ -309,8 +309,8 @@ int cmd_train(int argc, char **argv)
 	     EC_OPT_RANGE(0, 100000), 0},
 	    {"eta", 0, EC_OPT_DOUBLE, &a.cfg.eta, "X", "learning rate (default 0.1)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
-	    {"max-depth", 0, EC_OPT_INT, &a.cfg.max_depth, "N", "tree depth (default 6)",
-	     EC_OPT_RANGE(1, 64), 0},
+	    {"max-depth", 0, EC_OPT_INT, &a.cfg.max_depth, "N",
+	     "tree depth (default 6; see --grid)", EC_OPT_RANGE(1, 64), 0},
 	    {"min-child-weight", 0, EC_OPT_DOUBLE, &a.cfg.min_child_weight, "X",
 	     "least hessian weight in a leaf (default 1)", EC_OPT_RANGE(0, 1e9), 0},
 	    {"subsample", 0, EC_OPT_DOUBLE, &a.cfg.subsample, "F",
@@ -331,7 +331,9 @@ int cmd_train(int argc, char **argv)
 	     ec_on_off_names, 0},
 	    {"grid", 0, EC_OPT_STR, &a.grid_path, "FILE",
 	     "XGBoost parameters to try: {\"eta\": [0.05, 0.1], ...} (every combination), a "
-	     "list of parameter objects, or either per task: {\"intent\": ..., \"category\": ...}",
+	     "list of parameter objects, or either per task: {\"intent\": ..., \"category\": ...}; "
+	     "default, with --eta, --max-depth and --min-child-weight unset: three intent "
+	     "trials, and category with max_depth 4, min_child_weight 3, eta 0.05",
 	     NULL, 0},
 	    {"seed", 0, EC_OPT_INT, &a.cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
