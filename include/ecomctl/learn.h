@@ -145,17 +145,19 @@ struct ec_intent_report {
 	struct ec_binary_metrics m[EC_IB_N];		    /* model, then the baselines */
 	struct ec_calib_bin calib[EC_METRICS_CALIB_BINS];   /* of the model */
 	struct ec_calib_bin deciles[EC_METRICS_CALIB_BINS]; /* the same by deciles of p */
+	struct ec_curves curves;			    /* of the model */
 };
 
 /*
  * Evaluates the model's probabilities p[0 .. i1-i0-1] on rows i0 .. i1-1 of
  * s beside the baselines; train_rate is the base rate the base-rate baseline
- * predicts. defs/n_defs is the intent feature table (for the cart count).
- * EC_EINTERNAL when a baseline's feature is not in the table.
+ * predicts; the curves' confusion matrix is taken at threshold (NaN: at the
+ * model's best-F1 threshold on these rows). defs/n_defs is the intent feature table (for the cart
+ * count). EC_EINTERNAL when a baseline's feature is not in the table.
  */
 int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t i0, size_t i1,
-		   const float *p, double train_rate, const struct ec_feature_def *defs,
-		   uint32_t n_defs, struct ec_err *err);
+		   const float *p, double train_rate, double threshold,
+		   const struct ec_feature_def *defs, uint32_t n_defs, struct ec_err *err);
 
 enum {
 	EC_CB_MODEL,

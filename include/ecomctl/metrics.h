@@ -152,6 +152,33 @@ int ec_metrics_calibration_quantiles(struct ec_calib_bin *bins, size_t n_bins,
 				     const unsigned char *y, const double *p, size_t n,
 				     struct ec_err *err);
 
+/* The curves of a model report: ROC and precision-recall points, gains at
+ * fixed top fractions, and the confusion matrix at a threshold. */
+#define EC_METRICS_CURVE_POINTS 101
+#define EC_METRICS_GAINS 7 /* top 1, 2, 5, 10, 20, 30 and 50% */
+extern const double ec_metrics_gain_fracs[EC_METRICS_GAINS];
+struct ec_curves {
+	size_t n_roc, n_pr;
+	double roc_fpr[EC_METRICS_CURVE_POINTS], roc_tpr[EC_METRICS_CURVE_POINTS];
+	double pr_recall[EC_METRICS_CURVE_POINTS], pr_precision[EC_METRICS_CURVE_POINTS];
+	double gain_captured[EC_METRICS_GAINS]; /* share of the positives in the top fraction */
+	double gain_lift[EC_METRICS_GAINS];	/* captured / fraction */
+	double threshold;			/* predict positive when score >= threshold */
+	size_t tp, fp, fn, tn;
+};
+
+/*
+ * Fills *out from the score order (as ec_metrics_binary). ROC starts at
+ * (0, 0) and ends at (1, 1), one point per group of equal scores; PR has one
+ * point (recall, precision) per group, after it. Either is thinned to at
+ * most EC_METRICS_CURVE_POINTS points, evenly over the groups, keeping the
+ * first and last. Gains use the top-fraction rule of ec_metrics_binary.
+ * Without a positive (or a negative), the curves are empty and the gains
+ * NaN; the confusion matrix is always counted. Errors as ec_metrics_binary.
+ */
+int ec_metrics_curves(struct ec_curves *out, const unsigned char *y, const double *score, size_t n,
+		      double threshold, struct ec_err *err);
+
 /* ---------------------------------------------------------------------- */
 /* Ranking: top-3 categories                                               */
 

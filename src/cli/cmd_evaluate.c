@@ -27,8 +27,9 @@ static int eval_intent(struct ec_json *out, const struct ec_loaded_model *m,
 	double rate = ec_json_num(ec_json_get(m->manifest, "train_base_rate"), NAN);
 	float *p = *pp = ec_xrealloc(*pp, (is->n - i0) * sizeof(float));
 	if ((rc = ec_model_predict(m->model, is->x + i0 * is->d, is->n - i0, is->d, p, err)) < 0 ||
-	    (rc = ec_eval_intent(&r, is, i0, is->n, p, rate, ec_features(EC_TASK_INTENT),
-				 ec_features_count(EC_TASK_INTENT), err)) < 0)
+	    (rc = ec_eval_intent(&r, is, i0, is->n, p, rate, m->threshold,
+				 ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
+				 err)) < 0)
 		return rc;
 	struct ec_json *o = ec_json_add_object(out, "intent");
 	ec_json_add_str(o, "model", m->ref);

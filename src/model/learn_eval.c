@@ -42,8 +42,8 @@ static int need_col(const struct ec_feature_def *defs, uint32_t n, const char *n
 }
 
 int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t i0, size_t i1,
-		   const float *p, double train_rate, const struct ec_feature_def *defs,
-		   uint32_t n_defs, struct ec_err *err)
+		   const float *p, double train_rate, double threshold,
+		   const struct ec_feature_def *defs, uint32_t n_defs, struct ec_err *err)
 {
 	size_t n = i1 - i0;
 	int c = need_col(defs, n_defs, F_CARTS, err), rc = 0;
@@ -71,6 +71,10 @@ int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t
 	if (rc == 0)
 		rc = ec_metrics_calibration_quantiles(out->deciles, EC_METRICS_CALIB_BINS, y, sc, n,
 						      err);
+	if (rc == 0)
+		rc = ec_metrics_curves(
+		    &out->curves, y, sc, n,
+		    isnan(threshold) ? out->m[EC_IB_MODEL].f1_threshold : threshold, err);
 	free(sc);
 	return rc;
 }
@@ -314,6 +318,36 @@ void ec_category_report_print(const struct ec_category_report *r)
 	category_calibration_print(r);
 }
 
+/* The model's curves: "curves" {"roc", "pr"}, "gains", "confusion". */
+static void curves_json(struct ec_json *j, const struct ec_curves *c)
+{
+	struct ec_json *cv = ec_json_add_object(j, "curves");
+	struct ec_json *roc = ec_json_add_array(cv, "roc"), *pr = ec_json_add_array(cv, "pr");
+	for (size_t i = 0; i < c->n_roc; i++) {
+		struct ec_json *o = ec_json_add_object(roc, NULL);
+		ec_json_add_num(o, "fpr", c->roc_fpr[i]);
+		ec_json_add_num(o, "tpr", c->roc_tpr[i]);
+	}
+	for (size_t i = 0; i < c->n_pr; i++) {
+		struct ec_json *o = ec_json_add_object(pr, NULL);
+		ec_json_add_num(o, "recall", c->pr_recall[i]);
+		ec_json_add_num(o, "precision", c->pr_precision[i]);
+	}
+	struct ec_json *g = ec_json_add_array(j, "gains");
+	for (int i = 0; i < EC_METRICS_GAINS; i++) {
+		struct ec_json *o = ec_json_add_object(g, NULL);
+		ec_json_add_num(o, "top", ec_metrics_gain_fracs[i]);
+		ec_json_add_num(o, "captured", c->gain_captured[i]);
+		ec_json_add_num(o, "lift", c->gain_lift[i]);
+	}
+	struct ec_json *cm = ec_json_add_object(j, "confusion");
+	ec_json_add_num(cm, "threshold", c->threshold);
+	ec_json_add_int(cm, "tp", (int64_t)c->tp);
+	ec_json_add_int(cm, "fp", (int64_t)c->fp);
+	ec_json_add_int(cm, "fn", (int64_t)c->fn);
+	ec_json_add_int(cm, "tn", (int64_t)c->tn);
+}
+
 void ec_intent_report_json(const struct ec_intent_report *r, struct ec_json *j)
 {
 	ec_json_add_int(j, "sessions", (int64_t)r->n);
@@ -340,6 +374,7 @@ void ec_intent_report_json(const struct ec_intent_report *r, struct ec_json *j)
 		ec_json_add_num(o, "observed", r->calib[i].observed_rate);
 	}
 	deciles_json(ec_json_add_array(j, "calibration_deciles"), r->deciles);
+	curves_json(j, &r->curves);
 }
 
 void ec_category_report_json(const struct ec_category_report *r, struct ec_json *j)

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A row of the score order. Carrying the index makes the order total, so
  * qsort's instability cannot change any result. */
@@ -214,6 +215,86 @@ int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y, con
 	m.f1 = c.f1;
 	m.f1_threshold = c.f1_threshold;
 	*out = m;
+	return 0;
+}
+
+const double ec_metrics_gain_fracs[EC_METRICS_GAINS] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5};
+
+/* Keeps at most EC_METRICS_CURVE_POINTS of the m points of (a, b), evenly,
+ * the first and the last among them; returns how many. */
+static size_t thin(double *a, double *b, size_t m, const double *src_a, const double *src_b)
+{
+	size_t keep = m < EC_METRICS_CURVE_POINTS ? m : EC_METRICS_CURVE_POINTS;
+	for (size_t i = 0; i < keep; i++) {
+		size_t j = keep > 1
+			       ? (size_t)llround((double)i * (double)(m - 1) / (double)(keep - 1))
+			       : 0;
+		a[i] = src_a[j];
+		b[i] = src_b[j];
+	}
+	return keep;
+}
+
+int ec_metrics_curves(struct ec_curves *out, const unsigned char *y, const double *score, size_t n,
+		      double threshold, struct ec_err *err)
+{
+	struct ec_curves c;
+	size_t bad, n_pos, tp = 0, fp = 0, m = 0;
+
+	if ((bad = first_bad_label(y, n)) < n)
+		return ec_fail(err, EC_EDATA, "row %zu: label %u is not 0 or 1", bad,
+			       (unsigned)y[bad]);
+	if ((bad = first_bad_score(score, n)) < n)
+		return ec_fail(err, EC_EDATA, "row %zu: score %g is not a finite number", bad,
+			       score[bad]);
+	memset(&c, 0, sizeof(c));
+	n_pos = count_pos(y, n);
+	c.threshold = threshold;
+	for (size_t i = 0; i < n; i++) {
+		int pred = score[i] >= threshold;
+		c.tp += pred && y[i];
+		c.fp += pred && !y[i];
+		c.fn += !pred && y[i];
+		c.tn += !pred && !y[i];
+	}
+	for (int g = 0; g < EC_METRICS_GAINS; g++)
+		c.gain_captured[g] = c.gain_lift[g] = NAN;
+	if (n_pos == 0 || n_pos == n) {
+		*out = c;
+		return 0;
+	}
+	struct scored *o = sort_scores(score, n);
+	/* every group's point, then thinned: fx/fy the ROC, rx/ry the PR curve */
+	double *fx = ec_xmalloc((n + 1) * 4 * sizeof(double)), *fy = fx + n + 1;
+	double *rx = fy + n + 1, *ry = rx + n + 1;
+	size_t top[EC_METRICS_GAINS], tp_top[EC_METRICS_GAINS] = {0};
+	for (int g = 0; g < EC_METRICS_GAINS; g++)
+		top[g] = top_count(ec_metrics_gain_fracs[g], n);
+	fx[0] = fy[0] = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		for (; j < n && o[j].s == o[i].s; j++) {
+			tp += y[o[j].i];
+			fp += !y[o[j].i];
+			for (int g = 0; g < EC_METRICS_GAINS; g++)
+				tp_top[g] += j < top[g] && y[o[j].i];
+		}
+		fx[m + 1] = (double)fp / (double)(n - n_pos);
+		fy[m + 1] = (double)tp / (double)n_pos;
+		rx[m] = (double)tp / (double)n_pos;
+		ry[m] = (double)tp / (double)(tp + fp);
+		m++;
+		i = j;
+	}
+	c.n_roc = thin(c.roc_fpr, c.roc_tpr, m + 1, fx, fy);
+	c.n_pr = thin(c.pr_recall, c.pr_precision, m, rx, ry);
+	for (int g = 0; g < EC_METRICS_GAINS; g++) {
+		c.gain_captured[g] = (double)tp_top[g] / (double)n_pos;
+		c.gain_lift[g] = c.gain_captured[g] / ((double)top[g] / (double)n);
+	}
+	free(fx);
+	free(o);
+	*out = c;
 	return 0;
 }
 

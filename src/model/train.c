@@ -244,7 +244,7 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 		return rc;
 	p = ec_xmalloc(nv * sizeof(float));
 	if ((rc = ec_model_predict(out->model, va.x, nv, s->d, p, err)) == 0)
-		rc = ec_eval_intent(&out->intent, s, split, s->n, p, out->train_rate,
+		rc = ec_eval_intent(&out->intent, s, split, s->n, p, out->train_rate, NAN,
 				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
 				    err);
 	free(p);

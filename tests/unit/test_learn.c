@@ -87,7 +87,7 @@ static void test_learn__intent_baselines(void **state)
 	assert_int_equal(ec_iset_add(&s, x[0], 0, 5, &err), EC_EINTERNAL);
 	const float p[4] = {0.1f, 0.8f, 0.3f, 0.3f};
 	struct ec_intent_report r;
-	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, idefs, 2, &err), 0);
+	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, NAN, idefs, 2, &err), 0);
 	assert_int_equal(r.n, 4);
 	assert_int_equal(r.n_pos, 1);
 	/* The one positive (row 3) scores highest: AUC 1. */
@@ -109,7 +109,7 @@ static void test_learn__intent_baselines(void **state)
 	assert_near(r.calib[8].observed_rate, 1.0);
 
 	const struct ec_feature_def nocarts[] = {{.name = "views"}};
-	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, nocarts, 1, &err), EC_EINTERNAL);
+	assert_int_equal(ec_eval_intent(&r, &s, 2, 6, p, 0.5, NAN, nocarts, 1, &err), EC_EINTERNAL);
 	assert_non_null(strstr(err.msg, "carts"));
 	ec_iset_release(&s);
 }

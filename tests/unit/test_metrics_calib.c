@@ -1,6 +1,7 @@
 /*
  * test_metrics_calib.c -- unit tests of the calibration tables of metrics.h
- * (equal-width bins and quantiles), split from test_metrics.c. Expected
+ * (equal-width bins and quantiles) and of the report's curves (ROC, PR,
+ * gains, confusion matrix), split from test_metrics.c. Expected
  * values are worked out by hand beside them.
  */
 #include <math.h>
@@ -125,6 +126,126 @@ static void test_metrics__calibration_errors(void **state)
 	assert_int_equal(ec_metrics_calibration(bins, 0, y, p, 1, &err), EC_EUSAGE);
 }
 
+/* Scores 0.9 (y 1), 0.8 (y 0), 0.8 (y 1), 0.3 (y 0), 0.1 (y 0): four groups.
+ * After each group (tp, fp) is (1, 0), (2, 1), (2, 2), (2, 3) of 2 and 3. */
+static void test_metrics__curves_by_hand(void **state)
+{
+	const unsigned char y[] = {1, 0, 1, 0, 0};
+	const double p[] = {0.9, 0.8, 0.8, 0.3, 0.1};
+	const double fpr[] = {0, 0, 1.0 / 3, 2.0 / 3, 1}, tpr[] = {0, 0.5, 1, 1, 1};
+	const double rec[] = {0.5, 1, 1, 1}, prec[] = {1, 2.0 / 3, 0.5, 0.4};
+	struct ec_curves c;
+	struct ec_err err = {0};
+
+	assert_int_equal(ec_metrics_curves(&c, y, p, N(y), 0.8, &err), 0);
+	assert_int_equal(c.n_roc, N(fpr));
+	for (size_t i = 0; i < N(fpr); i++) {
+		assert_near(c.roc_fpr[i], fpr[i]);
+		assert_near(c.roc_tpr[i], tpr[i]);
+	}
+	assert_int_equal(c.n_pr, N(rec));
+	for (size_t i = 0; i < N(rec); i++) {
+		assert_near(c.pr_recall[i], rec[i]);
+		assert_near(c.pr_precision[i], prec[i]);
+	}
+	/* top 1%: 1 row (0.9, y 1): half the positives, lift 0.5 / (1/5) */
+	assert_near(ec_metrics_gain_fracs[0], 0.01);
+	assert_near(c.gain_captured[0], 0.5);
+	assert_near(c.gain_lift[0], 2.5);
+	/* top 50%: ceil(2.5) = 3 rows, rows 0, 1, 2 (ties by input order): both */
+	assert_near(ec_metrics_gain_fracs[6], 0.5);
+	assert_near(c.gain_captured[6], 1);
+	assert_near(c.gain_lift[6], 5.0 / 3);
+	/* score >= 0.8: rows 0, 1, 2 */
+	assert_near(c.threshold, 0.8);
+	assert_int_equal(c.tp, 2);
+	assert_int_equal(c.fp, 1);
+	assert_int_equal(c.fn, 0);
+	assert_int_equal(c.tn, 2);
+}
+
+/* 1000 distinct scores: both curves thinned to 101 points, each of which is
+ * the (fpr, tpr) or (recall, precision) of some threshold, counted here by
+ * brute force; ROC from (0, 0) to (1, 1), both monotone where they must be. */
+static void test_metrics__curves_thinned(void **state)
+{
+	enum { n = 1000 };
+	static unsigned char y[n];
+	static double p[n];
+	struct ec_curves c;
+	struct ec_err err = {0};
+	size_t n_pos = 0;
+	uint32_t r = 12345;
+
+	for (size_t i = 0; i < n; i++) {
+		r = r * 1103515245u + 12345u;
+		p[i] = (double)i / n;
+		y[i] = ((r >> 16) % 100) < 10 + 60 * i / n;
+		n_pos += y[i];
+	}
+	assert_int_equal(ec_metrics_curves(&c, y, p, n, 0.5, &err), 0);
+	assert_int_equal(c.n_roc, EC_METRICS_CURVE_POINTS);
+	assert_int_equal(c.n_pr, EC_METRICS_CURVE_POINTS);
+	assert_near(c.roc_fpr[0], 0);
+	assert_near(c.roc_tpr[0], 0);
+	assert_near(c.roc_fpr[c.n_roc - 1], 1);
+	assert_near(c.roc_tpr[c.n_roc - 1], 1);
+	assert_near(c.pr_recall[c.n_pr - 1], 1);
+	for (size_t k = 0; k < c.n_roc; k++) {
+		int found = k == 0;
+		if (k > 0) {
+			assert_true(c.roc_fpr[k] >= c.roc_fpr[k - 1]);
+			assert_true(c.roc_tpr[k] >= c.roc_tpr[k - 1]);
+			assert_true(c.pr_recall[k] >= c.pr_recall[k - 1]);
+		}
+		for (size_t t = 0; t < n && !found; t++) {
+			size_t tp = 0, fp = 0;
+			for (size_t i = 0; i < n; i++)
+				if (p[i] >= p[t])
+					tp += y[i], fp += !y[i];
+			found = fabs(c.roc_fpr[k] - (double)fp / (double)(n - n_pos)) < TOL &&
+				fabs(c.roc_tpr[k] - (double)tp / (double)n_pos) < TOL;
+		}
+		assert_true(found);
+	}
+	for (size_t k = 0; k < c.n_pr; k++) {
+		int found = 0;
+		for (size_t t = 0; t < n && !found; t++) {
+			size_t tp = 0, fp = 0;
+			for (size_t i = 0; i < n; i++)
+				if (p[i] >= p[t])
+					tp += y[i], fp += !y[i];
+			found = fabs(c.pr_recall[k] - (double)tp / (double)n_pos) < TOL &&
+				fabs(c.pr_precision[k] - (double)tp / (double)(tp + fp)) < TOL;
+		}
+		assert_true(found);
+	}
+	size_t tp = 0, fp = 0;
+	for (size_t i = 0; i < n; i++)
+		tp += p[i] >= 0.5 && y[i], fp += p[i] >= 0.5 && !y[i];
+	assert_int_equal(c.tp, tp);
+	assert_int_equal(c.fp, fp);
+	assert_int_equal(c.tp + c.fp + c.fn + c.tn, n);
+}
+
+/* One class: no curves, NaN gains, the confusion matrix still counted; a
+ * NaN score is refused. */
+static void test_metrics__curves_one_class(void **state)
+{
+	const unsigned char y[] = {0, 0, 0};
+	const double p[] = {0.2, 0.6, 0.4}, bad[] = {0.2, NAN, 0.4};
+	struct ec_curves c;
+	struct ec_err err = {0};
+
+	assert_int_equal(ec_metrics_curves(&c, y, p, N(y), 0.5, &err), 0);
+	assert_int_equal(c.n_roc, 0);
+	assert_int_equal(c.n_pr, 0);
+	assert_nan(c.gain_captured[0]);
+	assert_int_equal(c.fp, 1);
+	assert_int_equal(c.tn, 2);
+	assert_int_equal(ec_metrics_curves(&c, y, bad, N(y), 0.5, &err), EC_EDATA);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +253,9 @@ int main(void)
 	    cmocka_unit_test(test_metrics__calibration_edges),
 	    cmocka_unit_test(test_metrics__calibration_errors),
 	    cmocka_unit_test(test_metrics__calibration_quantiles),
+	    cmocka_unit_test(test_metrics__curves_by_hand),
+	    cmocka_unit_test(test_metrics__curves_thinned),
+	    cmocka_unit_test(test_metrics__curves_one_class),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
