@@ -43,6 +43,11 @@ int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_e
 /* Scores and writes what is queued. */
 int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err);
 
+/* Counts every scored session's score and features into dr (drift.h),
+ * borrowed until ec_scorer_free(); NULL: none. */
+struct ec_drift;
+void ec_scorer_drift(struct ec_scorer *sc, struct ec_drift *dr);
+
 const struct ec_score_tally *ec_scorer_tally(const struct ec_scorer *sc);
 
 void ec_scorer_free(struct ec_scorer *sc);

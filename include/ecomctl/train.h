@@ -72,6 +72,7 @@ struct ec_task_result {
 	double threshold;   /* intent: best-F1 threshold on validation */
 	struct ec_intent_report intent;
 	struct ec_category_report category;
+	struct ec_json *reference; /* the drift reference (drift.h), owned */
 };
 
 void ec_task_result_release(struct ec_task_result *r);

@@ -10,6 +10,7 @@
 
 #include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
+#include "ecomctl/drift.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
 #include "ecomctl/job.h"
@@ -42,6 +43,35 @@ void ec_score_args_init(struct ec_score_args *a)
 	a->cat_ref = "category@production";
 }
 
+/* One warning naming every distribution whose PSI passes the warning
+ * level; with -v, every PSI. */
+static void drift_report(const struct ec_json *dj)
+{
+	const struct ec_json *a = ec_json_get(dj, "psi");
+	char line[1024];
+	size_t len = 0;
+	const char *last_task = "";
+	for (size_t i = 0; i < ec_json_size(a); i++) {
+		const struct ec_json *o = ec_json_at(a, i);
+		const char *name = ec_json_str(ec_json_get(o, "name"), "?");
+		const char *task = ec_json_str(ec_json_get(o, "task"), "?");
+		double psi = ec_json_num(ec_json_get(o, "psi"), NAN);
+		ec_log_debug("score: drift: %s %s PSI %.3f", task, name, psi);
+		if (!ec_json_bool(ec_json_get(o, "warn"), 0) || len >= sizeof(line) - 80)
+			continue;
+		int same = strcmp(task, last_task) == 0;
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s%s%s %.2f",
+					!len   ? ""
+					: same ? ", "
+					       : "; ",
+					same ? "" : task, same ? "" : " ", name, psi);
+		last_task = task;
+	}
+	if (len)
+		ec_log_warn("score: the data has moved since training (PSI above %.2f): %s",
+			    EC_DRIFT_WARN, line);
+}
+
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs)
 {
 	struct ec_feature_opts fo;
@@ -51,6 +81,8 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 	struct ec_mongo *mongo = NULL;
 	struct ec_job *job = NULL;
 	struct ec_scorer *scorer = NULL;
+	struct ec_drift *drift = NULL;
+	struct ec_json *dj = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
 	struct ec_err err = {0};
 	struct ec_fsession s;
@@ -74,6 +106,9 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 		goto done;
 	ec_job_input(job, &in);
 	ec_scorer_new(&scorer, m, run_id, rows);
+	drift = ec_xmalloc(sizeof(*drift));
+	ec_drift_init(drift, m);
+	ec_scorer_drift(scorer, drift);
 	while ((rc = ec_featurizer_next(fz, &s, &err)) > 0)
 		if ((rc = ec_scorer_add(scorer, &s, &err)) < 0)
 			goto done;
@@ -81,7 +116,12 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 	if (rc < 0 || (rc = ec_scorer_flush(scorer, &err)) < 0 ||
 	    (rc = ec_input_finish(&in, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
+	double worst;
+	dj = ec_drift_json(drift, &worst);
+	drift_report(dj);
 	struct ec_json *c = ec_run_counts(ec_job_run(job));
+	if (dj)
+		ec_json_add_tree(c, "drift", ec_json_dup(dj));
 	ec_json_add_str(c, "intent_model", m[0].model ? m[0].ref : "");
 	ec_json_add_str(c, "category_model", m[1].model ? m[1].ref : "");
 	ec_json_add_u64(c, "scored_sessions", t->sessions);
@@ -111,6 +151,8 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 		ec_json_add_num(j, "category_hit3",
 				t->cat_sessions ? (double)t->cat_hit3 / (double)t->cat_sessions
 						: NAN);
+		if (dj)
+			ec_json_add_tree(j, "drift", ec_json_dup(dj));
 		ec_input_json(&in, j);
 		if (mongo)
 			ec_mongo_json(mongo, j);
@@ -131,6 +173,8 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	ec_scorer_free(scorer);
+	ec_json_free(dj);
+	free(drift);
 	ec_featurizer_free(fz);
 	ec_input_close(&in);
 	for (int k = 0; k < EC_TASK_N; k++)

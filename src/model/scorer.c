@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/drift.h"
 #include "ecomctl/features.h"
 #include "ecomctl/learn.h"
 #include "ecomctl/model.h"
@@ -46,6 +47,7 @@ struct ec_scorer {
 	struct ec_sink *rows;
 	struct batch b;
 	struct ec_score_tally t;
+	struct ec_drift *drift; /* or NULL */
 };
 
 static size_t put_text(struct batch *b, const char *s, size_t n)
@@ -177,6 +179,17 @@ int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err)
 			t->with_p++;
 			t->decided += prob >= m[0].threshold;
 		}
+		if (sc->drift && p->intent_ok) {
+			ec_drift_add_features(sc->drift, EC_TASK_INTENT, b->ix + (ii - 1) * di);
+			ec_drift_add_score(sc->drift, EC_TASK_INTENT, prob);
+		}
+		if (sc->drift && n > 0) {
+			for (size_t r = 0; r < p->n_cand; r++)
+				ec_drift_add_features(sc->drift, EC_TASK_CATEGORY,
+						      b->cx + (p->cand_row + r) * dc);
+			ec_drift_add_score(sc->drift, EC_TASK_CATEGORY,
+					   b->cp[p->cand_row + idx[0]]);
+		}
 		t->with_categories += n > 0;
 		if (n > 0 && *truth) {
 			t->cat_sessions++;
@@ -215,6 +228,11 @@ int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_e
 {
 	add_session(&sc->b, s, sc->m[0].model != NULL, sc->m[1].model != NULL);
 	return sc->b.n == BATCH ? ec_scorer_flush(sc, err) : 0;
+}
+
+void ec_scorer_drift(struct ec_scorer *sc, struct ec_drift *dr)
+{
+	sc->drift = dr;
 }
 
 const struct ec_score_tally *ec_scorer_tally(const struct ec_scorer *sc)

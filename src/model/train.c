@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ecomctl/drift.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
 #include "ecomctl/json.h"
@@ -37,6 +38,7 @@ void ec_train_cfg_init(struct ec_train_cfg *c)
 void ec_task_result_release(struct ec_task_result *r)
 {
 	ec_model_free(r->model);
+	ec_json_free(r->reference);
 	free(r->trials);
 	memset(r, 0, sizeof(*r));
 }
@@ -157,6 +159,44 @@ static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
 	return rc;
 }
 
+/* The drift reference of the trained model (drift.h) over every row it saw,
+ * training and validation: the feature columns and the score, per row
+ * (row_off NULL: intent) or per session, its best candidate (category). */
+static int reference(struct ec_task_result *out, const float *x, size_t n, uint32_t d,
+		     const size_t *row_off, size_t n_s, struct ec_err *err)
+{
+	const char *names[256];
+	float *p = ec_xmalloc((n + 1) * sizeof(float)), *best = p;
+	int rc;
+	if (d > 256)
+		d = 256;
+	for (uint32_t i = 0; i < d; i++)
+		names[i] = ec_features(out->task)[i].name;
+	if ((rc = ec_model_predict(out->model, x, n, d, p, err)) < 0) {
+		free(p);
+		return rc;
+	}
+	size_t n_score = n;
+	if (row_off) {
+		best = ec_xmalloc((n_s + 1) * sizeof(float));
+		n_score = 0;
+		for (size_t i = 0; i < n_s; i++) {
+			if (row_off[i + 1] == row_off[i])
+				continue;
+			float b = p[row_off[i]];
+			for (size_t r = row_off[i] + 1; r < row_off[i + 1]; r++)
+				b = p[r] > b ? p[r] : b;
+			best[n_score++] = b;
+		}
+	}
+	out->reference = ec_drift_reference(x, n, d, names, best, n_score,
+					    row_off ? "p_category_1" : "p_purchase");
+	if (best != p)
+		free(best);
+	free(p);
+	return 0;
+}
+
 struct intent_ctx {
 	const unsigned char *y;
 	double *p;
@@ -248,6 +288,8 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
 				    err);
 	free(p);
+	if (rc == 0)
+		rc = reference(out, s->x, s->n, s->d, NULL, 0, err);
 	out->threshold = out->intent.m[EC_IB_MODEL].f1_threshold;
 	if (rc == 0 && isnan(out->threshold)) {
 		ec_log_warn("intent: no purchase among the validation sessions: threshold 0.5");
@@ -393,6 +435,8 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 				      ec_features(EC_TASK_CATEGORY),
 				      ec_features_count(EC_TASK_CATEGORY), err);
 	free(p);
+	if (rc == 0)
+		rc = reference(out, s->x, s->n_r, s->d, s->row_off, s->n_s, err);
 	return rc;
 }
 
@@ -516,6 +560,8 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	man = manifest(r, common, *version, created, sha);
 	ec_json_add_tree(man, "importance", imp);
 	imp = NULL;
+	if (r->reference)
+		ec_json_add_tree(man, "reference", ec_json_dup(r->reference));
 	snprintf(path, sizeof(path), "%s/manifest.json", dir);
 	if ((rc = ec_json_write_file(man, path, err)) < 0)
 		goto done;

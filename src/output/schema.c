@@ -78,7 +78,7 @@ static const struct ec_column run_cols[] = {
 	{"command_line", EC_T_STR, 0, "the command line as a shell takes it, secrets redacted"},
 	{"argv", EC_T_ARRAY, 0, "the arguments, secrets redacted"},
 	{"inputs", EC_T_ARRAY, 0, "{path, size, rows, good_rows, bad_rows} per input file"},
-	{"counts", EC_T_OBJECT, 0, "the command's counts: rows, bad_rows, sessions, events..."},
+	{"counts", EC_T_OBJECT, 0, "the command's counts: rows, bad_rows, sessions, events...; score: also drift, the PSI against training (see Drift)"},
 	{"rejects", EC_T_OBJECT, 0, "bad rows by reason"},
 	{"outputs", EC_T_ARRAY, 0, "{path, size} of every output committed"},
 	{"timings", EC_T_OBJECT, 0, "started, finished (ISO 8601 UTC), wall_s, user_cpu_s, system_cpu_s, max_rss_kb"},

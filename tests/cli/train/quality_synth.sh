@@ -20,7 +20,7 @@ python3 - <<'PY'
 import json
 e = json.load(open("eval.json"))
 i, c = e["intent"]["metrics"], e["category"]["metrics"]
-print("week 4: intent", {k: round(v["pr_auc"], 4) for k, v in i.items() if isinstance(v, dict)})
+print("week 4: intent", {k: round(v["pr_auc"], 4) for k, v in i.items() if isinstance(v, dict) and "pr_auc" in v})
 print("week 4: category", {k: round(v["hit3"], 4) for k, v in c.items() if isinstance(v, dict)},
       "ceiling", round(c["ceiling"], 4))
 assert i["sessions"] > 10000 and i["purchases"] > 400, i
@@ -33,6 +33,6 @@ assert c["last_viewed"]["hit3"] < c["ceiling"] - 0.01, c
 m = c["model"]["hit3"]
 assert c["candidate_recall"] > 0.95, c
 for b, v in c.items():
-    if isinstance(v, dict) and b != "model":
+    if isinstance(v, dict) and b not in ("model", "curves", "confusion"):
         assert m > v["hit3"], (b, m, v["hit3"])
 PY
