@@ -51,9 +51,10 @@ struct ec_feature_def {
 	const char *description; /* one line, for `features --list` */
 	/* The value (NAN = missing); only the featurizer calls it. */
 	double (*compute)(const struct ec_fctx *c);
-	/* Category features: +1 when the model's score may only rise with the
-	 * value, -1 only fall, 0 free (XGBoost's monotone_constraints; see
-	 * ec_features_monotone()). Always 0 for intent features. */
+	/* +1 when the model's score may only rise with the value, -1 only
+	 * fall, 0 free (XGBoost's monotone_constraints; see
+	 * ec_features_monotone()). Intent: +1 on carts, cart_value and
+	 * net_carts only (more carted, never less likely to buy). */
 	int monotone;
 };
 

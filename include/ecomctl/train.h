@@ -42,7 +42,8 @@ struct ec_train_cfg {
 	double colsample;	  /* colsample_bytree; default 1 */
 	const char *class_weight; /* intent scale_pos_weight: "none" (default), "auto", or W */
 	int cat_objective;	  /* enum ec_cat_objective */
-	int cat_monotone; /* 1 (default): the category features' monotone signs as constraints */
+	int cat_monotone;    /* 1 (default): the category features' monotone signs as constraints */
+	int intent_monotone; /* 1 (default): the same for intent (the cart features only rise) */
 	/* JSON array of parameter objects, or NULL: then intent, when eta,
 	 * max_depth and min_child_weight are the defaults, tries its default
 	 * grid (the defaults; max_depth 3 with min_child_weight 5; max_depth 2

@@ -74,6 +74,7 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_str(o, "class_weight", cfg->class_weight);
 	ec_json_add_str(o, "category_objective", ec_cat_objective_names[cfg->cat_objective]);
 	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
+	ec_json_add_bool(o, "intent_monotone", cfg->intent_monotone);
 	ec_json_add_num(o, "category_negatives", neg_keep);
 	return 0;
 }
@@ -325,6 +326,10 @@ int cmd_train(int argc, char **argv)
 	    {"category-objective", 0, EC_OPT_CHOICE, &a.cfg.cat_objective, "OBJ",
 	     "binary (binary:logistic per candidate, default) or pairwise (rank:pairwise)",
 	     ec_cat_objective_names, 0},
+	    {"intent-monotone", 0, EC_OPT_CHOICE, &a.cfg.intent_monotone, "on|off",
+	     "on (default): p_purchase only rises with carts, cart_value and net_carts "
+	     "(monotone_constraints)",
+	     ec_on_off_names, 0},
 	    {"category-monotone", 0, EC_OPT_CHOICE, &a.cfg.cat_monotone, "on|off",
 	     "on (default): the category score only rises with a candidate's views and their "
 	     "recency (monotone_constraints)",

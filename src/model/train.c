@@ -33,6 +33,7 @@ void ec_train_cfg_init(struct ec_train_cfg *c)
 	c->colsample = 1;
 	c->class_weight = "none";
 	c->cat_monotone = 1;
+	c->intent_monotone = 1;
 }
 
 void ec_task_result_release(struct ec_task_result *r)
@@ -260,6 +261,14 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	    (rc = set_num(&base, "base_score", out->train_rate, err)) < 0 ||
 	    (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0)
 		return rc;
+	if (cfg->intent_monotone) {
+		char mono[sizeof(base.value[0])];
+		if (ec_features_monotone(EC_TASK_INTENT, mono, sizeof(mono)) < 0)
+			return ec_fail(err, EC_EINTERNAL,
+				       "intent: too many features for monotone_constraints");
+		if ((rc = ec_params_set(&base, "monotone_constraints", mono, err)) < 0)
+			return rc;
+	}
 	if (strcmp(cfg->class_weight, "auto") == 0)
 		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos,
 			     err);
