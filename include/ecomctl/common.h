@@ -51,6 +51,9 @@ void ec_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ec_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ec_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Exits 70 with "ecomctl: error: out of memory" (for libraries' own
+ * allocations that failed). */
+_Noreturn void ec_oom(void);
 /* Allocation that exits 70 with "ecomctl: error: out of memory" on failure. */
 void *ec_xmalloc(size_t n);
 void *ec_xcalloc(size_t n, size_t size);

@@ -4,8 +4,12 @@
  * loading a model checks the latter (a truncated or edited model file is
  * refused before XGBoost sees it).
  *
- * Written here because OpenSSL is not in the stack. Ownership: the caller's
- * storage (_init); nothing is allocated.
+ * Through OpenSSL's libcrypto (EVP_sha256), which uses the CPU's SHA
+ * extensions or vector code where it has them: 1.3 GB/s against 0.28 GB/s
+ * for the portable C this replaced (400 MB from the page cache, 2 cores,
+ * medians of 5: 0.30 s against 1.45 s). Ownership:
+ * the caller's storage; _init allocates a libcrypto context that _final
+ * frees (so every _init needs its _final).
  */
 #ifndef ECOMCTL_SHA256_H
 #define ECOMCTL_SHA256_H
@@ -16,10 +20,8 @@
 #include "ecomctl/common.h"
 
 struct ec_sha256 {
-	uint32_t h[8];
+	void *ctx;    /* EVP_MD_CTX */
 	uint64_t len; /* bytes hashed so far */
-	unsigned char buf[64];
-	size_t n_buf;
 };
 
 void ec_sha256_init(struct ec_sha256 *c);

@@ -78,7 +78,7 @@ void ec_log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void oom(void)
+_Noreturn void ec_oom(void)
 {
 	fputs("ecomctl: error: out of memory\n", stderr);
 	exit(70);
@@ -88,7 +88,7 @@ void *ec_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom();
+		ec_oom();
 	return p;
 }
 
@@ -96,7 +96,7 @@ void *ec_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom();
+		ec_oom();
 	return p;
 }
 
@@ -104,7 +104,7 @@ void *ec_xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (!p)
-		oom();
+		ec_oom();
 	return p;
 }
 
@@ -130,7 +130,7 @@ void ec_grow(void **p, size_t *cap, size_t need, size_t size)
 	while (n < need)
 		n += n / 2 + 8;
 	if (n > SIZE_MAX / size)
-		oom();
+		ec_oom();
 	*p = ec_xrealloc(*p, n * size);
 	*cap = n;
 }
