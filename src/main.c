@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 			return fclose(stdout) != 0 ? 74 : 0;
 		}
 		/* an option that takes its value as the next word */
-		if (strcmp(argv[first], "--progress") == 0 || strcmp(argv[first], "--config") == 0)
+		if (ec_opts_shared_takes_value(argv[first]))
 			first++;
 		first++;
 	}

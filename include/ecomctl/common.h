@@ -44,7 +44,15 @@ int ec_fail(struct ec_err *err, int code, const char *fmt, ...)
 int ec_exit_status(int rc);
 
 /* Logging to stderr, prefixed "ecomctl: ". ec_verbosity: 0 with -q, 1 by
- * default, 2 with -v. Errors print at every level. */
+ * default, 2 with -v. Errors print at every level. ec_log_format (the
+ * --log-format option): text, where a line also carries the ISO time and
+ * the run id when stderr is not a terminal, or a journald priority prefix
+ * (<3> error .. <7> debug) when stderr is the journal (JOURNAL_STREAM), or
+ * json: one {"time", "level", "run_id", "message"} object per line. */
+enum { EC_LOG_TEXT, EC_LOG_JSON };
+extern int ec_log_format;
+/* The run id the lines carry from now on (NULL: none). */
+void ec_log_set_run_id(const char *id);
 extern int ec_verbosity;
 void ec_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ec_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -109,6 +109,10 @@ struct ec_opts_result {
 	int exit_now; /* --help or --print-config printed: exit 0 */
 };
 
+/* Whether arg ("--progress") is a shared option whose value is the next
+ * word: how `ecomctl [shared options] COMMAND` finds the command. */
+int ec_opts_shared_takes_value(const char *arg);
+
 /* Parses config, environment and argv (argv[0] is the command name) into the
  * table's variables. Returns 0, EC_EUSAGE (message in err) for bad options
  * or values, or EC_ECONFIG for a bad configuration file or variable

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int ec_verbosity = 1;
 
@@ -33,18 +35,92 @@ int ec_exit_status(int rc)
 	return 70;
 }
 
-static void vlog(const char *level, const char *fmt, va_list ap)
+int ec_log_format = EC_LOG_TEXT;
+static char log_run_id[80];
+
+void ec_log_set_run_id(const char *id)
 {
-	char line[2048];
+	snprintf(log_run_id, sizeof(log_run_id), "%s", id ? id : "");
+}
+
+/* Whether stderr is the stream systemd's journal gave us: JOURNAL_STREAM
+ * is "device:inode" of it (systemd.exec(5)). */
+static int to_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+/* ISO 8601 UTC, to the second. */
+static void now_iso(char buf[32])
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* JSON string body of s (quotes and control characters escaped). */
+static void put_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* One line on stderr, in the --log-format: text is "ecomctl: LEVEL: msg",
+ * prefixed by the time and the run id when stderr is not a terminal, or by
+ * a journald priority (<3> error, <4> warning, <6> info, <7> debug) when it
+ * is the journal; json is one object per line. */
+static void vlog(const char *level, int prio, const char *fmt, va_list ap)
+{
+	char line[2048], t[32];
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "ecomctl: %s%s\n", level, line);
+	if (ec_log_format == EC_LOG_JSON) {
+		static const char *const names[8] = {"",	"", "",	    "error",
+						     "warning", "", "info", "debug"};
+		now_iso(t);
+		flockfile(stderr);
+		fprintf(stderr, "{\"time\":\"%s\",\"level\":\"%s\",\"run_id\":", t,
+			names[prio & 7]);
+		if (*log_run_id)
+			put_json_str(stderr, log_run_id);
+		else
+			fputs("null", stderr);
+		fputs(",\"message\":", stderr);
+		put_json_str(stderr, line);
+		fputs("}\n", stderr);
+		funlockfile(stderr);
+		return;
+	}
+	if (to_journal()) {
+		fprintf(stderr, "<%d>ecomctl: %s%s\n", prio, level, line);
+	} else if (!isatty(2)) {
+		now_iso(t);
+		fprintf(stderr, "%s %s%secomctl: %s%s\n", t, log_run_id, *log_run_id ? " " : "",
+			level, line);
+	} else {
+		fprintf(stderr, "ecomctl: %s%s\n", level, line);
+	}
 }
 
 void ec_log_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog("error: ", fmt, ap);
+	vlog("error: ", 3, fmt, ap);
 	va_end(ap);
 }
 
@@ -54,7 +130,7 @@ void ec_log_warn(const char *fmt, ...)
 	if (ec_verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog("warning: ", 4, fmt, ap);
 	va_end(ap);
 }
 
@@ -64,7 +140,7 @@ void ec_log_info(const char *fmt, ...)
 	if (ec_verbosity < 1)
 		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("", 6, fmt, ap);
 	va_end(ap);
 }
 
@@ -74,7 +150,7 @@ void ec_log_debug(const char *fmt, ...)
 	if (ec_verbosity < 2)
 		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog("", 7, fmt, ap);
 	va_end(ap);
 }
 

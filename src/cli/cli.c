@@ -104,7 +104,7 @@ int ec_cli_subcommand(int argc, char **argv, char **sub)
 {
 	int i = 1;
 	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
-		if (strcmp(argv[i], "--progress") == 0 || strcmp(argv[i], "--config") == 0)
+		if (ec_opts_shared_takes_value(argv[i]))
 			i++;
 		i++;
 	}

@@ -15,6 +15,7 @@
 int ec_opt_json;
 
 static const char *const progress_choices[] = {"auto", "always", "never", NULL};
+static const char *const log_format_choices[] = {"text", "json", NULL};
 static int opt_quiet, opt_verbose, opt_print_config, opt_help, opt_progress;
 static const char *opt_config;
 
@@ -23,6 +24,9 @@ static const struct ec_opt shared_opts[] = {
     {"verbose", 'v', EC_OPT_FLAG, &opt_verbose, NULL, "print more detail", NULL, 0},
     {"progress", 0, EC_OPT_CHOICE, &opt_progress, "WHEN",
      "progress line on stderr: auto (on a terminal), always, never", progress_choices, 0},
+    {"log-format", 0, EC_OPT_CHOICE, &ec_log_format, "FMT",
+     "stderr lines: text (with time and run id when not a terminal) or json", log_format_choices,
+     0},
     {"json", 0, EC_OPT_FLAG, &ec_opt_json, NULL,
      "print a machine-readable summary of the run on stdout", NULL, 0},
     {"config", 0, EC_OPT_STR, &opt_config, "FILE",
@@ -32,6 +36,16 @@ static const struct ec_opt shared_opts[] = {
     {"help", 'h', EC_OPT_FLAG, &opt_help, NULL, "show this help and exit", NULL, EC_OPTF_NOENV},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
+
+int ec_opts_shared_takes_value(const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return 0;
+	for (const struct ec_opt *o = shared_opts; o->name; o++)
+		if (o->kind != EC_OPT_FLAG && strcmp(arg + 2, o->name) == 0)
+			return 1;
+	return 0;
+}
 
 /* Strings the parser keeps for option values. */
 static char **kept;

@@ -53,6 +53,7 @@ int ec_job_begin(struct ec_job **out, const char *command, int argc, char **argv
 	j->n_inputs = n_inputs;
 	j->wait_lock = (double)o->wait_lock;
 	snprintf(o->id, sizeof(o->id), "%s", ec_run_id(j->run));
+	ec_log_set_run_id(o->id);
 	*out = j;
 	return 0;
 }
