@@ -53,6 +53,17 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_
  * returns its exit status. */
 int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err);
 
+/* --json: prints a command's summary j on stdout with the keys every summary
+ * shares added: schema_version (1), run_id (null without a run), status
+ * ("ok", "failed" or "interrupted", from rc), exit (the exit status) and
+ * error (the message, null on success). */
+struct ec_json;
+void ec_cli_json_summary(struct ec_json *j, int rc, const char *error);
+
+/* --json and nothing printed yet: a failure summary {command, status,
+ * exit, error, run_id, schema_version} for a run that ends with status. */
+void ec_cli_json_failure(const char *cmd, int status, const char *error);
+
 /* For commands with subcommands (`mongo replay`, `history export`): the
  * first word of argv[1..] that is not an option (nor the value of
  * --progress or --config) is the subcommand. Fills sub (argc + 1 slots)

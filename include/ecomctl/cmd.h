@@ -37,6 +37,9 @@ int cmd_train(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+/* models report and models compare (argv[0] the subcommand) */
+int ec_models_report(int argc, char **argv);
+int ec_models_compare(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 
 /* ---- the commands as functions, for commands made of others (demo) ----
@@ -107,5 +110,31 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 struct ec_synth_opts;
 int ec_synth_run(const struct ec_synth_opts *so, const char *out_path);
 int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **inputs, int n_inputs);
+
+/* evaluate: the models of refs (NULL: that task not evaluated) on files,
+ * sessions from `from` on (INT64_MIN: all). */
+struct ec_evaluate_args {
+	struct ec_reader_opts ro;
+	struct ec_session_opts so;
+	const char *models;
+	int64_t from;
+	const char *refs[EC_TASK_N];
+};
+#define EC_EVALUATE_OPTS(a)                                                                        \
+	{"from",                                                                                   \
+	 0,                                                                                        \
+	 EC_OPT_TIME,                                                                              \
+	 &(a).from,                                                                                \
+	 "TIME",                                                                                   \
+	 "evaluate sessions starting at or after TIME (earlier ones only build history)",          \
+	 NULL,                                                                                     \
+	 0},                                                                                       \
+	    EC_SESSION_OPTS((a).so), EC_READER_OPTS((a).ro)
+void ec_evaluate_args_init(struct ec_evaluate_args *a);
+/* *out: the document of `evaluate --json` ({"intent": {model, threshold,
+ * metrics}, "category": ..., inputs}), new; print: the text tables too. */
+struct ec_json;
+int ec_evaluate(struct ec_json **out, const struct ec_evaluate_args *a, char **files, int n_files,
+		int print, struct ec_err *err);
 
 #endif

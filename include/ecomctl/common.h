@@ -53,6 +53,8 @@ enum { EC_LOG_TEXT, EC_LOG_JSON };
 extern int ec_log_format;
 /* The run id the lines carry from now on (NULL: none). */
 void ec_log_set_run_id(const char *id);
+/* The run id set, or "". */
+const char *ec_log_run_id(void);
 extern int ec_verbosity;
 void ec_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ec_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

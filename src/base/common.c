@@ -38,6 +38,11 @@ int ec_exit_status(int rc)
 int ec_log_format = EC_LOG_TEXT;
 static char log_run_id[80];
 
+const char *ec_log_run_id(void)
+{
+	return log_run_id;
+}
+
 void ec_log_set_run_id(const char *id)
 {
 	snprintf(log_run_id, sizeof(log_run_id), "%s", id ? id : "");

@@ -27,11 +27,47 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_
 	return -1;
 }
 
+static int json_printed;
+
+void ec_cli_json_summary(struct ec_json *j, int rc, const char *error)
+{
+	const char *run_id = ec_log_run_id();
+	ec_json_remove(j, "schema_version");
+	ec_json_add_int(j, "schema_version", 1);
+	if (!ec_json_get(j, "run_id")) {
+		if (*run_id)
+			ec_json_add_str(j, "run_id", run_id);
+		else
+			ec_json_add_null(j, "run_id");
+	}
+	ec_json_add_str(j, "status", rc >= 0 ? "ok" : rc == EC_EINTR ? "interrupted" : "failed");
+	ec_json_add_int(j, "exit", ec_exit_status(rc));
+	if (rc < 0)
+		ec_json_add_str(j, "error", error && *error ? error : "failed");
+	else
+		ec_json_add_null(j, "error");
+	ec_json_print_stdout(j);
+	json_printed = 1;
+}
+
+void ec_cli_json_failure(const char *cmd, int status, const char *error)
+{
+	if (!ec_opt_json || json_printed || status == 0)
+		return;
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", cmd);
+	/* the summary's status from the exit status alone */
+	int rc = status >= 128 ? EC_EINTR : -status;
+	ec_cli_json_summary(j, rc, error);
+	ec_json_free(j);
+}
+
 int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 {
 	if (rc >= 0)
 		return 0;
 	ec_log_error("%s: %s", cmd, err->msg[0] ? err->msg : "failed");
+	ec_cli_json_failure(cmd, ec_exit_status(rc), err->msg);
 	return ec_exit_status(rc);
 }
 

@@ -91,28 +91,84 @@ static int model_refs(const char *refs[EC_TASK_N], const struct ec_strlist *arg,
 	return 0;
 }
 
+int ec_evaluate(struct ec_json **out, const struct ec_evaluate_args *a, char **files, int n_files,
+		int print, struct ec_err *err)
+{
+	struct ec_reader_opts ro = a->ro;
+	struct ec_session_opts so = a->so;
+	struct ec_feature_opts fo;
+	struct ec_input in = {0};
+	struct ec_featurizer *fz = NULL;
+	struct ec_loaded_model m[EC_TASK_N];
+	struct ec_iset is;
+	struct ec_cset cs;
+	struct ec_json *j = NULL;
+	float *p = NULL;
+	int rc, was = ec_verbosity;
+
+	*out = NULL;
+	memset(m, 0, sizeof(m));
+	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
+	ec_cset_init(&cs, ec_features_count(EC_TASK_CATEGORY));
+	if ((rc = ec_models_load(m, a->models, a->refs, &fo, err)) < 0 ||
+	    (rc = ec_input_open(&in, &ro, &so, files, n_files, err)) < 0 ||
+	    (rc = ec_featurizer_new(&fz, &fo, in.z, err)) < 0 ||
+	    (rc = ec_learn_collect(fz, m[0].model ? &is : NULL, m[1].model ? &cs : NULL, err)) <
+		0 ||
+	    (rc = ec_input_finish(&in, err)) < 0)
+		goto done;
+	j = ec_json_object();
+	ec_json_add_str(j, "command", "evaluate");
+	if (a->from != INT64_MIN)
+		ec_json_add_time(j, "from", a->from);
+	if (!print)
+		ec_verbosity = 0;
+	if ((m[0].model && (rc = eval_intent(j, &m[0], &is, a->from, &p, err)) < 0) ||
+	    (m[1].model &&
+	     (rc = eval_category(j, &m[1], m[0].model != NULL, &cs, a->from, &p, err)) < 0))
+		goto done;
+	ec_input_json(&in, j);
+	if (print && !ec_opt_json)
+		ec_log_info("evaluate: %s%s%s in %.2f s", m[0].model ? m[0].ref : "",
+			    m[0].model && m[1].model ? " and " : "", m[1].model ? m[1].ref : "",
+			    ec_now() - in.t0);
+	*out = j;
+	j = NULL;
+done:
+	ec_verbosity = was;
+	free(p);
+	ec_json_free(j);
+	ec_featurizer_free(fz);
+	ec_input_close(&in);
+	for (int k = 0; k < EC_TASK_N; k++)
+		ec_loaded_model_release(&m[k]);
+	ec_iset_release(&is);
+	ec_cset_release(&cs);
+	return rc;
+}
+
+void ec_evaluate_args_init(struct ec_evaluate_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	ec_reader_opts_init(&a->ro);
+	ec_session_opts_init(&a->so);
+	a->models = "models";
+	a->from = INT64_MIN;
+}
+
 int cmd_evaluate(int argc, char **argv)
 {
-	struct ec_reader_opts ro;
-	struct ec_session_opts so;
-	struct ec_feature_opts fo;
+	struct ec_evaluate_args a;
 	struct ec_strlist refs_arg = {0};
-	const char *models = "models";
-	int64_t from = INT64_MIN;
-	ec_reader_opts_init(&ro);
-	ec_session_opts_init(&so);
+	ec_evaluate_args_init(&a);
 	const struct ec_opt opts[] = {
 	    {"model", 0, EC_OPT_LIST, &refs_arg, "REF",
 	     "a model to evaluate, e.g. intent@v2 (repeatable; default intent@production and "
 	     "category@production)",
 	     NULL, 0},
-	    {"models", 0, EC_OPT_STR, &models, "DIR", "the model registry (default models)", NULL,
+	    {"models", 0, EC_OPT_STR, &a.models, "DIR", "the model registry (default models)", NULL,
 	     0},
-	    {"from", 0, EC_OPT_TIME, &from, "TIME",
-	     "evaluate sessions starting at or after TIME (earlier ones only build history)", NULL,
-	     0},
-	    EC_SESSION_OPTS(so),
-	    EC_READER_OPTS(ro),
+	    EC_EVALUATE_OPTS(a),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 	};
 	const struct ec_cmd_usage usage = {
@@ -128,57 +184,21 @@ int cmd_evaluate(int argc, char **argv)
 	    "  ecomctl evaluate month.csv.gz --from 2019-10-22 --model intent\n",
 	};
 	struct ec_opts_result res;
-	struct ec_input in = {0};
-	struct ec_featurizer *fz = NULL;
-	struct ec_loaded_model m[EC_TASK_N];
-	struct ec_iset is;
-	struct ec_cset cs;
 	struct ec_json *out = NULL;
 	struct ec_err err = {0};
-	float *p = NULL;
 	int rc;
 
-	memset(m, 0, sizeof(m));
-	ec_iset_init(&is, ec_features_count(EC_TASK_INTENT));
-	ec_cset_init(&cs, ec_features_count(EC_TASK_CATEGORY));
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
 		goto done_early;
-	const char *refs[EC_TASK_N] = {NULL, NULL};
-	if ((rc = model_refs(refs, &refs_arg, &err)) < 0)
+	if ((rc = model_refs(a.refs, &refs_arg, &err)) < 0 ||
+	    (rc = ec_evaluate(&out, &a, res.operands, res.n_operands, 1, &err)) < 0)
 		goto done;
-	if ((rc = ec_models_load(m, models, refs, &fo, &err)) < 0 ||
-	    (rc = ec_input_open(&in, &ro, &so, res.operands, res.n_operands, &err)) < 0 ||
-	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
-	    (rc = ec_learn_collect(fz, m[0].model ? &is : NULL, m[1].model ? &cs : NULL, &err)) <
-		0 ||
-	    (rc = ec_input_finish(&in, &err)) < 0)
-		goto done;
-	out = ec_json_object();
-	ec_json_add_str(out, "command", "evaluate");
-	if (from != INT64_MIN)
-		ec_json_add_time(out, "from", from);
-	if ((m[0].model && (rc = eval_intent(out, &m[0], &is, from, &p, &err)) < 0) ||
-	    (m[1].model &&
-	     (rc = eval_category(out, &m[1], m[0].model != NULL, &cs, from, &p, &err)) < 0))
-		goto done;
-	ec_input_json(&in, out);
 	if (ec_opt_json)
-		ec_json_print_stdout(out);
-	else
-		ec_log_info("evaluate: %s%s%s in %.2f s", m[0].model ? m[0].ref : "",
-			    m[0].model && m[1].model ? " and " : "", m[1].model ? m[1].ref : "",
-			    ec_now() - in.t0);
+		ec_cli_json_summary(out, 0, NULL);
 done:
 	rc = ec_cli_fail("evaluate", rc, &err);
 done_early:
-	free(p);
 	ec_json_free(out);
-	ec_featurizer_free(fz);
-	ec_input_close(&in);
-	for (int k = 0; k < EC_TASK_N; k++)
-		ec_loaded_model_release(&m[k]);
-	ec_iset_release(&is);
-	ec_cset_release(&cs);
 	ec_strlist_release(&refs_arg);
 	return rc;
 }

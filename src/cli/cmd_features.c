@@ -132,7 +132,7 @@ static void summary_json(const struct ec_input *in, const struct ec_featurizer_s
 	ec_json_add_u64(j, "category_sessions", st->category_sessions);
 	ec_json_add_u64(j, "category_skipped", st->category_skipped);
 	ec_input_json(in, j);
-	ec_json_print_stdout(j);
+	ec_cli_json_summary(j, 0, NULL);
 	ec_json_free(j);
 }
 

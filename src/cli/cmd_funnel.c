@@ -98,7 +98,7 @@ static void report(const struct ec_funnel_args *a, struct ec_job *job, const str
 		for (int k = 0; k < K; k++)
 			ec_json_add_u64(su, NULL, r->total.units[k]);
 		ec_input_json(in, o);
-		ec_json_print_stdout(o);
+		ec_cli_json_summary(o, 0, NULL);
 		ec_json_free(o);
 		return;
 	}

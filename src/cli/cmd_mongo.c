@@ -157,7 +157,7 @@ static int report(struct ec_mongo *m, const struct tally *t, struct ec_err *err)
 		ec_json_add_str(counts, "command", "mongo replay");
 		if (m)
 			ec_mongo_json(m, counts);
-		ec_json_print_stdout(counts);
+		ec_cli_json_summary(counts, 0, NULL);
 	}
 	ec_json_free(counts);
 	if (t->worst < 0) {

@@ -156,7 +156,7 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 		ec_input_json(&in, j);
 		if (mongo)
 			ec_mongo_json(mongo, j);
-		ec_json_print_stdout(j);
+		ec_cli_json_summary(j, 0, NULL);
 		ec_json_free(j);
 	} else {
 		ec_reader_report(in.reader);

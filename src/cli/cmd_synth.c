@@ -42,7 +42,7 @@ int ec_synth_run(const struct ec_synth_opts *so, const char *out_path)
 		ec_json_add_u64(j, "dirty_empty_session", st.dirty_empty_session);
 		ec_json_add_u64(j, "dirty_malformed", st.dirty_malformed);
 		ec_json_add_num(j, "seconds", secs);
-		ec_json_print_stdout(j);
+		ec_cli_json_summary(j, 0, NULL);
 		ec_json_free(j);
 	} else if (strcmp(out_path, "-") != 0) {
 		ec_log_info("synth: wrote %llu rows (%llu sessions, %llu users) to %s in %.2f s",

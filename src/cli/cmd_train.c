@@ -270,7 +270,7 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 			goto done;
 	ec_input_json(&st.in, st.out);
 	if (ec_opt_json)
-		ec_json_print_stdout(st.out);
+		ec_cli_json_summary(st.out, st.failed, st.fmsg);
 	struct ec_json *c = ec_run_counts(run);
 	ec_json_add_u64(c, "intent_sessions", st.is.n);
 	ec_json_add_u64(c, "category_sessions", st.cs.n_s);

@@ -263,6 +263,7 @@ int ec_job_end(struct ec_job *j, int rc, const struct ec_err *err)
 		ec_run_input(j->run, j->in);
 	ec_run_mongo(j->run, j->mongo);
 	status = ec_run_end(j->run, status, why);
+	ec_cli_json_failure(j->command, status, why);
 	ec_mongo_free(j->mongo);
 	for (size_t i = 0; i < j->n_locks; i++)
 		ec_lock_release(j->locks[i]);
