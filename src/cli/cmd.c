@@ -17,7 +17,7 @@ const struct ec_cmd ec_commands[] = {
     {"train", cmd_train, "train the intent and category models and register them"},
     {"score", cmd_score, "score sessions with registered models: one CSV row per session"},
     {"evaluate", cmd_evaluate, "backtest registered models on labeled data: metrics, baselines"},
-    {"models", cmd_models, "the model registry: list, show, promote, rollback"},
+    {"models", cmd_models, "the model registry: list, show, promote, rollback, report, compare"},
     {"funnel", cmd_funnel, "funnel drop-off tables and report: CSV, JSON, HTML"},
     {"synth", cmd_synth, "generate a realistic synthetic export (seeded)"},
     {"schema", cmd_schema, "the columns of every output: name, type, meaning"},

@@ -80,10 +80,13 @@ int cmd_models(int argc, char **argv)
 	};
 	const struct ec_cmd_usage usage = {
 	    "models",
-	    "list | show REF | promote REF [--alias NAME] | rollback TASK",
+	    "list | show REF | promote REF [--alias NAME] | rollback TASK | report REF "
+	    "[FILE...] | compare A B [FILE...]",
 	    "The model registry (--models DIR): `list` its versions and aliases, `show`\n"
 	    "a version's manifest, `promote` a version to production (or another alias),\n"
-	    "`rollback` production to the version that held it before. REF is TASK,\n"
+	    "`rollback` production to the version that held it before, `report` what a\n"
+	    "version learned and how it does (HTML and JSON; `models report --help`),\n"
+	    "`compare` two versions side by side (`models compare --help`). REF is TASK,\n"
 	    "TASK@ALIAS, TASK@latest or TASK@vN, TASK being intent or category.",
 	    opts,
 	    "examples:\n"
@@ -91,20 +94,32 @@ int cmd_models(int argc, char **argv)
 	    "  ecomctl models show intent@production\n"
 	    "  ecomctl models promote category@v3\n"
 	    "  ecomctl models promote intent@v4 --alias staging\n"
-	    "  ecomctl models rollback intent\n",
+	    "  ecomctl models rollback intent\n"
+	    "  ecomctl models report intent@production -o output/report\n"
+	    "  ecomctl models compare intent@v2 intent@v3 data/2019-Nov.csv.gz\n",
 	};
 	struct ec_opts_result res;
 	struct ec_registry *r = NULL;
 	struct ec_err err = {0};
 	int rc;
 
+	char **word = ec_xcalloc((size_t)argc + 1, sizeof(*word));
+	int n = ec_cli_subcommand(argc, argv, word);
+	if (n && (strcmp(word[0], "report") == 0 || strcmp(word[0], "compare") == 0)) {
+		rc = strcmp(word[0], "report") == 0 ? ec_models_report(n, word)
+						    : ec_models_compare(n, word);
+		free(word);
+		return rc;
+	}
+	free(word);
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
 	const char *sub = res.n_operands ? res.operands[0] : "";
 	int want = strcmp(sub, "list") == 0 ? 1 : 2;
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "promote") != 0 &&
 	    strcmp(sub, "rollback") != 0) {
-		rc = ec_fail(&err, EC_EUSAGE, "expected list, show, promote or rollback%s%s",
+		rc = ec_fail(&err, EC_EUSAGE,
+			     "expected list, show, promote, rollback, report or compare%s%s",
 			     *sub ? ", got " : "", sub);
 		goto done;
 	}

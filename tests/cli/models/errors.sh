@@ -28,7 +28,7 @@ while [ ! -e locked ]; do sleep 0.1; done
 "$ECOMCTL" models list --models m > list.txt; s9=$?
 kill $holder
 set -e
-grep -q 'expected list, show, promote or rollback, got frobnicate' e1
+grep -q 'expected list, show, promote, rollback, report or compare, got frobnicate' e1
 grep -q 'show takes one REF' e2
 grep -q 'intent@nightly: no such alias' e3
 grep -q 'no category model is registered in m' e4
