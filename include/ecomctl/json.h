@@ -42,7 +42,7 @@ void ec_json_add_str(struct ec_json *j, const char *key, const char *s);
 void ec_json_add_strn(struct ec_json *j, const char *key, const char *s, size_t n);
 void ec_json_add_bool(struct ec_json *j, const char *key, int v);
 void ec_json_add_null(struct ec_json *j, const char *key);
-/* Adds a time as "YYYY-MM-DD HH:MM:SS UTC". */
+/* Adds a time as ISO 8601 UTC, "YYYY-MM-DDTHH:MM:SSZ". */
 void ec_json_add_time(struct ec_json *j, const char *key, int64_t t);
 /* New child container, borrowed from j. */
 struct ec_json *ec_json_add_object(struct ec_json *j, const char *key);

@@ -58,7 +58,7 @@ int ec_registry_alias_ok(const char *s);
 
 struct ec_reg_version {
 	uint32_t version;
-	char created_at[32];  /* "YYYY-MM-DD HH:MM:SS UTC" */
+	char created_at[32];  /* ISO 8601 UTC, "YYYY-MM-DDTHH:MM:SSZ" */
 	char metric_name[16]; /* "pr_auc", "hit3" */
 	double metric;	      /* its validation value (NaN if undefined) */
 	/* sha256 (hex) of the version's manifest.json as registered, which

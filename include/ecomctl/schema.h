@@ -13,7 +13,7 @@
  * | str    | as is, quoted when needed    | string (UTF-8 fixed)  |
  * | u64    | decimal                      | int64 (above 2^63-1: decimal string) |
  * | i64    | decimal                      | int64                 |
- * | time   | YYYY-MM-DD HH:MM:SS UTC      | date                  |
+ * | time   | YYYY-MM-DDTHH:MM:SSZ         | date                  |
  * | money  | two decimals                 | double                |
  * | prob   | six decimals                 | double                |
  * | ratio  | four decimals                | double                |

@@ -215,7 +215,7 @@ int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_r
 
 /* Writes the user's session logs and predictions to stdout as JSON lines,
  * sorted by start (then session logs before predictions, then session id),
- * each with "collection" first; times as "YYYY-MM-DD HH:MM:SS UTC", _id as
+ * each with "collection" first; times as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", _id as
  * 24 hex digits. *n gets the lines written. */
 int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n, struct ec_err *err);
 

@@ -143,7 +143,7 @@ void ec_json_add_null(struct ec_json *j, const char *key)
 void ec_json_add_time(struct ec_json *j, const char *key, int64_t t)
 {
 	char buf[24];
-	ec_time_format(t, buf);
+	ec_time_format_iso(t, buf);
 	put(j, key, cJSON_CreateString(buf));
 }
 

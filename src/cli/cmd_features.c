@@ -66,8 +66,8 @@ static void write_values(struct ec_outfile *f, const float *x, uint32_t n)
 static void write_lead(struct ec_outfile *f, const struct ec_fsession *s, int64_t cutoff)
 {
 	char t0[24], tc[24];
-	ec_time_format(s->start, t0);
-	ec_time_format(cutoff, tc);
+	ec_time_format_iso(s->start, t0);
+	ec_time_format_iso(cutoff, tc);
 	ec_outfile_csv_field(f, s->session_id, strlen(s->session_id));
 	ec_outfile_printf(f, ",%llu,%s,%s,", (unsigned long long)s->user_id, t0, tc);
 }

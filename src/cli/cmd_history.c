@@ -24,7 +24,7 @@ static const char history_usage[] =
 static const char *const summaries[] = {
     "Print the user's session logs and predictions as JSON lines on stdout, sorted\n"
     "by start (session logs first at equal starts), each with \"collection\" first.\n"
-    "Times are \"YYYY-MM-DD HH:MM:SS UTC\", _id 24 hex digits.",
+    "Times are ISO 8601 UTC (\"2019-10-01T00:00:00Z\"), _id 24 hex digits.",
     "Print a readable summary of the user's session logs and predictions.",
     "Delete the user's session logs and predictions (acknowledged by the write\n"
     "concern) and print how many of each were deleted. Funnel reports and runs\n"

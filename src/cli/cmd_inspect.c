@@ -122,8 +122,8 @@ static void report_text(struct ec_outfile *f, const struct inspect *s, const str
 	const struct ec_reader_stats *st = ec_reader_stats(r);
 	char t0[24] = "-", t1[24] = "-";
 	if (st->good) {
-		ec_time_format(st->time_min, t0);
-		ec_time_format(st->time_max, t1);
+		ec_time_format_iso(st->time_min, t0);
+		ec_time_format_iso(st->time_max, t1);
 	}
 	ec_outfile_printf(f, "rows            %llu (good %llu, bad %llu)\n",
 			  (unsigned long long)st->rows, (unsigned long long)st->good,

@@ -176,7 +176,7 @@ static int register_task(const struct ec_train_args *a, struct train_state *st, 
 	ec_run_output(run, path);
 	if (!ec_opt_json && ec_verbosity > 0) {
 		char tv[24];
-		ec_time_format(r->valid_from, tv);
+		ec_time_format_iso(r->valid_from, tv);
 		printf("%s%s@v%u%s, trained on %zu sessions, validated on %zu from %s; "
 		       "%d of %d rounds kept%s\n",
 		       t ? "\n" : "", ec_task_names[t], v, prod ? " (production)" : "",

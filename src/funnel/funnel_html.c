@@ -138,8 +138,8 @@ static void intro(struct ec_outfile *f, const struct ec_funnel_result *r, char *
 		ec_funnel_html_escape(f, inputs[i]);
 	}
 	if (r->first <= r->last) {
-		ec_time_format(r->first, t0);
-		ec_time_format(r->last, t1);
+		ec_time_format_iso(r->first, t0);
+		ec_time_format_iso(r->last, t1);
 		ec_outfile_printf(f, " &#183; events from %s to %s", t0, t1);
 	}
 	ec_outfile_printf(f, "</p>\n<p class=\"meta\">Unit: %s &#183; order: %s &#183; %s",

@@ -551,7 +551,7 @@ int ec_train_register(const struct ec_task_result *r, const char *models_dir,
 	int rc;
 
 	struct ec_json *imp = ec_json_array();
-	ec_time_format((int64_t)time(NULL), created);
+	ec_time_format_iso((int64_t)time(NULL), created);
 	if ((rc = ec_model_save(r->model, &json, &len, err)) < 0 ||
 	    (rc = ec_train_annotate(&json, &len, r->task, imp, err)) < 0 ||
 	    (rc = ec_registry_open(&reg, models_dir, lock_wait, err)) < 0 ||

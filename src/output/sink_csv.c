@@ -55,8 +55,8 @@ static void put_value(struct ec_outfile *f, enum ec_type t, const struct ec_valu
 		ec_outfile_putc(f, v->i ? '1' : '0');
 		break;
 	case EC_T_TIME:
-		ec_time_format(v->i, buf);
-		ec_outfile_write(f, buf, 23);
+		ec_time_format_iso(v->i, buf);
+		ec_outfile_write(f, buf, 20);
 		break;
 	case EC_T_MONEY:
 		ec_outfile_fixed2(f, v->d);

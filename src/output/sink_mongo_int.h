@@ -145,7 +145,7 @@ bson_t *ec_mongo_row_doc(int coll, const struct ec_schema *sc, const struct ec_v
  * numbers below 2^53 become int64, others doubles. */
 void ec_mongo_append_json(bson_t *b, const char *key, const struct ec_json *j);
 /* Adds the fields of a document to the JSON object j: dates as
- * "YYYY-MM-DD HH:MM:SS UTC", ObjectIds as 24 hex digits, every number as a
+ * ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", ObjectIds as 24 hex digits, every number as a
  * number (int64 beyond 2^53: a string), other types as null. */
 void ec_mongo_json_fields(struct ec_json *j, const bson_t *doc);
 

@@ -257,7 +257,7 @@ int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *e
 		purchases += (uint64_t)get_i64(d, "purchases");
 		revenue += get_num(d, "revenue");
 		converted += get_i64(d, "purchases") > 0;
-		ec_time_format(s, t0);
+		ec_time_format_iso(s, t0);
 		char line[512];
 		snprintf(line, sizeof(line),
 			 "  %-23s  %7llds  %6lld  %5lld  %5lld  %9.2f  %-24.24s  %s", t0,
@@ -279,8 +279,8 @@ int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *e
 	if (rc < 0)
 		return rc;
 	if (n) {
-		ec_time_format(first, t0);
-		ec_time_format(last, t1);
+		ec_time_format_iso(first, t0);
+		ec_time_format_iso(last, t1);
 		printf("\n%" PRIu64 " session logs from %s to %s: %" PRIu64 " events, %" PRIu64
 		       " purchases in %" PRIu64 " sessions, revenue %.2f\n",
 		       n, t0, t1, events, purchases, converted, revenue);
@@ -306,7 +306,7 @@ int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *e
 			snprintf(top, sizeof(top), "%s", bson_iter_utf8(&f, NULL));
 		snprintf(models, sizeof(models), "%s/%s", get_str(d, "intent_model", "-"),
 			 get_str(d, "category_model", "-"));
-		ec_time_format(get_i64(d, "start"), t0);
+		ec_time_format_iso(get_i64(d, "start"), t0);
 		if (np < SHOW_ROWS)
 			printf("  %-23s  %9s  %8s  %-20.20s  %-20.20s  %s\n", t0, p, dec, top,
 			       models, get_str(d, "session_id", ""));

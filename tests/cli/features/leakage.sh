@@ -46,10 +46,12 @@ for seed in 7 46; do
 	awk -v n="$n" 'NR % int(n / 3) == 0' buyers | head -3 > sample
 	checked=0
 	while IFS=, read -r sid P; do
+		# P as the input writes times (the outputs write ISO 8601)
+		Pin=$(echo "$P" | sed 's/T/ /; s/Z$/ UTC/')
 		# 1: S's own events at or after P (user_session is column 9)
-		awk -F, -v s="$sid" -v p="$P" 'NR == 1 || !($9 == s && $1 >= p)' ev.csv > v1.csv
+		awk -F, -v s="$sid" -v p="$Pin" 'NR == 1 || !($9 == s && $1 >= p)' ev.csv > v1.csv
 		# 2: every event at or after P
-		awk -F, -v p="$P" 'NR == 1 || $1 < p' ev.csv > v2.csv
+		awk -F, -v p="$Pin" 'NR == 1 || $1 < p' ev.csv > v2.csv
 		[ "$(wc -l < v1.csv)" -lt "$(wc -l < ev.csv)" ] || { echo "$sid: nothing deleted"; exit 1; }
 		for task in intent category; do
 			run $task v1.csv cut1.csv

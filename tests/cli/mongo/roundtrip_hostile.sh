@@ -33,7 +33,8 @@ sys.path.insert(0, sys.argv[1])
 from ejson import load, die
 
 def epoch(t):
-    return int(datetime.datetime.strptime(t, "%Y-%m-%d %H:%M:%S UTC")
+    fmt = "%Y-%m-%dT%H:%M:%SZ" if t.endswith("Z") else "%Y-%m-%d %H:%M:%S UTC"
+    return int(datetime.datetime.strptime(t, fmt)
                .replace(tzinfo=datetime.timezone.utc).timestamp())
 
 def key(code, cid):
@@ -109,7 +110,7 @@ for d in got:
 # history export: the same documents, JSON with times as text, by start.
 def text(ms):
     return datetime.datetime.fromtimestamp(ms // 1000, datetime.timezone.utc) \
-        .strftime("%Y-%m-%d %H:%M:%S UTC")
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
 for uid in (7, 8):
     lines = [json.loads(l) for l in open(f"export{uid}.jsonl", encoding="utf-8")]
     mine = sorted((w for w in want.values() if w["user_id"] == uid),

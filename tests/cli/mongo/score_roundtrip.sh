@@ -98,7 +98,7 @@ for f, uid in (("h1.jsonl", 600000007), ("h2.jsonl", 600000014)):
     for l in preds:
         s = fx[l["session_id"]]
         t = datetime.datetime.fromtimestamp(s["start"], datetime.timezone.utc)
-        if l["user_id"] != uid or l["start"] != f"{t:%Y-%m-%d %H:%M:%S} UTC":
+        if l["user_id"] != uid or l["start"] != f"{t:%Y-%m-%dT%H:%M:%SZ}":
             die(f"history line {l!r}")
         r = rows[l["session_id"]]
         if (l["p_purchase"] is None) != (r["p_purchase"] == "") or \
