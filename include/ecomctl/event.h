@@ -89,6 +89,9 @@ struct ec_event {
  * Returns 0, or -1 when the text is not such a time or names no real one. */
 int ec_time_parse(const char *s, size_t n, int64_t *out);
 
+/* Parses exactly ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" (what outputs write);
+ * 0, or -1 as ec_time_parse. */
+int ec_time_parse_iso(const char *s, int64_t *out);
 /* Writes t as "YYYY-MM-DD HH:MM:SS UTC" plus NUL into buf (>= 24 bytes). */
 void ec_time_format(int64_t t, char *buf);
 /* Writes t as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ" plus NUL into buf (>= 21 bytes). */

@@ -112,9 +112,11 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	}
 	json_steps(r, ec_json_add_array(j, "funnel"), &r->total);
 
-	struct ec_json *bys = ec_json_add_object(j, "breakdowns");
+	struct ec_json *bys = ec_json_add_array(j, "breakdowns");
 	for (int i = 0; i < r->n_by; i++) {
-		struct ec_json *t = ec_json_add_array(bys, ec_funnel_by_names[r->by[i].by]);
+		struct ec_json *b = ec_json_add_object(bys, NULL);
+		ec_json_add_str(b, "dimension", ec_funnel_by_names[r->by[i].by]);
+		struct ec_json *t = ec_json_add_array(b, "rows");
 		for (size_t v = 0; v < r->by[i].n; v++) {
 			struct ec_json *row = ec_json_add_object(t, NULL);
 			ec_json_add_str(row, "value", r->by[i].rows[v].value);
@@ -125,9 +127,13 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	for (size_t v = 0; v < r->trend.n; v++) {
 		struct ec_json *row = ec_json_add_object(trend, NULL);
 		ec_json_add_str(row, "day", r->trend.rows[v].value);
-		struct ec_json *u = ec_json_add_array(row, "units");
-		for (int k = 0; k < o->n_steps; k++)
-			ec_json_add_u64(u, NULL, r->trend.rows[v].units[k]);
+		struct ec_json *u = ec_json_add_array(row, "steps");
+		for (int k = 0; k < o->n_steps; k++) {
+			struct ec_json *st = ec_json_add_object(u, NULL);
+			ec_json_add_int(st, "step", k + 1);
+			ec_json_add_str(st, "event_type", ec_event_type_name(o->steps[k]));
+			ec_json_add_u64(st, "units", r->trend.rows[v].units[k]);
+		}
 	}
 	struct ec_json *ab = ec_json_add_object(j, "abandoned");
 	ec_json_add_u64(ab, "carting_units", r->carting_units);

@@ -87,6 +87,15 @@ static char *put2(char *p, unsigned v)
 }
 
 /* Hand-rolled: per-session output formats millions of these. */
+int ec_time_parse_iso(const char *s, int64_t *out)
+{
+	char buf[24];
+	if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z')
+		return -1;
+	snprintf(buf, sizeof(buf), "%.10s %.8s UTC", s, s + 11);
+	return ec_time_parse(buf, 23, out);
+}
+
 void ec_time_format(int64_t t, char *buf)
 {
 	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);

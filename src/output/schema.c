@@ -59,7 +59,7 @@ static const struct ec_column predictions_cols[] = {
 };
 
 static const struct ec_column funnel_cols[] = {
-	{"by", EC_T_STR, 0, "the breakdown: all, or category, top, brand, price, hour, weekday, day"},
+	{"dimension", EC_T_STR, 0, "the breakdown: all, or category, top, brand, price, hour, weekday, day"},
 	{"value", EC_T_STR, 0, "the breakdown's value (empty for all)"},
 	{"step", EC_T_I64, 0, "step number, from 1"},
 	{"event_type", EC_T_STR, 0, "the step's event type"},

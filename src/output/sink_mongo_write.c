@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ecomctl/cli.h"
+#include "ecomctl/event.h"
 #include "ecomctl/json.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/sink_mongo_spool.h"
@@ -263,6 +264,17 @@ void ec_mongo_add_funnel_report(struct ec_mongo *m, const struct ec_json *params
 	BSON_APPEND_OID(d, "_id", &oid);
 	bson_concat(d, &key);
 	ec_mongo_append_json(d, "report", report);
+	/* the report's own times are text (as in funnel.json); its period and
+	 * when it was made as dates, for queries */
+	int64_t t;
+	const char *first = ec_json_str(ec_json_get(report, "first_event"), NULL);
+	const char *last = ec_json_str(ec_json_get(report, "last_event"), NULL);
+	if (first && ec_time_parse_iso(first, &t) == 0)
+		BSON_APPEND_DATE_TIME(d, "first_event", t * 1000);
+	if (last && ec_time_parse_iso(last, &t) == 0)
+		BSON_APPEND_DATE_TIME(d, "last_event", t * 1000);
+	BSON_APPEND_DATE_TIME(d, "created_at", (int64_t)time(NULL) * 1000);
+	BSON_APPEND_UTF8(d, "run_id", m->run_id ? m->run_id : "");
 	bson_destroy(&key);
 	ec_mongo_queue(m, EC_MC_FUNNEL, d);
 }

@@ -76,14 +76,14 @@ SQL
 	sqlite3 db2.sqlite <<'SQL' > got.csv
 .mode csv
 .import out/funnel.csv f
-SELECT by, value,
+SELECT dimension, value,
        SUM(CASE WHEN step = '1' THEN units END), SUM(CASE WHEN step = '2' THEN units END),
        SUM(CASE WHEN step = '3' THEN units END),
        MAX(CASE WHEN step = '2' THEN NULLIF(median_s, '') END),
        MAX(CASE WHEN step = '2' THEN NULLIF(p90_s, '') END),
        MAX(CASE WHEN step = '3' THEN NULLIF(median_s, '') END),
        MAX(CASE WHEN step = '3' THEN NULLIF(p90_s, '') END)
-FROM f GROUP BY by, value;
+FROM f GROUP BY dimension, value;
 SQL
 	rm -f db2.sqlite
 	sort want.csv > want.sorted
