@@ -24,6 +24,15 @@ void ec_cmd_usage(void *file);
 void ec_cmd_print_version(void);
 
 int cmd_help(int argc, char **argv);
+/* help --format man|bash|zsh|options: the man page, completions, or every
+ * command's options ("command<TAB>option" lines); -1 for another format. */
+int ec_help_generate(const char *format, void *file);
+/* Whether some command (or every one) has an option of that name: what a
+ * configuration file's top-level keys may be. */
+int ec_cmd_option_known(const char *name);
+/* The option or command name nearest to name (at most 3 edits), or NULL;
+ * borrowed until the next call. */
+const char *ec_cmd_option_nearest(const char *name);
 int cmd_version(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);

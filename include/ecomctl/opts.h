@@ -109,6 +109,16 @@ struct ec_opts_result {
 	int exit_now; /* --help or --print-config printed: exit 0 */
 };
 
+/* The options every command takes (--quiet, --json, ...), in --help order. */
+const struct ec_opt *ec_opts_shared(void);
+
+/* When set, ec_opts_parse() hands the command's usage table to the hook
+ * instead of parsing, and asks the command to exit (as after --help):
+ * how `help --format` reads every command's table (help_gen.c). */
+typedef void (*ec_usage_hook_fn)(const struct ec_cmd_usage *u, void *ctx);
+extern ec_usage_hook_fn ec_usage_hook;
+extern void *ec_usage_hook_ctx;
+
 /* Whether arg ("--progress") is a shared option whose value is the next
  * word: how `ecomctl [shared options] COMMAND` finds the command. */
 int ec_opts_shared_takes_value(const char *arg);

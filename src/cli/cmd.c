@@ -75,6 +75,21 @@ int cmd_help(int argc, char **argv)
 		ec_cmd_usage(stdout);
 		return 0;
 	}
+	if (strcmp(argv[1], "--format") == 0 || strncmp(argv[1], "--format=", 9) == 0) {
+		const char *fmt = argv[1][8] == '=' ? argv[1] + 9 : argc > 2 ? argv[2] : "";
+		if (ec_help_generate(fmt, stdout) < 0) {
+			fprintf(stderr,
+				"ecomctl: error: help: --format: expected man, bash, zsh or "
+				"options, got '%s'\n",
+				fmt);
+			return 64;
+		}
+		return fflush(stdout) == 0 ? 0 : 74;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		ec_cmd_usage(stdout);
+		return 0;
+	}
 	const struct ec_cmd *c = ec_cmd_find(argv[1]);
 	if (!c) {
 		fprintf(stderr, "ecomctl: error: help: unknown command '%s'\n", argv[1]);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ecomctl/cmd.h"
 #include "ecomctl/json.h"
 #include "ecomctl/progress.h"
 #include "ecomctl/sink_mongo.h"
@@ -17,7 +19,7 @@ int ec_opt_json;
 static const char *const progress_choices[] = {"auto", "always", "never", NULL};
 static const char *const log_format_choices[] = {"text", "json", NULL};
 static int opt_quiet, opt_verbose, opt_print_config, opt_help, opt_progress;
-static const char *opt_config;
+static const char *opt_config, *opt_workdir;
 
 static const struct ec_opt shared_opts[] = {
     {"quiet", 'q', EC_OPT_FLAG, &opt_quiet, NULL, "print errors only", NULL, 0},
@@ -29,6 +31,8 @@ static const struct ec_opt shared_opts[] = {
      0},
     {"json", 0, EC_OPT_FLAG, &ec_opt_json, NULL,
      "print a machine-readable summary of the run on stdout", NULL, 0},
+    {"workdir", 0, EC_OPT_STR, &opt_workdir, "DIR",
+     "run in DIR: relative paths, models/ and output/ are under it (as make -C)", NULL, 0},
     {"config", 0, EC_OPT_STR, &opt_config, "FILE",
      "read option defaults from a JSON file (also ECOMCTL_CONFIG)", NULL, EC_OPTF_NOENV},
     {"print-config", 0, EC_OPT_FLAG, &opt_print_config, NULL,
@@ -36,6 +40,14 @@ static const struct ec_opt shared_opts[] = {
     {"help", 'h', EC_OPT_FLAG, &opt_help, NULL, "show this help and exit", NULL, EC_OPTF_NOENV},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
+
+ec_usage_hook_fn ec_usage_hook;
+void *ec_usage_hook_ctx;
+
+const struct ec_opt *ec_opts_shared(void)
+{
+	return shared_opts;
+}
 
 int ec_opts_shared_takes_value(const char *arg)
 {
@@ -211,12 +223,25 @@ static int set_value(struct slot *sl, enum source src, const char *val, const ch
 }
 
 /* A JSON value of a configuration file as option text. */
+/* The config file being read (for its relative paths). */
+static const char *config_file;
+static const char *config_path(const char *file, const char *value);
+
+/* Whether an option's value names a file or directory (its argument name). */
+static int is_path_opt(const struct ec_opt *o)
+{
+	return o->kind == EC_OPT_STR && o->arg && (strstr(o->arg, "FILE") || strstr(o->arg, "DIR"));
+}
+
 static int config_value(struct slot *sl, const struct ec_json *v, const char *where,
 			struct ec_err *err)
 {
 	char buf[64];
 	switch (ec_json_type(v)) {
 	case EC_JSON_STRING:
+		if (config_file && is_path_opt(sl->opt))
+			return set_value(sl, SRC_CONFIG,
+					 config_path(config_file, ec_json_str(v, "")), where, err);
 		return set_value(sl, SRC_CONFIG, ec_json_str(v, ""), where, err);
 	case EC_JSON_NUMBER:
 		snprintf(buf, sizeof(buf), "%.17g", ec_json_num(v, 0));
@@ -252,6 +277,7 @@ static int apply_config(const char *cmd, struct slot *slots, int n, const char *
 	struct ec_json *root = NULL;
 	char where[512];
 	int rc = ec_json_read_file(&root, path, err);
+	config_file = path;
 	if (rc < 0) {
 		err->code = EC_ECONFIG;
 		ec_json_free(root);
@@ -282,9 +308,38 @@ static int apply_config(const char *cmd, struct slot *slots, int n, const char *
 			snprintf(where, sizeof(where), "%s: %s", path, key);
 			rc = config_value(sl, m, where, err);
 		}
+		if (rc == 0 && !sl && !(ec_json_type(m) == EC_JSON_OBJECT && ec_cmd_find(key)) &&
+		    !ec_cmd_option_known(key)) {
+			const char *near = ec_cmd_option_nearest(key);
+			rc = ec_fail(err, EC_ECONFIG, "%s: unknown key '%s'%s%s%s", path, key,
+				     near ? " (did you mean '" : "", near ? near : "",
+				     near ? "'?)" : "");
+		}
 	}
 	ec_json_free(root);
+	config_file = NULL;
 	return rc;
+}
+
+/* A path option's value from a config file: relative to the file's
+ * directory (made absolute, so --workdir cannot move it). */
+static const char *config_path(const char *file, const char *value)
+{
+	char dir[4096], *slash;
+	if (value[0] == '/' || value[0] == '\0' || strcmp(value, "-") == 0 || strstr(value, "://"))
+		return value;
+	if (file[0] == '/') {
+		snprintf(dir, sizeof(dir), "%s", file);
+	} else if (!getcwd(dir, sizeof(dir) - strlen(file) - 2)) {
+		return value;
+	} else {
+		strncat(dir, "/", sizeof(dir) - strlen(dir) - 1);
+		strncat(dir, file, sizeof(dir) - strlen(dir) - 1);
+	}
+	slash = strrchr(dir, '/');
+	slash[1] = '\0';
+	strncat(dir, value, sizeof(dir) - strlen(dir) - 1);
+	return keep(dir);
 }
 
 static void env_name(const char *opt, char *buf, size_t n)
@@ -419,6 +474,26 @@ static void print_config(const char *cmd, struct slot *slots, int n)
 /* ---- the parser ---------------------------------------------------------- */
 
 /* The value of --config in argv, else def. */
+/* Without --config or ECOMCTL_CONFIG: the first of
+ * $XDG_CONFIG_HOME/ecomctl/config.json (~/.config when unset) and
+ * /etc/ecomctl/config.json that exists; NULL when none does. */
+static const char *config_search(void)
+{
+	char p[4096];
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg == '/')
+		snprintf(p, sizeof(p), "%s/ecomctl/config.json", xdg);
+	else if (home && *home)
+		snprintf(p, sizeof(p), "%s/.config/ecomctl/config.json", home);
+	else
+		p[0] = '\0';
+	if (*p && access(p, F_OK) == 0)
+		return keep(p);
+	if (access("/etc/ecomctl/config.json", F_OK) == 0)
+		return "/etc/ecomctl/config.json";
+	return NULL;
+}
+
 static const char *config_arg(int argc, char **argv, const char *def)
 {
 	for (int i = 1; i < argc; i++) {
@@ -454,6 +529,12 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 		  struct ec_err *err)
 {
 	int n_cmd = 0, n_shared = 0, n, rc = 0;
+	if (ec_usage_hook) {
+		memset(res, 0, sizeof(*res));
+		ec_usage_hook(u, ec_usage_hook_ctx);
+		res->exit_now = 1;
+		return 0;
+	}
 	while (u->opts && u->opts[n_cmd].name)
 		n_cmd++;
 	while (shared_opts[n_shared].name)
@@ -467,6 +548,7 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 
 	memset(res, 0, sizeof(*res));
 	opt_help = opt_print_config = 0;
+	opt_workdir = NULL;
 	opt_config = getenv("ECOMCTL_CONFIG");
 	shorts[ns++] = ':';
 	for (int i = 0; i < n; i++) {
@@ -490,6 +572,8 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 
 	/* --config comes first: it only supplies defaults for the rest. */
 	opt_config = config_arg(argc, argv, opt_config);
+	if (!opt_config)
+		opt_config = config_search();
 	if (opt_config && (rc = apply_config(u->name, slots, n, opt_config, err)) < 0)
 		goto done;
 	if ((rc = apply_env(slots, n, err)) < 0)
@@ -535,6 +619,9 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	res->operands = argv + optind;
 	res->n_operands = argc - optind;
 	apply_shared(u, slots, n, res);
+	if (opt_workdir && !res->exit_now && chdir(opt_workdir) != 0)
+		rc = ec_fail(err, EC_ENOINPUT, "%s: --workdir %s: %s", u->name, opt_workdir,
+			     strerror(errno));
 done:
 	free(slots);
 	free(lo);
