@@ -107,6 +107,24 @@ static uint64_t write_session(struct ec_outfile *f, const struct ec_fsession *s,
 
 static void list_features(void)
 {
+	if (ec_opt_json) {
+		struct ec_json *j = ec_json_object();
+		ec_json_add_str(j, "command", "features --list");
+		struct ec_json *a = ec_json_add_array(j, "features");
+		for (int t = 0; t < EC_TASK_N; t++) {
+			const struct ec_feature_def *d = ec_features(t);
+			for (uint32_t i = 0; i < ec_features_count(t); i++) {
+				struct ec_json *o = ec_json_add_object(a, NULL);
+				ec_json_add_str(o, "task", ec_task_names[t]);
+				ec_json_add_str(o, "name", d[i].name);
+				ec_json_add_str(o, "description", d[i].description);
+				ec_json_add_int(o, "monotone", d[i].monotone);
+			}
+		}
+		ec_cli_json_summary(j, 0, NULL);
+		ec_json_free(j);
+		return;
+	}
 	for (int t = 0; t < EC_TASK_N; t++) {
 		const struct ec_feature_def *d = ec_features(t);
 		for (uint32_t i = 0; i < ec_features_count(t); i++)

@@ -29,6 +29,10 @@ static int list(const struct ec_registry *r)
 		ec_json_free(j);
 		return 0;
 	}
+	if (r->task[0].n_v == 0 && r->task[1].n_v == 0) {
+		printf("no models registered in %s (ecomctl train registers them)\n", r->dir);
+		return 0;
+	}
 	printf("%-9s %-7s %-24s %-8s %-8s %s\n", "task", "version", "created_at", "metric", "value",
 	       "aliases");
 	for (int t = 0; t < EC_REG_TASKS; t++)
