@@ -32,6 +32,21 @@ static void announce(const char *what)
 static int step(struct demo *d, const char *command, const char *run_id, int rc)
 {
 	ec_run_step(d->run, command, run_id && *run_id ? run_id : NULL, rc);
+	/* the step's outputs are the demo's too: from the step's own manifest */
+	if (run_id && *run_id) {
+		char path[4200];
+		struct ec_json *m = NULL;
+		struct ec_err ignored = {0};
+		snprintf(path, sizeof(path), "%s/%s.json", d->runs_dir, run_id);
+		if (ec_json_read_file(&m, path, &ignored) == 0) {
+			const struct ec_json *outs = ec_json_get(m, "outputs");
+			for (size_t i = 0; i < ec_json_size(outs); i++)
+				ec_run_output(
+				    d->run,
+				    ec_json_str(ec_json_get(ec_json_at(outs, i), "path"), ""));
+		}
+		ec_json_free(m);
+	}
 	if (rc == 69 || rc == 75) {
 		if (!d->mongo_rc)
 			d->mongo_rc = rc;
@@ -177,8 +192,6 @@ static int steps(struct demo *d, const char *out, int64_t rows)
 			       d->mongo_rc);
 	}
 	ec_run_output(d->run, report);
-	ec_run_output(d->run, sessions);
-	ec_run_output(d->run, preds);
 	return 0;
 }
 

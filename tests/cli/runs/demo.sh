@@ -1,7 +1,8 @@
 # `demo -o DIR` writes its manifest and one per step that writes one
 # (sessions, funnel, train, score) under DIR/runs, nothing under ./output;
 # the demo's steps name those manifests' run ids; the sessions step read as
-# many rows as the generated file has (zcat | wc -l). With a password in
+# many rows as the generated file has (zcat | wc -l); the demo's manifest
+# lists every output of its steps and its own. With a password in
 # --mongo-uri and nothing listening, every manifest hides it.
 set -e
 "$ECOMCTL" -q demo -n 3000 -o d
@@ -22,6 +23,18 @@ if steps != want:
 n = gzip.open("d/events.csv.gz").read().count(b"\n") - 1
 if n != 3000 or ms["sessions"][0]["counts"]["rows"] != n or demo["counts"]["rows_generated"] != 3000:
     die(f"rows: file {n}, sessions {ms['sessions'][0]['counts']['rows']}")
+# the demo's outputs: every step's, plus what it wrote itself, each a real file
+mine = {o["path"] for o in demo["outputs"]}
+for c in ("sessions", "funnel", "train", "score"):
+    for o in ms[c][0]["outputs"]:
+        if o["path"] not in mine:
+            die(f"demo manifest lacks {c}'s {o['path']}")
+for p in ("d/funnel.html", "d/funnel.csv", "d/events.csv.gz", "d/inspect.txt"):
+    if p not in mine:
+        die(f"demo manifest lacks {p}: {sorted(mine)}")
+for o in demo["outputs"]:
+    if os.path.getsize(o["path"]) != o["size"]:
+        die(f"{o['path']}: size {o['size']}")
 PY
 set +e
 "$ECOMCTL" -q demo -n 2000 -o d2 \
