@@ -217,7 +217,11 @@ int ec_mongo_replay_file(struct ec_mongo *m, const char *path, struct ec_mongo_r
  * sorted by start (then session logs before predictions, then session id),
  * each with "collection" first; times as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", _id as
  * 24 hex digits. *n gets the lines written. */
-int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n, struct ec_err *err);
+/* ejson: canonical Extended JSON of the documents as they are (what
+ * mongoimport reads), no "collection" key; only: -1 both collections, 0
+ * sessions, 1 predictions. */
+int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, int ejson, int only, uint64_t *n,
+			    struct ec_err *err);
 
 /* Prints a readable summary of the user's history to stdout. */
 int ec_mongo_history_show(struct ec_mongo *m, uint64_t user_id, struct ec_err *err);

@@ -24,7 +24,9 @@ static const char history_usage[] =
 static const char *const summaries[] = {
     "Print the user's session logs and predictions as JSON lines on stdout, sorted\n"
     "by start (session logs first at equal starts), each with \"collection\" first.\n"
-    "Times are ISO 8601 UTC (\"2019-10-01T00:00:00Z\"), _id 24 hex digits.",
+    "Times are ISO 8601 UTC (\"2019-10-01T00:00:00Z\"), _id 24 hex digits. With\n"
+    "--format ejson, one collection's documents (--collection) as MongoDB's canonical\n"
+    "Extended JSON, as mongoimport loads them back.",
     "Print a readable summary of the user's session logs and predictions.",
     "Delete the user's session logs and predictions (acknowledged by the write\n"
     "concern) and print how many of each were deleted. Funnel reports and runs\n"
@@ -33,11 +35,20 @@ static const char *const summaries[] = {
 
 static int run(const char *name, int which, int argc, char **argv)
 {
+	static const char *const formats[] = {"json", "ejson", NULL};
+	static const char *const colls[] = {"both", "sessions", "predictions", NULL};
 	struct ec_mongo_opts mo;
 	const char *user = NULL;
+	int format = 0, coll = 0;
 	ec_mongo_opts_init(&mo);
 	const struct ec_opt opts[] = {
 	    {"user", 'u', EC_OPT_STR, &user, "ID", "the user_id (required)", NULL, EC_OPTF_NOENV},
+	    {"format", 0, EC_OPT_CHOICE, &format, "FMT",
+	     "export: json (default; times as text, a \"collection\" key) or ejson (canonical "
+	     "Extended JSON of one collection, for mongoimport)",
+	     formats, EC_OPTF_NOENV},
+	    {"collection", 0, EC_OPT_CHOICE, &coll, "NAME",
+	     "export: both (default with json), sessions or predictions", colls, EC_OPTF_NOENV},
 	    {"mongo-uri", 0, EC_OPT_STR, &mo.uri, "URI",
 	     "the MongoDB to read (env MONGODB_URI; the password is never shown)", NULL,
 	     EC_OPTF_SECRET},
@@ -68,6 +79,10 @@ static int run(const char *name, int which, int argc, char **argv)
 			     user);
 	else if (!mo.uri || !*mo.uri)
 		ec_log_error("%s: no MongoDB URI: give --mongo-uri or set MONGODB_URI", full);
+	else if (format == 1 && coll == 0)
+		ec_log_error("%s: --format ejson exports one collection: give --collection "
+			     "sessions or predictions",
+			     full);
 	else
 		rc = 0;
 	if (rc) {
@@ -76,7 +91,7 @@ static int run(const char *name, int which, int argc, char **argv)
 	if ((rc = ec_mongo_open(&m, &mo, NULL, &err)) < 0)
 		goto done;
 	if (which == 0) {
-		rc = ec_mongo_history_export(m, uid, &n, &err);
+		rc = ec_mongo_history_export(m, uid, format == 1, coll - 1, &n, &err);
 		if (rc >= 0)
 			ec_log_debug("%s: %" PRIu64 " lines", full, n);
 	} else if (which == 1) {

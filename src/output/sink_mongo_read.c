@@ -184,20 +184,41 @@ static void print_line(const char *coll, const bson_t *d)
 	ec_json_free(j);
 }
 
-int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, uint64_t *n, struct ec_err *err)
+/* One document as canonical Extended JSON on a line (mongoimport reads it;
+ * every type kept, int64 ids beyond 2^53 included). */
+static void print_ejson(const bson_t *d)
+{
+	size_t len;
+	char *s = bson_as_canonical_extended_json(d, &len);
+	if (!s)
+		return;
+	fwrite(s, 1, len, stdout);
+	fputc('\n', stdout);
+	bson_free(s);
+}
+
+int ec_mongo_history_export(struct ec_mongo *m, uint64_t user_id, int ejson, int only, uint64_t *n,
+			    struct ec_err *err)
 {
 	mongoc_cursor_t *cs = find_user(m, EC_MC_SESSIONS, user_id);
 	mongoc_cursor_t *cp = find_user(m, EC_MC_PREDICTIONS, user_id);
 	const bson_t *ds = NULL, *dp = NULL;
 	int rc = 0;
 	*n = 0;
-	int more_s = mongoc_cursor_next(cs, &ds), more_p = mongoc_cursor_next(cp, &dp);
+	int more_s = only != 1 && mongoc_cursor_next(cs, &ds);
+	int more_p = only != 0 && mongoc_cursor_next(cp, &dp);
 	while (more_s || more_p) {
 		if (more_s && (!more_p || start_ms(ds) <= start_ms(dp))) {
-			print_line("sessions", ds);
+			if (ejson)
+				print_ejson(ds);
+			else
+				print_line("sessions", ds);
 			more_s = mongoc_cursor_next(cs, &ds);
 		} else {
-			print_line("predictions", dp);
+			if (ejson)
+				print_ejson(dp);
+			else
+				print_line("predictions", dp);
 			more_p = mongoc_cursor_next(cp, &dp);
 		}
 		++*n;
