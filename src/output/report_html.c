@@ -65,6 +65,15 @@ static void put_num(FILE *f, double v, const char *fmt)
 		fprintf(f, fmt, v);
 }
 
+/* A string as text, "not available" when empty or missing. */
+static void put_str(FILE *f, const char *s)
+{
+	if (*s)
+		esc(f, s);
+	else
+		fputs("not available", f);
+}
+
 /* A JSON value of any type, briefly (lineage and trial parameters). */
 static void put_value(FILE *f, const struct ec_json *v)
 {
@@ -195,10 +204,12 @@ static void summary(FILE *f, const struct ec_json *r)
 	fputs("</td></tr><tr><th>task</th><td>", f);
 	esc(f, str(r, "task"));
 	fputs("</td></tr><tr><th>created</th><td>", f);
-	esc(f, str(r, "created_at"));
+	put_str(f, str(r, "created_at"));
 	fputs("</td></tr><tr><th>evaluated on</th><td>", f);
 	if (strcmp(str(on, "kind"), "files") == 0) {
 		const struct ec_json *fl = ec_json_get(on, "files");
+		if (ec_json_size(fl) == 0)
+			fputs("files (not named)", f);
 		for (size_t i = 0; i < ec_json_size(fl); i++) {
 			fputs(i ? ", " : "", f);
 			esc(f, ec_json_str(ec_json_at(fl, i), ""));
@@ -320,16 +331,9 @@ static void deciles_table(FILE *f, const struct ec_json *d)
 	fputs("</table>\n", f);
 }
 
-static void calibration(FILE *f, const struct ec_json *r)
+/* Observed against predicted by decile, on the diagonal's scale, and the table. */
+static void calibration_plot(FILE *f, const struct ec_json *d)
 {
-	const struct ec_json *d = ec_json_get(r, "calibration");
-	int intent = strcmp(str(r, "task"), "intent") == 0;
-	section(f, "calibration",
-		intent ? "Calibration of p_purchase" : "Calibration of p_category_1");
-	if (ec_json_size(d) == 0) {
-		fputs("<p>Not available.</p></section>\n", f);
-		return;
-	}
 	double top = 0;
 	for (size_t i = 0; i < ec_json_size(d); i++) {
 		double a = num(ec_json_at(d, i), "predicted"),
@@ -346,25 +350,40 @@ static void calibration(FILE *f, const struct ec_json *r)
 		double a = num(o, "predicted"), b = num(o, "observed");
 		if (isnan(a) || isnan(b))
 			continue;
-		fprintf(
-		    f,
-		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"dot\"><title>decile %zu: "
-		    "predicted %.4f, observed %.4f, %.0f sessions</title></circle>",
-		    px(&p, a), py(&p, b), i + 1, a, b, num(o, "n"));
+		fprintf(f,
+			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"dot\"><title>decile "
+			"%zu: predicted %.4f, observed %.4f, ",
+			px(&p, a), py(&p, b), i + 1, a, b);
+		put_num(f, num(o, "n"), "%.0f");
+		fputs(" sessions</title></circle>", f);
 	}
 	fputs("</svg>\n", f);
 	deciles_table(f, d);
+}
+
+static void calibration(FILE *f, const struct ec_json *r)
+{
+	const struct ec_json *d = ec_json_get(r, "calibration");
 	const struct ec_json *byrank = ec_json_get(r, "calibration_by_rank");
-	for (size_t k = 0; k < ec_json_size(byrank); k++) {
-		const struct ec_json *o = ec_json_at(byrank, k);
-		fprintf(f, "<h3>p_category_%.0f: mean ", num(o, "k"));
+	int intent = strcmp(str(r, "task"), "intent") == 0;
+	section(f, "calibration",
+		intent ? "Calibration of p_purchase" : "Calibration of p_category_1");
+	if (ec_json_size(d) == 0)
+		fputs("<p>Not available.</p>\n", f);
+	else
+		calibration_plot(f, d);
+	for (size_t i = 0; i < ec_json_size(byrank); i++) {
+		const struct ec_json *o = ec_json_at(byrank, i);
+		double k = num(o, "k");
+		fprintf(f, "<h3>p_category_%.0f: mean ", isnan(k) ? (double)(i + 1) : k);
 		put_num(f, num(o, "mean_p"), "%.4f");
 		fputs(", observed ", f);
 		put_num(f, num(o, "observed"), "%.4f");
 		fputs(" over ", f);
 		put_num(f, num(o, "sessions"), "%.0f");
 		fputs(" sessions</h3>\n", f);
-		if (k > 0) /* the first is the table above */
+		/* the first rank's deciles are the calibration drawn above */
+		if (i > 0 || ec_json_size(d) == 0)
 			deciles_table(f, ec_json_get(o, "deciles"));
 	}
 	fputs("</section>\n", f);
@@ -419,11 +438,17 @@ static void confusion(FILE *f, const struct ec_json *r)
 	fputs("<p>Threshold ", f);
 	put_num(f, num(c, "threshold"), "%.4f");
 	fputs(" (p_purchase at or above it: predicted buyer).</p>\n", f);
-	fprintf(f,
-		"<table><tr><th></th><th>predicted buyer</th><th>predicted not</th></tr>"
-		"<tr><th>bought</th><td>%.0f</td><td>%.0f</td></tr>"
-		"<tr><th>did not</th><td>%.0f</td><td>%.0f</td></tr></table>\n",
-		tp, fn, fp, tn);
+	fputs("<table><tr><th></th><th>predicted buyer</th><th>predicted not</th></tr>"
+	      "<tr><th>bought</th><td>",
+	      f);
+	put_num(f, tp, "%.0f");
+	fputs("</td><td>", f);
+	put_num(f, fn, "%.0f");
+	fputs("</td></tr><tr><th>did not</th><td>", f);
+	put_num(f, fp, "%.0f");
+	fputs("</td><td>", f);
+	put_num(f, tn, "%.0f");
+	fputs("</td></tr></table>\n", f);
 	fputs("<p>Precision ", f);
 	put_num(f, tp + fp > 0 ? tp / (tp + fp) : NAN, "%.4f");
 	fputs(", recall ", f);
@@ -458,9 +483,14 @@ static void importance(FILE *f, const struct ec_json *r)
 		    lw, i * (size_t)rowh + 3, w, rowh - 5);
 		fputs("<title>", f);
 		esc(f, str(o, "feature"));
-		fprintf(f, ": gain %.4g over %.0f splits</title></rect>", g, num(o, "splits"));
-		fprintf(f, "<text x=\"%.1f\" y=\"%zu\" class=\"tick\">%.3g</text>", lw + w + 4,
-			i * (size_t)rowh + 14, g);
+		fputs(": gain ", f);
+		put_num(f, g, "%.4g");
+		fputs(" over ", f);
+		put_num(f, num(o, "splits"), "%.0f");
+		fprintf(f, " splits</title></rect><text x=\"%.1f\" y=\"%zu\" class=\"tick\">",
+			lw + w + 4, i * (size_t)rowh + 14);
+		put_num(f, g, "%.3g");
+		fputs("</text>", f);
 	}
 	fprintf(f,
 		"</svg>\n<p class=\"note\">XGBoost's gain: the mean loss reduction of the "
@@ -474,6 +504,10 @@ static void candidates(FILE *f, const struct ec_json *r)
 	if (strcmp(str(r, "task"), "category") != 0)
 		return;
 	section(f, "candidates", "Candidate categories");
+	if (isnan(num(m, "candidate_recall")) && isnan(num(m, "ceiling"))) {
+		fputs("<p>Not available.</p></section>\n", f);
+		return;
+	}
 	fputs("<p>Candidate recall ", f);
 	put_num(f, num(m, "candidate_recall"), "%.4f");
 	fputs(": the share of the categories sessions carted or bought that were among their "
