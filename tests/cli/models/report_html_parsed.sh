@@ -6,7 +6,7 @@
 # (report_html/check.py): well-formed, self-contained, the task's sections,
 # tables and charts equal to the document, missing data said so.
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
-[ -x "${EC_REPORT_HTML_RENDER:-}" ] || { echo "EC_REPORT_HTML_RENDER is not set"; exit 1; }
+[ -x "${EC_REPORT_HTML_RENDER:-}" ] || { echo "EC_REPORT_HTML_RENDER is not set" >&2; exit 1; }
 set -e
 set --
 for name in intent category minimal minimal_category; do

@@ -438,7 +438,7 @@ def check_page(report_path, page_path):
         if sid in checks:
             checks[sid](sec, r)
     for e in errors[:20]:
-        print("%s: %s" % (page_path, e))
+        print("%s: %s" % (page_path, e), file=sys.stderr)
     bad = bool(errors)
     del errors[:]
     return bad
