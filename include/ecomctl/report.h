@@ -45,8 +45,17 @@ struct ec_json *ec_model_report(const struct ec_json *manifest, const char *ref,
 				const char *aliases, const struct ec_json *eval, char *const *files,
 				int n_files, const struct ec_json *run, const char *run_id);
 
-/* Writes the self-contained HTML page of report to f. 0, or EC_EIO with
- * err set when writing fails. */
+/*
+ * Writes the model report page of report (a document of the shape above,
+ * as read from model-report.json) to f: one self-contained HTML5 page,
+ * inline CSS and SVG, no script, nothing fetched. Sections carry stable
+ * ids: summary, metrics, calibration, importance, lineage, trials; curves,
+ * gains and confusion for task "intent"; candidates for "category"; drift
+ * only when the document has one. A key that is missing or null makes its
+ * section say "not available"; a missing number reads "–". Every string
+ * from the document is HTML-escaped. report is borrowed; f is left open.
+ * Returns 0, or EC_EIO with err set when writing to f fails.
+ */
 int ec_model_report_html(FILE *f, const struct ec_json *report, struct ec_err *err);
 
 #endif
