@@ -194,10 +194,19 @@ void ec_funnel_free(struct ec_funnel *f);
  * units[k-1], drop = units[k-1] - units[k], drop_rate = drop / units[k-1].
  * Rates whose base is 0 are NaN; for k == 0, from_prev, drop and drop_rate
  * are NaN / 0 (there is no previous step). */
+/* A step's rates; *_lo and *_hi bound the conversion by Wilson's 95% score
+ * interval (NaN without units at the base). small: fewer than
+ * EC_FUNNEL_SMALL units at step 1. */
+#define EC_FUNNEL_SMALL 30
 struct ec_funnel_rates {
 	double from_first, from_prev, drop_rate;
+	double first_lo, first_hi, prev_lo, prev_hi;
 	uint64_t drop;
+	int small;
 };
+/* Wilson's 95% score interval of x successes in n trials: [*lo, *hi];
+ * NaN for n = 0. */
+void ec_funnel_wilson(uint64_t x, uint64_t n, double *lo, double *hi);
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out);
 
 /* The rows of funnel.csv (schema "funnel", schema.c): for the whole

@@ -70,6 +70,17 @@ static const char *percent(double v, char *buf)
 	return buf;
 }
 
+/* A 95% interval as "(12.3%-15.0%)"; "" when undefined. */
+static const char *interval(double lo, double hi, char *buf)
+{
+	char a[16], b[16];
+	if (lo != lo || hi != hi)
+		buf[0] = '\0';
+	else
+		snprintf(buf, 48, "(%s&#8211;%s)", percent(lo, a), percent(hi, b));
+	return buf;
+}
+
 /* Seconds as "45s", "3m 20s", "2h 5m", "3d 4h"; "&#8211;" for none. */
 static const char *duration(int64_t s, char *buf)
 {
@@ -104,6 +115,7 @@ static void head(struct ec_outfile *f, const struct ec_funnel_result *r)
 	       "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;"
 	       "color:#1d2733;background:#f6f7f9;margin:0}\n"
 	       "main{max-width:1100px;margin:0 auto;padding:24px 28px 48px}\n"
+	       ".ci{color:#6b7785;font-size:11px}tr.small td{color:#9aa4ae}\n"
 	       "h1{font-size:26px;margin:8px 0 4px}h2{font-size:19px;margin:34px 0 10px;"
 	       "border-bottom:1px solid #d5dae1;padding-bottom:6px}\n"
 	       ".meta{color:#55606e;font-size:14px;margin:2px 0}\n"
@@ -264,22 +276,25 @@ static void step_chart(struct ec_outfile *f, const struct ec_funnel_result *r)
 static void step_table(struct ec_outfile *f, const struct ec_funnel_result *r)
 {
 	const struct ec_funnel_opts *o = r->opts;
-	char a[32], b[32], c[32], d[32], e[32], g[32], h[32];
+	char a[32], b[32], c[32], d[32], e[32], g[32], h[32], i1[48], i2[48];
 	ec_outfile_puts(f, "<table>\n<tr><th>step</th><th class=\"l\">event</th><th>units</th>"
-			   "<th>of step 1</th><th>of previous</th><th>drop-off</th>"
+			   "<th>of step 1</th><th>95% interval</th><th>of previous</th><th>95% "
+			   "interval</th><th>drop-off</th>"
 			   "<th>drop-off rate</th><th>median time from previous</th>"
 			   "<th>p90 time from previous</th></tr>\n");
 	for (int k = 0; k < o->n_steps; k++) {
 		struct ec_funnel_rates x;
 		ec_funnel_rates(&r->total, k, &x);
-		ec_outfile_printf(f,
-				  "<tr><td>%d</td><td class=\"l\">%s</td><td>%s</td><td>%s</td>"
-				  "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-				  k + 1, step_name(o, k), thousands(r->total.units[k], a),
-				  percent(x.from_first, b), percent(x.from_prev, c),
-				  k ? thousands(x.drop, d) : "&#8211;", percent(x.drop_rate, e),
-				  duration(r->total.median_s[k], g),
-				  duration(r->total.p90_s[k], h));
+		ec_outfile_printf(
+		    f,
+		    "<tr><td>%d</td><td class=\"l\">%s</td><td>%s</td><td>%s</td>"
+		    "<td class=\"ci\">%s</td><td>%s</td><td class=\"ci\">%s</td><td>%s</td>"
+		    "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		    k + 1, step_name(o, k), thousands(r->total.units[k], a),
+		    percent(x.from_first, b), interval(x.first_lo, x.first_hi, i1),
+		    percent(x.from_prev, c), interval(x.prev_lo, x.prev_hi, i2),
+		    k ? thousands(x.drop, d) : "&#8211;", percent(x.drop_rate, e),
+		    duration(r->total.median_s[k], g), duration(r->total.p90_s[k], h));
 	}
 	ec_outfile_puts(f, "</table>\n");
 }
@@ -377,7 +392,7 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 {
 	const struct ec_funnel_opts *o = r->opts;
 	int K = o->n_steps;
-	char a[32], b[32];
+	char a[32], b[32], ci[48];
 	ec_outfile_printf(f, "<table>\n<tr><th class=\"l\">%s</th>", what);
 	for (int k = 0; k < K; k++)
 		ec_outfile_printf(f, "<th>%d. %s</th>", k + 1, step_name(o, k));
@@ -396,7 +411,9 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 		const struct ec_funnel_row *row = &t->rows[i];
 		struct ec_funnel_rates x;
 		ec_funnel_rates(row, K - 1, &x);
-		ec_outfile_puts(f, "<tr><td class=\"l\">");
+		ec_outfile_puts(f, x.small ? "<tr class=\"small\" title=\"fewer than 30 units at "
+					     "step 1: the rates are unreliable\"><td class=\"l\">"
+					   : "<tr><td class=\"l\">");
 		if (row->value[0])
 			ec_funnel_html_escape(f, row->value);
 		else
@@ -407,12 +424,13 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 		double w = best > 0 && x.from_first == x.from_first ? 120 * x.from_first / best : 0;
 		ec_outfile_printf(
 		    f,
-		    "<td>%s</td><td class=\"l\"><svg class=\"bar\" "
+		    "<td>%s <span class=\"ci\">%s</span></td><td class=\"l\"><svg class=\"bar\" "
 		    "xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"12\">"
 		    "<rect x=\"0\" y=\"1\" width=\"120\" height=\"10\" fill=\"#e8ecf1\"/>"
 		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" fill=\"%s\"/>"
 		    "</svg></td>",
-		    percent(x.from_first, b), w < 1 && w > 0 ? 1 : w, colors[0]);
+		    percent(x.from_first, b), interval(x.first_lo, x.first_hi, ci),
+		    w < 1 && w > 0 ? 1 : w, colors[0]);
 		if (K > 1)
 			ec_outfile_printf(f, "<td>%s</td>", duration(row->median_s[K - 1], a));
 		ec_outfile_puts(f, "</tr>\n");

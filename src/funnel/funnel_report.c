@@ -11,14 +11,32 @@
 #include "ecomctl/schema.h"
 #include "ecomctl/sink.h"
 
+void ec_funnel_wilson(uint64_t x, uint64_t n, double *lo, double *hi)
+{
+	const double z = 1.959963984540054; /* the 97.5th percentile of N(0, 1) */
+	if (n == 0) {
+		*lo = *hi = NAN;
+		return;
+	}
+	double nn = (double)n, p = (double)x / nn, z2 = z * z;
+	double den = 1 + z2 / nn, mid = (p + z2 / (2 * nn)) / den;
+	double half = z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / den;
+	*lo = fmax(0, mid - half);
+	*hi = fmin(1, mid + half);
+}
+
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out)
 {
 	out->from_first = row->units[0] ? (double)row->units[k] / (double)row->units[0] : NAN;
+	ec_funnel_wilson(row->units[k], row->units[0], &out->first_lo, &out->first_hi);
+	out->prev_lo = out->prev_hi = NAN;
+	out->small = row->units[0] < EC_FUNNEL_SMALL;
 	out->from_prev = NAN;
 	out->drop_rate = NAN;
 	out->drop = 0;
 	if (k == 0)
 		return;
+	ec_funnel_wilson(row->units[k], row->units[k - 1], &out->prev_lo, &out->prev_hi);
 	out->drop = row->units[k - 1] - row->units[k];
 	if (row->units[k - 1]) {
 		out->from_prev = (double)row->units[k] / (double)row->units[k - 1];
@@ -47,6 +65,11 @@ static void csv_rows(const struct ec_funnel_result *r, struct ec_sink *rows, con
 		v[c++] = isfinite(x.drop_rate) ? ec_val_num(x.drop_rate) : ec_val_null();
 		v[c++] = row->median_s[k] >= 0 ? ec_val_i64(row->median_s[k]) : ec_val_null();
 		v[c++] = row->p90_s[k] >= 0 ? ec_val_i64(row->p90_s[k]) : ec_val_null();
+		v[c++] = isfinite(x.first_lo) ? ec_val_num(x.first_lo) : ec_val_null();
+		v[c++] = isfinite(x.first_hi) ? ec_val_num(x.first_hi) : ec_val_null();
+		v[c++] = isfinite(x.prev_lo) ? ec_val_num(x.prev_lo) : ec_val_null();
+		v[c++] = isfinite(x.prev_hi) ? ec_val_num(x.prev_hi) : ec_val_null();
+		v[c++] = ec_val_i64(x.small);
 		ec_sink_row(rows, v, NULL);
 	}
 }
@@ -83,6 +106,11 @@ static void json_steps(const struct ec_funnel_result *r, struct ec_json *a,
 			ec_json_add_null(o, "median_s");
 			ec_json_add_null(o, "p90_s");
 		}
+		ec_json_add_num(o, "from_first_low", x.first_lo);
+		ec_json_add_num(o, "from_first_high", x.first_hi);
+		ec_json_add_num(o, "from_previous_low", x.prev_lo);
+		ec_json_add_num(o, "from_previous_high", x.prev_hi);
+		ec_json_add_bool(o, "small", x.small);
 	}
 }
 

@@ -70,6 +70,11 @@ static const struct ec_column funnel_cols[] = {
 	{"drop_off_rate", EC_T_RATIO, 0, "drop_off / units at the previous step"},
 	{"median_s", EC_T_I64, 0, "median seconds from the previous step; null at step 1 or without units"},
 	{"p90_s", EC_T_I64, 0, "90th percentile of the same"},
+	{"from_first_low", EC_T_RATIO, 0, "lower bound of conversion_from_first, Wilson 95% score interval"},
+	{"from_first_high", EC_T_RATIO, 0, "its upper bound"},
+	{"from_previous_low", EC_T_RATIO, 0, "lower bound of conversion_from_previous, Wilson 95%; null at step 1"},
+	{"from_previous_high", EC_T_RATIO, 0, "its upper bound"},
+	{"small", EC_T_FLAG, 0, "1 when the row has fewer than 30 units at step 1 (its rates are unreliable)"},
 };
 
 static const struct ec_column run_cols[] = {
