@@ -204,6 +204,10 @@ struct ec_funnel_rates {
 	uint64_t drop;
 	int small;
 };
+/* Whether a trend day ("YYYY-MM-DD") is only partly covered by the input:
+ * the first event is after its start or the last before its end. */
+struct ec_funnel_result;
+int ec_funnel_day_partial(const struct ec_funnel_result *r, const char *day);
 /* Wilson's 95% score interval of x successes in n trials: [*lo, *hi];
  * NaN for n = 0. */
 void ec_funnel_wilson(uint64_t x, uint64_t n, double *lo, double *hi);

@@ -368,11 +368,19 @@ static void trend_chart(struct ec_outfile *f, const struct ec_funnel_result *r, 
 							  max);
 			ec_outfile_puts(f, "\"/>\n");
 		}
-		for (size_t i = 0; i < t->n && t->n <= 62; i++)
+		/* a day the input covers only in part: a hollow point */
+		for (size_t i = 0; i < t->n && t->n <= 62; i++) {
+			int part = ec_funnel_day_partial(r, t->rows[i].value);
 			ec_outfile_printf(
-			    f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n",
+			    f,
+			    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
+			    "stroke=\"%s\"%s><title>%s%s</title></circle>\n",
 			    t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2,
-			    B - (B - T) * trend_value(&t->rows[i], k, rate) / max, col);
+			    B - (B - T) * trend_value(&t->rows[i], k, rate) / max,
+			    part ? "#ffffff" : col, col, part ? " class=\"partial\"" : "",
+			    t->rows[i].value,
+			    part ? " (partial day: the input covers only part of it)" : "");
+		}
 		double lx = L + 10 + 170.0 * (k - k0);
 		ec_outfile_printf(
 		    f,

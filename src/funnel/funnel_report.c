@@ -25,6 +25,16 @@ void ec_funnel_wilson(uint64_t x, uint64_t n, double *lo, double *hi)
 	*hi = fmin(1, mid + half);
 }
 
+int ec_funnel_day_partial(const struct ec_funnel_result *r, const char *day)
+{
+	char buf[32];
+	int64_t t0;
+	snprintf(buf, sizeof(buf), "%.10s 00:00:00 UTC", day);
+	if (strlen(day) != 10 || ec_time_parse(buf, strlen(buf), &t0) != 0)
+		return 0;
+	return r->first > t0 || r->last < t0 + 86399;
+}
+
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out)
 {
 	out->from_first = row->units[0] ? (double)row->units[k] / (double)row->units[0] : NAN;
@@ -155,6 +165,7 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	for (size_t v = 0; v < r->trend.n; v++) {
 		struct ec_json *row = ec_json_add_object(trend, NULL);
 		ec_json_add_str(row, "day", r->trend.rows[v].value);
+		ec_json_add_bool(row, "partial", ec_funnel_day_partial(r, r->trend.rows[v].value));
 		struct ec_json *u = ec_json_add_array(row, "steps");
 		for (int k = 0; k < o->n_steps; k++) {
 			struct ec_json *st = ec_json_add_object(u, NULL);
