@@ -67,6 +67,42 @@ static int show(const struct ec_registry *r, const char *ref_s, struct ec_err *e
 	return 0;
 }
 
+/* Points alias at the version of ref_s and saves the registry. */
+static int promote(struct ec_registry *r, const char *ref_s, const char *alias, struct ec_err *err)
+{
+	struct ec_model_ref ref;
+	uint32_t v, before;
+	int rc;
+	if ((rc = ec_model_ref_parse(&ref, ref_s, err)) < 0 ||
+	    (rc = ec_registry_resolve(r, &ref, &v, err)) < 0)
+		return rc;
+	before = ec_registry_alias(r, ref.task, alias);
+	if ((rc = ec_registry_set_alias(r, ref.task, alias, v, err)) < 0 ||
+	    (rc = ec_registry_save(r, err)) < 0)
+		return rc;
+	if (ec_verbosity > 0 && before)
+		printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias, before, v);
+	else if (ec_verbosity > 0)
+		printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
+	return 0;
+}
+
+/* Returns production to the version before and saves the registry. */
+static int rollback(struct ec_registry *r, const char *task_s, struct ec_err *err)
+{
+	int task = ec_registry_task(task_s), rc;
+	uint32_t before, now;
+	if (task < 0)
+		return ec_fail(err, EC_EUSAGE, "rollback: the task must be intent or category");
+	before = ec_registry_alias(r, task, "production");
+	if ((rc = ec_registry_rollback(r, task, &now, err)) < 0 ||
+	    (rc = ec_registry_save(r, err)) < 0)
+		return rc;
+	if (ec_verbosity > 0)
+		printf("%s@production: v%u -> v%u\n", task_s, before, now);
+	return 0;
+}
+
 int cmd_models(int argc, char **argv)
 {
 	const char *models = "models", *alias = "production";
@@ -142,34 +178,9 @@ int cmd_models(int argc, char **argv)
 	} else if (strcmp(sub, "show") == 0) {
 		rc = show(r, res.operands[1], &err);
 	} else if (strcmp(sub, "promote") == 0) {
-		struct ec_model_ref ref;
-		uint32_t v, before;
-		if ((rc = ec_model_ref_parse(&ref, res.operands[1], &err)) < 0 ||
-		    (rc = ec_registry_resolve(r, &ref, &v, &err)) < 0)
-			goto done;
-		before = ec_registry_alias(r, ref.task, alias);
-		if ((rc = ec_registry_set_alias(r, ref.task, alias, v, &err)) < 0 ||
-		    (rc = ec_registry_save(r, &err)) < 0)
-			goto done;
-		if (ec_verbosity > 0 && before)
-			printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias,
-			       before, v);
-		else if (ec_verbosity > 0)
-			printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
+		rc = promote(r, res.operands[1], alias, &err);
 	} else {
-		int task = ec_registry_task(res.operands[1]);
-		uint32_t before, now;
-		if (task < 0) {
-			rc = ec_fail(&err, EC_EUSAGE,
-				     "rollback: the task must be intent or category");
-			goto done;
-		}
-		before = ec_registry_alias(r, task, "production");
-		if ((rc = ec_registry_rollback(r, task, &now, &err)) < 0 ||
-		    (rc = ec_registry_save(r, &err)) < 0)
-			goto done;
-		if (ec_verbosity > 0)
-			printf("%s@production: v%u -> v%u\n", res.operands[1], before, now);
+		rc = rollback(r, res.operands[1], &err);
 	}
 done:
 	rc = ec_cli_fail("models", rc, &err);

@@ -72,6 +72,48 @@ static void drift_report(const struct ec_json *dj)
 			    EC_DRIFT_WARN, line);
 }
 
+/* The run's summary: one JSON object with --json, else a line on stderr. */
+static void summary(const struct ec_score_args *a, const char *run_id,
+		    const struct ec_loaded_model *m, const struct ec_score_tally *t,
+		    const struct ec_input *in, struct ec_mongo *mongo, const struct ec_json *dj)
+{
+	if (ec_opt_json) {
+		struct ec_json *j = ec_json_object();
+		ec_json_add_str(j, "command", "score");
+		ec_json_add_str(j, "output", a->out_path);
+		ec_json_add_str(j, "run_id", run_id);
+		ec_json_add_str(j, "intent_model", m[0].model ? m[0].ref : "");
+		ec_json_add_str(j, "category_model", m[1].model ? m[1].ref : "");
+		ec_json_add_num(j, "threshold", m[0].threshold);
+		ec_json_add_u64(j, "scored_sessions", t->sessions);
+		ec_json_add_u64(j, "with_p_purchase", t->with_p);
+		ec_json_add_u64(j, "predicted_purchases", t->decided);
+		ec_json_add_u64(j, "actual_purchases", t->purchased);
+		ec_json_add_u64(j, "with_categories", t->with_categories);
+		ec_json_add_num(j, "category_hit3",
+				t->cat_sessions ? (double)t->cat_hit3 / (double)t->cat_sessions
+						: NAN);
+		if (dj)
+			ec_json_add_tree(j, "drift", ec_json_dup(dj));
+		ec_input_json(in, j);
+		if (mongo)
+			ec_mongo_json(mongo, j);
+		ec_cli_json_summary(j, 0, NULL);
+		ec_json_free(j);
+	} else {
+		ec_reader_report(in->reader);
+		ec_log_info("score: %llu sessions to %s in %.2f s: %llu with p_purchase (%llu "
+			    "predicted buyers, %llu actual), %llu with categories; models %s %s",
+			    (unsigned long long)t->sessions, a->out_path, ec_now() - in->t0,
+			    (unsigned long long)t->with_p, (unsigned long long)t->decided,
+			    (unsigned long long)t->purchased,
+			    (unsigned long long)t->with_categories, m[0].model ? m[0].ref : "-",
+			    m[1].model ? m[1].ref : "-");
+		if (mongo)
+			ec_mongo_report(mongo);
+	}
+}
+
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs)
 {
 	struct ec_feature_opts fo;
@@ -135,41 +177,7 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 		ec_job_mongo_finish(job, counts);
 		ec_json_free(counts);
 	}
-	if (ec_opt_json) {
-		struct ec_json *j = ec_json_object();
-		ec_json_add_str(j, "command", "score");
-		ec_json_add_str(j, "output", a->out_path);
-		ec_json_add_str(j, "run_id", run_id);
-		ec_json_add_str(j, "intent_model", m[0].model ? m[0].ref : "");
-		ec_json_add_str(j, "category_model", m[1].model ? m[1].ref : "");
-		ec_json_add_num(j, "threshold", m[0].threshold);
-		ec_json_add_u64(j, "scored_sessions", t->sessions);
-		ec_json_add_u64(j, "with_p_purchase", t->with_p);
-		ec_json_add_u64(j, "predicted_purchases", t->decided);
-		ec_json_add_u64(j, "actual_purchases", t->purchased);
-		ec_json_add_u64(j, "with_categories", t->with_categories);
-		ec_json_add_num(j, "category_hit3",
-				t->cat_sessions ? (double)t->cat_hit3 / (double)t->cat_sessions
-						: NAN);
-		if (dj)
-			ec_json_add_tree(j, "drift", ec_json_dup(dj));
-		ec_input_json(&in, j);
-		if (mongo)
-			ec_mongo_json(mongo, j);
-		ec_cli_json_summary(j, 0, NULL);
-		ec_json_free(j);
-	} else {
-		ec_reader_report(in.reader);
-		ec_log_info("score: %llu sessions to %s in %.2f s: %llu with p_purchase (%llu "
-			    "predicted buyers, %llu actual), %llu with categories; models %s %s",
-			    (unsigned long long)t->sessions, a->out_path, ec_now() - in.t0,
-			    (unsigned long long)t->with_p, (unsigned long long)t->decided,
-			    (unsigned long long)t->purchased,
-			    (unsigned long long)t->with_categories, m[0].model ? m[0].ref : "-",
-			    m[1].model ? m[1].ref : "-");
-		if (mongo)
-			ec_mongo_report(mongo);
-	}
+	summary(a, run_id, m, t, &in, mongo, dj);
 done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	ec_scorer_free(scorer);

@@ -43,6 +43,20 @@ static size_t first_bad_score(const double *score, size_t n)
 	return n;
 }
 
+/* EC_EDATA naming the first row whose label is not 0 or 1 or whose score
+ * is not finite; else 0. */
+static int check_rows(const unsigned char *y, const double *score, size_t n, struct ec_err *err)
+{
+	size_t bad;
+	if ((bad = first_bad_label(y, n)) < n)
+		return ec_fail(err, EC_EDATA, "row %zu: label %u is not 0 or 1", bad,
+			       (unsigned)y[bad]);
+	if ((bad = first_bad_score(score, n)) < n)
+		return ec_fail(err, EC_EDATA, "row %zu: score %g is not a finite number", bad,
+			       score[bad]);
+	return 0;
+}
+
 static int all_probabilities(const double *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -185,16 +199,12 @@ int ec_metrics_binary(struct ec_binary_metrics *out, const unsigned char *y, con
 {
 	struct ec_binary_metrics m = {0};
 	struct curve c = {NAN, NAN, NAN, NAN, 0};
-	size_t bad;
+	int rc;
 
 	if (!(top_frac > 0 && top_frac <= 1))
 		return ec_fail(err, EC_EUSAGE, "top fraction %g is outside (0, 1]", top_frac);
-	if ((bad = first_bad_label(y, n)) < n)
-		return ec_fail(err, EC_EDATA, "row %zu: label %u is not 0 or 1", bad,
-			       (unsigned)y[bad]);
-	if ((bad = first_bad_score(score, n)) < n)
-		return ec_fail(err, EC_EDATA, "row %zu: score %g is not a finite number", bad,
-			       score[bad]);
+	if ((rc = check_rows(y, score, n, err)) < 0)
+		return rc;
 
 	m.n = n;
 	m.n_pos = count_pos(y, n);
@@ -239,14 +249,11 @@ int ec_metrics_curves(struct ec_curves *out, const unsigned char *y, const doubl
 		      double threshold, struct ec_err *err)
 {
 	struct ec_curves c;
-	size_t bad, n_pos, tp = 0, fp = 0, m = 0;
+	size_t n_pos, tp = 0, fp = 0, m = 0;
+	int rc;
 
-	if ((bad = first_bad_label(y, n)) < n)
-		return ec_fail(err, EC_EDATA, "row %zu: label %u is not 0 or 1", bad,
-			       (unsigned)y[bad]);
-	if ((bad = first_bad_score(score, n)) < n)
-		return ec_fail(err, EC_EDATA, "row %zu: score %g is not a finite number", bad,
-			       score[bad]);
+	if ((rc = check_rows(y, score, n, err)) < 0)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	n_pos = count_pos(y, n);
 	c.threshold = threshold;
