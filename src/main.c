@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ecomctl/cleanup.h"
+#include "ecomctl/cli.h"
 #include "ecomctl/cmd.h"
 #include "ecomctl/model.h"
 #include "ecomctl/opts.h"
@@ -52,6 +53,9 @@ int main(int argc, char **argv)
 	if (!cmd) {
 		fprintf(stderr, "ecomctl: error: unknown command '%s' (see ecomctl --help)\n",
 			argv[first]);
+		for (int i = 1; i < first; i++)
+			ec_opt_json |= strcmp(argv[i], "--json") == 0;
+		ec_cli_json_failure(argv[first], 64, "unknown command (see ecomctl --help)");
 		return 64;
 	}
 	/* argv for the command: its name, then the global options, then the rest. */
@@ -68,6 +72,8 @@ int main(int argc, char **argv)
 		sub[n++] = argv[i];
 	ec_signals_install();
 	int status = cmd->fn(n, sub);
+	/* --json promises one object on stdout, failures included */
+	ec_cli_json_failure(argv[first], status, ec_log_last_error());
 	ec_opts_release(); /* the option values, for every command: one place */
 	free(sub);
 	/* A full disk or a closed pipe on stdout must not exit 0 (git, jq). */

@@ -60,6 +60,11 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err);
 struct ec_json;
 void ec_cli_json_summary(struct ec_json *j, int rc, const char *error);
 
+/* The same shared keys added to j without printing it, for a JSON document
+ * a command writes itself (inspect's report); to_stdout says it goes to
+ * stdout, so that no failure summary follows it. */
+void ec_cli_json_envelope(struct ec_json *j, int rc, const char *error, int to_stdout);
+
 /* --json and nothing printed yet: a failure summary {command, status,
  * exit, error, run_id, schema_version} for a run that ends with status. */
 void ec_cli_json_failure(const char *cmd, int status, const char *error);

@@ -55,6 +55,10 @@ extern int ec_log_format;
 void ec_log_set_run_id(const char *id);
 /* The run id set, or "". */
 const char *ec_log_run_id(void);
+
+/* The message of the last ec_log_error ("" before any): for the --json
+ * failure summary of a command that failed without one. */
+const char *ec_log_last_error(void);
 extern int ec_verbosity;
 void ec_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ec_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

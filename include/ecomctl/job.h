@@ -88,6 +88,10 @@ int ec_job_mongo(struct ec_job *j, struct ec_mongo **out, const struct ec_mongo_
 		 const char *main_output, struct ec_err *err);
 /* Sends what is queued and the `runs` document (counts may be NULL). */
 void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts);
+/* --json: prints the job's summary s (ec_cli_json_summary) with the
+ * outcome the run will end with: a MongoDB failure after the files were
+ * committed (spooled: exit 75) is not "ok". */
+void ec_job_json_summary(const struct ec_job *j, struct ec_json *s);
 
 /* Commits every open file: all are flushed and synced first, then, unless
  * a signal came (EC_EINTR), all are renamed. When a rename fails, the

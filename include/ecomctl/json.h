@@ -77,6 +77,10 @@ const char *ec_json_key(const struct ec_json *j); /* of an object member */
 const char *ec_json_str(const struct ec_json *j, const char *fallback);
 double ec_json_num(const struct ec_json *j, double fallback);
 int ec_json_bool(const struct ec_json *j, int fallback);
+/* Adds "schema_version": 1 and "run_id" (the run writing the document,
+ * ec_log_run_id(); null outside a run): the first keys of every JSON file
+ * ecomctl writes (funnel.json, model-report.json, manifests). */
+void ec_json_add_run_header(struct ec_json *j);
 /* A copy of a subtree as a new root. */
 struct ec_json *ec_json_dup(const struct ec_json *j);
 

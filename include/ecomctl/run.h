@@ -52,6 +52,10 @@ void ec_run_output_dir(const char *path, char *buf, size_t cap);
 /* The run id (borrowed until ec_run_end); "" for NULL. */
 const char *ec_run_id(const struct ec_run *r);
 
+/* Adds "versions": {ecomctl, parsing, cjson, xgboost, mongodb} to d (the
+ * run record's, and `ecomctl --json version`). */
+void ec_run_add_versions(struct ec_json *d);
+
 /* The "counts" object of the manifest, to add the command's counts to. */
 struct ec_json *ec_run_counts(struct ec_run *r);
 

@@ -2,6 +2,7 @@
 
 #include "ecomctl/cleanup.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +90,23 @@ static void put_json_str(FILE *f, const char *s)
  * prefixed by the time and the run id when stderr is not a terminal, or by
  * a journald priority (<3> error, <4> warning, <6> info, <7> debug) when it
  * is the journal; json is one object per line. */
+static char last_error[2048];
+static pthread_mutex_t last_error_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *ec_log_last_error(void)
+{
+	return last_error;
+}
+
 static void vlog(const char *level, int prio, const char *fmt, va_list ap)
 {
 	char line[2048], t[32];
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (prio == 3) {
+		pthread_mutex_lock(&last_error_lock);
+		memcpy(last_error, line, sizeof(line));
+		pthread_mutex_unlock(&last_error_lock);
+	}
 	if (ec_log_format == EC_LOG_JSON) {
 		static const char *const names[8] = {"",	"", "",	    "error",
 						     "warning", "", "info", "debug"};

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/common.h"
 #include "ecomctl/event.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/utf8.h"
@@ -318,4 +319,14 @@ struct ec_json *ec_json_dup(const struct ec_json *j)
 const char *ec_json_lib_version(void)
 {
 	return cJSON_Version();
+}
+
+void ec_json_add_run_header(struct ec_json *j)
+{
+	const char *id = ec_log_run_id();
+	ec_json_add_int(j, "schema_version", 1);
+	if (*id)
+		ec_json_add_str(j, "run_id", id);
+	else
+		ec_json_add_null(j, "run_id");
 }

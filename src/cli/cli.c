@@ -15,6 +15,10 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_
 		ec_log_error("%s", err.msg);
 		if (rc == EC_EUSAGE)
 			fprintf(stderr, "see: ecomctl %s --help\n", u->name);
+		/* --json after the bad option was not reached: look for it */
+		for (int i = 1; i < argc && !ec_opt_json && strcmp(argv[i], "--") != 0; i++)
+			ec_opt_json = strcmp(argv[i], "--json") == 0;
+		ec_cli_json_failure(u->name, ec_exit_status(rc), err.msg);
 		return ec_exit_status(rc);
 	}
 	if (res->exit_now)
@@ -22,6 +26,7 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_
 	if (need_operands && res->n_operands == 0) {
 		ec_log_error("%s: no input files (use - for stdin)", u->name);
 		fprintf(stderr, "usage: ecomctl %s %s\n", u->name, u->synopsis);
+		ec_cli_json_failure(u->name, 64, "no input files (use - for stdin)");
 		return 64;
 	}
 	return -1;
@@ -29,7 +34,7 @@ int ec_cli_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec_
 
 static int json_printed;
 
-void ec_cli_json_summary(struct ec_json *j, int rc, const char *error)
+void ec_cli_json_envelope(struct ec_json *j, int rc, const char *error, int to_stdout)
 {
 	const char *run_id = ec_log_run_id();
 	ec_json_remove(j, "schema_version");
@@ -46,8 +51,14 @@ void ec_cli_json_summary(struct ec_json *j, int rc, const char *error)
 		ec_json_add_str(j, "error", error && *error ? error : "failed");
 	else
 		ec_json_add_null(j, "error");
+	if (to_stdout)
+		json_printed = 1;
+}
+
+void ec_cli_json_summary(struct ec_json *j, int rc, const char *error)
+{
+	ec_cli_json_envelope(j, rc, error, 1);
 	ec_json_print_stdout(j);
-	json_printed = 1;
 }
 
 void ec_cli_json_failure(const char *cmd, int status, const char *error)

@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecomctl/cli.h"
 #include "ecomctl/json.h"
 #include "ecomctl/model.h"
+#include "ecomctl/opts.h"
 #include "ecomctl/reader.h"
+#include "ecomctl/run.h"
 #include "ecomctl/sink_mongo.h"
 
 const struct ec_cmd ec_commands[] = {
@@ -63,9 +66,29 @@ void ec_cmd_print_version(void)
 
 int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	ec_cmd_print_version();
+	const struct ec_opt opts[] = {{NULL, 0, 0, NULL, NULL, NULL, NULL, 0}};
+	const struct ec_cmd_usage usage = {
+	    "version", "[--json]",
+	    "Print the versions of ecomctl and of the libraries it is linked with\n"
+	    "(--json: one object, as the run records' `versions`).",
+	    opts, NULL};
+	struct ec_opts_result res;
+	int rc;
+	if (argv && (rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
+		return rc;
+	if (argv && res.n_operands) {
+		ec_log_error("version: takes no argument");
+		return 64;
+	}
+	if (!ec_opt_json) {
+		ec_cmd_print_version();
+		return 0;
+	}
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", "version");
+	ec_run_add_versions(j);
+	ec_cli_json_summary(j, 0, NULL);
+	ec_json_free(j);
 	return 0;
 }
 

@@ -19,6 +19,7 @@ struct demo {
 	const struct ec_mongo_opts *mo; /* NULL: no MongoDB */
 	int mongo_rc;			/* the first MongoDB failure (69, 75) */
 	char *events;			/* the generated file, every step's input */
+	int json;			/* --json: the steps print no summary of their own */
 };
 
 static void announce(const char *what)
@@ -146,7 +147,12 @@ static int train_step(struct demo *d, const char *models)
 	struct cmdline c;
 	cmdline(&c, d, "train", "--models", models);
 	announce("train the intent and category models");
+	/* train's report goes to stdout: with --json only the demo's object may */
+	int verbosity = ec_verbosity;
+	if (d->json && ec_verbosity > 0)
+		ec_verbosity = 0;
 	int rc = ec_train_run(&a, c.n, c.v, &d->events, 1);
+	ec_verbosity = verbosity;
 	return step(d, "train", a.jo.id, rc);
 }
 
@@ -172,7 +178,7 @@ static int steps(struct demo *d, const char *out, int64_t rows)
 	    (rc = sessions_step(d, sessions)) != 0 || (rc = funnel_step(d, out)) != 0 ||
 	    (rc = train_step(d, models)) != 0 || (rc = score_step(d, models, preds)) != 0)
 		return rc;
-	if (ec_verbosity > 0) {
+	if (ec_verbosity > 0 && !d->json) {
 		printf("\ndemo results:\n");
 		printf("  events (generated)  %s\n", d->events);
 		printf("  inspect report      %s\n", report);
@@ -193,6 +199,26 @@ static int steps(struct demo *d, const char *out, int64_t rows)
 	}
 	ec_run_output(d->run, report);
 	return 0;
+}
+
+/* --json: the demo's steps and outputs, from its run manifest. */
+static void json_summary(const char *runs_dir, const char *run_id)
+{
+	char path[4200];
+	struct ec_json *m = NULL, *j = ec_json_object();
+	struct ec_err ignored = {0};
+	snprintf(path, sizeof(path), "%s/%s.json", runs_dir, run_id);
+	ec_json_add_str(j, "command", "demo");
+	ec_json_add_str(j, "run_id", run_id);
+	if (ec_json_read_file(&m, path, &ignored) == 0) {
+		static const char *const keys[] = {"steps", "outputs"};
+		for (int i = 0; i < 2; i++)
+			if (ec_json_get(m, keys[i]))
+				ec_json_add_tree(j, keys[i], ec_json_dup(ec_json_get(m, keys[i])));
+	}
+	ec_cli_json_summary(j, 0, NULL);
+	ec_json_free(m);
+	ec_json_free(j);
 }
 
 int cmd_demo(int argc, char **argv)
@@ -250,11 +276,19 @@ int cmd_demo(int argc, char **argv)
 		rc = ec_run_end(d.run, rc, err.msg);
 	} else {
 		ec_json_add_int(ec_run_counts(d.run), "rows_generated", rows);
+		/* --json: one object for the demo, not one per step */
+		char id[128];
+		snprintf(id, sizeof(id), "%s", ec_run_id(d.run));
+		d.json = ec_opt_json;
+		ec_opt_json = 0;
 		rc = steps(&d, dir, rows);
+		ec_opt_json = d.json;
 		ec_run_output(d.run, d.events);
 		if (rc == 0)
 			rc = d.mongo_rc;
 		rc = ec_run_end(d.run, rc, rc ? "a step failed: see its manifest" : NULL);
+		if (d.json && rc == 0)
+			json_summary(runs, id);
 	}
 	free(d.events);
 	return rc;

@@ -98,7 +98,7 @@ static void report(const struct ec_funnel_args *a, struct ec_job *job, const str
 		for (int k = 0; k < K; k++)
 			ec_json_add_u64(su, NULL, r->total.units[k]);
 		ec_input_json(in, o);
-		ec_cli_json_summary(o, 0, NULL);
+		ec_job_json_summary(job, o);
 		ec_json_free(o);
 		return;
 	}
@@ -163,7 +163,10 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	struct ec_json *j = ec_funnel_json(r);
 	text = ec_json_print(j, 1);
 	if (mongo) {
+		/* the document has its own schema and run: the report goes without */
 		struct ec_json *params = report_params(&a->fo, &a->so);
+		ec_json_remove(j, "schema_version");
+		ec_json_remove(j, "run_id");
 		ec_mongo_add_funnel_report(mongo, params, j);
 		ec_json_free(params);
 	}

@@ -67,10 +67,11 @@ static void count(struct inspect *s, const struct ec_event *ev)
 }
 
 static void report_json(struct ec_outfile *f, const struct inspect *s, const struct ec_reader *r,
-			int n_files, double secs)
+			int n_files, double secs, int rc, const struct ec_err *err, int to_stdout)
 {
 	const struct ec_reader_stats *st = ec_reader_stats(r);
 	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", "inspect");
 	struct ec_json *a = ec_json_add_array(j, "inputs");
 	for (int i = 0; i < n_files; i++)
 		ec_json_add_str(a, NULL, ec_reader_path(r, (uint32_t)i));
@@ -109,6 +110,7 @@ static void report_json(struct ec_outfile *f, const struct inspect *s, const str
 	ec_json_add_u64(j, "bytes_csv", st->bytes_data);
 	ec_json_add_int(j, "gzip_inputs", st->n_gzip);
 	ec_json_add_num(j, "seconds", secs);
+	ec_cli_json_envelope(j, rc, err->msg, to_stdout);
 	char *text = ec_json_print(j, 1);
 	ec_outfile_puts(f, text);
 	ec_outfile_putc(f, '\n');
@@ -194,7 +196,7 @@ int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **input
 	int wrc = ec_outfile_open(&f, out_path, EC_OUT_PLAIN, &err);
 	if (wrc == 0) {
 		if (ec_opt_json)
-			report_json(f, sp, r, n_inputs, secs);
+			report_json(f, sp, r, n_inputs, secs, rc, &err, strcmp(out_path, "-") == 0);
 		else
 			report_text(f, sp, r, secs);
 		wrc = ec_outfile_commit(f, rc < 0 ? NULL : &err);

@@ -25,7 +25,8 @@ static int list(const struct ec_registry *r)
 	char al[256];
 	if (ec_opt_json) {
 		struct ec_json *j = ec_registry_json(r);
-		ec_json_print_stdout(j);
+		ec_json_set_str(j, "command", "models list");
+		ec_cli_json_summary(j, 0, NULL);
 		ec_json_free(j);
 		return 0;
 	}
@@ -60,11 +61,32 @@ static int show(const struct ec_registry *r, const char *ref_s, struct ec_err *e
 	aliases_of(r, ref.task, v, al, sizeof(al));
 	ec_json_set_str(man, "aliases", al);
 	ec_json_set_str(man, "path", path);
-	char *text = ec_json_print(man, 1);
-	puts(text);
-	free(text);
+	if (ec_opt_json) {
+		ec_json_set_str(man, "command", "models show");
+		ec_cli_json_summary(man, 0, NULL);
+	} else {
+		char *text = ec_json_print(man, 1);
+		puts(text);
+		free(text);
+	}
 	ec_json_free(man);
 	return 0;
+}
+
+/* --json of promote and rollback: the alias moved, from (null: new) and to. */
+static void alias_json(const char *command, int task, const char *alias, uint32_t from, uint32_t to)
+{
+	struct ec_json *j = ec_json_object();
+	ec_json_add_str(j, "command", command);
+	ec_json_add_str(j, "task", ec_registry_task_name(task));
+	ec_json_add_str(j, "alias", alias);
+	if (from)
+		ec_json_add_u64(j, "from_version", from);
+	else
+		ec_json_add_null(j, "from_version");
+	ec_json_add_u64(j, "to_version", to);
+	ec_cli_json_summary(j, 0, NULL);
+	ec_json_free(j);
 }
 
 /* Points alias at the version of ref_s and saves the registry. */
@@ -80,7 +102,9 @@ static int promote(struct ec_registry *r, const char *ref_s, const char *alias, 
 	if ((rc = ec_registry_set_alias(r, ref.task, alias, v, err)) < 0 ||
 	    (rc = ec_registry_save(r, err)) < 0)
 		return rc;
-	if (ec_verbosity > 0 && before)
+	if (ec_opt_json)
+		alias_json("models promote", ref.task, alias, before, v);
+	else if (ec_verbosity > 0 && before)
 		printf("%s@%s: v%u -> v%u\n", ec_registry_task_name(ref.task), alias, before, v);
 	else if (ec_verbosity > 0)
 		printf("%s@%s: v%u\n", ec_registry_task_name(ref.task), alias, v);
@@ -98,7 +122,9 @@ static int rollback(struct ec_registry *r, const char *task_s, struct ec_err *er
 	if ((rc = ec_registry_rollback(r, task, &now, err)) < 0 ||
 	    (rc = ec_registry_save(r, err)) < 0)
 		return rc;
-	if (ec_verbosity > 0)
+	if (ec_opt_json)
+		alias_json("models rollback", task, "production", before, now);
+	else if (ec_verbosity > 0)
 		printf("%s@production: v%u -> v%u\n", task_s, before, now);
 	return 0;
 }

@@ -157,7 +157,14 @@ static int report(struct ec_mongo *m, const struct tally *t, struct ec_err *err)
 		ec_json_add_str(counts, "command", "mongo replay");
 		if (m)
 			ec_mongo_json(m, counts);
-		ec_cli_json_summary(counts, 0, NULL);
+		/* the summary tells the outcome: the worst file's, else MongoDB's */
+		ec_cli_json_summary(counts,
+				    t->worst < 0 ? t->worst
+				    : rc < 0	 ? rc
+						 : 0,
+				    t->worst < 0 ? summary
+				    : rc < 0	 ? err->msg
+						 : NULL);
 	}
 	ec_json_free(counts);
 	if (t->worst < 0) {

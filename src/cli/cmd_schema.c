@@ -79,6 +79,18 @@ int cmd_schema(int argc, char **argv)
 	int rc;
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
+	if (ec_opt_json && format == 0)
+		format = 2;
+	if (res.n_operands == 0 && format == 2) {
+		struct ec_json *j = ec_json_object();
+		ec_json_add_str(j, "command", "schema");
+		struct ec_json *a = ec_json_add_array(j, "outputs");
+		for (int i = 0; ec_schemas[i]; i++)
+			add_json(ec_json_add_object(a, NULL), ec_schemas[i]);
+		ec_cli_json_summary(j, 0, NULL);
+		ec_json_free(j);
+		return 0;
+	}
 	if (res.n_operands == 0) {
 		for (int i = 0; ec_schemas[i]; i++)
 			printf("%-12s %s\n", ec_schemas[i]->name, ec_schemas[i]->summary);
@@ -86,15 +98,24 @@ int cmd_schema(int argc, char **argv)
 	}
 	const struct ec_schema *sc = ec_schema_find(res.operands[0]);
 	if (!sc || res.n_operands > 1) {
-		ec_log_error("schema: unknown output '%s' (see ecomctl schema)", res.operands[0]);
-		return 64;
+		struct ec_err err = {0};
+		return ec_cli_fail("schema",
+				   ec_fail(&err, EC_EUSAGE,
+					   "unknown output '%s' (see ecomctl schema)",
+					   res.operands[0]),
+				   &err);
 	}
 	if (format == 1) {
 		print_csv(sc);
 	} else if (format == 2) {
 		struct ec_json *j = ec_json_object();
+		if (ec_opt_json)
+			ec_json_add_str(j, "command", "schema");
 		add_json(j, sc);
-		ec_json_print_stdout(j);
+		if (ec_opt_json)
+			ec_cli_json_summary(j, 0, NULL);
+		else
+			ec_json_print_stdout(j);
 		ec_json_free(j);
 	} else {
 		print_md(sc);

@@ -73,7 +73,7 @@ static void drift_report(const struct ec_json *dj)
 }
 
 /* The run's summary: one JSON object with --json, else a line on stderr. */
-static void summary(const struct ec_score_args *a, const char *run_id,
+static void summary(const struct ec_score_args *a, const struct ec_job *job, const char *run_id,
 		    const struct ec_loaded_model *m, const struct ec_score_tally *t,
 		    const struct ec_input *in, struct ec_mongo *mongo, const struct ec_json *dj)
 {
@@ -98,7 +98,7 @@ static void summary(const struct ec_score_args *a, const char *run_id,
 		ec_input_json(in, j);
 		if (mongo)
 			ec_mongo_json(mongo, j);
-		ec_cli_json_summary(j, 0, NULL);
+		ec_job_json_summary(job, j);
 		ec_json_free(j);
 	} else {
 		ec_reader_report(in->reader);
@@ -177,7 +177,7 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 		ec_job_mongo_finish(job, counts);
 		ec_json_free(counts);
 	}
-	summary(a, run_id, m, t, &in, mongo, dj);
+	summary(a, job, run_id, m, t, &in, mongo, dj);
 done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	ec_scorer_free(scorer);

@@ -97,7 +97,7 @@ int ec_sessions_run(struct ec_sessions_args *a, int argc, char **argv, char **in
 	if (mongo)
 		ec_mongo_json(mongo, j);
 	if (ec_opt_json) {
-		ec_cli_json_summary(j, 0, NULL);
+		ec_job_json_summary(job, j);
 	} else {
 		ec_reader_report(in.reader);
 		ec_sessionizer_report(in.z);

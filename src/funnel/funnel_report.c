@@ -128,6 +128,7 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 {
 	const struct ec_funnel_opts *o = r->opts;
 	struct ec_json *j = ec_json_object();
+	ec_json_add_run_header(j);
 	struct ec_json *a = ec_json_add_array(j, "steps");
 	for (int k = 0; k < o->n_steps; k++)
 		ec_json_add_str(a, NULL, ec_event_type_name(o->steps[k]));

@@ -117,7 +117,7 @@ struct ec_json *ec_model_report(const struct ec_json *manifest, const char *ref,
 	const struct ec_json *m =
 	    eval ? ec_json_get(eval, "metrics") : ec_json_get(manifest, "metrics");
 
-	ec_json_add_int(rep, "schema_version", 1);
+	ec_json_add_run_header(rep);
 	ec_json_add_str(rep, "model", ref);
 	ec_json_add_str(rep, "task", task);
 	ec_json_add_str(rep, "aliases", aliases);

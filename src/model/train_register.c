@@ -28,6 +28,7 @@ static struct ec_json *manifest(const struct ec_task_result *r, const struct ec_
 {
 	struct ec_json *j = ec_json_object(), *o;
 	char hash[32];
+	ec_json_add_run_header(j);
 	ec_json_add_str(j, "task", ec_registry_task_name(r->task));
 	ec_json_add_int(j, "version", version);
 	ec_json_add_str(j, "created_at", created);

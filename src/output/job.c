@@ -154,6 +154,11 @@ void ec_job_mongo_finish(struct ec_job *j, const struct ec_json *counts)
 		j->mrc = ec_mongo_finish(j->mongo, 0, NULL, counts, &j->merr);
 }
 
+void ec_job_json_summary(const struct ec_job *j, struct ec_json *s)
+{
+	ec_cli_json_summary(s, j->mrc < 0 ? j->mrc : 0, j->mrc < 0 ? j->merr.msg : NULL);
+}
+
 /* The previous file of an output, kept (a hard link) while a job renames
  * its files, so that a rename failing half-way puts back the ones done:
  * the outputs of a run change together or not at all. */

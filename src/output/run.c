@@ -151,6 +151,7 @@ int ec_run_begin(struct ec_run **out, const char *command, int argc, char **argv
 	}
 	r->outputs = ec_json_add_array(d, "outputs");
 	r->counts = ec_json_add_object(d, "counts");
+	ec_json_add_object(d, "rejects"); /* by reason, once the inputs are read */
 	*out = r;
 	return 0;
 }
@@ -241,6 +242,16 @@ void ec_run_step(struct ec_run *r, const char *command, const char *run_id, int 
 	ec_json_add_int(o, "exit_status", status);
 }
 
+void ec_run_add_versions(struct ec_json *d)
+{
+	struct ec_json *v = ec_json_add_object(d, "versions");
+	ec_json_add_str(v, "ecomctl", EC_VERSION);
+	ec_json_add_str(v, "parsing", ec_reader_lib_versions());
+	ec_json_add_str(v, "cjson", ec_json_lib_version());
+	ec_json_add_str(v, "xgboost", ec_model_lib_version());
+	ec_json_add_str(v, "mongodb", ec_mongo_lib_versions());
+}
+
 static const char *outcome(int status)
 {
 	switch (status) {
@@ -322,12 +333,7 @@ int ec_run_end(struct ec_run *r, int status, const char *error)
 		ec_json_add_int(t, "max_rss_kb", ru.ru_maxrss);
 	}
 
-	struct ec_json *v = ec_json_add_object(d, "versions");
-	ec_json_add_str(v, "ecomctl", EC_VERSION);
-	ec_json_add_str(v, "parsing", ec_reader_lib_versions());
-	ec_json_add_str(v, "cjson", ec_json_lib_version());
-	ec_json_add_str(v, "xgboost", ec_model_lib_version());
-	ec_json_add_str(v, "mongodb", ec_mongo_lib_versions());
+	ec_run_add_versions(d);
 
 	ec_json_add_str(d, "outcome", outcome(status));
 	ec_json_add_int(d, "exit_status", status);

@@ -8,7 +8,8 @@ for f in bin/ecomctl share/man/man1/ecomctl.1 share/bash-completion/completions/
 	share/zsh/vendor-completions/_ecomctl share/doc/ecomctl/README.md \
 	share/doc/ecomctl/examples/ecomctl-score.service share/doc/ecomctl/examples/ecomctl-score.timer \
 	share/doc/ecomctl/examples/ecomctl-train.timer share/doc/ecomctl/examples/ecomctl-funnel.timer \
-	share/doc/ecomctl/examples/ecomctl.cron; do
+	share/doc/ecomctl/examples/ecomctl.cron share/ecomctl/schemas/summary.schema.json \
+	share/ecomctl/schemas/common.schema.json; do
 	[ -s "p/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 p/bin/ecomctl version | grep -q '^ecomctl [0-9]'

@@ -4,7 +4,7 @@
 # mongodb_unavailable; a malformed URI -> 78 before any work (no CSV, no
 # manifest); MONGODB_URI is read. A password in the URI (PLAIN, which the
 # test server accepts) never appears in stdout, stderr (-v), --json, the
-# manifest or the runs document.
+# manifest or the runs document. --json says failed, exit 69.
 set -e
 . "$EC_SOURCE_DIR/tests/mongo/case-lib.sh"
 "$ECOMCTL" synth --rows 3000 --seed 33 -o ev.csv 2>/dev/null
@@ -22,7 +22,7 @@ grep -q '"uri":[[:space:]]*"mongodb://bob:\*\*\*@127' o1 || { echo "no redacted 
 "$S" stop "$PWD/srv"
 trap - EXIT
 set +e
-"$ECOMCTL" score ev.csv --models m -o down/p.csv --run-id r1 --runs-dir down/runs \
+"$ECOMCTL" --json score ev.csv --models m -o down/p.csv --run-id r1 --runs-dir down/runs \
 	--mongo-uri "mongodb://bob:$pw@127.0.0.1:$PORT/x" > o3 2> e3
 s1=$?
 "$ECOMCTL" score ev.csv --models m -o bad/p.csv --mongo-uri "mongodb://bob:$pw@@h" > o4 2> e4
@@ -41,6 +41,10 @@ if m["outcome"] != "mongodb_unavailable" or m["exit_status"] != 69 or "cannot re
     print(f"manifest: {m['outcome']!r} {m['exit_status']!r} {m['error']!r}"); sys.exit(1)
 if m["outputs"] != [{"path": "down/p.csv", "size": os.path.getsize("down/p.csv")}]:
     print(f"outputs {m['outputs']!r}"); sys.exit(1)
+# --json: one summary, and it tells the run's real outcome, not "ok"
+s = json.loads(open("o3").read())
+if (s["status"], s["exit"]) != ("failed", 69) or "cannot reach" not in s["error"]:
+    print(f"--json: {s['status']!r} {s['exit']!r} {s['error']!r}"); sys.exit(1)
 PY
 for f in o1 o2 o3 o4 e1 e2 e3 e4 runs.jsonl output/runs/* down/runs/*; do
 	if grep -a -q -e 'Qv7' -e 'ySecret' "$f"; then

@@ -8,11 +8,11 @@ set -e
 trap - EXIT
 "$ECOMCTL" synth --rows 3000 --seed 2 -o ev.csv 2>/dev/null
 "$ECOMCTL" -q sessions ev.csv -o plain/s.csv
-"$ECOMCTL" -q funnel ev.csv -o plain
+"$ECOMCTL" -q funnel ev.csv -o plain --run-id r1
 set +e
 "$ECOMCTL" sessions ev.csv -o out/s.csv --mongo-uri "mongodb://127.0.0.1:$PORT/x" 2> err1
 s1=$?
-"$ECOMCTL" funnel ev.csv -o out --mongo-uri "mongodb://127.0.0.1:$PORT/x" 2> err2
+"$ECOMCTL" funnel ev.csv -o out --run-id r1 --mongo-uri "mongodb://127.0.0.1:$PORT/x" 2> err2
 s2=$?
 set -e
 [ $s1 -eq 69 ] && [ $s2 -eq 69 ] || { echo "exit $s1 and $s2, want 69"; cat err1 err2; exit 1; }
