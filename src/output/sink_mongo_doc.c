@@ -15,7 +15,8 @@
 /* Session logs stop adding events past this size (BSON's limit is 16 MiB). */
 #define EVENT_LOG_MAX_BYTES (12u << 20)
 
-void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens, int n)
+void ec_mongo_oid(bson_oid_t *oid, int coll, int64_t t, const char *const *parts,
+		  const size_t *lens, int n)
 {
 	size_t cap = 64, len = 0;
 	for (int i = 0; i < n; i++)
@@ -33,12 +34,12 @@ void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const siz
 		memcpy(buf + len, parts[i], lens[i]);
 		len += lens[i];
 	}
-	uint64_t h1 = ec_hash64(buf, len, 0x6563636f6d6d6f31ULL);
-	uint64_t h2 = ec_hash64(buf, len, 0x6d6f6e676f5f6964ULL);
-	for (int k = 0; k < 8; k++)
-		oid->bytes[k] = (uint8_t)(h1 >> (56 - 8 * k));
+	uint64_t h = ec_hash64(buf, len, 0x6563636f6d6d6f31ULL);
+	uint32_t secs = t < 0 ? 0 : t > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 	for (int k = 0; k < 4; k++)
-		oid->bytes[8 + k] = (uint8_t)(h2 >> (24 - 8 * k));
+		oid->bytes[k] = (uint8_t)(secs >> (24 - 8 * k));
+	for (int k = 0; k < 8; k++)
+		oid->bytes[4 + k] = (uint8_t)(h >> (56 - 8 * k));
 	if (buf != small)
 		free(buf);
 }

@@ -114,10 +114,14 @@ uint64_t ec_mongo_sum(const uint64_t *v);
 
 /* ---- sink_mongo_doc.c --------------------------------------------------- */
 
-/* The _id of a document: 12 bytes of two 64-bit hashes of the collection
- * name and the key's parts (each with its length, so parts cannot run into
- * each other). */
-void ec_mongo_oid(bson_oid_t *oid, int coll, const char *const *parts, const size_t *lens, int n);
+/* The _id of a document, an honest ObjectId: its 4-byte timestamp is the
+ * document's own time t (a session's start, a report's first event, a run's
+ * start; so getTimestamp() means something), the other 8 bytes a 64-bit
+ * hash of the collection name and the key's parts (each with its length, so
+ * parts cannot run into each other). The same key and time, the same _id:
+ * reruns and replays update documents in place. */
+void ec_mongo_oid(bson_oid_t *oid, int coll, int64_t t, const char *const *parts,
+		  const size_t *lens, int n);
 
 /* Appends a string, with every byte sequence that is not valid UTF-8
  * replaced by U+FFFD (BSON strings must be UTF-8). */

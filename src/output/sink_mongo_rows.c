@@ -63,13 +63,17 @@ static void append_value(bson_t *d, const struct ec_column *c, const struct ec_v
 	}
 }
 
-/* The key columns as text, for ec_mongo_oid(). */
+/* The key columns as text and the start time, for ec_mongo_oid(). */
 static void make_id(bson_oid_t *oid, int coll, const struct ec_schema *sc, const struct ec_value *v)
 {
 	char num[8][24];
 	const char *parts[8];
 	size_t lens[8];
 	int n = 0;
+	int64_t t = 0;
+	for (size_t i = 0; i < sc->n_cols; i++)
+		if (sc->cols[i].type == EC_T_TIME && !v[i].null && strcmp(sc->cols[i].name, "start") == 0)
+			t = v[i].i;
 	for (size_t i = 0; i < sc->n_cols && n < 8; i++) {
 		if (!(sc->cols[i].flags & EC_COLF_KEY))
 			continue;
@@ -86,7 +90,7 @@ static void make_id(bson_oid_t *oid, int coll, const struct ec_schema *sc, const
 		}
 		n++;
 	}
-	ec_mongo_oid(oid, coll, parts, lens, n);
+	ec_mongo_oid(oid, coll, t, parts, lens, n);
 }
 
 bson_t *ec_mongo_row_doc(int coll, const struct ec_schema *sc, const struct ec_value *v,

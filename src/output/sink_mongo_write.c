@@ -259,16 +259,18 @@ void ec_mongo_add_funnel_report(struct ec_mongo *m, const struct ec_json *params
 	const char *part = (const char *)bson_get_data(&key);
 	size_t len = key.len;
 	bson_oid_t oid;
-	ec_mongo_oid(&oid, EC_MC_FUNNEL, &part, &len, 1);
+	int64_t t, t_first = 0;
+	const char *first = ec_json_str(ec_json_get(report, "first_event"), NULL);
+	const char *last = ec_json_str(ec_json_get(report, "last_event"), NULL);
+	if (first && ec_time_parse_iso(first, &t) == 0)
+		t_first = t;
+	ec_mongo_oid(&oid, EC_MC_FUNNEL, t_first, &part, &len, 1);
 	bson_t *d = bson_new();
 	BSON_APPEND_OID(d, "_id", &oid);
 	bson_concat(d, &key);
 	ec_mongo_append_json(d, "report", report);
 	/* the report's own times are text (as in funnel.json); its period and
 	 * when it was made as dates, for queries */
-	int64_t t;
-	const char *first = ec_json_str(ec_json_get(report, "first_event"), NULL);
-	const char *last = ec_json_str(ec_json_get(report, "last_event"), NULL);
 	if (first && ec_time_parse_iso(first, &t) == 0)
 		BSON_APPEND_DATE_TIME(d, "first_event", t * 1000);
 	if (last && ec_time_parse_iso(last, &t) == 0)
@@ -296,7 +298,7 @@ static bson_t *run_doc(struct ec_mongo *m, const char *outcome, const char *run_
 	size_t len = strlen(part);
 	bson_oid_t oid;
 	bson_t docs, c, v;
-	ec_mongo_oid(&oid, EC_MC_RUNS, &part, &len, 1);
+	ec_mongo_oid(&oid, EC_MC_RUNS, m->started_ms / 1000, &part, &len, 1);
 	bson_t *d = bson_new();
 	BSON_APPEND_OID(d, "_id", &oid);
 	BSON_APPEND_UTF8(d, "run_id", m->run_id);

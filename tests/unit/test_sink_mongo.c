@@ -46,16 +46,21 @@ static void test_sink_mongo__oid_deterministic(void **state)
 	bson_oid_t a, b, c, d;
 	const char *p1[2] = {"ab", "c"}, *p2[2] = {"a", "bc"};
 	size_t l1[2] = {2, 1}, l2[2] = {1, 2};
-	ec_mongo_oid(&a, EC_MC_SESSIONS, p1, l1, 2);
-	ec_mongo_oid(&b, EC_MC_SESSIONS, p1, l1, 2);
-	ec_mongo_oid(&c, EC_MC_SESSIONS, p2, l2, 2); /* same bytes, other split */
-	ec_mongo_oid(&d, EC_MC_PREDICTIONS, p1, l1, 2);
+	ec_mongo_oid(&a, EC_MC_SESSIONS, 1572566402, p1, l1, 2);
+	ec_mongo_oid(&b, EC_MC_SESSIONS, 1572566402, p1, l1, 2);
+	ec_mongo_oid(&c, EC_MC_SESSIONS, 1572566402, p2, l2, 2); /* same bytes, other split */
+	ec_mongo_oid(&d, EC_MC_PREDICTIONS, 1572566402, p1, l1, 2);
 	assert_true(bson_oid_equal(&a, &b));
 	assert_false(bson_oid_equal(&a, &c));
 	assert_false(bson_oid_equal(&a, &d));
 	char hex[25];
 	bson_oid_to_string(&a, hex);
 	assert_int_equal(strlen(hex), 24);
+	/* honest: getTimestamp() is the document's time (2019-11-01T00:00:02Z) */
+	assert_int_equal(bson_oid_get_time_t(&a), 1572566402);
+	assert_memory_equal(hex, "5dbb7582", 8);
+	ec_mongo_oid(&c, EC_MC_SESSIONS, -5, p1, l1, 2);
+	assert_int_equal(bson_oid_get_time_t(&c), 0);
 }
 
 /* A row of the predictions schema (schema.c order). */

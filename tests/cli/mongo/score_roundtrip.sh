@@ -44,6 +44,9 @@ for d in got:
     r = rows[d["session_id"]]
     if not (isinstance(d["_id"], tuple) and d["_id"][0] == "oid"):
         die(f"_id {d['_id']!r}")
+    # an honest ObjectId: its timestamp (getTimestamp()) is the session's start
+    if int(d["_id"][1][:8], 16) != s["start"]:
+        die(f"{s['session_id']}: _id {d['_id'][1]} has time {int(d['_id'][1][:8], 16)}, start {s['start']}")
     ids.add(d["_id"])
     want = {"user_id": s["user_id"], "start": ("date", s["start"] * 1000),
             "end": ("date", s["end"] * 1000), "events": s["events"],
