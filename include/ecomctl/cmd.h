@@ -84,6 +84,7 @@ struct ec_funnel_args {
 	struct ec_mongo_opts mo;
 	struct ec_job_opts jo;
 	const char *dir, *steps, *window; /* --output, --steps, --window */
+	const char *tz;			  /* --tz (default UTC) */
 	struct ec_strlist by;		  /* --by, repeatable (released by the caller) */
 	int64_t level, top;		  /* --category-level, --top */
 };

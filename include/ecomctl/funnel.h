@@ -56,6 +56,7 @@ struct ec_session;
 struct ec_sessionizer;
 struct ec_outfile;
 struct ec_json;
+struct ec_tz;
 
 #define EC_FUNNEL_MAX_STEPS 16
 
@@ -68,7 +69,8 @@ enum ec_funnel_order { EC_FUNNEL_ORDERED = 0, EC_FUNNEL_STRICT = 1, EC_FUNNEL_AN
  * category: the category key, ec_category_key() at category_level; top:
  * the first segment of category_code, or id:<category_id>; brand ("" when
  * empty); price: the band, ec_funnel_price_band(); hour ("00".."23"),
- * weekday ("Mon".."Sun") and day ("YYYY-MM-DD"), UTC. */
+ * weekday ("Mon".."Sun") and day ("YYYY-MM-DD"), in opts.tz (UTC by
+ * default; the titles say "(UTC)", the reports put the zone instead). */
 /* clang-format off */
 #define EC_FUNNEL_DIMS(X)                                              \
 	X(EC_FUNNEL_BY_CATEGORY, "category", "category")               \
@@ -108,6 +110,7 @@ struct ec_funnel_opts {
 	int category_level;  /* for EC_FUNNEL_BY_CATEGORY; <= 0: the whole code */
 	int top;	     /* abandoned products to report */
 	int64_t max_session; /* the sessionizer's max_session (user units) */
+	struct ec_tz *tz;    /* hours, weekdays, days in this zone; NULL: UTC (borrowed) */
 };
 
 /* Defaults: view,cart,purchase; session; ordered; no window; no breakdown;
@@ -204,8 +207,9 @@ struct ec_funnel_rates {
 	uint64_t drop;
 	int small;
 };
-/* Whether a trend day ("YYYY-MM-DD") is only partly covered by the input:
- * the first event is after its start or the last before its end. */
+/* Whether a trend day ("YYYY-MM-DD", local to opts.tz) is only partly
+ * covered by the input: the first event is after its start or the last
+ * before its end (a local day is 23 or 25 hours long when clocks change). */
 struct ec_funnel_result;
 int ec_funnel_day_partial(const struct ec_funnel_result *r, const char *day);
 /* Wilson's 95% score interval of x successes in n trials: [*lo, *hi];

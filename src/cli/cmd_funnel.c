@@ -12,6 +12,7 @@
 #include "ecomctl/outfile.h"
 #include "ecomctl/run.h"
 #include "ecomctl/schema.h"
+#include "ecomctl/tz.h"
 #include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
 
@@ -62,6 +63,7 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 		ec_json_add_str(a, NULL, ec_funnel_by_names[fo->by[i]]);
 	ec_json_add_int(p, "category_level", fo->category_level);
 	ec_json_add_int(p, "top", fo->top);
+	ec_json_add_str(p, "time_zone", ec_tz_name(fo->tz));
 	struct ec_json *s = ec_json_add_object(p, "sessions");
 	ec_json_add_str(s, "session_key", ec_session_key_names[so->key]);
 	ec_json_add_int(s, "gap_s", so->gap);
@@ -123,6 +125,7 @@ void ec_funnel_args_init(struct ec_funnel_args *a)
 	a->dir = "output";
 	a->steps = "view,cart,purchase";
 	a->window = "none";
+	a->tz = "UTC";
 	a->level = 2;
 	a->top = 20;
 }
@@ -141,8 +144,12 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	char *text = NULL;
 	int rc;
 
+	struct ec_tz *tz = NULL;
 	if ((rc = options(&a->fo, a->steps, &a->by, a->window, a->level, a->top, &err)) < 0 ||
-	    (rc = ec_job_begin(&job, "funnel", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	    (rc = ec_tz_open(&tz, a->tz, &err)) < 0)
+		goto done;
+	a->fo.tz = tz;
+	if ((rc = ec_job_begin(&job, "funnel", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
 	    (rc = ec_funnel_new(&fun, &a->fo, &err)) < 0)
 		goto done;
 	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", a->dir);
@@ -187,6 +194,8 @@ done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("funnel", rc, &err);
 	free(text);
 	ec_funnel_free(fun);
+	ec_tz_free(tz);
+	a->fo.tz = NULL;
 	ec_input_close(&in);
 	return rc;
 }
@@ -216,6 +225,9 @@ int cmd_funnel(int argc, char **argv)
 	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
 	     "category_code segments in --by category (default 2; 0: all)", EC_OPT_RANGE(0, 100),
 	     0},
+	    {"tz", 0, EC_OPT_STR, &a.tz, "ZONE",
+	     "days, hours and weekdays in this IANA time zone (default UTC), e.g. Europe/Berlin",
+	     NULL, 0},
 	    {"top", 0, EC_OPT_INT, &a.top, "N",
 	     "most cart-abandoned products to report (default 20)", EC_OPT_RANGE(0, 100000), 0},
 	    EC_SESSION_OPTS(a.so),

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/tz.h"
 #include "ecomctl/event.h"
 #include "ecomctl/funnel.h"
 #include "ecomctl/opts.h"
@@ -401,7 +402,9 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 	const struct ec_funnel_opts *o = r->opts;
 	int K = o->n_steps;
 	char a[32], b[32], ci[48];
-	ec_outfile_printf(f, "<table>\n<tr><th class=\"l\">%s</th>", what);
+	ec_outfile_puts(f, "<table>\n<tr><th class=\"l\">");
+	ec_funnel_html_escape(f, what);
+	ec_outfile_puts(f, "</th>");
 	for (int k = 0; k < K; k++)
 		ec_outfile_printf(f, "<th>%d. %s</th>", k + 1, step_name(o, k));
 	ec_outfile_puts(f, "<th>conversion</th><th class=\"l\">vs. the best row</th>");
@@ -498,7 +501,9 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 	step_chart(f, r);
 	step_table(f, r);
 	ec_outfile_puts(f, "<h2>Daily trend</h2>\n<p class=\"note\">Units reaching each step, "
-			   "by the day (UTC) of their first step.</p>\n");
+			   "by the day (");
+	ec_funnel_html_escape(f, ec_tz_name(r->opts->tz));
+	ec_outfile_puts(f, ") of their first step.</p>\n");
 	trend_chart(f, r, 0);
 	if (r->opts->n_steps > 1) {
 		ec_outfile_puts(f,
@@ -507,8 +512,18 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 	}
 	value_table(f, r, &r->trend, "day", (size_t)-1);
 	for (int i = 0; i < r->n_by; i++) {
-		ec_outfile_printf(f, "<h2>By %s</h2>\n", ec_funnel_by_titles[r->by[i].by]);
-		value_table(f, r, &r->by[i], ec_funnel_by_titles[r->by[i].by], BREAKDOWN_ROWS);
+		/* "hour of the first step (UTC)": the zone of the report instead */
+		char title[160];
+		const char *t = ec_funnel_by_titles[r->by[i].by], *utc = strstr(t, "(UTC)");
+		if (utc)
+			snprintf(title, sizeof(title), "%.*s(%s)", (int)(utc - t), t,
+				 ec_tz_name(r->opts->tz));
+		else
+			snprintf(title, sizeof(title), "%s", t);
+		ec_outfile_puts(f, "<h2>By ");
+		ec_funnel_html_escape(f, title);
+		ec_outfile_puts(f, "</h2>\n");
+		value_table(f, r, &r->by[i], title, BREAKDOWN_ROWS);
 	}
 	ec_outfile_puts(f, "<h2>Most abandoned products</h2>\n");
 	abandoned(f, r);

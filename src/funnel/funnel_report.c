@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecomctl/tz.h"
 #include "ecomctl/event.h"
 #include "ecomctl/funnel.h"
 #include "ecomctl/json.h"
@@ -32,7 +33,9 @@ int ec_funnel_day_partial(const struct ec_funnel_result *r, const char *day)
 	snprintf(buf, sizeof(buf), "%.10s 00:00:00 UTC", day);
 	if (strlen(day) != 10 || ec_time_parse(buf, strlen(buf), &t0) != 0)
 		return 0;
-	return r->first > t0 || r->last < t0 + 86399;
+	int64_t d = t0 / 86400;
+	struct ec_tz *tz = r->opts->tz;
+	return r->first > ec_tz_day_start(tz, d) || r->last < ec_tz_day_start(tz, d + 1) - 1;
 }
 
 void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_rates *out)
@@ -140,6 +143,7 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	else
 		ec_json_add_null(j, "window_s");
 	ec_json_add_int(j, "category_level", o->category_level);
+	ec_json_add_str(j, "time_zone", ec_tz_name(o->tz));
 	ec_json_add_u64(j, "units_seen", r->units);
 	ec_json_add_u64(j, "events", r->events);
 	if (r->first <= r->last) {

@@ -1,5 +1,6 @@
 /* Funnel counting: units per step and breakdown value, durations between
  * steps, abandoned products, and the results built from them. */
+#include "ecomctl/tz.h"
 #include "funnel_int.h"
 
 #include <stdio.h>
@@ -120,16 +121,18 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_chain *c, 
 		return ec_strtab_intern(&t->names, code, strlen(code), NULL);
 	case EC_FUNNEL_BY_PRICE:
 		return c->band;
-	case EC_FUNNEL_BY_HOUR:
-		return (size_t)((t1 - day_of(t1) * 86400) / 3600);
-	case EC_FUNNEL_BY_WEEKDAY:
-		return (size_t)(((day_of(t1) % 7) + 7 + 3) % 7); /* 1970-01-01 was a Thursday */
+	case EC_FUNNEL_BY_HOUR: {
+		int64_t local = t1 + ec_tz_offset(f->o.tz, t1);
+		return (size_t)((local - day_of(local) * 86400) / 3600);
+	}
+	case EC_FUNNEL_BY_WEEKDAY: /* 1970-01-01 was a Thursday */
+		return (size_t)(((ec_tz_day(f->o.tz, t1) % 7) + 7 + 3) % 7);
 	default: {
-		uint32_t *v =
-		    ec_u64map_put(&t->index, (uint64_t)day_of(t1), (uint32_t)t->n, &added);
+		int64_t day = ec_tz_day(f->o.tz, t1);
+		uint32_t *v = ec_u64map_put(&t->index, (uint64_t)day, (uint32_t)t->n, &added);
 		if (added) {
 			EC_GROW(t->keys, t->keys_cap, t->n + 1);
-			t->keys[t->n] = day_of(t1);
+			t->keys[t->n] = day;
 			table_row(f, t, t->n);
 		}
 		return *v;
