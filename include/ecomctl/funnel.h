@@ -98,6 +98,13 @@ extern const char *const ec_funnel_price_band_names[EC_FUNNEL_N_PRICE_BANDS];
  * "500-1000", "1000+": the index of the band of a price. */
 int ec_funnel_price_band(double price);
 
+/* The bins of the time-to-convert histogram, lower bounds in seconds:
+ * 0, 1m, 5m, 15m, 30m, 1h, 3h, 12h, 1d, 3d, 7d (and more). */
+#define EC_FUNNEL_TTC_BINS 11
+extern const int64_t ec_funnel_ttc_edges[EC_FUNNEL_TTC_BINS];
+/* "<1m", "1-5m", ... "7d+": the bins' labels. */
+extern const char *const ec_funnel_ttc_names[EC_FUNNEL_TTC_BINS];
+
 struct ec_funnel_opts {
 	uint8_t steps[EC_FUNNEL_MAX_STEPS]; /* enum ec_event_type */
 	int n_steps;
@@ -183,6 +190,11 @@ struct ec_funnel_result {
 	size_t n_abandoned;
 	uint64_t abandoning_units; /* units that abandoned at least one product */
 	uint64_t carting_units;	   /* units with at least one cart event */
+	/* Time to convert: units reaching the last step (of 2 or more), by the
+	 * seconds from their step-1 event to their last step's, in the bins
+	 * [ec_funnel_ttc_edges[i], ec_funnel_ttc_edges[i + 1]), the last one
+	 * open-ended. */
+	uint64_t ttc[EC_FUNNEL_TTC_BINS];
 };
 
 /* The results, after ec_funnel_finish(); borrowed until ec_funnel_free(). */

@@ -36,10 +36,11 @@ int ec_tz_open(struct ec_tz **out, const char *name, struct ec_err *err)
 	*out = NULL;
 	int utc = strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0;
 	if (!utc && !zone_exists(name))
-		return ec_fail(err, EC_EUSAGE,
-			       "--tz: '%s' is not a time zone of the installed tzdata (an IANA name "
-			       "such as Europe/Berlin, America/New_York, or UTC)",
-			       name);
+		return ec_fail(
+		    err, EC_EUSAGE,
+		    "--tz: '%s' is not a time zone of the installed tzdata (an IANA name "
+		    "such as Europe/Berlin, America/New_York, or UTC)",
+		    name);
 	struct ec_tz *tz = ec_xcalloc(1, sizeof(*tz));
 	tz->name = ec_xstrdup(name);
 	tz->utc = utc;

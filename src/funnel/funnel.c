@@ -11,6 +11,10 @@ const char *const ec_funnel_order_names[] = {"ordered", "strict", "any", NULL};
 #define TITLE(id, name, title) title,
 const char *const ec_funnel_by_names[] = {EC_FUNNEL_DIMS(NAME) NULL};
 const char *const ec_funnel_by_titles[] = {EC_FUNNEL_DIMS(TITLE) NULL};
+const int64_t ec_funnel_ttc_edges[EC_FUNNEL_TTC_BINS] = {
+    0, 60, 300, 900, 1800, 3600, 3 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400};
+const char *const ec_funnel_ttc_names[EC_FUNNEL_TTC_BINS] = {
+    "<1m", "1-5m", "5-15m", "15-30m", "30-60m", "1-3h", "3-12h", "12-24h", "1-3d", "3-7d", "7d+"};
 #undef NAME
 #undef TITLE
 

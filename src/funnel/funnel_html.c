@@ -492,6 +492,42 @@ static void abandoned(struct ec_outfile *f, const struct ec_funnel_result *r)
 	ec_outfile_puts(f, "</table>\n");
 }
 
+/* The time-to-convert histogram: one bar per bin, its units and share. */
+static void time_to_convert(struct ec_outfile *f, const struct ec_funnel_result *r)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	char a[32], b[32];
+	uint64_t n = 0, most = 0;
+	for (int i = 0; i < EC_FUNNEL_TTC_BINS; i++) {
+		n += r->ttc[i];
+		most = r->ttc[i] > most ? r->ttc[i] : most;
+	}
+	ec_outfile_printf(f,
+			  "<h2>Time to convert</h2>\n<p class=\"note\">Seconds from step 1 (%s) "
+			  "to step %d (%s), for the %s %ss that got there.</p>\n",
+			  ec_event_type_name(o->steps[0]), o->n_steps,
+			  ec_event_type_name(o->steps[o->n_steps - 1]), thousands(n, a),
+			  ec_funnel_unit_names[o->unit]);
+	if (!n)
+		return;
+	ec_outfile_puts(f, "<table id=\"time-to-convert\">\n<tr><th class=\"l\">time</th>"
+			   "<th>units</th><th>share</th><th class=\"l\"></th></tr>\n");
+	for (int i = 0; i < EC_FUNNEL_TTC_BINS; i++) {
+		double w = most ? 240.0 * (double)r->ttc[i] / (double)most : 0;
+		ec_outfile_puts(f, "<tr><td class=\"l\">");
+		ec_funnel_html_escape(f, ec_funnel_ttc_names[i]); /* "<1m" */
+		ec_outfile_printf(
+		    f,
+		    "</td><td>%s</td><td>%s</td><td class=\"l\">"
+		    "<svg class=\"bar\" xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" "
+		    "height=\"12\"><rect x=\"0\" y=\"1\" width=\"%.1f\" "
+		    "height=\"10\" fill=\"%s\"/></svg></td></tr>\n",
+		    thousands(r->ttc[i], a), percent((double)r->ttc[i] / (double)n, b),
+		    w < 1 && w > 0 ? 1 : w, colors[o->n_steps - 1 < 6 ? o->n_steps - 1 : 5]);
+	}
+	ec_outfile_puts(f, "</table>\n");
+}
+
 void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f,
 			  char *const *inputs, int n)
 {
@@ -525,6 +561,8 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 		ec_outfile_puts(f, "</h2>\n");
 		value_table(f, r, &r->by[i], title, BREAKDOWN_ROWS);
 	}
+	if (r->opts->n_steps > 1)
+		time_to_convert(f, r);
 	ec_outfile_puts(f, "<h2>Most abandoned products</h2>\n");
 	abandoned(f, r);
 	ec_outfile_puts(

@@ -179,6 +179,17 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 			ec_json_add_u64(st, "units", r->trend.rows[v].units[k]);
 		}
 	}
+	struct ec_json *tc = ec_json_add_array(j, "time_to_convert");
+	for (int b = 0; o->n_steps > 1 && b < EC_FUNNEL_TTC_BINS; b++) {
+		struct ec_json *bin = ec_json_add_object(tc, NULL);
+		ec_json_add_str(bin, "bin", ec_funnel_ttc_names[b]);
+		ec_json_add_int(bin, "from_s", ec_funnel_ttc_edges[b]);
+		if (b + 1 < EC_FUNNEL_TTC_BINS)
+			ec_json_add_int(bin, "to_s", ec_funnel_ttc_edges[b + 1]);
+		else
+			ec_json_add_null(bin, "to_s");
+		ec_json_add_u64(bin, "units", r->ttc[b]);
+	}
 	struct ec_json *ab = ec_json_add_object(j, "abandoned");
 	ec_json_add_u64(ab, "carting_units", r->carting_units);
 	ec_json_add_u64(ab, "abandoning_units", r->abandoning_units);

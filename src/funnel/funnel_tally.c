@@ -153,6 +153,14 @@ static void count_row(struct ec_funnel *f, struct fn_row *r, const struct fn_cha
 void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 {
 	int64_t t1 = c->start + c->dt[0];
+	int K = f->o.n_steps;
+	if (K > 1 && c->level == K) {
+		int64_t d = (int64_t)c->dt[K - 1] - (int64_t)c->dt[0];
+		int b = EC_FUNNEL_TTC_BINS - 1;
+		while (b > 0 && d < ec_funnel_ttc_edges[b])
+			b--;
+		f->res.ttc[b]++;
+	}
 	count_row(f, table_row(f, &f->total, 0), c);
 	for (int i = 0; i < f->o.n_by; i++) {
 		int d = f->o.by[i];

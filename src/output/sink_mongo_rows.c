@@ -72,7 +72,8 @@ static void make_id(bson_oid_t *oid, int coll, const struct ec_schema *sc, const
 	int n = 0;
 	int64_t t = 0;
 	for (size_t i = 0; i < sc->n_cols; i++)
-		if (sc->cols[i].type == EC_T_TIME && !v[i].null && strcmp(sc->cols[i].name, "start") == 0)
+		if (sc->cols[i].type == EC_T_TIME && !v[i].null &&
+		    strcmp(sc->cols[i].name, "start") == 0)
 			t = v[i].i;
 	for (size_t i = 0; i < sc->n_cols && n < 8; i++) {
 		if (!(sc->cols[i].flags & EC_COLF_KEY))
