@@ -86,6 +86,7 @@ struct ec_funnel_args {
 	const char *dir, *steps, *window; /* --output, --steps, --window */
 	const char *tz;			  /* --tz (default UTC) */
 	struct ec_strlist by;		  /* --by, repeatable (released by the caller) */
+	struct ec_strlist baseline;	  /* --baseline FILE, repeatable (the same) */
 	int64_t level, top;		  /* --category-level, --top */
 };
 void ec_funnel_args_init(struct ec_funnel_args *a);

@@ -195,10 +195,41 @@ struct ec_funnel_result {
 	 * [ec_funnel_ttc_edges[i], ec_funnel_ttc_edges[i + 1]), the last one
 	 * open-ended. */
 	uint64_t ttc[EC_FUNNEL_TTC_BINS];
+	/* --baseline: the same funnel on an earlier period; NULL without one.
+	 * Set by ec_funnel_set_baseline(), read by the reports. */
+	const struct ec_funnel_baseline *baseline;
 };
 
 /* The results, after ec_funnel_finish(); borrowed until ec_funnel_free(). */
 const struct ec_funnel_result *ec_funnel_result(const struct ec_funnel *f);
+
+/* ---- comparison with a baseline period (funnel_compare.c) ---------------- */
+
+/* The baseline: the result of the same funnel (same options) on another
+ * period, indexed for lookups. base is borrowed for the baseline's life. */
+struct ec_funnel_baseline;
+struct ec_funnel_baseline *ec_funnel_baseline_new(const struct ec_funnel_result *base);
+void ec_funnel_baseline_free(struct ec_funnel_baseline *b);
+const struct ec_funnel_result *ec_funnel_baseline_result(const struct ec_funnel_baseline *b);
+/* Attaches b (borrowed) to f's result: every report then compares. */
+void ec_funnel_set_baseline(struct ec_funnel *f, const struct ec_funnel_baseline *b);
+
+/* Two-sided p-value of the pooled two-proportion z-test of x1/n1 against
+ * x2/n2; NaN when a base is 0; 1 when both proportions are 0 or both 1. */
+double ec_funnel_z_test(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2);
+
+/* Step k of row (of table: 0 the whole funnel, 1 + i breakdown i) against
+ * the baseline's row with the same value. have: such a row exists; the
+ * baseline's units and conversions; d_*: this period's conversion minus the
+ * baseline's; p_*: the z-test's p-value. NaN where undefined (no row, a
+ * zero base, k == 0 for *_prev). */
+struct ec_funnel_compare {
+	int have;
+	uint64_t units;
+	double from_first, from_prev, d_first, d_prev, p_first, p_prev;
+};
+void ec_funnel_compare(const struct ec_funnel_baseline *b, int table,
+		       const struct ec_funnel_row *row, int k, struct ec_funnel_compare *out);
 
 void ec_funnel_free(struct ec_funnel *f);
 

@@ -45,7 +45,8 @@ static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec
 /* The options that shape a funnel report: with its inputs, the key of its
  * MongoDB document. New; free with ec_json_free(). */
 static struct ec_json *report_params(const struct ec_funnel_opts *fo,
-				     const struct ec_session_opts *so)
+				     const struct ec_session_opts *so,
+				     const struct ec_strlist *baseline)
 {
 	struct ec_json *p = ec_json_object();
 	struct ec_json *a = ec_json_add_array(p, "steps");
@@ -64,6 +65,9 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	ec_json_add_int(p, "category_level", fo->category_level);
 	ec_json_add_int(p, "top", fo->top);
 	ec_json_add_str(p, "time_zone", ec_tz_name(fo->tz));
+	a = ec_json_add_array(p, "baseline");
+	for (int i = 0; i < baseline->n; i++)
+		ec_json_add_str(a, NULL, baseline->v[i]);
 	struct ec_json *s = ec_json_add_object(p, "sessions");
 	ec_json_add_str(s, "session_key", ec_session_key_names[so->key]);
 	ec_json_add_int(s, "gap_s", so->gap);
@@ -130,10 +134,30 @@ void ec_funnel_args_init(struct ec_funnel_args *a)
 	a->top = 20;
 }
 
+/* --baseline: the same funnel on the baseline files, into *out (and the
+ * input it borrows, *bin, open until the funnel is freed). */
+static int run_baseline(struct ec_funnel_args *a, struct ec_input *bin, struct ec_funnel **out,
+			struct ec_err *err)
+{
+	struct ec_reader_opts ro = a->ro;
+	struct ec_session s;
+	int rc;
+	if ((rc = ec_funnel_new(out, &a->fo, err)) < 0 ||
+	    (rc = ec_input_open(bin, &ro, &a->so, (char **)a->baseline.v, a->baseline.n, err)) < 0)
+		return rc;
+	while ((rc = ec_sessionizer_next(bin->z, &s, err)) > 0)
+		ec_funnel_add_session(*out, &s, bin->z);
+	if (rc < 0 || (rc = ec_input_finish(bin, err)) < 0)
+		return rc;
+	ec_funnel_finish(*out);
+	return 0;
+}
+
 int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs, int n_inputs)
 {
-	struct ec_input in = {0};
-	struct ec_funnel *fun = NULL;
+	struct ec_input in = {0}, bin = {0};
+	struct ec_funnel *fun = NULL, *bfun = NULL;
+	struct ec_funnel_baseline *base = NULL;
 	struct ec_sink *csv = NULL;
 	struct ec_outfile *json = NULL, *html = NULL;
 	struct ec_mongo *mongo = NULL;
@@ -166,12 +190,24 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
 	ec_funnel_finish(fun);
+	if (a->baseline.n) {
+		if ((rc = run_baseline(a, &bin, &bfun, &err)) < 0)
+			goto done;
+		base = ec_funnel_baseline_new(ec_funnel_result(bfun));
+		ec_funnel_set_baseline(fun, base);
+	}
 	const struct ec_funnel_result *r = ec_funnel_result(fun);
 	struct ec_json *j = ec_funnel_json(r);
+	struct ec_json *jb = ec_json_get(j, "baseline");
+	if (a->baseline.n && jb) {
+		struct ec_json *bi = ec_json_add_array(jb, "inputs");
+		for (int i = 0; i < a->baseline.n; i++)
+			ec_json_add_str(bi, NULL, a->baseline.v[i]);
+	}
 	text = ec_json_print(j, 1);
 	if (mongo) {
 		/* the document has its own schema and run: the report goes without */
-		struct ec_json *params = report_params(&a->fo, &a->so);
+		struct ec_json *params = report_params(&a->fo, &a->so, &a->baseline);
 		ec_json_remove(j, "schema_version");
 		ec_json_remove(j, "run_id");
 		ec_mongo_add_funnel_report(mongo, params, j);
@@ -194,6 +230,9 @@ done:
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("funnel", rc, &err);
 	free(text);
 	ec_funnel_free(fun);
+	ec_funnel_baseline_free(base);
+	ec_funnel_free(bfun);
+	ec_input_close(&bin);
 	ec_tz_free(tz);
 	a->fo.tz = NULL;
 	ec_input_close(&in);
@@ -225,6 +264,10 @@ int cmd_funnel(int argc, char **argv)
 	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
 	     "category_code segments in --by category (default 2; 0: all)", EC_OPT_RANGE(0, 100),
 	     0},
+	    {"baseline", 0, EC_OPT_LIST, &a.baseline, "FILE",
+	     "compare with the same funnel on these files (an earlier period; repeatable): both "
+	     "conversions, the change and a two-proportion test's p-value per step and row",
+	     NULL, 0},
 	    {"tz", 0, EC_OPT_STR, &a.tz, "ZONE",
 	     "days, hours and weekdays in this IANA time zone (default UTC), e.g. Europe/Berlin",
 	     NULL, 0},
@@ -256,5 +299,6 @@ int cmd_funnel(int argc, char **argv)
 	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) < 0)
 		rc = ec_funnel_run(&a, argc, argv, res.operands, res.n_operands);
 	ec_strlist_release(&a.by);
+	ec_strlist_release(&a.baseline);
 	return rc;
 }

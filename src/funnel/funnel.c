@@ -534,6 +534,11 @@ const struct ec_funnel_result *ec_funnel_result(const struct ec_funnel *f)
 	return &f->res;
 }
 
+void ec_funnel_set_baseline(struct ec_funnel *f, const struct ec_funnel_baseline *b)
+{
+	f->res.baseline = b;
+}
+
 void ec_funnel_free(struct ec_funnel *f)
 {
 	if (!f)

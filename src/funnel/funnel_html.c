@@ -1,6 +1,7 @@
 /* The funnel report for people: one self-contained HTML page (inline CSS and
  * SVG, no scripts, no external files). Every string that comes from the data
  * or the command line goes through ec_funnel_html_escape(). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,8 +397,60 @@ static void trend_chart(struct ec_outfile *f, const struct ec_funnel_result *r, 
 
 /* A breakdown (or the trend) as a table: units at each step, conversion
  * from step 1 to the last step with a bar. */
+/* A conversion's change against the baseline, in points, with its p-value;
+ * bold when p < 0.05. */
+static const char *change(double d, double p, char *buf)
+{
+	if (!isfinite(d)) {
+		snprintf(buf, 96, "&#8211;");
+		return buf;
+	}
+	snprintf(buf, 96, "%s%s%.2f pt <span class=\"ci\">p %s%.2g</span>%s", p < 0.05 ? "<b>" : "",
+		 d < 0 ? "&#8722;" : "+", fabs(100 * d), p < 0.001 ? "&lt; " : "",
+		 p < 0.001 ? 0.001 : p, p < 0.05 ? "</b>" : "");
+	return buf;
+}
+
+/* --baseline: both periods, step by step, for the whole funnel. */
+static void compare_table(struct ec_outfile *f, const struct ec_funnel_result *r)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	const struct ec_funnel_result *b = ec_funnel_baseline_result(r->baseline);
+	char a[32], c[32], d[32], e[32], g[96], h[96];
+	ec_outfile_printf(f,
+			  "<h2>Compared with the baseline</h2>\n<p class=\"note\">The same funnel "
+			  "on the baseline period (%s %ss",
+			  thousands(b->units, a), ec_funnel_unit_names[o->unit]);
+	if (b->first <= b->last) {
+		char t0[24], t1[24];
+		ec_time_format_iso(b->first, t0);
+		ec_time_format_iso(b->last, t1);
+		ec_outfile_printf(f, ", %s to %s", t0, t1);
+	}
+	ec_outfile_puts(f, "). Changes in percentage points, with the p-value of a two-proportion "
+			   "z-test; bold: p &lt; 0.05.</p>\n<table id=\"baseline\">\n<tr><th>step"
+			   "</th><th class=\"l\">event</th><th>units</th><th>baseline units</th>"
+			   "<th>of step 1</th><th>baseline</th><th>change</th><th>of previous</th>"
+			   "<th>baseline</th><th>change</th></tr>\n");
+	for (int k = 0; k < o->n_steps; k++) {
+		struct ec_funnel_rates x;
+		struct ec_funnel_compare y;
+		ec_funnel_rates(&r->total, k, &x);
+		ec_funnel_compare(r->baseline, 0, &r->total, k, &y);
+		ec_outfile_printf(f, "<tr><td>%d</td><td class=\"l\">%s</td><td>%s</td><td>%s</td>",
+				  k + 1, step_name(o, k), thousands(r->total.units[k], a),
+				  thousands(y.units, c));
+		ec_outfile_printf(f, "<td>%s</td><td>%s</td><td>%s</td>", percent(x.from_first, d),
+				  percent(y.from_first, e), change(y.d_first, y.p_first, g));
+		ec_outfile_printf(f, "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
+				  percent(x.from_prev, d), percent(y.from_prev, e),
+				  change(y.d_prev, y.p_prev, h));
+	}
+	ec_outfile_puts(f, "</table>\n");
+}
+
 static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
-			const struct ec_funnel_table *t, const char *what, size_t limit)
+			const struct ec_funnel_table *t, int table, const char *what, size_t limit)
 {
 	const struct ec_funnel_opts *o = r->opts;
 	int K = o->n_steps;
@@ -410,6 +463,9 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 	ec_outfile_puts(f, "<th>conversion</th><th class=\"l\">vs. the best row</th>");
 	if (K > 1)
 		ec_outfile_printf(f, "<th>median to step %d</th>", K);
+	int cmp = r->baseline && table >= 0;
+	if (cmp)
+		ec_outfile_puts(f, "<th>conversion vs. baseline</th>");
 	ec_outfile_puts(f, "</tr>\n");
 	double best = 0;
 	for (size_t i = 0; i < t->n && i < limit; i++) {
@@ -444,6 +500,14 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 		    w < 1 && w > 0 ? 1 : w, colors[0]);
 		if (K > 1)
 			ec_outfile_printf(f, "<td>%s</td>", duration(row->median_s[K - 1], a));
+		if (cmp) {
+			struct ec_funnel_compare y;
+			char g[96];
+			ec_funnel_compare(r->baseline, table, row, K - 1, &y);
+			ec_outfile_printf(f, "<td>%s</td>",
+					  y.have ? change(y.d_first, y.p_first, g)
+						 : "not in the baseline");
+		}
 		ec_outfile_puts(f, "</tr>\n");
 	}
 	ec_outfile_puts(f, "</table>\n");
@@ -536,6 +600,8 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 	ec_outfile_puts(f, "<h2>Steps</h2>\n");
 	step_chart(f, r);
 	step_table(f, r);
+	if (r->baseline)
+		compare_table(f, r);
 	ec_outfile_puts(f, "<h2>Daily trend</h2>\n<p class=\"note\">Units reaching each step, "
 			   "by the day (");
 	ec_funnel_html_escape(f, ec_tz_name(r->opts->tz));
@@ -546,7 +612,7 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 				"<p class=\"note\">Conversion from step 1, by the same day.</p>\n");
 		trend_chart(f, r, 1);
 	}
-	value_table(f, r, &r->trend, "day", (size_t)-1);
+	value_table(f, r, &r->trend, -1, "day", (size_t)-1);
 	for (int i = 0; i < r->n_by; i++) {
 		/* "hour of the first step (UTC)": the zone of the report instead */
 		char title[160];
@@ -559,7 +625,7 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 		ec_outfile_puts(f, "<h2>By ");
 		ec_funnel_html_escape(f, title);
 		ec_outfile_puts(f, "</h2>\n");
-		value_table(f, r, &r->by[i], title, BREAKDOWN_ROWS);
+		value_table(f, r, &r->by[i], 1 + i, title, BREAKDOWN_ROWS);
 	}
 	if (r->opts->n_steps > 1)
 		time_to_convert(f, r);

@@ -58,8 +58,13 @@ void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_ra
 }
 
 /* The rows of the funnel schema (schema.c) of one breakdown value. */
+static struct ec_value num_or_null(double v)
+{
+	return isfinite(v) ? ec_val_num(v) : ec_val_null();
+}
+
 static void csv_rows(const struct ec_funnel_result *r, struct ec_sink *rows, const char *by,
-		     const struct ec_funnel_row *row)
+		     int table, const struct ec_funnel_row *row)
 {
 	struct ec_value v[EC_FUNNEL_COLS];
 	for (int k = 0; k < r->opts->n_steps; k++) {
@@ -83,19 +88,29 @@ static void csv_rows(const struct ec_funnel_result *r, struct ec_sink *rows, con
 		v[c++] = isfinite(x.prev_lo) ? ec_val_num(x.prev_lo) : ec_val_null();
 		v[c++] = isfinite(x.prev_hi) ? ec_val_num(x.prev_hi) : ec_val_null();
 		v[c++] = ec_val_i64(x.small);
+		struct ec_funnel_compare b;
+		ec_funnel_compare(r->baseline, table, row, k, &b);
+		v[c++] = b.have ? ec_val_u64(b.units) : ec_val_null();
+		v[c++] = num_or_null(b.from_first);
+		v[c++] = num_or_null(b.from_prev);
+		v[c++] = num_or_null(b.d_first);
+		v[c++] = num_or_null(b.d_prev);
+		v[c++] = num_or_null(b.p_first);
+		v[c++] = num_or_null(b.p_prev);
 		ec_sink_row(rows, v, NULL);
 	}
 }
 
 void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_sink *rows)
 {
-	csv_rows(r, rows, "all", &r->total);
+	csv_rows(r, rows, "all", 0, &r->total);
 	for (int i = 0; i < r->n_by; i++)
 		for (size_t j = 0; j < r->by[i].n; j++)
-			csv_rows(r, rows, ec_funnel_by_names[r->by[i].by], &r->by[i].rows[j]);
+			csv_rows(r, rows, ec_funnel_by_names[r->by[i].by], 1 + i,
+				 &r->by[i].rows[j]);
 }
 
-static void json_steps(const struct ec_funnel_result *r, struct ec_json *a,
+static void json_steps(const struct ec_funnel_result *r, struct ec_json *a, int table,
 		       const struct ec_funnel_row *row)
 {
 	for (int k = 0; k < r->opts->n_steps; k++) {
@@ -124,6 +139,20 @@ static void json_steps(const struct ec_funnel_result *r, struct ec_json *a,
 		ec_json_add_num(o, "from_previous_low", x.prev_lo);
 		ec_json_add_num(o, "from_previous_high", x.prev_hi);
 		ec_json_add_bool(o, "small", x.small);
+		struct ec_funnel_compare b;
+		ec_funnel_compare(r->baseline, table, row, k, &b);
+		if (!b.have) {
+			ec_json_add_null(o, "baseline");
+			continue;
+		}
+		struct ec_json *bo = ec_json_add_object(o, "baseline");
+		ec_json_add_u64(bo, "units", b.units);
+		ec_json_add_num(bo, "conversion_from_first", b.from_first);
+		ec_json_add_num(bo, "conversion_from_previous", b.from_prev);
+		ec_json_add_num(bo, "change_from_first", b.d_first);
+		ec_json_add_num(bo, "change_from_previous", b.d_prev);
+		ec_json_add_num(bo, "p_from_first", b.p_first);
+		ec_json_add_num(bo, "p_from_previous", b.p_prev);
 	}
 }
 
@@ -153,7 +182,22 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 		ec_json_add_null(j, "first_event");
 		ec_json_add_null(j, "last_event");
 	}
-	json_steps(r, ec_json_add_array(j, "funnel"), &r->total);
+	json_steps(r, ec_json_add_array(j, "funnel"), 0, &r->total);
+	const struct ec_funnel_result *base = ec_funnel_baseline_result(r->baseline);
+	if (base) {
+		struct ec_json *b = ec_json_add_object(j, "baseline");
+		ec_json_add_u64(b, "units_seen", base->units);
+		ec_json_add_u64(b, "events", base->events);
+		if (base->first <= base->last) {
+			ec_json_add_time(b, "first_event", base->first);
+			ec_json_add_time(b, "last_event", base->last);
+		} else {
+			ec_json_add_null(b, "first_event");
+			ec_json_add_null(b, "last_event");
+		}
+	} else {
+		ec_json_add_null(j, "baseline");
+	}
 
 	struct ec_json *bys = ec_json_add_array(j, "breakdowns");
 	for (int i = 0; i < r->n_by; i++) {
@@ -163,7 +207,7 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 		for (size_t v = 0; v < r->by[i].n; v++) {
 			struct ec_json *row = ec_json_add_object(t, NULL);
 			ec_json_add_str(row, "value", r->by[i].rows[v].value);
-			json_steps(r, ec_json_add_array(row, "steps"), &r->by[i].rows[v]);
+			json_steps(r, ec_json_add_array(row, "steps"), 1 + i, &r->by[i].rows[v]);
 		}
 	}
 	struct ec_json *trend = ec_json_add_array(j, "trend");

@@ -75,6 +75,13 @@ static const struct ec_column funnel_cols[] = {
 	{"from_previous_low", EC_T_RATIO, 0, "lower bound of conversion_from_previous, Wilson 95%; null at step 1"},
 	{"from_previous_high", EC_T_RATIO, 0, "its upper bound"},
 	{"small", EC_T_FLAG, 0, "1 when the row has fewer than 30 units at step 1 (its rates are unreliable)"},
+	{"baseline_units", EC_T_U64, 0, "--baseline: units of the same row and step in the baseline period; null without a baseline or without the row there"},
+	{"baseline_from_first", EC_T_RATIO, 0, "the baseline's conversion_from_first"},
+	{"baseline_from_previous", EC_T_RATIO, 0, "the baseline's conversion_from_previous"},
+	{"change_from_first", EC_T_RATIO, 0, "conversion_from_first minus the baseline's (negative: a drop)"},
+	{"change_from_previous", EC_T_RATIO, 0, "conversion_from_previous minus the baseline's"},
+	{"p_from_first", EC_T_PROB, 0, "two-sided p-value of a pooled two-proportion z-test of the two conversion_from_first"},
+	{"p_from_previous", EC_T_PROB, 0, "the same for conversion_from_previous"},
 };
 
 static const struct ec_column run_cols[] = {
