@@ -105,6 +105,9 @@ extern const int64_t ec_funnel_ttc_edges[EC_FUNNEL_TTC_BINS];
 /* "<1m", "1-5m", ... "7d+": the bins' labels. */
 extern const char *const ec_funnel_ttc_names[EC_FUNNEL_TTC_BINS];
 
+/* The value of the row that sums the breakdown rows past --limit. */
+#define EC_FUNNEL_OTHER "(other)"
+
 struct ec_funnel_opts {
 	uint8_t steps[EC_FUNNEL_MAX_STEPS]; /* enum ec_event_type */
 	int n_steps;
@@ -116,6 +119,8 @@ struct ec_funnel_opts {
 	int n_by;
 	int category_level;  /* for EC_FUNNEL_BY_CATEGORY; <= 0: the whole code */
 	int top;	     /* abandoned products to report */
+	int limit;	     /* category, top, brand: rows kept (most units); the rest summed
+				as EC_FUNNEL_OTHER; 0: all */
 	int64_t max_session; /* the sessionizer's max_session (user units) */
 	struct ec_tz *tz;    /* hours, weekdays, days in this zone; NULL: UTC (borrowed) */
 };

@@ -25,7 +25,8 @@ static int open_out(struct ec_job *job, struct ec_outfile **f, const char *dir, 
 }
 
 static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec_strlist *by,
-		   const char *window, int64_t level, int64_t top, struct ec_err *err)
+		   const char *window, int64_t level, int64_t top, int64_t limit,
+		   struct ec_err *err)
 {
 	int rc;
 	if ((rc = ec_funnel_parse_steps(fo, steps, err)) < 0)
@@ -39,6 +40,7 @@ static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec
 			       window);
 	fo->top = (int)top;
 	fo->category_level = (int)level;
+	fo->limit = (int)limit;
 	return 0;
 }
 
@@ -64,6 +66,7 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 		ec_json_add_str(a, NULL, ec_funnel_by_names[fo->by[i]]);
 	ec_json_add_int(p, "category_level", fo->category_level);
 	ec_json_add_int(p, "top", fo->top);
+	ec_json_add_int(p, "limit", fo->limit);
 	ec_json_add_str(p, "time_zone", ec_tz_name(fo->tz));
 	a = ec_json_add_array(p, "baseline");
 	for (int i = 0; i < baseline->n; i++)
@@ -169,7 +172,8 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	int rc;
 
 	struct ec_tz *tz = NULL;
-	if ((rc = options(&a->fo, a->steps, &a->by, a->window, a->level, a->top, &err)) < 0 ||
+	if ((rc = options(&a->fo, a->steps, &a->by, a->window, a->level, a->top, a->limit, &err)) <
+		0 ||
 	    (rc = ec_tz_open(&tz, a->tz, &err)) < 0)
 		goto done;
 	a->fo.tz = tz;
@@ -268,6 +272,10 @@ int cmd_funnel(int argc, char **argv)
 	     "compare with the same funnel on these files (an earlier period; repeatable): both "
 	     "conversions, the change and a two-proportion test's p-value per step and row",
 	     NULL, 0},
+	    {"limit", 0, EC_OPT_INT, &a.limit, "N",
+	     "category, top, brand: keep the N rows with most units, sum the rest as (other) "
+	     "(default 0: all)",
+	     EC_OPT_RANGE(0, 1000000), 0},
 	    {"tz", 0, EC_OPT_STR, &a.tz, "ZONE",
 	     "days, hours and weekdays in this IANA time zone (default UTC), e.g. Europe/Berlin",
 	     NULL, 0},

@@ -172,6 +172,7 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	else
 		ec_json_add_null(j, "window_s");
 	ec_json_add_int(j, "category_level", o->category_level);
+	ec_json_add_int(j, "limit", o->limit);
 	ec_json_add_str(j, "time_zone", ec_tz_name(o->tz));
 	ec_json_add_u64(j, "units_seen", r->units);
 	ec_json_add_u64(j, "events", r->events);

@@ -31,14 +31,18 @@ static void table_init(struct fn_table *t)
 	ec_u64map_init(&t->index);
 }
 
+static void fn_row_release(const struct ec_funnel *f, struct fn_row *r)
+{
+	free(r->units);
+	for (int k = 0; k < f->o.n_steps; k++)
+		ec_u64map_release(&r->dur[k]);
+	free(r->dur);
+}
+
 static void table_release(const struct ec_funnel *f, struct fn_table *t)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		free(t->rows[i].units);
-		for (int k = 0; k < f->o.n_steps; k++)
-			ec_u64map_release(&t->rows[i].dur[k]);
-		free(t->rows[i].dur);
-	}
+	for (size_t i = 0; i < t->n; i++)
+		fn_row_release(f, &t->rows[i]);
 	free(t->rows);
 	free(t->keys);
 	ec_strtab_release(&t->names);
@@ -344,14 +348,6 @@ static void build_row(const struct ec_funnel *f, struct ec_funnel_row *out, cons
 	}
 }
 
-static int row_cmp_units(const void *pa, const void *pb)
-{
-	const struct ec_funnel_row *a = pa, *b = pb;
-	if (a->units[0] != b->units[0])
-		return a->units[0] > b->units[0] ? -1 : 1;
-	return strcmp(a->value, b->value);
-}
-
 static int row_cmp_value(const void *pa, const void *pb)
 {
 	const struct ec_funnel_row *a = pa, *b = pb;
@@ -366,9 +362,55 @@ static const char *hour_name(size_t h)
 	return names[h];
 }
 
+/* The dimensions whose rows are ranked by units (and cut by --limit). */
+static int ranked(int d)
+{
+	return d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP || d == EC_FUNNEL_BY_BRAND;
+}
+
+struct ranked_row {
+	const struct fn_row *row;
+	const char *value;
+};
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+	const struct ranked_row *a = pa, *b = pb;
+	if (a->row->units[0] != b->row->units[0])
+		return a->row->units[0] > b->row->units[0] ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+/* The sum of n rows: units added, the durations merged (so the median and
+ * p90 of the rest are exact). */
+static void rest_row(const struct ec_funnel *f, struct fn_row *out, const struct ranked_row *r,
+		     size_t n)
+{
+	int K = f->o.n_steps;
+	out->units = ec_xcalloc((size_t)K, sizeof(*out->units));
+	out->dur = ec_xcalloc((size_t)K, sizeof(*out->dur));
+	for (int k = 0; k < K; k++)
+		ec_u64map_init(&out->dur[k]);
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < K; k++) {
+			const struct ec_u64map *m = &r[i].row->dur[k];
+			out->units[k] += r[i].row->units[k];
+			if (k == 0)
+				continue;
+			if (m->has_zero)
+				*ec_u64map_put(&out->dur[k], 0, 0, NULL) += m->zero_val;
+			for (size_t j = 0; j < m->cap; j++)
+				if (m->keys[j])
+					*ec_u64map_put(&out->dur[k], m->keys[j], 0, NULL) +=
+					    m->vals[j];
+		}
+}
+
 static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 {
 	struct fn_table *t = &f->by[d];
+	struct ranked_row *rank = ranked(d) ? ec_xcalloc(t->n + 1, sizeof(*rank)) : NULL;
+	size_t n_rank = 0;
 	out->by = d;
 	out->rows = ec_xcalloc(t->n + 1, sizeof(*out->rows));
 	out->n = 0;
@@ -401,15 +443,29 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 			value = ec_strtab_str(&t->names, (uint32_t)i);
 			break;
 		}
-		build_row(f, &out->rows[out->n++], &t->rows[i], value);
+		if (ranked(d))
+			rank[n_rank++] = (struct ranked_row){&t->rows[i], value};
+		else
+			build_row(f, &out->rows[out->n++], &t->rows[i], value);
 	}
+	if (ranked(d)) {
+		/* most units first; past --limit, the rest summed as one row */
+		qsort(rank, n_rank, sizeof(*rank), ranked_cmp);
+		size_t keep =
+		    f->o.limit > 0 && n_rank > (size_t)f->o.limit ? (size_t)f->o.limit : n_rank;
+		for (size_t i = 0; i < keep; i++)
+			build_row(f, &out->rows[out->n++], rank[i].row, rank[i].value);
+		if (keep < n_rank) {
+			struct fn_row rest;
+			rest_row(f, &rest, rank + keep, n_rank - keep);
+			build_row(f, &out->rows[out->n++], &rest, EC_FUNNEL_OTHER);
+			fn_row_release(f, &rest);
+		}
+	}
+	free(rank);
 	/* Rows of price, hour and weekday are already in their natural order. */
-	if (out->n < 2)
-		return;
-	if (d == EC_FUNNEL_BY_DAY)
+	if (out->n > 1 && d == EC_FUNNEL_BY_DAY)
 		qsort(out->rows, out->n, sizeof(*out->rows), row_cmp_value);
-	else if (d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP || d == EC_FUNNEL_BY_BRAND)
-		qsort(out->rows, out->n, sizeof(*out->rows), row_cmp_units);
 }
 
 static int prod_cmp(const void *pa, const void *pb)
