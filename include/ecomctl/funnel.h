@@ -160,6 +160,10 @@ struct ec_funnel_row {
 	uint64_t *units;   /* [n_steps] units reaching each step */
 	int64_t *median_s; /* [n_steps] median seconds from the previous step; -1: none */
 	int64_t *p90_s;	   /* [n_steps] p90 seconds from the previous step; -1: none */
+	/* category and top rows of a category without a code (value
+	 * "id:<category_id>"): what it holds, "brands: a, b, c" (the three
+	 * brands most seen at step 1 in it); NULL otherwise */
+	char *label;
 };
 
 struct ec_funnel_table {

@@ -310,53 +310,66 @@ static double trend_value(const struct ec_funnel_row *row, int k, int rate)
 	return row->units[0] ? 100.0 * (double)row->units[k] / (double)row->units[0] : 0;
 }
 
-/* The daily trend as one line a step (rate: steps 2.. as % of step 1). */
+/* Round axis ticks for values up to max: a step of 1, 2, 2.5 or 5 times a
+ * power of ten, about four of them, and the top tick (>= max). Whole
+ * numbers (units) never get a fractional step. */
+static void nice_ticks(double max, int whole, double *step, double *top)
+{
+	double raw = (max > 0 ? max : 1) / 4, mag = pow(10, floor(log10(raw)));
+	double n = raw / mag;
+	*step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 ? 2.5 : n <= 5 ? 5 : 10) * mag;
+	if (whole && *step < 1)
+		*step = 1;
+	if (whole && *step != floor(*step))
+		*step = ceil(*step);
+	*top = ceil((max > 0 ? max : 1) / *step - 1e-9) * *step;
+}
+
+/* The daily trend: one panel per step, each on its own scale, so that a
+ * step with a hundredth of step 1's units is as readable as step 1 (rate:
+ * steps 2.. as % of step 1). Points carry their day and value as tooltips;
+ * a day the input covers only in part is a hollow point. */
 static void trend_chart(struct ec_outfile *f, const struct ec_funnel_result *r, int rate)
 {
 	const struct ec_funnel_opts *o = r->opts;
 	const struct ec_funnel_table *t = &r->trend;
-	double W = 1000, H = rate ? 280 : 340, L = 70, R = 45, T = 20, B = H - 60;
-	double max = 0;
-	int k0 = rate ? 1 : 0;
-	char a[32];
-
-	for (size_t i = 0; i < t->n; i++)
-		for (int k = k0; k < o->n_steps; k++)
-			if (trend_value(&t->rows[i], k, rate) > max)
-				max = trend_value(&t->rows[i], k, rate);
-	if (max <= 0)
-		max = 1;
-	ec_outfile_printf(
-	    f,
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-	    "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"daily trend\">\n",
-	    W, H, W, H);
-	for (int g = 0; g <= 4; g++) {
-		double y = B - (B - T) * g / 4.0;
-		if (rate)
-			snprintf(a, sizeof(a), "%.*f%%", max < 4 ? 2 : 1, max * g / 4.0);
-		else
-			thousands((uint64_t)(max * g / 4.0 + 0.5), a);
-		ec_outfile_printf(
-		    f,
-		    "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
-		    "stroke=\"#e3e7ec\"/>\n<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" "
-		    "text-anchor=\"end\" fill=\"#55606e\">%s</text>\n",
-		    L, y, W - R, y, L - 6, y + 4, a);
-	}
+	double W = 1000, PH = 150, L = 70, R = 45, TOP = 26, BOT = 24;
+	int k0 = rate ? 1 : 0, panels = o->n_steps - k0;
+	double H = PH * panels + BOT;
+	char a[32], v[32];
+	if (panels <= 0 || t->n == 0)
+		return;
+	ec_outfile_printf(f,
+			  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+			  "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+			  "aria-label=\"daily trend%s\" class=\"trend\">\n",
+			  W, H, W, H, rate ? ", conversion" : "");
 	double span = t->n > 1 ? (double)(t->n - 1) : 1;
-	size_t every = t->n / 10 + 1;
-	for (size_t i = 0; i < t->n; i++) {
-		double x = t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2;
-		/* Every `every`-th day is labeled, and the last one. */
-		if (i + 1 == t->n || (i % every == 0 && t->n - 1 - i >= every))
-			ec_outfile_printf(f,
-					  "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
-					  "text-anchor=\"middle\" fill=\"#55606e\">%s</text>\n",
-					  x, B + 18, t->rows[i].value);
-	}
 	for (int k = k0; k < o->n_steps; k++) {
 		const char *col = colors[k % N_COLORS];
+		double y0 = PH * (k - k0), T = y0 + TOP, B = y0 + PH - 8, max = 0, step, top;
+		for (size_t i = 0; i < t->n; i++)
+			if (trend_value(&t->rows[i], k, rate) > max)
+				max = trend_value(&t->rows[i], k, rate);
+		nice_ticks(max, !rate, &step, &top);
+		ec_outfile_printf(
+		    f,
+		    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" font-weight=\"600\" "
+		    "fill=\"%s\">%d. %s%s</text>\n",
+		    L, y0 + 16, col, k + 1, step_name(o, k), rate ? " (% of step 1)" : " (units)");
+		for (double g = 0; g <= top + step / 2; g += step) {
+			double y = B - (B - T) * g / top;
+			if (rate)
+				snprintf(a, sizeof(a), "%g%%", g);
+			else
+				thousands((uint64_t)(g + 0.5), a);
+			ec_outfile_printf(
+			    f,
+			    "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
+			    "stroke=\"#e3e7ec\"/><text x=\"%.0f\" y=\"%.1f\" "
+			    "font-size=\"11\" text-anchor=\"end\" fill=\"#55606e\">%s</text>\n",
+			    L, y, W - R, y, L - 6, y + 4, a);
+		}
 		if (t->n > 1) {
 			ec_outfile_printf(
 			    f,
@@ -367,36 +380,39 @@ static void trend_chart(struct ec_outfile *f, const struct ec_funnel_result *r, 
 				ec_outfile_printf(f, "%s%.1f,%.1f", i ? " " : "",
 						  L + (W - R - L) * (double)i / span,
 						  B - (B - T) * trend_value(&t->rows[i], k, rate) /
-							  max);
+							  top);
 			ec_outfile_puts(f, "\"/>\n");
 		}
-		/* a day the input covers only in part: a hollow point */
 		for (size_t i = 0; i < t->n && t->n <= 62; i++) {
 			int part = ec_funnel_day_partial(r, t->rows[i].value);
+			double val = trend_value(&t->rows[i], k, rate);
+			if (rate)
+				snprintf(v, sizeof(v), "%.2f%%", val);
+			else
+				thousands((uint64_t)val, v);
 			ec_outfile_printf(
 			    f,
 			    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
-			    "stroke=\"%s\"%s><title>%s%s</title></circle>\n",
+			    "stroke=\"%s\"%s><title>%s: %s%s</title></circle>\n",
 			    t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2,
-			    B - (B - T) * trend_value(&t->rows[i], k, rate) / max,
-			    part ? "#ffffff" : col, col, part ? " class=\"partial\"" : "",
-			    t->rows[i].value,
+			    B - (B - T) * val / top, part ? "#ffffff" : col, col,
+			    part ? " class=\"partial\"" : "", t->rows[i].value, v,
 			    part ? " (partial day: the input covers only part of it)" : "");
 		}
-		double lx = L + 10 + 170.0 * (k - k0);
-		ec_outfile_printf(
-		    f,
-		    "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"4\" fill=\"%s\"/>"
-		    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" fill=\"#1d2733\">%d. %s%s"
-		    "</text>\n",
-		    lx, H - 26, col, lx + 20, H - 21, k + 1, step_name(o, k),
-		    rate ? " (% of step 1)" : "");
+	}
+	size_t every = t->n / 10 + 1;
+	for (size_t i = 0; i < t->n; i++) {
+		double x = t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2;
+		/* Every `every`-th day is labeled, and the last one. */
+		if (i + 1 == t->n || (i % every == 0 && t->n - 1 - i >= every))
+			ec_outfile_printf(f,
+					  "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
+					  "text-anchor=\"middle\" fill=\"#55606e\">%s</text>\n",
+					  x, H - 6, t->rows[i].value);
 	}
 	ec_outfile_puts(f, "</svg>\n");
 }
 
-/* A breakdown (or the trend) as a table: units at each step, conversion
- * from step 1 to the last step with a bar. */
 /* A conversion's change against the baseline, in points, with its p-value;
  * bold when p < 0.05. */
 static const char *change(double d, double p, char *buf)
@@ -449,6 +465,8 @@ static void compare_table(struct ec_outfile *f, const struct ec_funnel_result *r
 	ec_outfile_puts(f, "</table>\n");
 }
 
+/* A breakdown (or the trend) as a table: units at each step, conversion
+ * from step 1 to the last step with a bar. */
 static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 			const struct ec_funnel_table *t, int table, const char *what, size_t limit)
 {
@@ -483,7 +501,11 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 					   : "<tr><td class=\"l\">");
 		if (row->value[0])
 			ec_funnel_html_escape(f, row->value);
-		else
+		if (row->label) {
+			ec_outfile_puts(f, " <span class=\"ci\">(");
+			ec_funnel_html_escape(f, row->label);
+			ec_outfile_puts(f, ")</span>");
+		} else
 			ec_outfile_puts(f, "<i>(none)</i>");
 		ec_outfile_puts(f, "</td>");
 		for (int k = 0; k < K; k++)

@@ -39,6 +39,7 @@ struct fn_unit {
 struct fn_row {
 	uint64_t *units;
 	struct ec_u64map *dur;
+	struct ec_u64map *brands; /* id: category rows: brand id + 1 -> units; else NULL */
 };
 
 struct fn_table {

@@ -208,6 +208,10 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 		for (size_t v = 0; v < r->by[i].n; v++) {
 			struct ec_json *row = ec_json_add_object(t, NULL);
 			ec_json_add_str(row, "value", r->by[i].rows[v].value);
+			if (r->by[i].rows[v].label)
+				ec_json_add_str(row, "label", r->by[i].rows[v].label);
+			else
+				ec_json_add_null(row, "label");
 			json_steps(r, ec_json_add_array(row, "steps"), 1 + i, &r->by[i].rows[v]);
 		}
 	}

@@ -33,6 +33,9 @@ static void table_init(struct fn_table *t)
 
 static void fn_row_release(const struct ec_funnel *f, struct fn_row *r)
 {
+	if (r->brands)
+		ec_u64map_release(r->brands);
+	free(r->brands);
 	free(r->units);
 	for (int k = 0; k < f->o.n_steps; k++)
 		ec_u64map_release(&r->dur[k]);
@@ -56,6 +59,7 @@ static struct fn_row *table_row(const struct ec_funnel *f, struct fn_table *t, s
 		struct fn_row *r = &t->rows[t->n++];
 		r->units = ec_xcalloc((size_t)f->o.n_steps, sizeof(*r->units));
 		r->dur = ec_xcalloc((size_t)f->o.n_steps, sizeof(*r->dur));
+		r->brands = NULL;
 	}
 	return &t->rows[i];
 }
@@ -71,6 +75,7 @@ void fn_tally_init(struct ec_funnel *f)
 
 static void free_row(struct ec_funnel_row *r)
 {
+	free(r->label);
 	free(r->units);
 	free(r->median_s);
 	free(r->p90_s);
@@ -170,7 +175,16 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 		int d = f->o.by[i];
 		if (d == EC_FUNNEL_BY_DAY)
 			continue; /* the trend table below */
-		count_row(f, table_row(f, &f->by[d], value_index(f, d, c, t1)), c);
+		struct fn_row *row = table_row(f, &f->by[d], value_index(f, d, c, t1));
+		count_row(f, row, c);
+		if ((d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP) &&
+		    !ec_sessionizer_code(f->z, c->code)[0]) {
+			if (!row->brands) {
+				row->brands = ec_xcalloc(1, sizeof(*row->brands));
+				ec_u64map_init(row->brands);
+			}
+			(*ec_u64map_put(row->brands, (uint64_t)c->brand + 1, 0, NULL))++;
+		}
 	}
 	count_row(
 	    f, table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, c, t1)), c);
@@ -330,11 +344,43 @@ static void quantiles(const struct ec_u64map *m, int64_t *median, int64_t *p90)
 	free(v);
 }
 
+/* "brands: a, b, c": the three brands with most units in m (brand id + 1
+ * -> units; ties: the smaller id), without the empty brand; NULL when none. */
+static char *brands_label(const struct ec_funnel *f, const struct ec_u64map *m)
+{
+	uint64_t best[3] = {0}, n[3] = {0};
+	for (size_t i = 0; m && i < m->cap; i++) {
+		uint64_t id = m->keys[i];
+		if (!id || !ec_sessionizer_brand(f->z, (uint32_t)(id - 1))[0])
+			continue;
+		for (int j = 0; j < 3; j++)
+			if (m->vals[i] > n[j] || (m->vals[i] == n[j] && best[j] && id < best[j]) ||
+			    !best[j]) {
+				for (int s = 2; s > j; s--) {
+					best[s] = best[s - 1];
+					n[s] = n[s - 1];
+				}
+				best[j] = id;
+				n[j] = m->vals[i];
+				break;
+			}
+	}
+	if (!best[0])
+		return NULL;
+	char buf[512];
+	size_t len = (size_t)snprintf(buf, sizeof(buf), "brands:");
+	for (int j = 0; j < 3 && best[j] && len < sizeof(buf); j++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s", j ? "," : "",
+					ec_sessionizer_brand(f->z, (uint32_t)(best[j] - 1)));
+	return ec_xstrdup(buf);
+}
+
 static void build_row(const struct ec_funnel *f, struct ec_funnel_row *out, const struct fn_row *r,
 		      const char *value)
 {
 	int K = f->o.n_steps;
 	out->value = value;
+	out->label = r && r->brands ? brands_label(f, r->brands) : NULL;
 	out->units = ec_xcalloc((size_t)K, sizeof(*out->units));
 	out->median_s = ec_xmalloc((size_t)K * sizeof(*out->median_s));
 	out->p90_s = ec_xmalloc((size_t)K * sizeof(*out->p90_s));
@@ -389,6 +435,7 @@ static void rest_row(const struct ec_funnel *f, struct fn_row *out, const struct
 	int K = f->o.n_steps;
 	out->units = ec_xcalloc((size_t)K, sizeof(*out->units));
 	out->dur = ec_xcalloc((size_t)K, sizeof(*out->dur));
+	out->brands = NULL;
 	for (int k = 0; k < K; k++)
 		ec_u64map_init(&out->dur[k]);
 	for (size_t i = 0; i < n; i++)
