@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config zlib1g-dev libcsv-dev libcjson-dev
-libmongoc-dev libbson-dev libxgboost-dev xgboost libcmocka-dev libzstd-dev zstd libssl-dev sqlite3 clang
+libmongoc-dev libbson-dev libxgboost-dev xgboost libcmocka-dev libzstd-dev zstd libisal-dev libssl-dev sqlite3 clang
 libclang-rt-14-dev clang-format python3 python3-xgboost python3-jsonschema tzdata gzip chromium dpkg-dev groff-base man-db"
 
 missing=""

@@ -10,6 +10,9 @@
  * frame that do not start another one are an error, as is an input that
  * ends inside one. Errors name the input and the byte offset in it:
  * "x.csv.gz: byte 1042: corrupt gzip member starting at byte 977 (...)".
+ * gzip is decoded by ISA-L when built with it (EC_HAVE_ISAL), by zlib
+ * otherwise or when ECOMCTL_GZIP=zlib; both fail alike (source.c says where
+ * their messages may differ).
  *
  * Ownership: a source owns its descriptor (closed by ec_source_free) and
  * its buffers; a memory input is borrowed for the source's life.
@@ -37,7 +40,8 @@ struct ec_source *ec_source_new_mem(const void *p, size_t n, const char *name);
 /* Reads up to cap decompressed bytes into buf. Returns how many (> 0; fewer
  * than cap only at the end of the input), 0 at the end of a complete and
  * checked input, EC_EDATA for a damaged, truncated or trailing-garbage
- * compressed input, or EC_EIO for a read error. */
+ * compressed input, EC_EIO for a read error, or EC_ECONFIG for an
+ * ECOMCTL_GZIP that is not zlib or isal (or isal without ISA-L). */
 long ec_source_read(struct ec_source *s, char *buf, size_t cap, struct ec_err *err);
 
 /* The kind of the input, known after the first ec_source_read(). */
@@ -49,7 +53,8 @@ uint64_t ec_source_offset(const struct ec_source *s);
 /* Accepts NULL. */
 void ec_source_free(struct ec_source *s);
 
-/* "zlib 1.2.13, zstd 1.5.4": the decompression libraries linked in. */
+/* "zlib 1.2.13, zstd 1.5.4, isa-l 2.30.0": the decompression libraries
+ * linked in (isa-l's as compiled against: it has no run-time version). */
 const char *ec_source_lib_versions(void);
 
 #endif
