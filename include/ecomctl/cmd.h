@@ -87,6 +87,7 @@ struct ec_funnel_args {
 	const char *tz;			  /* --tz (default UTC) */
 	struct ec_strlist by;		  /* --by, repeatable (released by the caller) */
 	struct ec_strlist baseline;	  /* --baseline FILE, repeatable (the same) */
+	struct ec_strlist exclude;	  /* --exclude TYPE[:A-B], repeatable (the same) */
 	int64_t level, top, limit;	  /* --category-level, --top, --limit */
 };
 void ec_funnel_args_init(struct ec_funnel_args *a);

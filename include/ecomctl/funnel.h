@@ -59,6 +59,7 @@ struct ec_json;
 struct ec_tz;
 
 #define EC_FUNNEL_MAX_STEPS 16
+#define EC_FUNNEL_MAX_EXCLUDE 8
 
 enum ec_funnel_unit { EC_FUNNEL_UNIT_SESSION = 0, EC_FUNNEL_UNIT_USER = 1 };
 enum ec_funnel_order { EC_FUNNEL_ORDERED = 0, EC_FUNNEL_STRICT = 1, EC_FUNNEL_ANY = 2 };
@@ -123,6 +124,12 @@ struct ec_funnel_opts {
 				as EC_FUNNEL_OTHER; 0: all */
 	int64_t max_session; /* the sessionizer's max_session (user units) */
 	struct ec_tz *tz;    /* hours, weekdays, days in this zone; NULL: UTC (borrowed) */
+	/* --exclude TYPE[:A-B]: a sequence with an event of type between its
+	 * steps A and B (1-based) is discarded, see ec_funnel_parse_exclude() */
+	struct {
+		uint8_t type, from, to;
+	} exclude[EC_FUNNEL_MAX_EXCLUDE];
+	int n_exclude;
 };
 
 /* Defaults: view,cart,purchase; session; ordered; no window; no breakdown;
@@ -136,6 +143,18 @@ int ec_funnel_parse_steps(struct ec_funnel_opts *o, const char *list, struct ec_
 /* Adds the dimensions of "top,brand" (names of ec_funnel_by_names) to o->by;
  * repeats are ignored. EC_EUSAGE on an unknown name. */
 int ec_funnel_parse_by(struct ec_funnel_opts *o, const char *list, struct ec_err *err);
+
+/* Adds an exclusion, "TYPE" (between step 1 and the last step) or
+ * "TYPE:A-B" (between steps A and B, 1 <= A < B <= n_steps), as PostHog's
+ * exclusion steps: a unit's sequence in which an event of TYPE comes after
+ * the second of its step-A event and before that of its step-B event (or,
+ * for a sequence that never reaches B, anywhere after step A, within the
+ * window) is discarded; the unit counts by its best remaining sequence, and
+ * a unit left with none is counted nowhere but in excluded_units. Events in
+ * the same second as step A or B do not exclude (their order is unknown).
+ * Call after the steps are set. EC_EUSAGE on a bad spec, a TYPE that is
+ * one of the steps A+1..B, or more than EC_FUNNEL_MAX_EXCLUDE. */
+int ec_funnel_parse_exclude(struct ec_funnel_opts *o, const char *spec, struct ec_err *err);
 
 struct ec_funnel;
 
@@ -207,6 +226,8 @@ struct ec_funnel_result {
 	/* --baseline: the same funnel on an earlier period; NULL without one.
 	 * Set by ec_funnel_set_baseline(), read by the reports. */
 	const struct ec_funnel_baseline *baseline;
+	/* --exclude: units whose every sequence was discarded */
+	uint64_t excluded_units;
 };
 
 /* The results, after ec_funnel_finish(); borrowed until ec_funnel_free(). */
@@ -275,6 +296,9 @@ void ec_funnel_rates(const struct ec_funnel_row *row, int k, struct ec_funnel_ra
  * base, no times). */
 struct ec_sink;
 void ec_funnel_write_csv(const struct ec_funnel_result *r, struct ec_sink *rows);
+
+/* Adds "exclusions": [{event_type, from_step, to_step}] to j. */
+void ec_funnel_exclusions_json(const struct ec_funnel_opts *o, struct ec_json *j);
 
 /* The whole result as a JSON tree; new, free with ec_json_free(). */
 struct ec_json *ec_funnel_json(const struct ec_funnel_result *r);

@@ -25,14 +25,17 @@ static int open_out(struct ec_job *job, struct ec_outfile **f, const char *dir, 
 }
 
 static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec_strlist *by,
-		   const char *window, int64_t level, int64_t top, int64_t limit,
-		   struct ec_err *err)
+		   const struct ec_strlist *exclude, const char *window, int64_t level, int64_t top,
+		   int64_t limit, struct ec_err *err)
 {
 	int rc;
 	if ((rc = ec_funnel_parse_steps(fo, steps, err)) < 0)
 		return rc;
 	for (int i = 0; i < by->n; i++)
 		if ((rc = ec_funnel_parse_by(fo, by->v[i], err)) < 0)
+			return rc;
+	for (int i = 0; i < exclude->n; i++)
+		if ((rc = ec_funnel_parse_exclude(fo, exclude->v[i], err)) < 0)
 			return rc;
 	if (strcmp(window, "none") != 0 && ec_parse_duration(window, &fo->window) != 0)
 		return ec_fail(err, EC_EUSAGE,
@@ -67,6 +70,7 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	ec_json_add_int(p, "category_level", fo->category_level);
 	ec_json_add_int(p, "top", fo->top);
 	ec_json_add_int(p, "limit", fo->limit);
+	ec_funnel_exclusions_json(fo, p);
 	ec_json_add_str(p, "time_zone", ec_tz_name(fo->tz));
 	a = ec_json_add_array(p, "baseline");
 	for (int i = 0; i < baseline->n; i++)
@@ -172,8 +176,8 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	int rc;
 
 	struct ec_tz *tz = NULL;
-	if ((rc = options(&a->fo, a->steps, &a->by, a->window, a->level, a->top, a->limit, &err)) <
-		0 ||
+	if ((rc = options(&a->fo, a->steps, &a->by, &a->exclude, a->window, a->level, a->top,
+			  a->limit, &err)) < 0 ||
 	    (rc = ec_tz_open(&tz, a->tz, &err)) < 0)
 		goto done;
 	a->fo.tz = tz;
@@ -272,6 +276,10 @@ int cmd_funnel(int argc, char **argv)
 	     "compare with the same funnel on these files (an earlier period; repeatable): both "
 	     "conversions, the change and a two-proportion test's p-value per step and row",
 	     NULL, 0},
+	    {"exclude", 0, EC_OPT_LIST, &a.exclude, "TYPE[:A-B]",
+	     "drop the sequences with a TYPE event between steps A and B (default: the first and "
+	     "the last; repeatable), as PostHog's exclusion steps",
+	     NULL, 0},
 	    {"limit", 0, EC_OPT_INT, &a.limit, "N",
 	     "category, top, brand: keep the N rows with most units, sum the rest as (other) "
 	     "(default 0: all)",
@@ -308,5 +316,6 @@ int cmd_funnel(int argc, char **argv)
 		rc = ec_funnel_run(&a, argc, argv, res.operands, res.n_operands);
 	ec_strlist_release(&a.by);
 	ec_strlist_release(&a.baseline);
+	ec_strlist_release(&a.exclude);
 	return rc;
 }

@@ -58,6 +58,8 @@ static const char *const environment[][2] = {
     {"ECOMCTL_<OPTION>", "the default of an option, its name in capitals with - as _ "
 			 "(ECOMCTL_MODELS=/srv/models); the command line wins"},
     {"MONGODB_URI", "the MongoDB server, when --mongo-uri is not given"},
+    {"ECOMCTL_GZIP", "zlib or isal: the gzip decoder (default isal when built with ISA-L)"},
+    {"TZDIR", "where funnel --tz looks for the zone files (default /usr/share/zoneinfo)"},
     {"XDG_CONFIG_HOME", "where $XDG_CONFIG_HOME/ecomctl/config.json is looked for "
 			"(default ~/.config)"},
     {"JOURNAL_STREAM", "set by systemd: log lines carry journald priorities"},

@@ -84,6 +84,46 @@ int ec_funnel_parse_by(struct ec_funnel_opts *o, const char *list, struct ec_err
 	return 0;
 }
 
+int ec_funnel_parse_exclude(struct ec_funnel_opts *o, const char *spec, struct ec_err *err)
+{
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+	int type = ec_event_type_parse(spec, len);
+	long from = 1, to = o->n_steps;
+	if (type < 0)
+		return ec_fail(err, EC_EUSAGE,
+			       "--exclude: '%.*s' is not an event type (view, cart, "
+			       "remove_from_cart, purchase)",
+			       (int)len, spec);
+	if (colon) {
+		char *end;
+		from = strtol(colon + 1, &end, 10);
+		if (*end != '-' || (to = strtol(end + 1, &end, 10), *end))
+			return ec_fail(err, EC_EUSAGE,
+				       "--exclude: '%s': expected TYPE or TYPE:A-B (steps, e.g. "
+				       "remove_from_cart:2-3)",
+				       spec);
+	}
+	if (o->n_steps < 2 || from < 1 || to > o->n_steps || from >= to)
+		return ec_fail(err, EC_EUSAGE,
+			       "--exclude: '%s': the steps must be A < B within 1..%d", spec,
+			       o->n_steps);
+	for (long k = from; k < to; k++)
+		if (o->steps[k] == type)
+			return ec_fail(err, EC_EUSAGE,
+				       "--exclude: '%s': %s is step %ld of the funnel, between the "
+				       "steps excluded from",
+				       spec, ec_event_type_name(type), k + 1);
+	if (o->n_exclude == EC_FUNNEL_MAX_EXCLUDE)
+		return ec_fail(err, EC_EUSAGE, "--exclude: at most %d exclusions",
+			       EC_FUNNEL_MAX_EXCLUDE);
+	o->exclude[o->n_exclude].type = (uint8_t)type;
+	o->exclude[o->n_exclude].from = (uint8_t)from;
+	o->exclude[o->n_exclude].to = (uint8_t)to;
+	o->n_exclude++;
+	return 0;
+}
+
 int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err)
 {
 	*out = NULL;
@@ -103,6 +143,8 @@ int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct
 		f->need[o->steps[k]]++;
 		f->occ[k] = f->need[o->steps[k]];
 	}
+	for (int x = 0; x < o->n_exclude; x++)
+		f->excl[o->exclude[x].type] = 1;
 	ec_u64map_init(&f->users);
 	f->last_w = INT64_MIN;
 	f->safe = INT64_MIN;
@@ -269,7 +311,7 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 	counts(f, g, n, p, cnt);
 	switch (f->o.order) {
 	case EC_FUNNEL_ORDERED:
-		if (f->o.window < 0 && has_live_chain(f, u, p, -1))
+		if (f->o.window < 0 && !f->o.n_exclude && has_live_chain(f, u, p, -1))
 			return; /* an earlier chain will always be at least as deep */
 		c = chain_new(f, u, t, p);
 		set_first(c, e);
@@ -284,7 +326,7 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 		while (max < f->o.n_steps && c2[f->o.steps[max]] > 0)
 			c2[f->o.steps[max++]]--;
 		for (int m = max; m >= 1; m--) {
-			if (f->o.window < 0 && has_live_chain(f, u, p, m))
+			if (f->o.window < 0 && !f->o.n_exclude && has_live_chain(f, u, p, m))
 				continue;
 			c = chain_new(f, u, t, p);
 			set_first(c, e);
@@ -296,7 +338,7 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 		return;
 	}
 	case EC_FUNNEL_ANY:
-		if (f->o.window < 0 && has_live_chain(f, u, p, -1))
+		if (f->o.window < 0 && !f->o.n_exclude && has_live_chain(f, u, p, -1))
 			return;
 		c = chain_new(f, u, t, p);
 		collect(f, c, g, n, t);
@@ -304,6 +346,21 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 	}
 	if (c && c->level == f->o.n_steps)
 		c->dead = 1;
+}
+
+/* Whether a group of events (one second) holds an excluded event for a
+ * chain at step `before` before the group and `after` after it. */
+static int excluded(const struct ec_funnel *f, const struct ec_sev *g, size_t n, int before,
+		    int after)
+{
+	for (int x = 0; x < f->o.n_exclude; x++) {
+		if (before < f->o.exclude[x].from || after >= f->o.exclude[x].to)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (g[i].type == f->o.exclude[x].type)
+				return 1;
+	}
+	return 0;
 }
 
 /* Feeds one second of a unit's events (in input order) to its chains. */
@@ -323,6 +380,7 @@ static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_s
 			c->dead = 1;
 			continue;
 		}
+		int before = c->level;
 		switch (f->o.order) {
 		case EC_FUNNEL_ORDERED:
 			counts(f, g, n, c->product, cnt);
@@ -346,6 +404,12 @@ static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_s
 		}
 		if (c->level == K)
 			c->dead = 1;
+		if (f->o.n_exclude && excluded(f, g, n, before, c->level)) {
+			/* discarded: dead, and no deeper than a unit without a chain */
+			c->dead = 1;
+			c->level = 0;
+			u->excluded = 1;
+		}
 	}
 	/* New chains: one per product whose first step is in the group (any
 	 * order: whose events include a step). */
@@ -388,9 +452,12 @@ static void unit_finish(struct ec_funnel *f, struct fn_unit *u)
 	}
 	if (best && best->level > 0)
 		fn_tally_unit(f, best);
+	else if (u->excluded)
+		f->res.excluded_units++;
 	u->n = 0;
 	u->next_seq = 0;
 	u->done = 0;
+	u->excluded = 0;
 }
 
 /* ---- user units: events wait until no earlier one of their user can come */
@@ -485,8 +552,9 @@ static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
 	}
 	user_unit(f, s->user_id);
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (f->o.order != EC_FUNNEL_STRICT && !f->need[s->ev[i].type])
-			continue; /* only strict order looks at events outside the steps */
+		if (f->o.order != EC_FUNNEL_STRICT && !f->need[s->ev[i].type] &&
+		    !f->excl[s->ev[i].type])
+			continue; /* only strict order and exclusions look at other events */
 		EC_GROW(f->pend, f->cap_pend, f->n_pend + 1);
 		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, f->seq++, s->ev[i]};
 	}

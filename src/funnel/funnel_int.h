@@ -31,7 +31,8 @@ struct fn_unit {
 	unsigned char *buf;
 	uint32_t n, cap;
 	uint32_t next_seq;
-	uint8_t done; /* a complete chain no other can beat: ignore the rest */
+	uint8_t done;	  /* a complete chain no other can beat: ignore the rest */
+	uint8_t excluded; /* --exclude discarded one of its chains */
 };
 
 /* A row of counts: units per step, and durations from the previous step
@@ -78,6 +79,7 @@ struct ec_funnel {
 	size_t stride;
 	uint8_t need[EC_EV_N];		  /* occurrences of each type among the steps */
 	uint8_t occ[EC_FUNNEL_MAX_STEPS]; /* occurrences of steps[k] in steps[0..k] */
+	uint8_t excl[EC_EV_N];		  /* types that some --exclude names */
 
 	struct fn_unit scratch; /* session units: one at a time */
 	struct ec_u64map users; /* user units: user_id -> index in units */

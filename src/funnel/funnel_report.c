@@ -156,6 +156,17 @@ static void json_steps(const struct ec_funnel_result *r, struct ec_json *a, int 
 	}
 }
 
+void ec_funnel_exclusions_json(const struct ec_funnel_opts *o, struct ec_json *j)
+{
+	struct ec_json *a = ec_json_add_array(j, "exclusions");
+	for (int x = 0; x < o->n_exclude; x++) {
+		struct ec_json *e = ec_json_add_object(a, NULL);
+		ec_json_add_str(e, "event_type", ec_event_type_name(o->exclude[x].type));
+		ec_json_add_int(e, "from_step", o->exclude[x].from);
+		ec_json_add_int(e, "to_step", o->exclude[x].to);
+	}
+}
+
 struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 {
 	const struct ec_funnel_opts *o = r->opts;
@@ -173,6 +184,8 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 		ec_json_add_null(j, "window_s");
 	ec_json_add_int(j, "category_level", o->category_level);
 	ec_json_add_int(j, "limit", o->limit);
+	ec_funnel_exclusions_json(o, j);
+	ec_json_add_u64(j, "excluded_units", r->excluded_units);
 	ec_json_add_str(j, "time_zone", ec_tz_name(o->tz));
 	ec_json_add_u64(j, "units_seen", r->units);
 	ec_json_add_u64(j, "events", r->events);
