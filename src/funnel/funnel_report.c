@@ -167,6 +167,94 @@ void ec_funnel_exclusions_json(const struct ec_funnel_opts *o, struct ec_json *j
 	}
 }
 
+/* units_seen, events and the period of the events read (null: none). */
+static void add_seen(struct ec_json *j, const struct ec_funnel_result *r)
+{
+	ec_json_add_u64(j, "units_seen", r->units);
+	ec_json_add_u64(j, "events", r->events);
+	if (r->first <= r->last) {
+		ec_json_add_time(j, "first_event", r->first);
+		ec_json_add_time(j, "last_event", r->last);
+	} else {
+		ec_json_add_null(j, "first_event");
+		ec_json_add_null(j, "last_event");
+	}
+}
+
+static void json_breakdowns(const struct ec_funnel_result *r, struct ec_json *j)
+{
+	struct ec_json *bys = ec_json_add_array(j, "breakdowns");
+	for (int i = 0; i < r->n_by; i++) {
+		struct ec_json *b = ec_json_add_object(bys, NULL);
+		ec_json_add_str(b, "dimension", ec_funnel_by_names[r->by[i].by]);
+		struct ec_json *t = ec_json_add_array(b, "rows");
+		for (size_t v = 0; v < r->by[i].n; v++) {
+			struct ec_json *row = ec_json_add_object(t, NULL);
+			ec_json_add_str(row, "value", r->by[i].rows[v].value);
+			if (r->by[i].rows[v].label)
+				ec_json_add_str(row, "label", r->by[i].rows[v].label);
+			else
+				ec_json_add_null(row, "label");
+			json_steps(r, ec_json_add_array(row, "steps"), 1 + i, &r->by[i].rows[v]);
+		}
+	}
+}
+
+static void json_trend(const struct ec_funnel_result *r, struct ec_json *j)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	struct ec_json *trend = ec_json_add_array(j, "trend");
+	for (size_t v = 0; v < r->trend.n; v++) {
+		struct ec_json *row = ec_json_add_object(trend, NULL);
+		ec_json_add_str(row, "day", r->trend.rows[v].value);
+		ec_json_add_bool(row, "partial", ec_funnel_day_partial(r, r->trend.rows[v].value));
+		struct ec_json *u = ec_json_add_array(row, "steps");
+		for (int k = 0; k < o->n_steps; k++) {
+			struct ec_json *st = ec_json_add_object(u, NULL);
+			ec_json_add_int(st, "step", k + 1);
+			ec_json_add_str(st, "event_type", ec_event_type_name(o->steps[k]));
+			ec_json_add_u64(st, "units", r->trend.rows[v].units[k]);
+		}
+	}
+}
+
+static void json_time_to_convert(const struct ec_funnel_result *r, struct ec_json *j)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	struct ec_json *tc = ec_json_add_array(j, "time_to_convert");
+	for (int b = 0; o->n_steps > 1 && b < EC_FUNNEL_TTC_BINS; b++) {
+		struct ec_json *bin = ec_json_add_object(tc, NULL);
+		ec_json_add_str(bin, "bin", ec_funnel_ttc_names[b]);
+		ec_json_add_int(bin, "from_s", ec_funnel_ttc_edges[b]);
+		if (b + 1 < EC_FUNNEL_TTC_BINS)
+			ec_json_add_int(bin, "to_s", ec_funnel_ttc_edges[b + 1]);
+		else
+			ec_json_add_null(bin, "to_s");
+		ec_json_add_u64(bin, "units", r->ttc[b]);
+	}
+}
+
+static void json_abandoned(const struct ec_funnel_result *r, struct ec_json *j)
+{
+	struct ec_json *ab = ec_json_add_object(j, "abandoned");
+	ec_json_add_u64(ab, "carting_units", r->carting_units);
+	ec_json_add_u64(ab, "abandoning_units", r->abandoning_units);
+	struct ec_json *top = ec_json_add_array(ab, "top");
+	for (size_t i = 0; i < r->n_abandoned; i++) {
+		const struct ec_funnel_product *p = &r->abandoned[i];
+		char key[256];
+		ec_category_key(key, sizeof(key), p->category_code, strlen(p->category_code),
+				p->category_id, 0);
+		struct ec_json *row = ec_json_add_object(top, NULL);
+		ec_json_add_u64(row, "product_id", p->product_id);
+		ec_json_add_str(row, "category", key);
+		ec_json_add_str(row, "brand", p->brand);
+		ec_json_add_num(row, "price", p->price);
+		ec_json_add_u64(row, "carted_units", p->carted);
+		ec_json_add_u64(row, "abandoned_units", p->abandoned);
+	}
+}
+
 struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 {
 	const struct ec_funnel_opts *o = r->opts;
@@ -187,87 +275,18 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 	ec_funnel_exclusions_json(o, j);
 	ec_json_add_u64(j, "excluded_units", r->excluded_units);
 	ec_json_add_str(j, "time_zone", ec_tz_name(o->tz));
-	ec_json_add_u64(j, "units_seen", r->units);
-	ec_json_add_u64(j, "events", r->events);
-	if (r->first <= r->last) {
-		ec_json_add_time(j, "first_event", r->first);
-		ec_json_add_time(j, "last_event", r->last);
-	} else {
-		ec_json_add_null(j, "first_event");
-		ec_json_add_null(j, "last_event");
-	}
+	add_seen(j, r);
 	json_steps(r, ec_json_add_array(j, "funnel"), 0, &r->total);
 	const struct ec_funnel_result *base = ec_funnel_baseline_result(r->baseline);
 	if (base) {
-		struct ec_json *b = ec_json_add_object(j, "baseline");
-		ec_json_add_u64(b, "units_seen", base->units);
-		ec_json_add_u64(b, "events", base->events);
-		if (base->first <= base->last) {
-			ec_json_add_time(b, "first_event", base->first);
-			ec_json_add_time(b, "last_event", base->last);
-		} else {
-			ec_json_add_null(b, "first_event");
-			ec_json_add_null(b, "last_event");
-		}
+		add_seen(ec_json_add_object(j, "baseline"), base);
 	} else {
 		ec_json_add_null(j, "baseline");
 	}
 
-	struct ec_json *bys = ec_json_add_array(j, "breakdowns");
-	for (int i = 0; i < r->n_by; i++) {
-		struct ec_json *b = ec_json_add_object(bys, NULL);
-		ec_json_add_str(b, "dimension", ec_funnel_by_names[r->by[i].by]);
-		struct ec_json *t = ec_json_add_array(b, "rows");
-		for (size_t v = 0; v < r->by[i].n; v++) {
-			struct ec_json *row = ec_json_add_object(t, NULL);
-			ec_json_add_str(row, "value", r->by[i].rows[v].value);
-			if (r->by[i].rows[v].label)
-				ec_json_add_str(row, "label", r->by[i].rows[v].label);
-			else
-				ec_json_add_null(row, "label");
-			json_steps(r, ec_json_add_array(row, "steps"), 1 + i, &r->by[i].rows[v]);
-		}
-	}
-	struct ec_json *trend = ec_json_add_array(j, "trend");
-	for (size_t v = 0; v < r->trend.n; v++) {
-		struct ec_json *row = ec_json_add_object(trend, NULL);
-		ec_json_add_str(row, "day", r->trend.rows[v].value);
-		ec_json_add_bool(row, "partial", ec_funnel_day_partial(r, r->trend.rows[v].value));
-		struct ec_json *u = ec_json_add_array(row, "steps");
-		for (int k = 0; k < o->n_steps; k++) {
-			struct ec_json *st = ec_json_add_object(u, NULL);
-			ec_json_add_int(st, "step", k + 1);
-			ec_json_add_str(st, "event_type", ec_event_type_name(o->steps[k]));
-			ec_json_add_u64(st, "units", r->trend.rows[v].units[k]);
-		}
-	}
-	struct ec_json *tc = ec_json_add_array(j, "time_to_convert");
-	for (int b = 0; o->n_steps > 1 && b < EC_FUNNEL_TTC_BINS; b++) {
-		struct ec_json *bin = ec_json_add_object(tc, NULL);
-		ec_json_add_str(bin, "bin", ec_funnel_ttc_names[b]);
-		ec_json_add_int(bin, "from_s", ec_funnel_ttc_edges[b]);
-		if (b + 1 < EC_FUNNEL_TTC_BINS)
-			ec_json_add_int(bin, "to_s", ec_funnel_ttc_edges[b + 1]);
-		else
-			ec_json_add_null(bin, "to_s");
-		ec_json_add_u64(bin, "units", r->ttc[b]);
-	}
-	struct ec_json *ab = ec_json_add_object(j, "abandoned");
-	ec_json_add_u64(ab, "carting_units", r->carting_units);
-	ec_json_add_u64(ab, "abandoning_units", r->abandoning_units);
-	struct ec_json *top = ec_json_add_array(ab, "top");
-	for (size_t i = 0; i < r->n_abandoned; i++) {
-		const struct ec_funnel_product *p = &r->abandoned[i];
-		char key[256];
-		ec_category_key(key, sizeof(key), p->category_code, strlen(p->category_code),
-				p->category_id, 0);
-		struct ec_json *row = ec_json_add_object(top, NULL);
-		ec_json_add_u64(row, "product_id", p->product_id);
-		ec_json_add_str(row, "category", key);
-		ec_json_add_str(row, "brand", p->brand);
-		ec_json_add_num(row, "price", p->price);
-		ec_json_add_u64(row, "carted_units", p->carted);
-		ec_json_add_u64(row, "abandoned_units", p->abandoned);
-	}
+	json_breakdowns(r, j);
+	json_trend(r, j);
+	json_time_to_convert(r, j);
+	json_abandoned(r, j);
 	return j;
 }
