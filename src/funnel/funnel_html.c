@@ -12,12 +12,12 @@
 #include "ecomctl/opts.h"
 #include "ecomctl/outfile.h"
 #include "ecomctl/utf8.h"
+#include "funnel_html_int.h"
 
 #define BREAKDOWN_ROWS 25 /* values shown per breakdown table (all are in the CSV) */
 
-static const char *const colors[] = {"#2f6fb3", "#e07b28", "#3a9a4a", "#b8403a",
-				     "#7d5aa6", "#8c6b4f", "#d163a8", "#6f6f6f"};
-#define N_COLORS (sizeof(colors) / sizeof(colors[0]))
+const char *const fn_html_colors[FN_HTML_N_COLORS] = {"#2f6fb3", "#e07b28", "#3a9a4a", "#b8403a",
+						      "#7d5aa6", "#8c6b4f", "#d163a8", "#6f6f6f"};
 
 void ec_funnel_html_escape(struct ec_outfile *f, const char *text)
 {
@@ -48,7 +48,7 @@ void ec_funnel_html_escape(struct ec_outfile *f, const char *text)
 }
 
 /* 1234567 -> "1,234,567" */
-static const char *thousands(uint64_t v, char *buf)
+const char *fn_html_thousands(uint64_t v, char *buf)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), o = 0;
@@ -172,17 +172,17 @@ static void intro(struct ec_outfile *f, const struct ec_funnel_result *r, char *
 	struct ec_funnel_rates x;
 	ec_funnel_rates(t, K - 1, &x);
 	ec_outfile_printf(f, "<div class=\"card\"><b>%s</b><span>%ss seen</span></div>\n",
-			  thousands(r->units, a), ec_funnel_unit_names[o->unit]);
+			  fn_html_thousands(r->units, a), ec_funnel_unit_names[o->unit]);
 	ec_outfile_printf(f,
 			  "<div class=\"card\"><b>%s</b><span>reached step 1 (%s)</span></div>\n",
-			  thousands(t->units[0], a), step_name(o, 0));
+			  fn_html_thousands(t->units[0], a), step_name(o, 0));
 	ec_outfile_printf(f,
 			  "<div class=\"card\"><b>%s</b><span>reached step %d (%s)</span></div>\n",
-			  thousands(t->units[K - 1], a), K, step_name(o, K - 1));
+			  fn_html_thousands(t->units[K - 1], a), K, step_name(o, K - 1));
 	ec_outfile_printf(f, "<div class=\"card\"><b>%s</b><span>overall conversion</span></div>\n",
 			  percent(x.from_first, b));
 	ec_outfile_printf(f, "<div class=\"card\"><b>%s</b><span>events read</span></div>\n",
-			  thousands(r->events, a));
+			  fn_html_thousands(r->events, a));
 	ec_outfile_puts(f, "</div>\n");
 }
 
@@ -230,7 +230,8 @@ static void step_chart(struct ec_outfile *f, const struct ec_funnel_result *r)
 					  cx, yd, fs);
 			if (mid)
 				ec_outfile_printf(f, "%s%s (%s)", wide ? "drop-off " : "&#8722;",
-						  thousands(x.drop, a), percent(x.drop_rate, b));
+						  fn_html_thousands(x.drop, a),
+						  percent(x.drop_rate, b));
 			else
 				ec_outfile_printf(f, "&#8722;%s", percent(x.drop_rate, b));
 			ec_outfile_puts(f, "</text>\n");
@@ -238,12 +239,12 @@ static void step_chart(struct ec_outfile *f, const struct ec_funnel_result *r)
 		ec_outfile_printf(f,
 				  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 				  "fill=\"%s\"/>\n",
-				  x0, base - h, bw, h, colors[0]);
+				  x0, base - h, bw, h, fn_html_colors[0]);
 		ec_outfile_printf(
 		    f,
 		    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" font-weight=\"bold\" "
 		    "text-anchor=\"middle\" fill=\"#1d2733\">%s</text>\n",
-		    cx, yc, fs + 3, thousands(t->units[k], a));
+		    cx, yc, fs + 3, fn_html_thousands(t->units[k], a));
 		ec_outfile_printf(
 		    f,
 		    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" text-anchor=\"middle\" "
@@ -292,125 +293,13 @@ static void step_table(struct ec_outfile *f, const struct ec_funnel_result *r)
 		    "<tr><td>%d</td><td class=\"l\">%s</td><td>%s</td><td>%s</td>"
 		    "<td class=\"ci\">%s</td><td>%s</td><td class=\"ci\">%s</td><td>%s</td>"
 		    "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		    k + 1, step_name(o, k), thousands(r->total.units[k], a),
+		    k + 1, step_name(o, k), fn_html_thousands(r->total.units[k], a),
 		    percent(x.from_first, b), interval(x.first_lo, x.first_hi, i1),
 		    percent(x.from_prev, c), interval(x.prev_lo, x.prev_hi, i2),
-		    k ? thousands(x.drop, d) : "&#8211;", percent(x.drop_rate, e),
+		    k ? fn_html_thousands(x.drop, d) : "&#8211;", percent(x.drop_rate, e),
 		    duration(r->total.median_s[k], g), duration(r->total.p90_s[k], h));
 	}
 	ec_outfile_puts(f, "</table>\n");
-}
-
-/* The value a trend chart plots for step k of a day: units, or (rate) the
- * conversion from step 1 in percent. */
-static double trend_value(const struct ec_funnel_row *row, int k, int rate)
-{
-	if (!rate)
-		return (double)row->units[k];
-	return row->units[0] ? 100.0 * (double)row->units[k] / (double)row->units[0] : 0;
-}
-
-/* Round axis ticks for values up to max: a step of 1, 2, 2.5 or 5 times a
- * power of ten, about four of them, and the top tick (>= max). Whole
- * numbers (units) never get a fractional step. */
-static void nice_ticks(double max, int whole, double *step, double *top)
-{
-	double raw = (max > 0 ? max : 1) / 4, mag = pow(10, floor(log10(raw)));
-	double n = raw / mag;
-	*step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 2.5 ? 2.5 : n <= 5 ? 5 : 10) * mag;
-	if (whole && *step < 1)
-		*step = 1;
-	if (whole && *step != floor(*step))
-		*step = ceil(*step);
-	*top = ceil((max > 0 ? max : 1) / *step - 1e-9) * *step;
-}
-
-/* The daily trend: one panel per step, each on its own scale, so that a
- * step with a hundredth of step 1's units is as readable as step 1 (rate:
- * steps 2.. as % of step 1). Points carry their day and value as tooltips;
- * a day the input covers only in part is a hollow point. */
-static void trend_chart(struct ec_outfile *f, const struct ec_funnel_result *r, int rate)
-{
-	const struct ec_funnel_opts *o = r->opts;
-	const struct ec_funnel_table *t = &r->trend;
-	double W = 1000, PH = 150, L = 70, R = 45, TOP = 26, BOT = 24;
-	int k0 = rate ? 1 : 0, panels = o->n_steps - k0;
-	double H = PH * panels + BOT;
-	char a[32], v[32];
-	if (panels <= 0 || t->n == 0)
-		return;
-	ec_outfile_printf(f,
-			  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-			  "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-			  "aria-label=\"daily trend%s\" class=\"trend\">\n",
-			  W, H, W, H, rate ? ", conversion" : "");
-	double span = t->n > 1 ? (double)(t->n - 1) : 1;
-	for (int k = k0; k < o->n_steps; k++) {
-		const char *col = colors[k % N_COLORS];
-		double y0 = PH * (k - k0), T = y0 + TOP, B = y0 + PH - 8, max = 0, step, top;
-		for (size_t i = 0; i < t->n; i++)
-			if (trend_value(&t->rows[i], k, rate) > max)
-				max = trend_value(&t->rows[i], k, rate);
-		nice_ticks(max, !rate, &step, &top);
-		ec_outfile_printf(
-		    f,
-		    "<text x=\"%.0f\" y=\"%.0f\" font-size=\"12\" font-weight=\"600\" "
-		    "fill=\"%s\">%d. %s%s</text>\n",
-		    L, y0 + 16, col, k + 1, step_name(o, k), rate ? " (% of step 1)" : " (units)");
-		for (double g = 0; g <= top + step / 2; g += step) {
-			double y = B - (B - T) * g / top;
-			if (rate)
-				snprintf(a, sizeof(a), "%g%%", g);
-			else
-				thousands((uint64_t)(g + 0.5), a);
-			ec_outfile_printf(
-			    f,
-			    "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" "
-			    "stroke=\"#e3e7ec\"/><text x=\"%.0f\" y=\"%.1f\" "
-			    "font-size=\"11\" text-anchor=\"end\" fill=\"#55606e\">%s</text>\n",
-			    L, y, W - R, y, L - 6, y + 4, a);
-		}
-		if (t->n > 1) {
-			ec_outfile_printf(
-			    f,
-			    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
-			    "points=\"",
-			    col);
-			for (size_t i = 0; i < t->n; i++)
-				ec_outfile_printf(f, "%s%.1f,%.1f", i ? " " : "",
-						  L + (W - R - L) * (double)i / span,
-						  B - (B - T) * trend_value(&t->rows[i], k, rate) /
-							  top);
-			ec_outfile_puts(f, "\"/>\n");
-		}
-		for (size_t i = 0; i < t->n && t->n <= 62; i++) {
-			int part = ec_funnel_day_partial(r, t->rows[i].value);
-			double val = trend_value(&t->rows[i], k, rate);
-			if (rate)
-				snprintf(v, sizeof(v), "%.2f%%", val);
-			else
-				thousands((uint64_t)val, v);
-			ec_outfile_printf(
-			    f,
-			    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
-			    "stroke=\"%s\"%s><title>%s: %s%s</title></circle>\n",
-			    t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2,
-			    B - (B - T) * val / top, part ? "#ffffff" : col, col,
-			    part ? " class=\"partial\"" : "", t->rows[i].value, v,
-			    part ? " (partial day: the input covers only part of it)" : "");
-		}
-	}
-	size_t every = t->n / 10 + 1;
-	for (size_t i = 0; i < t->n; i++) {
-		double x = t->n > 1 ? L + (W - R - L) * (double)i / span : (L + W - R) / 2;
-		/* Every `every`-th day is labeled, and the last one. */
-		if (i + 1 == t->n || (i % every == 0 && t->n - 1 - i >= every))
-			ec_outfile_printf(f,
-					  "<text x=\"%.1f\" y=\"%.0f\" font-size=\"11\" "
-					  "text-anchor=\"middle\" fill=\"#55606e\">%s</text>\n",
-					  x, H - 6, t->rows[i].value);
-	}
-	ec_outfile_puts(f, "</svg>\n");
 }
 
 /* A conversion's change against the baseline, in points, with its p-value;
@@ -436,7 +325,7 @@ static void compare_table(struct ec_outfile *f, const struct ec_funnel_result *r
 	ec_outfile_printf(f,
 			  "<h2>Compared with the baseline</h2>\n<p class=\"note\">The same funnel "
 			  "on the baseline period (%s %ss",
-			  thousands(b->units, a), ec_funnel_unit_names[o->unit]);
+			  fn_html_thousands(b->units, a), ec_funnel_unit_names[o->unit]);
 	if (b->first <= b->last) {
 		char t0[24], t1[24];
 		ec_time_format_iso(b->first, t0);
@@ -454,8 +343,8 @@ static void compare_table(struct ec_outfile *f, const struct ec_funnel_result *r
 		ec_funnel_rates(&r->total, k, &x);
 		ec_funnel_compare(r->baseline, 0, &r->total, k, &y);
 		ec_outfile_printf(f, "<tr><td>%d</td><td class=\"l\">%s</td><td>%s</td><td>%s</td>",
-				  k + 1, step_name(o, k), thousands(r->total.units[k], a),
-				  thousands(y.units, c));
+				  k + 1, step_name(o, k), fn_html_thousands(r->total.units[k], a),
+				  fn_html_thousands(y.units, c));
 		ec_outfile_printf(f, "<td>%s</td><td>%s</td><td>%s</td>", percent(x.from_first, d),
 				  percent(y.from_first, e), change(y.d_first, y.p_first, g));
 		ec_outfile_printf(f, "<td>%s</td><td>%s</td><td>%s</td></tr>\n",
@@ -509,7 +398,7 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 			ec_outfile_puts(f, "<i>(none)</i>");
 		ec_outfile_puts(f, "</td>");
 		for (int k = 0; k < K; k++)
-			ec_outfile_printf(f, "<td>%s</td>", thousands(row->units[k], a));
+			ec_outfile_printf(f, "<td>%s</td>", fn_html_thousands(row->units[k], a));
 		double w = best > 0 && x.from_first == x.from_first ? 120 * x.from_first / best : 0;
 		ec_outfile_printf(
 		    f,
@@ -519,7 +408,7 @@ static void value_table(struct ec_outfile *f, const struct ec_funnel_result *r,
 		    "<rect x=\"0\" y=\"1\" width=\"%.1f\" height=\"10\" fill=\"%s\"/>"
 		    "</svg></td>",
 		    percent(x.from_first, b), interval(x.first_lo, x.first_hi, ci),
-		    w < 1 && w > 0 ? 1 : w, colors[0]);
+		    w < 1 && w > 0 ? 1 : w, fn_html_colors[0]);
 		if (K > 1)
 			ec_outfile_printf(f, "<td>%s</td>", duration(row->median_s[K - 1], a));
 		if (cmp) {
@@ -548,8 +437,8 @@ static void abandoned(struct ec_outfile *f, const struct ec_funnel_result *r)
 			  "<p class=\"note\">A %s abandons a product when it has a cart event of "
 			  "that product and no purchase of it. %s of %s %ss with a cart abandoned "
 			  "at least one product.</p>\n",
-			  unit, thousands(r->abandoning_units, a), thousands(r->carting_units, b),
-			  unit);
+			  unit, fn_html_thousands(r->abandoning_units, a),
+			  fn_html_thousands(r->carting_units, b), unit);
 	if (r->n_abandoned == 0) {
 		ec_outfile_puts(f, "<p class=\"note\">No product was abandoned.</p>\n");
 		return;
@@ -572,7 +461,8 @@ static void abandoned(struct ec_outfile *f, const struct ec_funnel_result *r)
 		else
 			ec_outfile_puts(f, "<i>(none)</i>");
 		ec_outfile_printf(f, "</td><td>%.2f</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-				  p->price, thousands(p->carted, a), thousands(p->abandoned, b),
+				  p->price, fn_html_thousands(p->carted, a),
+				  fn_html_thousands(p->abandoned, b),
 				  percent((double)p->abandoned / (double)p->carted, c));
 	}
 	ec_outfile_puts(f, "</table>\n");
@@ -592,7 +482,7 @@ static void time_to_convert(struct ec_outfile *f, const struct ec_funnel_result 
 			  "<h2>Time to convert</h2>\n<p class=\"note\">Seconds from step 1 (%s) "
 			  "to step %d (%s), for the %s %ss that got there.</p>\n",
 			  ec_event_type_name(o->steps[0]), o->n_steps,
-			  ec_event_type_name(o->steps[o->n_steps - 1]), thousands(n, a),
+			  ec_event_type_name(o->steps[o->n_steps - 1]), fn_html_thousands(n, a),
 			  ec_funnel_unit_names[o->unit]);
 	if (!n)
 		return;
@@ -608,8 +498,9 @@ static void time_to_convert(struct ec_outfile *f, const struct ec_funnel_result 
 		    "<svg class=\"bar\" xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" "
 		    "height=\"12\"><rect x=\"0\" y=\"1\" width=\"%.1f\" "
 		    "height=\"10\" fill=\"%s\"/></svg></td></tr>\n",
-		    thousands(r->ttc[i], a), percent((double)r->ttc[i] / (double)n, b),
-		    w < 1 && w > 0 ? 1 : w, colors[o->n_steps - 1 < 6 ? o->n_steps - 1 : 5]);
+		    fn_html_thousands(r->ttc[i], a), percent((double)r->ttc[i] / (double)n, b),
+		    w < 1 && w > 0 ? 1 : w,
+		    fn_html_colors[o->n_steps - 1 < 6 ? o->n_steps - 1 : 5]);
 	}
 	ec_outfile_puts(f, "</table>\n");
 }
@@ -628,11 +519,11 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 			   "by the day (");
 	ec_funnel_html_escape(f, ec_tz_name(r->opts->tz));
 	ec_outfile_puts(f, ") of their first step.</p>\n");
-	trend_chart(f, r, 0);
+	fn_trend_chart(f, r, 0);
 	if (r->opts->n_steps > 1) {
 		ec_outfile_puts(f,
 				"<p class=\"note\">Conversion from step 1, by the same day.</p>\n");
-		trend_chart(f, r, 1);
+		fn_trend_chart(f, r, 1);
 	}
 	value_table(f, r, &r->trend, -1, "day", (size_t)-1);
 	for (int i = 0; i < r->n_by; i++) {
