@@ -24,6 +24,8 @@
  * Session ids (stable across runs on the same input):
  *   - session key: the user_session value; when one value yields several
  *     sessions (split by the rules above), the later ones get "/2", "/3"...
+ *     A value's part count is kept (session_int.h) until W passes its last
+ *     event plus max_session; a value coming back after that starts over.
  *   - gap key, or an empty user_session: "<user_id>-<start epoch seconds>".
  *
  * Ownership: the sessionizer owns the sessions it returns; a session and its

@@ -34,6 +34,10 @@
 //             view (first segment of category_code, or id:<category_id> when
 //             the code is empty; views tied on the first second: the
 //             smallest key), by view units descending, then key.
+//   funnel-user
+//             the funnel with one unit per user (all of a user's events,
+//             across sessions): the like-for-like ecomctl run is
+//             `ecomctl funnel --unit user --by top`.
 //   sessions-gap, funnel-gap
 //             the same with ecomctl's default units: each (user_id,
 //             user_session) cut where its events are idle longer than 1800 s
@@ -49,7 +53,8 @@
 import { lstatSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const usage = 'usage: node duckdb.mjs count|sessions|funnel|sessions-gap|funnel-gap FILE OUT\n';
+const usage =
+	'usage: node duckdb.mjs count|sessions|funnel|sessions-gap|funnel-gap|funnel-user FILE OUT\n';
 
 function sqlString(s) {
 	return "'" + String(s).replaceAll("'", "''") + "'";
@@ -75,6 +80,8 @@ const TS = "'%Y-%m-%d %H:%M:%S UTC'";
 // named <value>/2, <value>/3, ... as ecomctl names them.
 function events(src, gap) {
 	const timed = `SELECT *, strptime(event_time, ${TS}) AS t FROM ${src}`;
+	if (gap === 'user')
+		return `SELECT *, '' AS unit FROM (${timed})`;
 	if (gap === undefined)
 		return `SELECT *, user_session AS unit FROM (${timed})`;
 	return `
@@ -167,12 +174,17 @@ const jobs = {
 
 async function main(argv) {
 	const [name, file, outArg] = argv;
-	const job = String(name).replace(/-gap$/, '');
-	if (argv.length !== 3 || !(job in jobs) || (name !== job && job === 'count')) {
+	const job = String(name).replace(/-(gap|user)$/, '');
+	if (argv.length !== 3 || !(job in jobs) || (name !== job && job === 'count') ||
+		name === 'sessions-user') {
 		process.stderr.write(usage);
 		return 2;
 	}
-	const gap = name === job ? undefined : Number(process.env.DUCKDB_GAP || 1800);
+	let gap;
+	if (name.endsWith('-user'))
+		gap = 'user';
+	else if (name !== job)
+		gap = Number(process.env.DUCKDB_GAP || 1800);
 	// DuckDB writes an existing OUT as tmp_<name> and renames it over OUT:
 	// only let it do so for a plain regular file, never for stdout, a
 	// symlink, a device (as root, /dev/null would be replaced) or a fifo.

@@ -6,6 +6,7 @@
 
 #include "ecomctl/hash.h"
 #include "ecomctl/heap.h"
+#include "session_int.h"
 
 const char *const ec_session_key_names[] = {"session", "gap", NULL};
 
@@ -28,6 +29,7 @@ struct okey {
 	struct ec_sev *ev;
 	uint32_t n, cap;
 	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
+	int64_t last;	  /* the latest time of its events, emitted or not */
 	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
 	uint8_t by_gap;
 	uint8_t sess_len;
@@ -74,7 +76,7 @@ struct ec_sessionizer {
 	size_t q_head, q_len, q_cap;
 	int lent; /* the head was returned and is borrowed */
 
-	struct ec_u64map parts; /* key hash -> sessions emitted, for keys no longer open */
+	struct session_recent recent; /* part counts of keys let go (session_int.h) */
 	struct ec_strtab codes, brands;
 
 	int64_t max_seen;
@@ -101,7 +103,7 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 	z->names = names;
 	z->max_seen = INT64_MIN;
 	z->w = INT64_MIN;
-	ec_u64map_init(&z->parts);
+	sr_init(&z->recent);
 	ec_strtab_init(&z->codes);
 	ec_strtab_init(&z->brands);
 	ec_strtab_intern(&z->codes, "", 0, NULL);
@@ -123,7 +125,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->slots);
 	deadlines_release(&z->heap);
 	free(z->q);
-	ec_u64map_release(&z->parts);
+	sr_release(&z->recent);
 	ec_strtab_release(&z->codes);
 	ec_strtab_release(&z->brands);
 	free(z);
@@ -326,9 +328,10 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 		schedule(z, idx, next);
 		return;
 	}
-	/* Quiet: remember how many sessions its id has had, then let it go. */
+	/* Quiet: remember how many sessions its id has had for as long as an
+	 * event of it could come, then let it go. */
 	if (!k->by_gap)
-		*ec_u64map_put(&z->parts, k->hash, 0, NULL) = k->parts;
+		sr_put(&z->recent, k->hash, k->parts, k->last + z->o.max_session);
 	table_remove(z, idx);
 	k->live = 0;
 	EC_GROW(z->free_keys, z->cap_free, z->n_free + 1);
@@ -341,6 +344,7 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
  * all copied into the queue at once). */
 static void drain(struct ec_sessionizer *z, int one)
 {
+	sr_expire(&z->recent, z->w);
 	while (z->heap.n > 0 && z->heap.a[0].deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
@@ -389,8 +393,8 @@ static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, in
 	k->n = 0;
 	k->deadline = INT64_MAX;
 	k->live = 1;
-	uint32_t *seen = by_gap ? NULL : ec_u64map_get(&z->parts, h);
-	k->parts = seen ? *seen : 0;
+	k->parts = by_gap ? 0 : sr_take(&z->recent, h);
+	k->last = INT64_MIN;
 	z->slots[slot] = idx + 1;
 	if (++z->n_open > z->st.open_keys_peak)
 		z->st.open_keys_peak = z->n_open;
@@ -450,6 +454,8 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	memmove(k->ev + at + 1, k->ev + at, (k->n - at) * sizeof(*k->ev));
 	k->ev[at] = e;
 	k->n++;
+	if (e.time > k->last)
+		k->last = e.time;
 	uint8_t why;
 	if (at < k->n - 1) {
 		z->st.reordered++;

@@ -358,6 +358,36 @@ static void test_session__reopened_id_keeps_counting(void **state)
 	assert_int_equal(g.start[find(&g, "s/2")], T0 + 9001);
 }
 
+/* The record of a quiet id lasts until the watermark passes its last event
+ * plus max_session: an event at that watermark still numbers on ("s/2");
+ * one second later the id is forgotten, and comes back as "s". */
+static void test_session__quiet_id_forgotten_after_max_session(void **state)
+{
+	(void)state;
+	struct ec_session_opts o;
+	ec_session_opts_init(&o); /* gap 1800, max_session 86400, lateness 600 */
+	for (int over = 0; over <= 1; over++) {
+		int64_t back = T0 + 86400 + 600 + over; /* watermark: T0 + 86400 + over */
+		const struct stub_ev ev[] = {
+		    {T0, EC_EV_VIEW, 1, 10, "s", 0, 1},
+		    {T0 + 5000, EC_EV_VIEW, 1, 11, "t", 0, 1}, /* "s" goes quiet */
+		    {back, EC_EV_VIEW, 1, 12, "u", 0, 1},
+		    {back, EC_EV_VIEW, 2, 10, "s", 0, 1},
+		};
+		struct got g;
+		run(&g, ev, 4, &o);
+		assert_int_equal(g.n, 4);
+		int n_s = 0, n_s2 = 0;
+		for (int i = 0; i < g.n; i++) {
+			n_s += strcmp(g.id[i], "s") == 0;
+			n_s2 += strcmp(g.id[i], "s/2") == 0;
+		}
+		assert_int_equal(n_s, 1 + over);
+		assert_int_equal(n_s2, 1 - over);
+		assert_int_equal(g.start[find(&g, over ? "u" : "s/2")], back);
+	}
+}
+
 /* More than max_late_fraction of the events late: the end of the input is
  * an error (EC_EDATA) that says why; exactly the fraction is still fine. */
 static void test_session__late_fraction(void **state)
@@ -411,6 +441,7 @@ int main(void)
 	    cmocka_unit_test(test_session__gap_key_ignores_user_session),
 	    cmocka_unit_test(test_session__same_id_two_users),
 	    cmocka_unit_test(test_session__reopened_id_keeps_counting),
+	    cmocka_unit_test(test_session__quiet_id_forgotten_after_max_session),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

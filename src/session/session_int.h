@@ -1,0 +1,59 @@
+/*
+ * session_int.h -- what session.c takes from session_recent.c: the closed
+ * session ids whose part count a later event could still need.
+ *
+ * When every session of a user_session has been emitted and none of its
+ * events is held, session.c lets the key go, and keeps only its hash and
+ * how many sessions it has had, so that an event of the same id coming
+ * back is numbered on (<id>/2, <id>/3...). Once the watermark has passed
+ * the key's last event plus --max-session, no event that is not late can
+ * belong to a session of it any more: the record is forgotten, so memory
+ * holds the ids of the last max_session of the stream, not all ids ever
+ * seen. An id that comes back after that starts over as a new session
+ * (the README's "Sessions" section says so).
+ *
+ * Open addressing on the 64-bit key hash (parts 0 marks an empty slot;
+ * linear probing, backward-shift deletion, grown at 50% and shrunk at
+ * 1/8 load), and a FIFO of the records in the order they were made, whose
+ * head is forgotten when its time is past. Ownership: the caller's
+ * storage (_init/_release).
+ */
+#ifndef ECOMCTL_SESSION_INT_H
+#define ECOMCTL_SESSION_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sr_ent {
+	uint64_t hash;
+	int64_t until; /* forgotten once the watermark is past this */
+	uint32_t parts;
+};
+
+struct sr_fifo_ent {
+	uint64_t hash;
+	int64_t until;
+};
+
+struct session_recent {
+	struct sr_ent *t;
+	size_t cap, n; /* cap: 0 or a power of two */
+	struct sr_fifo_ent *fifo;
+	size_t head, len, fcap; /* a ring */
+	uint64_t peak;		/* the most records held at once */
+};
+
+void sr_init(struct session_recent *r);
+void sr_release(struct session_recent *r);
+/* Records that the key `hash` has had `parts` (>= 1) sessions, until the
+ * watermark passes `until`. Replaces an earlier record of the same hash. */
+void sr_put(struct session_recent *r, uint64_t hash, uint32_t parts, int64_t until);
+/* The parts recorded for `hash`, removing the record; 0 when none. */
+uint32_t sr_take(struct session_recent *r, uint64_t hash);
+/* Forgets the records whose time the watermark w has passed (the FIFO's
+ * head first: a record made later with an earlier time waits for those
+ * before it, so a record may outlive its time by the spread of the
+ * max_session ends of keys going quiet together). */
+void sr_expire(struct session_recent *r, int64_t w);
+
+#endif

@@ -1,0 +1,130 @@
+/* Unit tests of the sessionizer's record of recently closed ids
+ * (src/session/session_recent.c), against a plain array that does the same
+ * bookkeeping the slow way: every record with its time, forgotten in the
+ * order the FIFO rule in session_int.h gives. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "seeded_rng.h"
+#include "session/session_int.h"
+
+#define N_HASH 3000 /* few enough that hashes come back, some colliding in the table */
+#define OPS 200000
+
+/* The oracle: per hash, its parts (0: none) and time; the FIFO of every
+ * put, in order, with its time. */
+struct oracle {
+	uint32_t parts[N_HASH];
+	int64_t until[N_HASH];
+	struct {
+		uint32_t h;
+		int64_t until;
+	} fifo[OPS];
+	size_t head, len;
+	size_t n;
+};
+
+static void o_expire(struct oracle *o, int64_t w)
+{
+	while (o->len > 0 && o->fifo[o->head].until < w) {
+		uint32_t h = o->fifo[o->head].h;
+		if (o->parts[h] && o->until[h] == o->fifo[o->head].until) {
+			o->parts[h] = 0;
+			o->n--;
+		}
+		o->head++;
+		o->len--;
+	}
+}
+
+/* Hashes that share their low bits, so that runs form and deletions shift. */
+static uint64_t hash_of(uint32_t h)
+{
+	return ((uint64_t)h << 40) ^ (h % 7);
+}
+
+static void test_session_recent__matches_oracle(void **state)
+{
+	(void)state;
+	static struct oracle o;
+	struct session_recent r;
+	int64_t w = 0;
+	size_t taken = 0, expired_checks = 0;
+
+	memset(&o, 0, sizeof(o));
+	sr_init(&r);
+	rng_state = 42;
+	for (size_t i = 0; i < OPS; i++) {
+		uint32_t h = rng_below(N_HASH);
+		unsigned op = rng_below(10);
+		if (op < 5) {
+			/* a key goes quiet: until = its last event + max_session, with
+			 * some spread so that the FIFO is not in time order */
+			uint32_t parts = 1 + rng_below(5);
+			int64_t until = w + 100 + (int64_t)rng_below(50);
+			if (!o.parts[h])
+				o.n++;
+			o.parts[h] = parts;
+			o.until[h] = until;
+			o.fifo[o.head + o.len].h = h;
+			o.fifo[o.head + o.len].until = until;
+			o.len++;
+			sr_put(&r, hash_of(h), parts, until);
+		} else if (op < 8) {
+			uint32_t want = o.parts[h];
+			if (want) {
+				o.parts[h] = 0;
+				o.n--;
+				taken++;
+			}
+			assert_int_equal(sr_take(&r, hash_of(h)), want);
+		} else {
+			w += rng_below(4);
+			o_expire(&o, w);
+			sr_expire(&r, w);
+			expired_checks++;
+		}
+		assert_int_equal(r.n, o.n);
+	}
+	/* Every record still held is found with its parts. */
+	for (uint32_t h = 0; h < N_HASH; h++)
+		assert_int_equal(sr_take(&r, hash_of(h)), o.parts[h]);
+	assert_int_equal(r.n, 0);
+	assert_true(taken > 1000 && expired_checks > 1000);
+	sr_release(&r);
+}
+
+/* The table grows with what is held, and shrinks again once it is
+ * forgotten: memory follows the records of the last max_session. */
+static void test_session_recent__shrinks(void **state)
+{
+	(void)state;
+	struct session_recent r;
+	sr_init(&r);
+	for (uint64_t h = 1; h <= 100000; h++)
+		sr_put(&r, h * 0x9e3779b97f4a7c15ULL, 1, (int64_t)h);
+	assert_int_equal(r.n, 100000);
+	assert_true(r.cap >= 200000);
+	assert_int_equal(r.peak, 100000);
+	sr_expire(&r, 99990); /* forgets until 1..99989 */
+	assert_int_equal(r.n, 11);
+	assert_true(r.cap <= 1024 * 2);
+	assert_true(r.fcap <= 1024 * 2);
+	assert_int_equal(sr_take(&r, 99990 * 0x9e3779b97f4a7c15ULL), 1);
+	assert_int_equal(sr_take(&r, 99989 * 0x9e3779b97f4a7c15ULL), 0);
+	sr_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_session_recent__matches_oracle),
+	    cmocka_unit_test(test_session_recent__shrinks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
