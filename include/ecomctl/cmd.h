@@ -85,6 +85,7 @@ struct ec_funnel_args {
 	struct ec_job_opts jo;
 	const char *dir, *steps, *window; /* --output, --steps, --window */
 	const char *tz;			  /* --tz (default UTC) */
+	const char *attribution;	  /* --attribution (default first) */
 	struct ec_strlist by;		  /* --by, repeatable (released by the caller) */
 	struct ec_strlist baseline;	  /* --baseline FILE, repeatable (the same) */
 	struct ec_strlist exclude;	  /* --exclude TYPE[:A-B], repeatable (the same) */

@@ -64,9 +64,9 @@ struct ec_tz;
 enum ec_funnel_unit { EC_FUNNEL_UNIT_SESSION = 0, EC_FUNNEL_UNIT_USER = 1 };
 enum ec_funnel_order { EC_FUNNEL_ORDERED = 0, EC_FUNNEL_STRICT = 1, EC_FUNNEL_ANY = 2 };
 
-/* Breakdown dimensions, all read from the event that matched step 1,
- * declared once: the enum, the names (options, CSV, JSON) and the titles
- * (the HTML report) come from this list. What each value is:
+/* Breakdown dimensions, read from the event that matched step 1 (or the
+ * step opts.attr_step says, see ec_funnel_parse_attribution()), declared once: the enum, the names
+ * (options, CSV, JSON) and the titles (the HTML report) come from this list. What each value is:
  * category: the category key, ec_category_key() at category_level; top:
  * the first segment of category_code, or id:<category_id>; brand ("" when
  * empty); price: the band, ec_funnel_price_band(); hour ("00".."23"),
@@ -108,6 +108,9 @@ extern const char *const ec_funnel_ttc_names[EC_FUNNEL_TTC_BINS];
 
 /* The value of the row that sums the breakdown rows past --limit. */
 #define EC_FUNNEL_OTHER "(other)"
+/* The value of the units that did not reach the step the breakdown is
+ * attributed to (--attribution step:N). */
+#define EC_FUNNEL_NONE "(none)"
 
 struct ec_funnel_opts {
 	uint8_t steps[EC_FUNNEL_MAX_STEPS]; /* enum ec_event_type */
@@ -123,7 +126,11 @@ struct ec_funnel_opts {
 	int limit;	     /* category, top, brand: rows kept (most units); the rest summed
 				as EC_FUNNEL_OTHER; 0: all */
 	int64_t max_session; /* the sessionizer's max_session (user units) */
-	struct ec_tz *tz;    /* hours, weekdays, days in this zone; NULL: UTC (borrowed) */
+	/* the step whose event gives a unit's breakdown values (category, top,
+	 * brand, price, hour, weekday; the trend and day stay on step 1):
+	 * 1..n_steps, or 0 for the last step the unit reached; default 1 */
+	int attr_step;
+	struct ec_tz *tz; /* hours, weekdays, days in this zone; NULL: UTC (borrowed) */
 	/* --exclude TYPE[:A-B]: a sequence with an event of type between its
 	 * steps A and B (1-based) is discarded, see ec_funnel_parse_exclude() */
 	struct {
@@ -155,6 +162,15 @@ int ec_funnel_parse_by(struct ec_funnel_opts *o, const char *list, struct ec_err
  * Call after the steps are set. EC_EUSAGE on a bad spec, a TYPE that is
  * one of the steps A+1..B, or more than EC_FUNNEL_MAX_EXCLUDE. */
 int ec_funnel_parse_exclude(struct ec_funnel_opts *o, const char *spec, struct ec_err *err);
+
+/* Parses --attribution: "first" (step 1, the default), "last" (the last
+ * step each unit reached: where it dropped off, for the units that did)
+ * or "step:N" (step N's event; units that did not reach it are counted in
+ * the row EC_FUNNEL_NONE), as PostHog's breakdown attribution. Call after
+ * the steps are set. EC_EUSAGE on a bad spec or N out of 1..n_steps. */
+int ec_funnel_parse_attribution(struct ec_funnel_opts *o, const char *spec, struct ec_err *err);
+/* "first", "last" or "step:N", for the reports; buf holds 16 bytes. */
+const char *ec_funnel_attribution_name(const struct ec_funnel_opts *o, char buf[16]);
 
 struct ec_funnel;
 

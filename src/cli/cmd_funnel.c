@@ -26,10 +26,11 @@ static int open_out(struct ec_job *job, struct ec_outfile **f, const char *dir, 
 
 static int options(struct ec_funnel_opts *fo, const char *steps, const struct ec_strlist *by,
 		   const struct ec_strlist *exclude, const char *window, int64_t level, int64_t top,
-		   int64_t limit, struct ec_err *err)
+		   int64_t limit, const char *attribution, struct ec_err *err)
 {
 	int rc;
-	if ((rc = ec_funnel_parse_steps(fo, steps, err)) < 0)
+	if ((rc = ec_funnel_parse_steps(fo, steps, err)) < 0 ||
+	    (rc = ec_funnel_parse_attribution(fo, attribution, err)) < 0)
 		return rc;
 	for (int i = 0; i < by->n; i++)
 		if ((rc = ec_funnel_parse_by(fo, by->v[i], err)) < 0)
@@ -70,6 +71,8 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	ec_json_add_int(p, "category_level", fo->category_level);
 	ec_json_add_int(p, "top", fo->top);
 	ec_json_add_int(p, "limit", fo->limit);
+	char ab[16];
+	ec_json_add_str(p, "attribution", ec_funnel_attribution_name(fo, ab));
 	ec_funnel_exclusions_json(fo, p);
 	ec_json_add_str(p, "time_zone", ec_tz_name(fo->tz));
 	a = ec_json_add_array(p, "baseline");
@@ -137,6 +140,7 @@ void ec_funnel_args_init(struct ec_funnel_args *a)
 	a->steps = "view,cart,purchase";
 	a->window = "none";
 	a->tz = "UTC";
+	a->attribution = "first";
 	a->level = 2;
 	a->top = 20;
 }
@@ -177,7 +181,7 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 
 	struct ec_tz *tz = NULL;
 	if ((rc = options(&a->fo, a->steps, &a->by, &a->exclude, a->window, a->level, a->top,
-			  a->limit, &err)) < 0 ||
+			  a->limit, a->attribution, &err)) < 0 ||
 	    (rc = ec_tz_open(&tz, a->tz, &err)) < 0)
 		goto done;
 	a->fo.tz = tz;
@@ -269,6 +273,10 @@ int cmd_funnel(int argc, char **argv)
 	    {"by", 0, EC_OPT_LIST, &a.by, "DIM",
 	     "break down by category, top, brand, price, hour, weekday, day (repeatable)",
 	     ec_funnel_by_names, 0},
+	    {"attribution", 0, EC_OPT_STR, &a.attribution, "STEP",
+	     "the step whose event gives the breakdown values: first (default), last (the last "
+	     "step each unit reached) or step:N (units short of it: (none))",
+	     NULL, 0},
 	    {"category-level", 0, EC_OPT_INT, &a.level, "N",
 	     "category_code segments in --by category (default 2; 0: all)", EC_OPT_RANGE(0, 100),
 	     0},

@@ -16,10 +16,18 @@ int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct
 		return ec_fail(err, EC_EUSAGE, "--max-session must be > 0");
 	if (o->window > UINT32_MAX)
 		return ec_fail(err, EC_EUSAGE, "--window: at most %u seconds", UINT32_MAX);
+	if (o->attr_step < 0 || o->attr_step > o->n_steps)
+		return ec_fail(err, EC_EUSAGE, "--attribution: the funnel has %d steps",
+			       o->n_steps);
 	struct ec_funnel *f = ec_xcalloc(1, sizeof(*f));
 	f->o = *o;
 	size_t s = offsetof(struct fn_chain, dt) + sizeof(uint32_t) * (size_t)o->n_steps;
-	f->stride = (s + 7) & ~(size_t)7;
+	s = (s + 7) & ~(size_t)7;
+	if (o->attr_step != 1) {
+		f->attr_off = s;
+		s += sizeof(struct fn_attr) * (size_t)o->n_steps;
+	}
+	f->stride = s;
 	for (int k = 0; k < o->n_steps; k++) {
 		f->need[o->steps[k]]++;
 		f->occ[k] = f->need[o->steps[k]];
@@ -76,6 +84,46 @@ static void set_first(struct fn_chain *c, const struct ec_sev *e)
 	c->band = (uint8_t)ec_funnel_price_band(e->price);
 }
 
+/* Keeps the attributes of the event of group g that matched step k of c:
+ * the j-th (0-based) event of the step's type (and c's product with
+ * same_product) in the group, as the steps take the earliest events
+ * allowed; with fewer, the group's first such event (any order: a step
+ * completed by an event of an earlier second). No-op unless attributes
+ * are kept. */
+static void set_step(const struct ec_funnel *f, struct fn_chain *c, int k, const struct ec_sev *g,
+		     size_t n, uint32_t j)
+{
+	if (!f->attr_off)
+		return;
+	const struct ec_sev *e = NULL, *any = NULL;
+	for (size_t i = 0; i < n && !e; i++) {
+		if (f->o.same_product && g[i].product_id != c->product)
+			continue;
+		if (!any && f->need[g[i].type])
+			any = &g[i];
+		if (g[i].type == f->o.steps[k] && j-- == 0)
+			e = &g[i];
+	}
+	if (!e)
+		e = any ? any : g;
+	*fn_chain_attr(f, c, k) = (struct fn_attr){
+	    .category_id = e->category_id,
+	    .code = e->code,
+	    .brand = e->brand,
+	    .band = (uint8_t)ec_funnel_price_band(e->price),
+	};
+}
+
+/* Takes the next step of c from group g, at time t: used[] counts the
+ * events of each type the chain took from the group so far. */
+static void take_step(const struct ec_funnel *f, struct fn_chain *c, const struct ec_sev *g,
+		      size_t n, int64_t t, uint32_t used[EC_EV_N])
+{
+	int ty = f->o.steps[c->level];
+	set_step(f, c, c->level, g, n, used[ty]++);
+	c->dt[c->level++] = (uint32_t)(t - c->start);
+}
+
 /* Removes the chains marked dead but the best of them; when that one is
  * complete, also the live chains that started after it (they can at most
  * tie on depth, and lose on start). */
@@ -106,13 +154,15 @@ static void settle(struct ec_funnel *f, struct fn_unit *u)
 		u->done = 1;
 }
 
-/* Matches steps from a multiset of the group's events (counts by type),
+/* Matches steps from a multiset of group g's events (counts by type),
  * consuming them: each step takes the earliest event allowed. */
-static void advance(const struct ec_funnel *f, struct fn_chain *c, uint32_t cnt[EC_EV_N], int64_t t)
+static void advance(const struct ec_funnel *f, struct fn_chain *c, uint32_t cnt[EC_EV_N],
+		    const struct ec_sev *g, size_t n)
 {
+	uint32_t used[EC_EV_N] = {0};
 	while (c->level < f->o.n_steps && cnt[f->o.steps[c->level]] > 0) {
 		cnt[f->o.steps[c->level]]--;
-		c->dt[c->level++] = (uint32_t)(t - c->start);
+		take_step(f, c, g, n, g[0].time, used);
 	}
 }
 
@@ -159,10 +209,11 @@ static void collect(const struct ec_funnel *f, struct fn_chain *c, const struct 
 		if (ty == f->o.steps[0] && !first)
 			first = &g[i];
 	}
+	uint32_t used[EC_EV_N] = {0};
 	while (c->level < f->o.n_steps && c->cnt[f->o.steps[c->level]] >= f->occ[c->level]) {
 		if (c->level == 0)
 			set_first(c, first);
-		c->dt[c->level++] = (uint32_t)(t - c->start);
+		take_step(f, c, g, n, t, used);
 	}
 }
 
@@ -196,7 +247,7 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 			return; /* an earlier chain will always be at least as deep */
 		c = chain_new(f, u, t, p);
 		set_first(c, e);
-		advance(f, c, cnt, t);
+		advance(f, c, cnt, g, n);
 		break;
 	case EC_FUNNEL_STRICT: {
 		/* The chain may take any prefix of the steps that the group holds
@@ -211,8 +262,9 @@ static void start_chains(struct ec_funnel *f, struct fn_unit *u, const struct ec
 				continue;
 			c = chain_new(f, u, t, p);
 			set_first(c, e);
+			uint32_t used[EC_EV_N] = {0};
 			while (c->level < m)
-				c->dt[c->level++] = 0;
+				take_step(f, c, g, n, t, used);
 			if (c->level == f->o.n_steps)
 				c->dead = 1;
 		}
@@ -265,17 +317,18 @@ static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_s
 		switch (f->o.order) {
 		case EC_FUNNEL_ORDERED:
 			counts(f, g, n, c->product, cnt);
-			advance(f, c, cnt, t);
+			advance(f, c, cnt, g, n);
 			break;
 		case EC_FUNNEL_STRICT:
 			/* Live strict chains are open: the group goes on with them
 			 * only when it is exactly the next steps. */
 			if (full_match(f, c, g, n)) {
+				uint32_t used[EC_EV_N] = {0};
 				for (size_t k = 0; k < n; k++)
-					c->dt[c->level++] = (uint32_t)(t - c->start);
+					take_step(f, c, g, n, t, used);
 			} else {
 				counts(f, g, n, c->product, cnt);
-				advance(f, c, cnt, t);
+				advance(f, c, cnt, g, n);
 				c->dead = 1;
 			}
 			break;

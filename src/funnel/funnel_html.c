@@ -505,6 +505,25 @@ static void time_to_convert(struct ec_outfile *f, const struct ec_funnel_result 
 	ec_outfile_puts(f, "</table>\n");
 }
 
+/* Under a breakdown's heading: which step's event gave its values, when
+ * it is not the first step's (--attribution). */
+static void attribution_note(struct ec_outfile *f, const struct ec_funnel_result *r)
+{
+	const struct ec_funnel_opts *o = r->opts;
+	if (o->attr_step == 1)
+		return;
+	if (o->attr_step == 0) {
+		ec_outfile_puts(f, "<p class=\"note\">Values from the event of the last step each "
+				   "unit reached: where it stopped, for the units that dropped "
+				   "off.</p>\n");
+		return;
+	}
+	ec_outfile_printf(f,
+			  "<p class=\"note\">Values from the event of step %d (%s); units that "
+			  "did not reach it are in the row " EC_FUNNEL_NONE ".</p>\n",
+			  o->attr_step, ec_event_type_name(o->steps[o->attr_step - 1]));
+}
+
 void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f,
 			  char *const *inputs, int n)
 {
@@ -538,6 +557,8 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 		ec_outfile_puts(f, "<h2>By ");
 		ec_funnel_html_escape(f, title);
 		ec_outfile_puts(f, "</h2>\n");
+		if (r->by[i].by != EC_FUNNEL_BY_DAY)
+			attribution_note(f, r);
 		value_table(f, r, &r->by[i], 1 + i, title, BREAKDOWN_ROWS);
 	}
 	if (r->opts->n_steps > 1)
@@ -550,6 +571,7 @@ void ec_funnel_write_html(const struct ec_funnel_result *r, struct ec_outfile *f
 	       "strict: with no other event between; any: in any order). Events of the same "
 	       "second may be taken in either order. Times are those of the earliest matching "
 	       "sequence; medians and p90 are nearest-rank. Breakdowns use the event that "
-	       "matched step 1. Conversion is units at the last step over units at step 1.</p>\n"
+	       "matched step 1 unless said otherwise; days always do. Conversion is units at the "
+	       "last step over units at step 1.</p>\n"
 	       "</main>\n</body>\n</html>\n");
 }

@@ -10,8 +10,17 @@
 #include "ecomctl/hash.h"
 #include "ecomctl/session.h"
 
+/* The breakdown attributes of a matched event. */
+struct fn_attr {
+	uint64_t category_id;
+	uint32_t code, brand; /* sessionizer ids */
+	uint8_t band;	      /* price band */
+};
+
 /* A partial match of the steps ("chain"), with the attributes of the event
- * that matched step 1. Stored with a stride: dt[] holds n_steps entries. */
+ * that matched step 1. Stored with a stride: dt[] holds n_steps entries,
+ * then, when the breakdown is attributed to another step than the first,
+ * n_steps struct fn_attr at attr_off (see fn_chain_attr()). */
 struct fn_chain {
 	int64_t start;	      /* window anchor: the first matched event's time */
 	uint64_t product;     /* same_product: the product held constant */
@@ -77,6 +86,7 @@ struct ec_funnel {
 	struct ec_funnel_opts o;
 	const struct ec_sessionizer *z;
 	size_t stride;
+	size_t attr_off;		  /* of the chains' per-step attributes; 0: none kept */
 	uint8_t need[EC_EV_N];		  /* occurrences of each type among the steps */
 	uint8_t occ[EC_FUNNEL_MAX_STEPS]; /* occurrences of steps[k] in steps[0..k] */
 	uint8_t excl[EC_EV_N];		  /* types that some --exclude names */
@@ -104,6 +114,14 @@ struct ec_funnel {
 	struct ec_funnel_result res;
 	int finished;
 };
+
+/* The attributes of the event that matched step k (0-based) of c; only
+ * when f->attr_off. */
+static inline struct fn_attr *fn_chain_attr(const struct ec_funnel *f, const struct fn_chain *c,
+					    int k)
+{
+	return (struct fn_attr *)((unsigned char *)c + f->attr_off) + k;
+}
 
 /* funnel_tally.c */
 void fn_tally_init(struct ec_funnel *f);

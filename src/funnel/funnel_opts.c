@@ -1,5 +1,7 @@
 /* Funnel options: the names of units, orders, dimensions and time bins,
- * and the parsing of --steps, --by and --exclude. See funnel.h. */
+ * and the parsing of --steps, --by, --exclude and --attribution. See
+ * funnel.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +32,7 @@ void ec_funnel_opts_init(struct ec_funnel_opts *o)
 	o->category_level = 2;
 	o->top = 20;
 	o->max_session = 86400;
+	o->attr_step = 1;
 }
 
 int ec_funnel_parse_steps(struct ec_funnel_opts *o, const char *list, struct ec_err *err)
@@ -123,4 +126,40 @@ int ec_funnel_parse_exclude(struct ec_funnel_opts *o, const char *spec, struct e
 	o->exclude[o->n_exclude].to = (uint8_t)to;
 	o->n_exclude++;
 	return 0;
+}
+
+int ec_funnel_parse_attribution(struct ec_funnel_opts *o, const char *spec, struct ec_err *err)
+{
+	if (strcmp(spec, "first") == 0) {
+		o->attr_step = 1;
+		return 0;
+	}
+	if (strcmp(spec, "last") == 0) {
+		o->attr_step = 0;
+		return 0;
+	}
+	char *end = NULL;
+	long k = 0;
+	if (strncmp(spec, "step:", 5) == 0)
+		k = strtol(spec + 5, &end, 10);
+	if (k < 1 || !end || end == spec + 5 || *end)
+		return ec_fail(err, EC_EUSAGE,
+			       "--attribution: '%s': expected first, last or step:N (N a step, "
+			       "1 to %d)",
+			       spec, o->n_steps);
+	if (k > o->n_steps)
+		return ec_fail(err, EC_EUSAGE, "--attribution: '%s': the funnel has %d steps", spec,
+			       o->n_steps);
+	o->attr_step = (int)k;
+	return 0;
+}
+
+const char *ec_funnel_attribution_name(const struct ec_funnel_opts *o, char buf[16])
+{
+	if (o->attr_step == 1)
+		return "first";
+	if (o->attr_step == 0)
+		return "last";
+	snprintf(buf, 16, "step:%d", o->attr_step);
+	return buf;
 }

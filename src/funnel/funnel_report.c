@@ -272,6 +272,8 @@ struct ec_json *ec_funnel_json(const struct ec_funnel_result *r)
 		ec_json_add_null(j, "window_s");
 	ec_json_add_int(j, "category_level", o->category_level);
 	ec_json_add_int(j, "limit", o->limit);
+	char ab[16];
+	ec_json_add_str(j, "attribution", ec_funnel_attribution_name(o, ab));
 	ec_funnel_exclusions_json(o, j);
 	ec_json_add_u64(j, "excluded_units", r->excluded_units);
 	ec_json_add_str(j, "time_zone", ec_tz_name(o->tz));

@@ -109,8 +109,13 @@ static int64_t day_of(int64_t t)
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* The row index of a chain's step-1 event in the table of dimension d. */
-static size_t value_index(struct ec_funnel *f, int d, const struct fn_chain *c, int64_t t1)
+/* The rows past the fixed values of price, hour and weekday: EC_FUNNEL_NONE. */
+enum { NONE_PRICE = EC_FUNNEL_N_PRICE_BANDS, NONE_HOUR = 24, NONE_WEEKDAY = 7 };
+
+/* The row index of an event's attributes a, at time t1, in the table of
+ * dimension d; a NULL: the unit did not reach the step the breakdown is
+ * attributed to (never for the day). */
+static size_t value_index(struct ec_funnel *f, int d, const struct fn_attr *a, int64_t t1)
 {
 	char buf[512];
 	const char *code;
@@ -118,18 +123,31 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_chain *c, 
 	int added;
 	struct fn_table *t = &f->by[d];
 
+	if (!a) {
+		switch (d) {
+		case EC_FUNNEL_BY_PRICE:
+			return NONE_PRICE;
+		case EC_FUNNEL_BY_HOUR:
+			return NONE_HOUR;
+		case EC_FUNNEL_BY_WEEKDAY:
+			return NONE_WEEKDAY;
+		default:
+			return ec_strtab_intern(&t->names, EC_FUNNEL_NONE, strlen(EC_FUNNEL_NONE),
+						NULL);
+		}
+	}
 	switch (d) {
 	case EC_FUNNEL_BY_CATEGORY:
 	case EC_FUNNEL_BY_TOP:
-		code = ec_sessionizer_code(f->z, c->code);
-		n = ec_category_key(buf, sizeof(buf), code, strlen(code), c->category_id,
+		code = ec_sessionizer_code(f->z, a->code);
+		n = ec_category_key(buf, sizeof(buf), code, strlen(code), a->category_id,
 				    d == EC_FUNNEL_BY_TOP ? 1 : f->o.category_level);
 		return ec_strtab_intern(&t->names, buf, n, NULL);
 	case EC_FUNNEL_BY_BRAND:
-		code = ec_sessionizer_brand(f->z, c->brand);
+		code = ec_sessionizer_brand(f->z, a->brand);
 		return ec_strtab_intern(&t->names, code, strlen(code), NULL);
 	case EC_FUNNEL_BY_PRICE:
-		return c->band;
+		return a->band;
 	case EC_FUNNEL_BY_HOUR: {
 		int64_t local = t1 + ec_tz_offset(f->o.tz, t1);
 		return (size_t)((local - day_of(local) * 86400) / 3600);
@@ -171,23 +189,35 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 		f->res.ttc[b]++;
 	}
 	count_row(f, table_row(f, &f->total, 0), c);
+	/* The breakdown's event: step 1's, the last step's, or step N's. */
+	const struct fn_attr first = {c->category_id, c->code, c->brand, c->band};
+	const struct fn_attr *a = &first;
+	int64_t ta = t1;
+	int k = f->o.attr_step == 0 ? c->level - 1 : f->o.attr_step - 1;
+	if (k > 0 && k < c->level) {
+		a = fn_chain_attr(f, c, k);
+		ta = c->start + c->dt[k];
+	} else if (k > 0) {
+		a = NULL;
+	}
 	for (int i = 0; i < f->o.n_by; i++) {
 		int d = f->o.by[i];
 		if (d == EC_FUNNEL_BY_DAY)
 			continue; /* the trend table below */
-		struct fn_row *row = table_row(f, &f->by[d], value_index(f, d, c, t1));
+		struct fn_row *row = table_row(f, &f->by[d], value_index(f, d, a, ta));
 		count_row(f, row, c);
-		if ((d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP) &&
-		    !ec_sessionizer_code(f->z, c->code)[0]) {
+		if ((d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP) && a &&
+		    !ec_sessionizer_code(f->z, a->code)[0]) {
 			if (!row->brands) {
 				row->brands = ec_xcalloc(1, sizeof(*row->brands));
 				ec_u64map_init(row->brands);
 			}
-			(*ec_u64map_put(row->brands, (uint64_t)c->brand + 1, 0, NULL))++;
+			(*ec_u64map_put(row->brands, (uint64_t)a->brand + 1, 0, NULL))++;
 		}
 	}
 	count_row(
-	    f, table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, c, t1)), c);
+	    f, table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, &first, t1)),
+	    c);
 }
 
 /* ---- abandoned products ------------------------------------------------- */
@@ -458,6 +488,7 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 	struct fn_table *t = &f->by[d];
 	struct ranked_row *rank = ranked(d) ? ec_xcalloc(t->n + 1, sizeof(*rank)) : NULL;
 	size_t n_rank = 0;
+	const struct fn_row *none = NULL; /* ranked dimensions: the (none) row, last */
 	out->by = d;
 	out->rows = ec_xcalloc(t->n + 1, sizeof(*out->rows));
 	out->n = 0;
@@ -469,13 +500,13 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 			continue;
 		switch (d) {
 		case EC_FUNNEL_BY_PRICE:
-			value = ec_funnel_price_band_names[i];
+			value = i == NONE_PRICE ? EC_FUNNEL_NONE : ec_funnel_price_band_names[i];
 			break;
 		case EC_FUNNEL_BY_HOUR:
-			value = hour_name(i);
+			value = i == NONE_HOUR ? EC_FUNNEL_NONE : hour_name(i);
 			break;
 		case EC_FUNNEL_BY_WEEKDAY:
-			value = weekday_names[i];
+			value = i == NONE_WEEKDAY ? EC_FUNNEL_NONE : weekday_names[i];
 			break;
 		case EC_FUNNEL_BY_DAY: {
 			int64_t y;
@@ -490,7 +521,9 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 			value = ec_strtab_str(&t->names, (uint32_t)i);
 			break;
 		}
-		if (ranked(d))
+		if (ranked(d) && strcmp(value, EC_FUNNEL_NONE) == 0)
+			none = &t->rows[i];
+		else if (ranked(d))
 			rank[n_rank++] = (struct ranked_row){&t->rows[i], value};
 		else
 			build_row(f, &out->rows[out->n++], &t->rows[i], value);
@@ -508,6 +541,8 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 			build_row(f, &out->rows[out->n++], &rest, EC_FUNNEL_OTHER);
 			fn_row_release(f, &rest);
 		}
+		if (none)
+			build_row(f, &out->rows[out->n++], none, EC_FUNNEL_NONE);
 	}
 	free(rank);
 	/* Rows of price, hour and weekday are already in their natural order. */
