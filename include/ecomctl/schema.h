@@ -107,7 +107,7 @@ static inline struct ec_value ec_val_null(void)
 /* The outputs with a row schema (the _COLS: their number of columns). */
 #define EC_SESSIONS_COLS 21
 #define EC_PREDICTIONS_COLS 18
-#define EC_FUNNEL_COLS 23
+#define EC_FUNNEL_COLS 24
 extern const struct ec_schema ec_schema_sessions;
 extern const struct ec_schema ec_schema_predictions;
 extern const struct ec_schema ec_schema_funnel;

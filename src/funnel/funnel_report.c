@@ -97,6 +97,7 @@ static void csv_rows(const struct ec_funnel_result *r, struct ec_sink *rows, con
 		v[c++] = num_or_null(b.d_prev);
 		v[c++] = num_or_null(b.p_first);
 		v[c++] = num_or_null(b.p_prev);
+		v[c++] = row->label ? ec_val_str(row->label, strlen(row->label)) : ec_val_null();
 		ec_sink_row(rows, v, NULL);
 	}
 }

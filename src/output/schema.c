@@ -82,6 +82,7 @@ static const struct ec_column funnel_cols[] = {
 	{"change_from_previous", EC_T_RATIO, 0, "conversion_from_previous minus the baseline's"},
 	{"p_from_first", EC_T_PROB, 0, "two-sided p-value of a pooled two-proportion z-test of the two conversion_from_first"},
 	{"p_from_previous", EC_T_PROB, 0, "the same for conversion_from_previous"},
+	{"label", EC_T_STR, 0, "category and top rows of a category without a code (id:<category_id>): what it holds, \"brands: a, b, c\" (its three brands most seen at the breakdown's step); null otherwise"},
 };
 
 static const struct ec_column run_cols[] = {

@@ -3,7 +3,8 @@
 # units, a user's step-1 event is their first view (ties: earlier in the
 # file), so sqlite3 can count those first views by category and brand: each
 # label's brands are, in order, brands with the three highest counts (a tie
-# at the edge may go either way), and categories with a code have none.
+# at the edge may go either way), and categories with a code have none;
+# funnel.csv's label column says the same as funnel.json.
 command -v sqlite3 >/dev/null || { echo "no sqlite3: skipped"; exit 77; }
 set -e
 "$ECOMCTL" -q synth --rows 30000 --seed 31 -o ev.csv
@@ -44,5 +45,15 @@ for row in rows:
     assert n == sorted(n, reverse=True) and min(n) >= third, (v, got, n, ranked[:4])
     checked += 1
 assert checked >= 5, checked
-print("ok:", checked, "id: categories")
+# funnel.csv carries the same label on every step's row of each value.
+labels = {r["value"]: r["label"] for r in rows}
+seen = 0
+for r in csv.DictReader(open("f/funnel.csv")):
+    if r["dimension"] != "top":
+        assert r["label"] == "", r
+        continue
+    assert r["label"] == (labels[r["value"]] or ""), (r["value"], r["label"])
+    seen += r["label"] != ""
+assert seen >= checked, seen
+print("ok:", checked, "id: categories, labels in funnel.csv too")
 PY

@@ -6,7 +6,9 @@
 # the remove between). Units [5, 4, 2]; cart times 30 120 0 20 -> sorted
 # 0 20 30 120: median (rank 2) 20, p90 (rank 4) 120; purchase times 30 5:
 # median 5, p90 30. By top-level category (from the view that matched step
-# 1): electronics s1 s4 s5 [3, 2, 1], appliances s2 [1, 1, 0], id:300 s3.
+# 1): electronics s1 s4 s5 [3, 2, 1], appliances s2 [1, 1, 0], id:300 s3,
+# labelled by its one brand ("brands: acme"); rows of categories with a
+# code have no label.
 set -e
 "$ECOMCTL" -q funnel --by top -o out "$CASE_DIR/small.csv"
 cat out/funnel.csv
