@@ -110,19 +110,45 @@ fi
 bytes=$(wc -c < "$plain")
 printf '%-28s %8s %9s %11s %9s  %s\n' case seconds "MB/s" "rows/s" "RSS MB" check
 
-# run NAME OUT CMD...: times CMD with stdout to OUT (/dev/null for peers)
-# and prints one line; the check is a cksum of OUT without timing fields.
+# run NAME OUT CMD...: times CMD BENCH_REPEAT times (3) with stdout to OUT
+# (/dev/null for peers) and prints one line: the median seconds, the
+# largest peak RSS; the check is a cksum of OUT without timing fields.
+# Each case also goes to $work/results.tsv (name, seconds, RSS KB) for the
+# ratio table at the end.
+reps=${BENCH_REPEAT:-3}
+: > "$work/results.tsv"
 run() {
 	name=$1
 	out=$2
 	shift 2
-	/usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$out" 2> "$work/err" || {
-		echo "$name failed:"; cat "$work/err"; return 1; }
-	read -r secs rss < "$work/time"
+	: > "$work/times"
+	i=0
+	while [ "$i" -lt "$reps" ]; do
+		/usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$out" 2> "$work/err" || {
+			echo "$name failed:"; cat "$work/err"; return 1; }
+		tail -n 1 "$work/time" >> "$work/times"
+		i=$((i + 1))
+	done
+	secs=$(sort -n "$work/times" | awk -v n="$reps" 'NR == int((n + 1) / 2) { print $1 }')
+	rss=$(sort -n -k2 "$work/times" | tail -n 1 | cut -d' ' -f2)
+	printf '%s\t%s\t%s\n' "$name" "$secs" "$rss" >> "$work/results.tsv"
 	check=-
 	[ "$out" = /dev/null ] || check=$(grep -v '"seconds"' "$out" | cksum | cut -d' ' -f1)
 	awk -v n="$name" -v s="$secs" -v b="$bytes" -v r="$rows" -v m="$rss" -v c="$check" \
 		'BEGIN { if (s <= 0) s = 0.01; printf "%-28s %8.2f %9.0f %11.0f %9.0f  %s\n", n, s, b / s / 1e6, r / s, m / 1024, c }'
+}
+
+# ratio LABEL CASE PEER: one row of the ratio table from results.tsv.
+ratio() {
+	awk -F '\t' -v l="$1" -v a="$2" -v b="$3" '
+		$1 == a { ta = $2; ma = $3 }
+		$1 == b { tb = $2; mb = $3 }
+		END {
+			if (ta == "" || tb == "") exit
+			if (tb <= 0) tb = 0.01
+			printf "| %s | %.2f s | %.2f s | %.2f | %.0f MB | %.0f MB | %.2f |\n",
+			       l, ta, tb, ta / tb, ma / 1024, mb / 1024, ma / mb
+		}' "$work/results.tsv"
 }
 
 # warm the page cache so every case reads from memory
@@ -131,8 +157,6 @@ if [ "${BENCH_ONLY:-}" != duckdb ]; then
 run "cat (plain)" /dev/null cat "$plain"
 run "wc -l (plain)" /dev/null wc -l "$plain"
 run "zcat (gz)" /dev/null zcat "$gz"
-run "ecomctl inspect (plain)" "$work/inspect-plain.json" "$bin" -q inspect --json "$plain"
-run "ecomctl inspect (gz)" "$work/inspect-gz.json" "$bin" -q inspect --json "$gz"
 run "ecomctl sessions (plain)" "$work/sessions-plain.csv" "$bin" -q sessions -o - "$plain"
 run "ecomctl sessions (gz)" "$work/sessions-gz.csv" "$bin" -q sessions -o - "$gz"
 run "ecomctl funnel --by top (gz)" /dev/null "$bin" -q funnel --by top -o "$work/funnel" "$gz"
@@ -153,6 +177,8 @@ rows=${BENCH_ROWS:-10000000}
 [ "${BENCH_XGB:-0}" = 1 ] && xgb_bench
 fi
 [ -n "$duck" ] || exit 0
+run "ecomctl inspect (plain)" "$work/inspect-plain.json" "$bin" -q inspect --json "$plain"
+run "ecomctl inspect (gz)" "$work/inspect-gz.json" "$bin" -q inspect --json "$gz"
 # Like for like: DuckDB's sessions are (user_id, user_session) with no gap
 # or length cut and duplicates kept; so are ecomctl's with these options.
 l4l="--gap 1000d --max-session 1000d --keep-duplicates"
@@ -197,7 +223,7 @@ run "ecomctl funnel gap (plain)" /dev/null "$bin" -q funnel $gap --by top -o "$w
 # shellcheck disable=SC2086
 run "ecomctl funnel gap (gz)" /dev/null "$bin" -q funnel $gap --by top -o "$work/funnel-gap" "$gz"
 run "duckdb funnel gap (plain)" "$work/duckdb-funnel-gap.csv" node "$duck" funnel-gap "$plain" -
-run "duckdb funnel gap (gz)" /dev/null node "$duck" funnel-gap "$gz" -
+run "duckdb funnel gap (gz)" /dev/null node "$duck" funnel-gap "$gz" "$work/duckdb-funnel-gap-gz.csv"
 tail -n +2 "$work/ecomctl-sessions-gap.csv" | cut -d, -f1-17 | LC_ALL=C sort > "$work/e.sorted"
 tail -n +2 "$work/duckdb-sessions-gap.csv" | LC_ALL=C sort > "$work/d.sorted"
 if cmp -s "$work/e.sorted" "$work/d.sorted"; then
@@ -211,4 +237,49 @@ if grep '^all,' "$work/duckdb-funnel-gap.csv" | cmp -s "$work/ecomctl-funnel-gap
 	echo "funnel gap: ecomctl and DuckDB agree on the whole funnel"
 else
 	echo "funnel gap: ecomctl and DuckDB DIFFER (see $work/ecomctl-funnel-gap.csv)"
+fi
+
+# User units (`--unit user`: all of a user's events in one unit) against
+# DuckDB's funnel grouped by user alone; the whole funnels must agree.
+# shellcheck disable=SC2086
+run "ecomctl funnel user (plain)" /dev/null "$bin" -q funnel --unit user --keep-duplicates \
+	--by top -o "$work/funnel-user" "$plain"
+run "duckdb funnel user (plain)" "$work/duckdb-funnel-user.csv" node "$duck" funnel-user "$plain" -
+awk -F, '$1 == "all" { print "all," $4 "," $5 }' "$work/funnel-user/funnel.csv" > "$work/ecomctl-funnel-user.csv"
+if grep '^all,' "$work/duckdb-funnel-user.csv" | cmp -s "$work/ecomctl-funnel-user.csv" -; then
+	echo "funnel user: ecomctl and DuckDB agree on the whole funnel"
+else
+	echo "funnel user: ecomctl and DuckDB DIFFER (see $work/ecomctl-funnel-user.csv)"
+fi
+
+# The ratio table: ecomctl over DuckDB, wall time (median of BENCH_REPEAT
+# runs) and peak RSS, in the README's format; BENCH_README=1 also puts it
+# in README.md between its "bench: ratios" markers.
+{
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
+	echo "$rows generated rows ($(awk -v b="$(wc -c < "$plain")" 'BEGIN { printf "%.2f GB", b / 1e9 }') plain),"
+	echo "medians of $reps runs, DuckDB $(node -e 'console.log(require("./scripts/peers/node_modules/@duckdb/node-api/package.json").version)' 2>/dev/null || echo '?') on ${DUCKDB_THREADS:-2} threads: \`scripts/bench.sh\`."
+	echo
+	echo "| job | ecomctl | DuckDB | time ratio | ecomctl RSS | DuckDB RSS | RSS ratio |"
+	echo "|---|---|---|---|---|---|---|"
+	ratio "sessions, gap units (plain)" "ecomctl sessions gap (plain)" "duckdb sessions gap (plain)"
+	ratio "sessions, gap units (gz)" "ecomctl sessions gap (gz)" "duckdb sessions gap (gz)"
+	ratio "sessions, l4l units (plain)" "ecomctl sessions l4l (plain)" "duckdb sessions (plain)"
+	ratio "funnel by top, gap units (plain)" "ecomctl funnel gap (plain)" "duckdb funnel gap (plain)"
+	ratio "funnel by top, gap units (gz)" "ecomctl funnel gap (gz)" "duckdb funnel gap (gz)"
+	ratio "funnel by top, l4l units (plain)" "ecomctl funnel l4l (plain)" "duckdb funnel (plain)"
+	ratio "funnel by top, user units (plain)" "ecomctl funnel user (plain)" "duckdb funnel user (plain)"
+	ratio "inspect / count by type (plain)" "ecomctl inspect (plain)" "duckdb count (plain)"
+	ratio "inspect / count by type (gz)" "ecomctl inspect (gz)" "duckdb count (gz)"
+} > "$work/bench.md"
+echo
+cat "$work/bench.md"
+if [ "${BENCH_README:-0}" = 1 ]; then
+	awk -v f="$work/bench.md" '
+		/<!-- end bench: ratios -->/ { skip = 0 }
+		!skip { print }
+		/<!-- bench: ratios -->/ { while ((getline l < f) > 0) print l; skip = 1 }
+	' README.md > "$work/README.new" && mv "$work/README.new" README.md
+	echo "README.md: ratio table replaced"
 fi

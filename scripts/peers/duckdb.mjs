@@ -20,7 +20,8 @@
 //             revenue,first_purchase,converted
 //             (products, categories = category_id, brands = non-empty brand:
 //             distinct counts; cart_value, revenue: sums of cart / purchase
-//             prices, %.2f; times as in the input; first_purchase empty when
+//             prices, %.2f; times in ISO 8601 as ecomctl writes them
+//             (2019-10-01T00:00:00Z); first_purchase empty when
 //             none). No gap or length splitting and duplicates are kept: the
 //             like-for-like ecomctl run is
 //             `ecomctl sessions --gap 1000d --max-session 1000d --keep-duplicates`
@@ -73,6 +74,8 @@ function readEvents(file) {
 }
 
 const TS = "'%Y-%m-%d %H:%M:%S UTC'";
+// Times in outputs, as ecomctl writes them (ISO 8601, UTC).
+const ISO = "'%Y-%m-%dT%H:%M:%SZ'";
 
 // The events of src with their time t and their unit: the user_session
 // value, or with a gap (seconds) that value cut where the events of one
@@ -113,8 +116,8 @@ const jobs = {
 	sessions: (src, gap) => `
 		WITH e AS (${events(src, gap)})
 		SELECT unit AS session_id, user_id,
-		       strftime(min(t), ${TS}) AS "start",
-		       strftime(max(t), ${TS}) AS "end",
+		       strftime(min(t), ${ISO}) AS "start",
+		       strftime(max(t), ${ISO}) AS "end",
 		       date_diff('second', min(t), max(t)) AS duration_s,
 		       count(*) AS events,
 		       count(*) FILTER (WHERE event_type = 'view') AS views,
@@ -128,7 +131,7 @@ const jobs = {
 		           AS cart_value,
 		       printf('%.2f', coalesce(sum(price) FILTER (WHERE event_type = 'purchase'), 0))
 		           AS revenue,
-		       strftime(min(t) FILTER (WHERE event_type = 'purchase'), ${TS})
+		       strftime(min(t) FILTER (WHERE event_type = 'purchase'), ${ISO})
 		           AS first_purchase,
 		       CAST(count(*) FILTER (WHERE event_type = 'purchase') > 0 AS INTEGER)
 		           AS converted
