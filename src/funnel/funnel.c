@@ -492,7 +492,7 @@ static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
 		EC_GROW(f->pend, f->cap_pend, f->n_pend + 1);
 		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, f->seq++, s->ev[i]};
 	}
-	if (f->n_pend >= 2 * f->kept + 4096 && f->safe != INT64_MIN)
+	if (f->n_pend >= f->kept + f->kept / 4 + 4096 && f->safe != INT64_MIN)
 		release(f, f->safe);
 }
 
