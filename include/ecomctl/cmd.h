@@ -62,6 +62,7 @@ int cmd_schema(int argc, char **argv);
 #include "ecomctl/opts.h"
 #include "ecomctl/reader.h"
 #include "ecomctl/session.h"
+#include "ecomctl/partition.h"
 #include "ecomctl/sink_mongo.h"
 #include "ecomctl/features.h"
 #include "ecomctl/train.h"
@@ -71,6 +72,7 @@ struct ec_sessions_args {
 	struct ec_session_opts so;
 	struct ec_mongo_opts mo;
 	struct ec_job_opts jo;
+	struct ec_partition_opts po; /* --partition, --partitions */
 	const char *out_path;
 	int64_t level; /* --category-level */
 };
@@ -83,6 +85,7 @@ struct ec_funnel_args {
 	struct ec_funnel_opts fo;
 	struct ec_mongo_opts mo;
 	struct ec_job_opts jo;
+	struct ec_partition_opts po;	  /* --partition, --partitions */
 	const char *dir, *steps, *window; /* --output, --steps, --window */
 	const char *tz;			  /* --tz (default UTC) */
 	const char *attribution;	  /* --attribution (default first) */
@@ -101,6 +104,7 @@ struct ec_score_args {
 	struct ec_job_opts jo;
 	const char *out_path, *models;	  /* --output, --models */
 	const char *intent_ref, *cat_ref; /* --intent-model, --category-model ("none") */
+	struct ec_partition_opts po;	  /* --partition, --partitions */
 };
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);

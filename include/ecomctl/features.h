@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ecomctl/partition.h"
 #include "ecomctl/common.h"
 #include "ecomctl/session.h"
 
@@ -75,6 +76,10 @@ struct ec_feature_opts {
 	int64_t category_level;	 /* segments of category_code in a category key; default 2 */
 	double prior_weight;	 /* smoothing: pseudo-count towards the global rate; default 20 */
 	uint32_t max_candidates; /* candidate categories per session; default 10 */
+	/* rows only for the users of this partition (partition.h); the priors
+	 * still fold every session, so the rows equal those of a run over all
+	 * users, and only this partition's users have a history in memory */
+	struct ec_partition part;
 };
 void ec_feature_opts_init(struct ec_feature_opts *o);
 

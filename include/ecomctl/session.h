@@ -39,6 +39,7 @@
 
 #include "ecomctl/common.h"
 #include "ecomctl/event.h"
+#include "ecomctl/partition.h"
 
 enum ec_session_key { EC_KEY_SESSION = 0, EC_KEY_GAP = 1 };
 
@@ -59,6 +60,10 @@ struct ec_session_opts {
 	int keep_duplicates;	  /* default off */
 	int show_late;		  /* late events printed as warnings (the first N) */
 	double max_late_fraction; /* more late events than this share fail; default 0.01 */
+	/* only the users of this partition (partition.h); their sessions are
+	 * those of the run over all users: every event still moves the
+	 * watermark and is checked for lateness */
+	struct ec_partition part;
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -97,6 +102,7 @@ struct ec_session_stats {
 	uint64_t by_cut[4];  /* sessions by enum ec_session_cut */
 	uint64_t open_keys_peak;
 	uint64_t empty_session_rows; /* rows whose user_session was empty */
+	uint64_t other_partition;    /* events of users outside opts.part, dropped */
 };
 
 /* Where the sessionizer pulls its events from: returns 1 with an event, 0 at

@@ -136,6 +136,12 @@ void ec_input_json(const struct ec_input *in, struct ec_json *j)
 		ec_json_add_u64(j, "reordered_events", s->reordered);
 		ec_json_add_u64(j, "split_sessions", s->split);
 		ec_json_add_u64(j, "open_sessions_peak", s->open_keys_peak);
+		char pb[16];
+		const char *pn = ec_partition_name(&ec_sessionizer_opts(in->z)->part, pb);
+		if (pn) {
+			ec_json_add_str(j, "partition", pn);
+			ec_json_add_u64(j, "other_partition_events", s->other_partition);
+		}
 	}
 	ec_json_add_num(j, "seconds", ec_now() - in->t0);
 }

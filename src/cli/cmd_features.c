@@ -160,6 +160,7 @@ struct features_args {
 	struct ec_session_opts so;
 	struct ec_feature_opts fo;
 	struct ec_job_opts jo;
+	struct ec_partition_opts po;
 	const char *out_path;
 	int task, all_sessions;
 	int64_t max_cand;
@@ -183,7 +184,8 @@ static int features_run(struct features_args *a, int argc, char **argv, char **i
 		goto done;
 	}
 	a->fo.max_candidates = (uint32_t)a->max_cand;
-	if ((rc = ec_job_begin(&job, "features", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	if ((rc = ec_partition_resolve(&a->po, &a->fo.part, &err)) < 0 ||
+	    (rc = ec_job_begin(&job, "features", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &a->fo, in.z, &err)) < 0 ||
 	    (rc = ec_job_open_file(job, &f, a->out_path, EC_OUT_AUTO, &err)) < 0)
@@ -245,6 +247,7 @@ int cmd_features(int argc, char **argv)
 	     "print the features of both tasks (task, name, description) and exit", NULL, 0},
 	    EC_FEATURE_OPTS(a.fo),
 	    EC_SESSION_OPTS(a.so),
+	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
 	    EC_JOB_OPTS(a.jo),
 	    {NULL, 0, 0, NULL, NULL, NULL, NULL, 0},

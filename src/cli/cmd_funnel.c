@@ -85,6 +85,10 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	ec_json_add_int(s, "lateness_s", so->lateness);
 	ec_json_add_bool(s, "split_at_midnight", so->split_at_midnight);
 	ec_json_add_bool(s, "keep_duplicates", so->keep_duplicates);
+	char pb[16];
+	const char *pn = ec_partition_name(&so->part, pb);
+	if (pn) /* partition reports are separate documents */
+		ec_json_add_str(p, "partition", pn);
 	return p;
 }
 
@@ -182,6 +186,7 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	struct ec_tz *tz = NULL;
 	if ((rc = options(&a->fo, a->steps, &a->by, &a->exclude, a->window, a->level, a->top,
 			  a->limit, a->attribution, &err)) < 0 ||
+	    (rc = ec_partition_resolve(&a->po, &a->so.part, &err)) < 0 ||
 	    (rc = ec_tz_open(&tz, a->tz, &err)) < 0)
 		goto done;
 	a->fo.tz = tz;
@@ -298,6 +303,7 @@ int cmd_funnel(int argc, char **argv)
 	    {"top", 0, EC_OPT_INT, &a.top, "N",
 	     "most cart-abandoned products to report (default 20)", EC_OPT_RANGE(0, 100000), 0},
 	    EC_SESSION_OPTS(a.so),
+	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
 	    EC_MONGO_OPTS(a.mo),
 	    EC_JOB_OPTS(a.jo),

@@ -142,6 +142,7 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 	run_id = ec_job_id(job);
 	if ((rc = ec_job_mongo(job, &mongo, &a->mo, a->out_path, &err)) < 0 ||
 	    (rc = ec_models_load(m, a->models, refs, &fo, &err)) < 0 ||
+	    (rc = ec_partition_resolve(&a->po, &fo.part, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, in.z, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, 1, &err)) < 0)
@@ -206,6 +207,7 @@ int cmd_score(int argc, char **argv)
 	    {"category-model", 0, EC_OPT_STR, &a.cat_ref, "REF",
 	     "category model, likewise (default category@production)", NULL, 0},
 	    EC_SESSION_OPTS(a.so),
+	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
 	    EC_MONGO_OPTS(a.mo),
 	    EC_JOB_OPTS(a.jo),

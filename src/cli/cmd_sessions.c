@@ -73,7 +73,8 @@ int ec_sessions_run(struct ec_sessions_args *a, int argc, char **argv, char **in
 	uint64_t n_rows = 0;
 	int rc;
 
-	if ((rc = ec_job_begin(&job, "sessions", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
+	if ((rc = ec_partition_resolve(&a->po, &a->so.part, &err)) < 0 ||
+	    (rc = ec_job_begin(&job, "sessions", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0 ||
 	    (rc = ec_job_mongo(job, &mongo, &a->mo, a->out_path, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_sessions, a->out_path, 1, &err)) < 0)
@@ -125,6 +126,7 @@ int cmd_sessions(int argc, char **argv)
 	     "category_code segments in category keys (default 2; 0: all)", EC_OPT_RANGE(0, 100),
 	     0},
 	    EC_SESSION_OPTS(a.so),
+	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
 	    EC_MONGO_OPTS(a.mo),
 	    EC_JOB_OPTS(a.jo),

@@ -111,6 +111,7 @@ struct ffold {
 /* User history and priors: every session folded so far. */
 struct fstate {
 	const struct ec_sessionizer *z;
+	struct ec_partition part; /* users outside it have no history */
 	int level;
 	uint32_t max_top;
 

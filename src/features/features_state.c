@@ -240,12 +240,9 @@ static struct prior_item *item_slot(struct prior_item **arr, size_t *cap, size_t
 	return &(*arr)[idx];
 }
 
-void fstate_fold(struct fstate *st, const struct ffold *f)
+/* The user-history part of a fold. */
+static void user_fold(struct fuser *u, const struct ffold *f)
 {
-	struct fuser *u = user_get(st, f->user_id);
-	st->sessions++;
-	st->purchase_sessions += f->purchases > 0;
-	st->cart_sessions += f->purchases > 0 || f->carts > 0;
 	u->sessions++;
 	u->purchase_sessions += f->purchases > 0;
 	u->purchases += f->purchases;
@@ -256,6 +253,16 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 		u->last_end = f->end;
 	if (f->last_purchase > u->last_purchase)
 		u->last_purchase = f->last_purchase;
+}
+
+void fstate_fold(struct fstate *st, const struct ffold *f)
+{
+	struct fuser *u = ec_partition_has(&st->part, f->user_id) ? user_get(st, f->user_id) : NULL;
+	st->sessions++;
+	st->purchase_sessions += f->purchases > 0;
+	st->cart_sessions += f->purchases > 0 || f->carts > 0;
+	if (u)
+		user_fold(u, f);
 
 	for (uint32_t i = 0; i < f->n_items; i++) {
 		const struct fitem *it = &f->items[i];
@@ -274,7 +281,7 @@ void fstate_fold(struct fstate *st, const struct ffold *f)
 			st->cat_view_buy += viewed && bought;
 			if (carted)
 				top_update(st, (uint32_t)it->id);
-			if (carted || viewed)
+			if (u && (carted || viewed))
 				user_cat_add(st, u, (uint32_t)it->id, it, f->end);
 			continue;
 		}

@@ -126,6 +126,7 @@ int ec_featurizer_new(struct ec_featurizer **out, const struct ec_feature_opts *
 	f->v = INT64_MIN;
 	fstate_init(&f->st, z, (int)o->category_level,
 		    o->max_candidates > 20 ? o->max_candidates : 20);
+	f->st.part = o->part;
 	uint32_t m = o->max_candidates, nc = ec_features_count(EC_TASK_CATEGORY);
 	f->ix = ec_xcalloc(ec_features_count(EC_TASK_INTENT), sizeof(*f->ix));
 	f->cand = ec_xcalloc(m, sizeof(*f->cand));
@@ -362,20 +363,22 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 	struct ec_session s;
 	int rc;
 
-	if (f->cur) {
-		/* Out: keep what the history needs until it is folded. */
-		fscan_release(&f->cur->si);
-		fscan_release(&f->cur->sc);
-		free(f->cur->truth);
-		f->cur->truth = NULL;
-		closed_heap_push(&f->by_closed, f->cur);
-		f->cur = NULL;
-	}
 	for (;;) {
+		if (f->cur) {
+			/* Out: keep what the history needs until it is folded. */
+			fscan_release(&f->cur->si);
+			fscan_release(&f->cur->sc);
+			free(f->cur->truth);
+			f->cur->truth = NULL;
+			closed_heap_push(&f->by_closed, f->cur);
+			f->cur = NULL;
+		}
 		if (f->by_start.n &&
 		    (f->ended || f->by_start.a[0]->start + f->max_session < f->v)) {
 			f->cur = f->by_start.a[0];
 			start_heap_pop(&f->by_start);
+			if (!ec_partition_has(&f->o.part, f->cur->user_id))
+				continue; /* another partition's row: only its fold counts */
 			featurize(f, f->cur, out);
 			return 1;
 		}

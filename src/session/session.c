@@ -418,6 +418,11 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 		z->max_seen = ev->time;
 		z->w = ev->time - z->o.lateness;
 	}
+	if (!ec_partition_has(&z->o.part, ev->user_id)) {
+		z->st.other_partition++;
+		drain(z, 0); /* the watermark may have moved */
+		return;
+	}
 	if (ev->session.n == 0)
 		z->st.empty_session_rows++;
 	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
