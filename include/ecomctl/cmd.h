@@ -96,6 +96,8 @@ struct ec_funnel_args {
 };
 void ec_funnel_args_init(struct ec_funnel_args *a);
 int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs, int n_inputs);
+/* `ecomctl funnel merge DIR... -o DIR` (argv[0] is "merge"). */
+int ec_funnel_merge_cmd(int argc, char **argv);
 
 struct ec_score_args {
 	struct ec_reader_opts ro;

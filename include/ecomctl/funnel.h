@@ -246,6 +246,20 @@ struct ec_funnel_result {
 	uint64_t excluded_units;
 };
 
+/* Partitions (`funnel --partition K/N`, then `funnel merge`): after
+ * ec_funnel_finish(), everything the results are built from (units and the
+ * exact seconds between steps per row, the breakdowns' brand counts, the
+ * time-to-convert bins, every carted product) with names, not ids. New;
+ * free with ec_json_free(). */
+struct ec_json *ec_funnel_part_json(const struct ec_funnel *f);
+/* Adds such a part to f, a funnel made with the parts' options that has
+ * seen no session; z is a sessionizer that has read nothing, where the
+ * parts' brands and codes are interned (borrowed until ec_funnel_free()).
+ * Then ec_funnel_finish() builds the results of all parts together: those
+ * of the run over all users. EC_EDATA on a part that does not fit. */
+int ec_funnel_merge_add(struct ec_funnel *f, struct ec_sessionizer *z, const struct ec_json *part,
+			struct ec_err *err);
+
 /* The results, after ec_funnel_finish(); borrowed until ec_funnel_free(). */
 const struct ec_funnel_result *ec_funnel_result(const struct ec_funnel *f);
 

@@ -77,7 +77,19 @@ struct ec_sev {
 	uint32_t code;	/* category_code id: ec_sessionizer_code(); 0 is "" */
 	uint32_t brand; /* brand id: ec_sessionizer_brand(); 0 is "" */
 	uint8_t type;	/* enum ec_event_type */
+	/* input order: the low 32 bits of the event's index among all events
+	 * read (those of other partitions too), to break ties of one second
+	 * between sessions the same way on every run; compare with
+	 * ec_sev_ord_cmp() */
+	uint32_t ord;
 };
+
+/* Input order of two events less than 2^31 events apart: <0, 0, >0. */
+static inline int ec_sev_ord_cmp(const struct ec_sev *a, const struct ec_sev *b)
+{
+	int32_t d = (int32_t)(a->ord - b->ord);
+	return (d > 0) - (d < 0);
+}
 
 struct ec_session {
 	const char *id; /* NUL-terminated */
@@ -131,6 +143,10 @@ int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
 const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id);
 const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id);
 uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z);
+/* Interns a category code or brand as the events' are (for `funnel merge`,
+ * which has names but no events); returns its id. */
+uint32_t ec_sessionizer_intern_code(struct ec_sessionizer *z, const char *s, size_t n);
+uint32_t ec_sessionizer_intern_brand(struct ec_sessionizer *z, const char *s, size_t n);
 uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z);
 
 const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z);

@@ -92,6 +92,34 @@ static struct ec_json *report_params(const struct ec_funnel_opts *fo,
 	return p;
 }
 
+/* A partition's funnel.part.json, for `funnel merge`: the options (without
+ * the partition), the partition, the inputs and the raw tallies. */
+static int write_part(struct ec_job *job, const struct ec_funnel_args *a,
+		      const struct ec_funnel *fun, char **inputs, int n, struct ec_err *err)
+{
+	struct ec_outfile *f;
+	char path[1024], pb[16];
+	int rc;
+	if ((rc = open_out(job, &f, a->dir, "funnel.part.json", path, sizeof(path), err)) < 0)
+		return rc;
+	struct ec_json *j = ec_json_object();
+	ec_json_add_run_header(j);
+	ec_json_add_str(j, "partition", ec_partition_name(&a->so.part, pb));
+	struct ec_json *o = report_params(&a->fo, &a->so, &a->baseline);
+	ec_json_remove(o, "partition");
+	ec_json_add_tree(j, "options", o);
+	struct ec_json *in = ec_json_add_array(j, "inputs");
+	for (int i = 0; i < n; i++)
+		ec_json_add_str(in, NULL, inputs[i]);
+	ec_json_add_tree(j, "tallies", ec_funnel_part_json(fun));
+	char *text = ec_json_print(j, 0);
+	ec_outfile_puts(f, text);
+	ec_outfile_putc(f, '\n');
+	free(text);
+	ec_json_free(j);
+	return 0;
+}
+
 /* After the commit: MongoDB's run document, then the --json summary or the
  * summary line. paths: the CSV, JSON and HTML files. */
 static void report(const struct ec_funnel_args *a, struct ec_job *job, const struct ec_input *in,
@@ -235,6 +263,8 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	ec_outfile_puts(json, text);
 	ec_outfile_putc(json, '\n');
 	ec_funnel_write_html(r, html, inputs, n_inputs);
+	if (a->so.part.n > 1 && (rc = write_part(job, a, fun, inputs, n_inputs, &err)) < 0)
+		goto done;
 	if ((rc = ec_job_commit(job, &err)) < 0)
 		goto done;
 	struct ec_json *rc_counts = ec_run_counts(ec_job_run(job));
@@ -258,6 +288,14 @@ done:
 
 int cmd_funnel(int argc, char **argv)
 {
+	char **word = ec_xcalloc((size_t)argc + 1, sizeof(*word));
+	int n = ec_cli_subcommand(argc, argv, word);
+	if (n && strcmp(word[0], "merge") == 0) {
+		int rc = ec_funnel_merge_cmd(n, word);
+		free(word);
+		return rc;
+	}
+	free(word);
 	struct ec_funnel_args a;
 	ec_funnel_args_init(&a);
 	const struct ec_opt opts[] = {
@@ -322,7 +360,9 @@ int cmd_funnel(int argc, char **argv)
 	    opts,
 	    "examples:\n"
 	    "  ecomctl funnel data/2019-Oct.csv.gz --by top -o output\n"
-	    "  ecomctl funnel x.csv --steps view,cart,purchase --unit user --window 1d\n",
+	    "  ecomctl funnel x.csv --steps view,cart,purchase --unit user --window 1d\n"
+	    "  ecomctl funnel x.csv --partition 0/2 -o p0   (and 1/2 -o p1), then\n"
+	    "  ecomctl funnel merge p0 p1 -o output         (see funnel merge --help)\n",
 	};
 	struct ec_opts_result res;
 	int rc;

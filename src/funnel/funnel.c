@@ -422,7 +422,7 @@ static int pending_cmp(const void *pa, const void *pb)
 		return a->user < b->user ? -1 : 1;
 	if (a->ev.time != b->ev.time)
 		return a->ev.time < b->ev.time ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+	return ec_sev_ord_cmp(&a->ev, &b->ev); /* ties: input order */
 }
 
 static struct fn_unit *user_unit(struct ec_funnel *f, uint64_t user)
@@ -490,7 +490,7 @@ static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
 		    !f->excl[s->ev[i].type])
 			continue; /* only strict order and exclusions look at other events */
 		EC_GROW(f->pend, f->cap_pend, f->n_pend + 1);
-		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, f->seq++, s->ev[i]};
+		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, s->ev[i]};
 	}
 	if (f->n_pend >= f->kept + f->kept / 4 + 4096 && f->safe != INT64_MIN)
 		release(f, f->safe);

@@ -64,7 +64,6 @@ struct fn_table {
 /* A user-unit event waiting until no earlier event of its user can come. */
 struct fn_pending {
 	uint64_t user;
-	uint64_t seq;
 	struct ec_sev ev;
 };
 
@@ -97,7 +96,6 @@ struct ec_funnel {
 	size_t n_units, cap_units;
 	struct fn_pending *pend;
 	size_t n_pend, cap_pend, kept;
-	uint64_t seq;
 	int64_t last_w, safe;
 
 	struct fn_table total, by[EC_FUNNEL_BY_N]; /* by[EC_FUNNEL_BY_DAY]: the trend */
@@ -126,6 +124,8 @@ static inline struct fn_attr *fn_chain_attr(const struct ec_funnel *f, const str
 /* funnel_tally.c */
 void fn_tally_init(struct ec_funnel *f);
 void fn_tally_release(struct ec_funnel *f);
+/* Row i of table t, made (empty) when new. */
+struct fn_row *fn_table_row(const struct ec_funnel *f, struct fn_table *t, size_t i);
 /* Counts a unit whose reported chain is c (c->level >= 1). */
 void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
 /* Cart and purchase events of a session, for the abandoned products. */

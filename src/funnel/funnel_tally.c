@@ -52,7 +52,7 @@ static void table_release(const struct ec_funnel *f, struct fn_table *t)
 	ec_u64map_release(&t->index);
 }
 
-static struct fn_row *table_row(const struct ec_funnel *f, struct fn_table *t, size_t i)
+struct fn_row *fn_table_row(const struct ec_funnel *f, struct fn_table *t, size_t i)
 {
 	while (t->n <= i) {
 		EC_GROW(t->rows, t->cap, t->n + 1);
@@ -160,7 +160,7 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_attr *a, i
 		if (added) {
 			EC_GROW(t->keys, t->keys_cap, t->n + 1);
 			t->keys[t->n] = day;
-			table_row(f, t, t->n);
+			fn_table_row(f, t, t->n);
 		}
 		return *v;
 	}
@@ -188,7 +188,7 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 			b--;
 		f->res.ttc[b]++;
 	}
-	count_row(f, table_row(f, &f->total, 0), c);
+	count_row(f, fn_table_row(f, &f->total, 0), c);
 	/* The breakdown's event: step 1's, the last step's, or step N's. */
 	const struct fn_attr first = {c->category_id, c->code, c->brand, c->band};
 	const struct fn_attr *a = &first;
@@ -204,7 +204,7 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 		int d = f->o.by[i];
 		if (d == EC_FUNNEL_BY_DAY)
 			continue; /* the trend table below */
-		struct fn_row *row = table_row(f, &f->by[d], value_index(f, d, a, ta));
+		struct fn_row *row = fn_table_row(f, &f->by[d], value_index(f, d, a, ta));
 		count_row(f, row, c);
 		if ((d == EC_FUNNEL_BY_CATEGORY || d == EC_FUNNEL_BY_TOP) && a &&
 		    !ec_sessionizer_code(f->z, a->code)[0]) {
@@ -216,7 +216,8 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 		}
 	}
 	count_row(
-	    f, table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, &first, t1)),
+	    f,
+	    fn_table_row(f, &f->by[EC_FUNNEL_BY_DAY], value_index(f, EC_FUNNEL_BY_DAY, &first, t1)),
 	    c);
 }
 
@@ -374,8 +375,16 @@ static void quantiles(const struct ec_u64map *m, int64_t *median, int64_t *p90)
 	free(v);
 }
 
+/* Whether brand id a (+ 1) sorts before brand id b by name. */
+static int brand_before(const struct ec_funnel *f, uint64_t a, uint64_t b)
+{
+	return strcmp(ec_sessionizer_brand(f->z, (uint32_t)(a - 1)),
+		      ec_sessionizer_brand(f->z, (uint32_t)(b - 1))) < 0;
+}
+
 /* "brands: a, b, c": the three brands with most units in m (brand id + 1
- * -> units; ties: the smaller id), without the empty brand; NULL when none. */
+ * -> units; ties: by name, so that merged partitions say the same), without
+ * the empty brand; NULL when none. */
 static char *brands_label(const struct ec_funnel *f, const struct ec_u64map *m)
 {
 	uint64_t best[3] = {0}, n[3] = {0};
@@ -384,7 +393,8 @@ static char *brands_label(const struct ec_funnel *f, const struct ec_u64map *m)
 		if (!id || !ec_sessionizer_brand(f->z, (uint32_t)(id - 1))[0])
 			continue;
 		for (int j = 0; j < 3; j++)
-			if (m->vals[i] > n[j] || (m->vals[i] == n[j] && best[j] && id < best[j]) ||
+			if (m->vals[i] > n[j] ||
+			    (m->vals[i] == n[j] && best[j] && brand_before(f, id, best[j])) ||
 			    !best[j]) {
 				for (int s = 2; s > j; s--) {
 					best[s] = best[s - 1];

@@ -439,6 +439,7 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 					: 0,
 	    .brand = ev->brand.n ? ec_strtab_intern(&z->brands, ev->brand.p, ev->brand.n, NULL) : 0,
 	    .type = ev->type,
+	    .ord = (uint32_t)z->st.events_in,
 	};
 	/* Stable insertion: after every event at the same or an earlier time. */
 	uint32_t at = k->n;
@@ -542,6 +543,16 @@ const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id)
 const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id)
 {
 	return ec_strtab_str(&z->brands, id);
+}
+
+uint32_t ec_sessionizer_intern_code(struct ec_sessionizer *z, const char *s, size_t n)
+{
+	return ec_strtab_intern(&z->codes, s, n, NULL);
+}
+
+uint32_t ec_sessionizer_intern_brand(struct ec_sessionizer *z, const char *s, size_t n)
+{
+	return ec_strtab_intern(&z->brands, s, n, NULL);
 }
 
 uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z)
