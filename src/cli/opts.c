@@ -13,6 +13,7 @@
 #include "ecomctl/json.h"
 #include "ecomctl/progress.h"
 #include "ecomctl/sink_mongo.h"
+#include "opts_int.h"
 
 int ec_opt_json;
 
@@ -21,7 +22,7 @@ static const char *const log_format_choices[] = {"text", "json", NULL};
 static int opt_quiet, opt_verbose, opt_print_config, opt_help, opt_progress;
 static const char *opt_config, *opt_workdir;
 
-static const struct ec_opt shared_opts[] = {
+const struct ec_opt opts_shared[] = {
     {"quiet", 'q', EC_OPT_FLAG, &opt_quiet, NULL, "print errors only", NULL, 0},
     {"verbose", 'v', EC_OPT_FLAG, &opt_verbose, NULL, "print more detail", NULL, 0},
     {"progress", 0, EC_OPT_CHOICE, &opt_progress, "WHEN",
@@ -46,14 +47,14 @@ void *ec_usage_hook_ctx;
 
 const struct ec_opt *ec_opts_shared(void)
 {
-	return shared_opts;
+	return opts_shared;
 }
 
 int ec_opts_shared_takes_value(const char *arg)
 {
 	if (strncmp(arg, "--", 2) != 0)
 		return 0;
-	for (const struct ec_opt *o = shared_opts; o->name; o++)
+	for (const struct ec_opt *o = opts_shared; o->name; o++)
 		if (o->kind != EC_OPT_FLAG && strcmp(arg + 2, o->name) == 0)
 			return 1;
 	return 0;
@@ -100,14 +101,6 @@ char *ec_redact_uri(const char *uri)
 
 /* ---- setting one value -------------------------------------------------- */
 
-enum source { SRC_DEFAULT, SRC_CONFIG, SRC_ENV, SRC_FLAG };
-static const char *const source_names[] = {"default", "config", "environment", "flag"};
-
-struct slot {
-	const struct ec_opt *opt;
-	enum source src;
-};
-
 static int parse_bool(const char *s, int *out)
 {
 	static const char *const yes[] = {"1", "true", "yes", "on", NULL};
@@ -121,8 +114,7 @@ static int parse_bool(const char *s, int *out)
 	return -1;
 }
 
-/* The kinds that must declare a range (opts.h). */
-static int needs_range(const struct ec_opt *o)
+int opts_needs_range(const struct ec_opt *o)
 {
 	return o->kind == EC_OPT_INT || o->kind == EC_OPT_DOUBLE || o->kind == EC_OPT_DURATION;
 }
@@ -137,7 +129,7 @@ static int in_range(const struct ec_opt *o, double v, const char *where, int cod
 }
 
 /* `where` names the source in messages: "--gap", "ECOMCTL_GAP", "cfg.json: gap". */
-static int set_value(struct slot *sl, enum source src, const char *val, const char *where,
+static int set_value(struct opts_slot *sl, enum opts_source src, const char *val, const char *where,
 		     struct ec_err *err)
 {
 	const struct ec_opt *o = sl->opt;
@@ -233,7 +225,7 @@ static int is_path_opt(const struct ec_opt *o)
 	return o->kind == EC_OPT_STR && o->arg && (strstr(o->arg, "FILE") || strstr(o->arg, "DIR"));
 }
 
-static int config_value(struct slot *sl, const struct ec_json *v, const char *where,
+static int config_value(struct opts_slot *sl, const struct ec_json *v, const char *where,
 			struct ec_err *err)
 {
 	char buf[64];
@@ -263,7 +255,7 @@ static int config_value(struct slot *sl, const struct ec_json *v, const char *wh
 	return ec_fail(err, EC_ECONFIG, "%s: unsupported value", where);
 }
 
-static struct slot *find_slot(struct slot *slots, int n, const char *name)
+static struct opts_slot *find_slot(struct opts_slot *slots, int n, const char *name)
 {
 	for (int i = 0; i < n; i++)
 		if (strcmp(slots[i].opt->name, name) == 0)
@@ -271,7 +263,7 @@ static struct slot *find_slot(struct slot *slots, int n, const char *name)
 	return NULL;
 }
 
-static int apply_config(const char *cmd, struct slot *slots, int n, const char *path,
+static int apply_config(const char *cmd, struct opts_slot *slots, int n, const char *path,
 			struct ec_err *err)
 {
 	struct ec_json *root = NULL;
@@ -290,7 +282,7 @@ static int apply_config(const char *cmd, struct slot *slots, int n, const char *
 	for (size_t i = 0; i < ec_json_size(root) && rc == 0; i++) {
 		struct ec_json *m = ec_json_at(root, i);
 		const char *key = ec_json_key(m);
-		struct slot *sl = find_slot(slots, n, key);
+		struct opts_slot *sl = find_slot(slots, n, key);
 		if (ec_json_type(m) == EC_JSON_OBJECT) {
 			if (strcmp(key, cmd) != 0)
 				continue;
@@ -350,7 +342,7 @@ static void env_name(const char *opt, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
-static int apply_env(struct slot *slots, int n, struct ec_err *err)
+static int apply_env(struct opts_slot *slots, int n, struct ec_err *err)
 {
 	char name[96];
 	for (int i = 0; i < n; i++) {
@@ -368,107 +360,6 @@ static int apply_env(struct slot *slots, int n, struct ec_err *err)
 			return rc;
 	}
 	return 0;
-}
-
-/* ---- help and --print-config -------------------------------------------- */
-
-static void usage_opts(FILE *f, const struct ec_opt *o)
-{
-	for (; o->name; o++) {
-		char left[96];
-		int k = o->short_name
-			    ? snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name)
-			    : snprintf(left, sizeof(left), "    --%s", o->name);
-		if (o->arg && k > 0 && (size_t)k < sizeof(left))
-			snprintf(left + k, sizeof(left) - (size_t)k, " %s", o->arg);
-		char range[112] = "";
-		if (needs_range(o) && ec_opt_range(o)) {
-			strcpy(range, "; range ");
-			ec_opt_range_text(o, range + 8, sizeof(range) - 8);
-		}
-		if (strlen(left) > 26)
-			fprintf(f, "  %s\n  %-26s  %s%s\n", left, "", o->help, range);
-		else
-			fprintf(f, "  %-26s  %s%s\n", left, o->help, range);
-	}
-}
-
-void ec_opts_usage(const struct ec_cmd_usage *u, void *file)
-{
-	FILE *f = file;
-	fprintf(f, "usage: ecomctl %s %s\n\n%s\n", u->name, u->synopsis, u->summary);
-	if (u->opts && u->opts[0].name) {
-		fputs("\noptions:\n", f);
-		usage_opts(f, u->opts);
-	}
-	fputs("\ncommon options:\n", f);
-	usage_opts(f, shared_opts);
-	if (u->epilog)
-		fprintf(f, "\n%s", u->epilog);
-}
-
-static void print_value(struct ec_json *j, const struct ec_opt *o)
-{
-	char buf[32];
-	switch (o->kind) {
-	case EC_OPT_FLAG:
-		ec_json_add_bool(j, o->name, *(int *)o->dest);
-		break;
-	case EC_OPT_STR: {
-		const char *s = *(const char **)o->dest;
-		if (s && (o->flags & EC_OPTF_SECRET)) {
-			char *r = ec_redact_uri(s);
-			ec_json_add_str(j, o->name, r);
-			free(r);
-		} else {
-			ec_json_add_str(j, o->name, s);
-		}
-		break;
-	}
-	case EC_OPT_INT:
-		ec_json_add_int(j, o->name, *(int64_t *)o->dest);
-		break;
-	case EC_OPT_DOUBLE:
-		ec_json_add_num(j, o->name, *(double *)o->dest);
-		break;
-	case EC_OPT_DURATION:
-		ec_format_duration(*(int64_t *)o->dest, buf);
-		ec_json_add_str(j, o->name, buf);
-		break;
-	case EC_OPT_TIME:
-		if (*(int64_t *)o->dest == INT64_MIN)
-			ec_json_add_null(j, o->name);
-		else
-			ec_json_add_time(j, o->name, *(int64_t *)o->dest);
-		break;
-	case EC_OPT_CHOICE:
-		ec_json_add_str(j, o->name, o->choices[*(int *)o->dest]);
-		break;
-	case EC_OPT_LIST: {
-		const struct ec_strlist *l = o->dest;
-		struct ec_json *a = ec_json_add_array(j, o->name);
-		for (int i = 0; i < l->n; i++)
-			ec_json_add_str(a, NULL, l->v[i]);
-		break;
-	}
-	}
-}
-
-static void print_config(const char *cmd, struct slot *slots, int n)
-{
-	struct ec_json *root = ec_json_object();
-	ec_json_add_str(root, "command", cmd);
-	struct ec_json *vals = ec_json_add_object(root, "options");
-	struct ec_json *srcs = ec_json_add_object(root, "sources");
-	for (int i = 0; i < n; i++) {
-		const struct ec_opt *o = slots[i].opt;
-		if (o->dest == &opt_print_config || o->dest == &opt_help)
-			continue;
-		print_value(vals, o);
-		ec_json_add_str(srcs, o->name, source_names[slots[i].src]);
-	}
-	ec_json_print_stdout(root);
-	ec_json_free(root);
 }
 
 /* ---- the parser ---------------------------------------------------------- */
@@ -508,7 +399,7 @@ static const char *config_arg(int argc, char **argv, const char *def)
 }
 
 /* After a successful parse: the shared options take effect. */
-static void apply_shared(const struct ec_cmd_usage *u, struct slot *slots, int n,
+static void apply_shared(const struct ec_cmd_usage *u, struct opts_slot *slots, int n,
 			 struct ec_opts_result *res)
 {
 	if (opt_quiet)
@@ -520,7 +411,7 @@ static void apply_shared(const struct ec_cmd_usage *u, struct slot *slots, int n
 		ec_opts_usage(u, stdout);
 		res->exit_now = 1;
 	} else if (opt_print_config) {
-		print_config(u->name, slots, n);
+		opts_print_config(u->name, slots, n, &opt_print_config, &opt_help);
 		res->exit_now = 1;
 	}
 }
@@ -537,11 +428,11 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	}
 	while (u->opts && u->opts[n_cmd].name)
 		n_cmd++;
-	while (shared_opts[n_shared].name)
+	while (opts_shared[n_shared].name)
 		n_shared++;
 	n = n_cmd + n_shared;
 
-	struct slot *slots = ec_xcalloc((size_t)n, sizeof(*slots));
+	struct opts_slot *slots = ec_xcalloc((size_t)n, sizeof(*slots));
 	struct option *lo = ec_xcalloc((size_t)n + 1, sizeof(*lo));
 	char *shorts = ec_xmalloc((size_t)n * 2 + 2);
 	size_t ns = 0;
@@ -552,9 +443,9 @@ int ec_opts_parse(const struct ec_cmd_usage *u, int argc, char **argv, struct ec
 	opt_config = getenv("ECOMCTL_CONFIG");
 	shorts[ns++] = ':';
 	for (int i = 0; i < n; i++) {
-		const struct ec_opt *o = i < n_cmd ? &u->opts[i] : &shared_opts[i - n_cmd];
+		const struct ec_opt *o = i < n_cmd ? &u->opts[i] : &opts_shared[i - n_cmd];
 		slots[i].opt = o;
-		if (needs_range(o) && !ec_opt_range(o)) {
+		if (opts_needs_range(o) && !ec_opt_range(o)) {
 			rc = ec_fail(err, EC_EINTERNAL, "%s: --%s has no range", u->name, o->name);
 			goto done;
 		}

@@ -128,8 +128,11 @@ void fn_tally_release(struct ec_funnel *f);
 struct fn_row *fn_table_row(const struct ec_funnel *f, struct fn_table *t, size_t i);
 /* Counts a unit whose reported chain is c (c->level >= 1). */
 void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
-/* Cart and purchase events of a session, for the abandoned products. */
+/* funnel_carts.c: the cart and purchase events of a session, for the
+ * abandoned products; then the abandoned products of f->res (and, for user
+ * units, the per-product counts from the (user, product) pairs). */
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
+void fn_carts_build(struct ec_funnel *f);
 /* Builds f->res from the tallies. */
 void fn_tally_build(struct ec_funnel *f);
 

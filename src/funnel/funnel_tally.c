@@ -221,119 +221,6 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c)
 	    c);
 }
 
-/* ---- abandoned products ------------------------------------------------- */
-
-static struct fn_product *product(struct ec_funnel *f, const struct ec_sev *e)
-{
-	int added;
-	uint32_t *v = ec_u64map_put(&f->prod_index, e->product_id, (uint32_t)f->n_prods, &added);
-	if (added) {
-		EC_GROW(f->prods, f->cap_prods, f->n_prods + 1);
-		f->prods[f->n_prods++] =
-		    (struct fn_product){.product_id = e->product_id, .price_time = INT64_MIN};
-	}
-	return &f->prods[*v];
-}
-
-/* Remembers the attributes of a product's latest cart event. */
-static void note_cart(struct ec_funnel *f, const struct ec_sev *e)
-{
-	struct fn_product *p = product(f, e);
-	if (e->time >= p->price_time) {
-		p->price_time = e->time;
-		p->price = e->price;
-		p->category_id = e->category_id;
-		p->code = e->code;
-		p->brand = e->brand;
-	}
-}
-
-static int u64_cmp(const void *pa, const void *pb)
-{
-	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
-void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s)
-{
-	uint64_t *cart = NULL, *buy = NULL;
-	size_t nc = 0, nb = 0, cc = 0, cb = 0;
-
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct ec_sev *e = &s->ev[i];
-		if (e->type == EC_EV_CART) {
-			note_cart(f, e);
-			EC_GROW(cart, cc, nc + 1);
-			cart[nc++] = e->product_id;
-		} else if (e->type == EC_EV_PURCHASE) {
-			EC_GROW(buy, cb, nb + 1);
-			buy[nb++] = e->product_id;
-		}
-	}
-	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
-		/* Across sessions: (user, product) pairs, counted at the end. */
-		for (size_t i = 0; i < nc + nb; i++) {
-			uint64_t p = i < nc ? cart[i] : buy[i - nc];
-			uint64_t h = ec_mix64(s->user_id ^ ec_mix64(p ^ 0x9e3779b97f4a7c15ULL));
-			int added;
-			uint32_t *v =
-			    ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
-			if (added) {
-				EC_GROW(f->pairs, f->cap_pairs, f->n_pairs + 1);
-				f->pairs[f->n_pairs++] =
-				    (struct fn_pair){.user = s->user_id, .product = p};
-			}
-			if (i < nc)
-				f->pairs[*v].carted = 1;
-			else
-				f->pairs[*v].bought = 1;
-		}
-	} else if (nc > 0) {
-		qsort(cart, nc, sizeof(*cart), u64_cmp);
-		if (nb > 1)
-			qsort(buy, nb, sizeof(*buy), u64_cmp);
-		int any = 0;
-		for (size_t i = 0, j = 0; i < nc; i++) {
-			if (i > 0 && cart[i] == cart[i - 1])
-				continue;
-			while (j < nb && buy[j] < cart[i])
-				j++;
-			struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, cart[i])];
-			p->carted++;
-			if (!(j < nb && buy[j] == cart[i])) {
-				p->abandoned++;
-				any = 1;
-			}
-		}
-		f->carting++;
-		f->abandoning += any;
-	}
-	free(cart);
-	free(buy);
-}
-
-/* User units: the pairs become per-product counts. */
-static void user_carts(struct ec_funnel *f)
-{
-	struct ec_u64map carting, abandoning;
-	ec_u64map_init(&carting);
-	ec_u64map_init(&abandoning);
-	for (size_t i = 0; i < f->n_pairs; i++) {
-		const struct fn_pair *q = &f->pairs[i];
-		if (!q->carted)
-			continue;
-		struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
-		p->carted++;
-		f->carting += (uint64_t)ec_u64map_add(&carting, q->user);
-		if (!q->bought) {
-			p->abandoned++;
-			f->abandoning += (uint64_t)ec_u64map_add(&abandoning, q->user);
-		}
-	}
-	ec_u64map_release(&carting);
-	ec_u64map_release(&abandoning);
-}
-
 /* ---- results ------------------------------------------------------------ */
 
 struct dur_count {
@@ -560,14 +447,6 @@ static void build_table(struct ec_funnel *f, struct ec_funnel_table *out, int d)
 		qsort(out->rows, out->n, sizeof(*out->rows), row_cmp_value);
 }
 
-static int prod_cmp(const void *pa, const void *pb)
-{
-	const struct fn_product *a = pa, *b = pb;
-	if (a->abandoned != b->abandoned)
-		return a->abandoned > b->abandoned ? -1 : 1;
-	return a->product_id < b->product_id ? -1 : a->product_id > b->product_id;
-}
-
 void fn_tally_build(struct ec_funnel *f)
 {
 	struct ec_funnel_result *r = &f->res;
@@ -583,27 +462,5 @@ void fn_tally_build(struct ec_funnel *f)
 		build_table(f, &r->by[i], f->o.by[i]);
 	build_table(f, &r->trend, EC_FUNNEL_BY_DAY);
 
-	if (f->o.unit == EC_FUNNEL_UNIT_USER)
-		user_carts(f);
-	if (f->n_prods > 1)
-		qsort(f->prods, f->n_prods, sizeof(*f->prods), prod_cmp);
-	size_t n = 0;
-	while (n < f->n_prods && n < (size_t)f->o.top && f->prods[n].abandoned > 0)
-		n++;
-	r->abandoned = ec_xcalloc(n + 1, sizeof(*r->abandoned));
-	r->n_abandoned = n;
-	for (size_t i = 0; i < n; i++) {
-		const struct fn_product *p = &f->prods[i];
-		r->abandoned[i] = (struct ec_funnel_product){
-		    .product_id = p->product_id,
-		    .category_id = p->category_id,
-		    .category_code = f->z ? ec_sessionizer_code(f->z, p->code) : "",
-		    .brand = f->z ? ec_sessionizer_brand(f->z, p->brand) : "",
-		    .price = p->price,
-		    .carted = p->carted,
-		    .abandoned = p->abandoned,
-		};
-	}
-	r->carting_units = f->carting;
-	r->abandoning_units = f->abandoning;
+	fn_carts_build(f);
 }
