@@ -34,9 +34,11 @@
  * Units: a session as the sessionizer emits it, or a user: all of a user's
  * events in the run, across sessions, in time order. User events are held
  * until the sessionizer can no longer emit an earlier event of that user
- * (its watermark minus --max-session, see ec_funnel_add_session), then fold
- * into a small per-user progress state, so memory grows with users (and
- * with the events of the last max_session of the stream), not with rows.
+ * (ec_sessionizer_low_watermark() when its opts.track_low is on: the
+ * earliest event of its open sessions; else its watermark minus
+ * --max-session, see ec_funnel_add_session), then fold into a small
+ * per-user progress state, so memory grows with users (and with the events
+ * of the sessions still open), not with rows.
  *
  * Abandoned products: a unit abandons a product when it has a cart event of
  * that product and no purchase of it (at any time in the unit).

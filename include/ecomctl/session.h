@@ -64,6 +64,9 @@ struct ec_session_opts {
 	 * those of the run over all users: every event still moves the
 	 * watermark and is checked for lateness */
 	struct ec_partition part;
+	/* keep what ec_sessionizer_low_watermark() needs (a heap of the open
+	 * keys' first events); off by default */
+	int track_low;
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -138,6 +141,12 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 /* The latest event_time seen minus the lateness: every session with a
  * closed_at before it has been returned. INT64_MAX once the input ended. */
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
+
+/* With opts.track_low: a time before which no session still to come (open,
+ * or queued and not yet returned; the one just returned excluded) holds an
+ * event: the earliest event held in an open key, else W. Usually minutes
+ * behind W where W - max_session is a day. INT64_MIN without track_low. */
+int64_t ec_sessionizer_low_watermark(const struct ec_sessionizer *z);
 
 /* Interned strings, borrowed for the sessionizer's life. */
 const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id);

@@ -222,6 +222,7 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	    (rc = ec_funnel_new(&fun, &a->fo, &err)) < 0)
 		goto done;
 	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", a->dir);
+	a->so.track_low = a->fo.unit == EC_FUNNEL_UNIT_USER; /* user units release by it */
 	if ((rc = ec_job_mongo(job, &mongo, &a->mo, pcsv, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_mkdirs(a->dir, &err)) < 0 ||

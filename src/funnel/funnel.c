@@ -474,12 +474,17 @@ static void release(struct ec_funnel *f, int64_t upto)
 static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
 			     const struct ec_sessionizer *z)
 {
-	int64_t w = ec_sessionizer_watermark(z);
-	/* The watermark moves only after every session emitted so far has been
-	 * returned; each of those had to be emitted once the watermark passed
-	 * its start + max_session. So when it moves on from last_w, no session
-	 * to come holds an event before last_w - max_session. */
-	if (w != f->last_w) {
+	int64_t w = ec_sessionizer_watermark(z), low = ec_sessionizer_low_watermark(z);
+	if (low != INT64_MIN) {
+		/* the sessionizer knows its open keys: usually minutes behind */
+		if (low > f->safe)
+			f->safe = low;
+	} else if (w != f->last_w) {
+		/* The watermark moves only after every session emitted so far
+		 * has been returned; each of those had to be emitted once the
+		 * watermark passed its start + max_session. So when it moves on
+		 * from last_w, no session to come holds an event before
+		 * last_w - max_session. */
 		if (f->last_w != INT64_MIN && f->last_w - f->o.max_session > f->safe)
 			f->safe = f->last_w - f->o.max_session;
 		f->last_w = w;

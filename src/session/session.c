@@ -71,6 +71,10 @@ struct ec_sessionizer {
 	size_t cap_slots, n_open;
 
 	struct deadlines heap;
+	/* opts.track_low: the first held event of open keys, by time (lazy:
+	 * an entry whose key's first event changed is stale, and only ever
+	 * earlier than the truth) */
+	struct deadlines firsts;
 
 	struct ready *q; /* ring of sessions ready to be returned */
 	size_t q_head, q_len, q_cap;
@@ -124,6 +128,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->free_keys);
 	free(z->slots);
 	deadlines_release(&z->heap);
+	deadlines_release(&z->firsts);
 	free(z->q);
 	sr_release(&z->recent);
 	ec_strtab_release(&z->codes);
@@ -323,6 +328,8 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 	if (a > 0) {
 		memmove(k->ev, k->ev + a, (k->n - a) * sizeof(*k->ev));
 		k->n -= a;
+		if (k->n > 0 && z->o.track_low)
+			deadlines_push(&z->firsts, (struct heap_ent){k->ev[0].time, idx});
 	}
 	if (k->n > 0) {
 		schedule(z, idx, next);
@@ -345,6 +352,12 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 static void drain(struct ec_sessionizer *z, int one)
 {
 	sr_expire(&z->recent, z->w);
+	while (z->firsts.n > 0) { /* stale entries on top go */
+		const struct okey *k = &z->keys[z->firsts.a[0].key];
+		if (k->live && k->n > 0 && k->ev[0].time == z->firsts.a[0].deadline)
+			break;
+		deadlines_pop(&z->firsts);
+	}
 	while (z->heap.n > 0 && z->heap.a[0].deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
@@ -460,6 +473,8 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	memmove(k->ev + at + 1, k->ev + at, (k->n - at) * sizeof(*k->ev));
 	k->ev[at] = e;
 	k->n++;
+	if (at == 0 && z->o.track_low)
+		deadlines_push(&z->firsts, (struct heap_ent){e.time, idx});
 	if (e.time > k->last)
 		k->last = e.time;
 	uint8_t why;
@@ -475,20 +490,6 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 		schedule(z, idx, e.time);
 	}
 	drain(z, 0);
-}
-
-/* At the end of the input: too many late events fail the run. */
-static int check_late(const struct ec_sessionizer *z, struct ec_err *err)
-{
-	const struct ec_session_stats *s = &z->st;
-	if (s->events_in == 0 || (double)s->late <= z->o.max_late_fraction * (double)s->events_in)
-		return 0;
-	return ec_fail(err, EC_EDATA,
-		       "%llu of %llu events were late (%.2f%%, over --lateness %llds behind the "
-		       "latest), more than --max-late-fraction %g: the input is not in time order",
-		       (unsigned long long)s->late, (unsigned long long)s->events_in,
-		       100.0 * s->late / s->events_in, (long long)z->o.lateness,
-		       z->o.max_late_fraction);
 }
 
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
@@ -513,7 +514,7 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
-			if ((rc = check_late(z, err)) < 0)
+			if ((rc = sz_check_late(z, err)) < 0)
 				return rc;
 			z->ended = 1;
 			z->w = INT64_MAX;
@@ -533,6 +534,19 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z)
 {
 	return z->w;
+}
+
+int64_t ec_sessionizer_low_watermark(const struct ec_sessionizer *z)
+{
+	int64_t low = z->w; /* a new key's events: at or after W */
+	if (!z->o.track_low)
+		return INT64_MIN;
+	if (z->firsts.n > 0 && z->firsts.a[0].deadline < low)
+		low = z->firsts.a[0].deadline;
+	for (size_t i = z->lent; i < z->q_len; i++) /* queued, not yet returned */
+		if (z->q[(z->q_head + i) % z->q_cap].s.start < low)
+			low = z->q[(z->q_head + i) % z->q_cap].s.start;
+	return low;
 }
 
 const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id)
@@ -573,16 +587,4 @@ const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer 
 const struct ec_session_opts *ec_sessionizer_opts(const struct ec_sessionizer *z)
 {
 	return &z->o;
-}
-
-void ec_sessionizer_report(const struct ec_sessionizer *z)
-{
-	const struct ec_session_stats *s = &z->st;
-	ec_log_info("sessions %llu from %llu events: %llu duplicates dropped, %llu late dropped, "
-		    "%llu reordered, %llu split (max-session %llu, midnight %llu)",
-		    (unsigned long long)s->sessions, (unsigned long long)s->events_in,
-		    (unsigned long long)s->duplicates, (unsigned long long)s->late,
-		    (unsigned long long)s->reordered, (unsigned long long)s->split,
-		    (unsigned long long)s->by_cut[EC_CUT_MAX],
-		    (unsigned long long)s->by_cut[EC_CUT_MIDNIGHT]);
 }

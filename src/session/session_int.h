@@ -1,6 +1,7 @@
 /*
- * session_int.h -- what session.c takes from session_recent.c: the closed
- * session ids whose part count a later event could still need.
+ * session_int.h -- what session.c takes from session_recent.c (the closed
+ * session ids whose part count a later event could still need) and from
+ * session_summary.c (the end-of-input check of late events).
  *
  * When every session of a user_session has been emitted and none of its
  * events is held, session.c lets the key go, and keeps only its hash and
@@ -55,5 +56,11 @@ uint32_t sr_take(struct session_recent *r, uint64_t hash);
  * before it, so a record may outlive its time by the spread of the
  * max_session ends of keys going quiet together). */
 void sr_expire(struct session_recent *r, int64_t w);
+
+/* At the end of the input (session_summary.c): EC_EDATA when more than
+ * max_late_fraction of the events were late. */
+struct ec_sessionizer;
+struct ec_err;
+int sz_check_late(const struct ec_sessionizer *z, struct ec_err *err);
 
 #endif

@@ -3,6 +3,8 @@
 
 #include "ecomctl/session.h"
 
+#include "session_int.h"
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -112,4 +114,31 @@ void ec_session_summarize(struct ec_session_summary *out, const struct ec_sessio
 	}
 	if (v != small)
 		free(v);
+}
+
+/* At the end of the input: too many late events fail the run. */
+int sz_check_late(const struct ec_sessionizer *z, struct ec_err *err)
+{
+	const struct ec_session_stats *s = ec_sessionizer_stats(z);
+	const struct ec_session_opts *o = ec_sessionizer_opts(z);
+	if (s->events_in == 0 || (double)s->late <= o->max_late_fraction * (double)s->events_in)
+		return 0;
+	return ec_fail(err, EC_EDATA,
+		       "%llu of %llu events were late (%.2f%%, over --lateness %llds behind the "
+		       "latest), more than --max-late-fraction %g: the input is not in time order",
+		       (unsigned long long)s->late, (unsigned long long)s->events_in,
+		       100.0 * s->late / s->events_in, (long long)o->lateness,
+		       o->max_late_fraction);
+}
+
+void ec_sessionizer_report(const struct ec_sessionizer *z)
+{
+	const struct ec_session_stats *s = ec_sessionizer_stats(z);
+	ec_log_info("sessions %llu from %llu events: %llu duplicates dropped, %llu late dropped, "
+		    "%llu reordered, %llu split (max-session %llu, midnight %llu)",
+		    (unsigned long long)s->sessions, (unsigned long long)s->events_in,
+		    (unsigned long long)s->duplicates, (unsigned long long)s->late,
+		    (unsigned long long)s->reordered, (unsigned long long)s->split,
+		    (unsigned long long)s->by_cut[EC_CUT_MAX],
+		    (unsigned long long)s->by_cut[EC_CUT_MIDNIGHT]);
 }
