@@ -227,7 +227,7 @@ void ec_reader_release(struct ec_reader *r)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static int n_workers(const struct ec_reader *r)
+static int workers_wanted(const struct ec_reader *r)
 {
 	long n = r->opts.parse_threads > 0 ? r->opts.parse_threads : sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
@@ -240,7 +240,7 @@ int ec_reader_fill_start(struct ec_reader *r, struct ec_err *err)
 		r->ring[i].data = ec_xmalloc(r->chunk_size);
 	if (r->opts.sync)
 		return 0; /* one chunk, ring[0], filled when the consumer needs it */
-	for (int want = n_workers(r); r->n_workers < want; r->n_workers++)
+	for (int want = workers_wanted(r); r->n_workers < want; r->n_workers++)
 		if (pthread_create(&r->workers[r->n_workers], NULL, parse_thread, r) != 0)
 			return ec_fail(err, EC_EINTERNAL, "cannot start a parsing thread");
 	if (pthread_create(&r->thread, NULL, read_thread, r) != 0)
