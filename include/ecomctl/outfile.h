@@ -7,7 +7,10 @@
  * symlink is never opened, and two runs never share one), and registered
  * with cleanup.h so that a signal or an exit removes it (plain, or gzip
  * when asked or when the name ends in ".gz"); ec_outfile_commit() flushes,
- * fsyncs, renames it to <path> and fsyncs the directory.
+ * fsyncs, renames it to <path> and fsyncs the directory. On Linux the
+ * writeback of the temporary file is started after every 8 MiB written
+ * (sync_file_range), by whichever thread writes, so that the fsync at the
+ * end overlaps with the run and waits only for the last few MiB.
  * Freed without a commit, the temporary file is removed, so a failed run
  * never leaves a half-written output under the final name. "-" writes to
  * stdout (no temporary file; a failed write is still an error); so does an

@@ -7,7 +7,11 @@
  * each with its own header row. Every gzip member and zstd frame is read and
  * checked; a damaged or truncated one, or trailing bytes that are not one,
  * fail the read with the file and byte offset. A thread reads and
- * decompresses 1 MiB chunks ahead of the parser. Rows without '"' are split
+ * decompresses 1 MiB chunks, and worker threads (one a processor) parse
+ * their rows ahead of the caller, several chunks at once; the caller's
+ * thread takes the chunks in input order and reads, itself, whatever a
+ * worker could not place for certain: the first line of a chunk, a line
+ * across chunks, a quoted record. Rows without '"' are split
  * in place; rows with quotes go through libcsv. A bad row is skipped and
  * counted by reason; the first few are printed with file:line, and all of
  * them go to the rejects file when one is asked for.
@@ -46,6 +50,7 @@ struct ec_reader_opts {
 				       * until ec_reader_free) and paths[i] only names it */
 	int sync;		      /* no reading thread: read inline when a chunk is needed */
 	size_t chunk_size;	      /* bytes per chunk; 0: 1 MiB */
+	int parse_threads;	      /* parse workers; 0: one per processor, at most 4 */
 };
 
 /* Defaults: no rejects file, no row limit, 5% bad rows at most, 5 shown,

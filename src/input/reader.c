@@ -48,6 +48,7 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, st
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv_full, NULL);
 	pthread_cond_init(&r->cv_free, NULL);
+	pthread_cond_init(&r->cv_work, NULL);
 	for (int i = 0; i < opts->n_paths; i++) {
 		struct stat st;
 		r->paths[i] = ec_xstrdup(opts->paths[i]);
@@ -136,6 +137,7 @@ void ec_reader_free(struct ec_reader *r)
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv_full);
 	pthread_cond_destroy(&r->cv_free);
+	pthread_cond_destroy(&r->cv_work);
 	free(r);
 }
 

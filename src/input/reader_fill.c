@@ -99,6 +99,7 @@ static int fill_one(struct ec_reader *r, struct chunk *c)
 	c->len = 0;
 	c->n_pre = 0;
 	c->error = 0;
+	c->cols_ok = 0;
 	c->last = 1;
 	c->file = r->pf;
 	if (r->pf == (uint32_t)r->opts.n_paths)
@@ -123,7 +124,9 @@ static int fill_one(struct ec_reader *r, struct chunk *c)
 		r->pcols_ok = plain_header(c, &r->pcols);
 		r->pf_first = 0;
 	}
-	preparse(c, c->error ? NULL : r->pcols_ok);
+	c->cols_ok = r->pcols_ok && !c->error;
+	if (c->cols_ok)
+		c->cols = r->pcols;
 	c->in_bytes = r->in_done + ec_source_offset(r->src);
 	if (c->last) {
 		r->in_done = c->in_bytes;
@@ -149,11 +152,11 @@ static void produce_end(struct ec_reader *r)
 {
 	pthread_mutex_lock(&r->mu);
 	r->head++;
-	pthread_cond_signal(&r->cv_full);
+	pthread_cond_signal(&r->cv_work);
 	pthread_mutex_unlock(&r->mu);
 }
 
-/* Reads every input in order into the ring, ahead of the consumer. */
+/* Reads every input in order into the ring, ahead of the workers. */
 static void *read_thread(void *arg)
 {
 	struct ec_reader *r = arg;
@@ -166,20 +169,46 @@ static void *read_thread(void *arg)
 	return NULL;
 }
 
+/* Parses the filled chunks in turn, with the other workers: each chunk is
+ * parsed on its own, so they may finish in any order. */
+static void *parse_thread(void *arg)
+{
+	struct ec_reader *r = arg;
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (r->parse_next == r->head && !r->stop)
+			pthread_cond_wait(&r->cv_work, &r->mu);
+		if (r->stop)
+			break;
+		struct chunk *c = &r->ring[r->parse_next++ % N_CHUNKS];
+		pthread_mutex_unlock(&r->mu);
+		preparse(c, c->cols_ok ? &c->cols : NULL);
+		pthread_mutex_lock(&r->mu);
+		c->parsed = 1;
+		if (c == &r->ring[r->tail % N_CHUNKS])
+			pthread_cond_signal(&r->cv_full);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
 struct chunk *ec_reader_consume(struct ec_reader *r)
 {
 	if (r->opts.sync) {
-		/* No thread: fill the next chunk when the consumer needs it. */
+		/* No thread: fill and parse the next chunk when the consumer
+		 * needs it. */
+		struct chunk *c = &r->ring[0];
 		if (r->head == r->tail) {
-			fill_one(r, &r->ring[0]);
+			fill_one(r, c);
+			preparse(c, c->cols_ok ? &c->cols : NULL);
 			r->head++;
 		}
-		return &r->ring[0];
+		return c;
 	}
 	pthread_mutex_lock(&r->mu);
-	while (r->head == r->tail)
-		pthread_cond_wait(&r->cv_full, &r->mu);
 	struct chunk *c = &r->ring[r->tail % N_CHUNKS];
+	while (r->head == r->tail || !c->parsed)
+		pthread_cond_wait(&r->cv_full, &r->mu);
 	pthread_mutex_unlock(&r->mu);
 	return c;
 }
@@ -192,9 +221,16 @@ void ec_reader_release(struct ec_reader *r)
 		return;
 	}
 	pthread_mutex_lock(&r->mu);
+	r->ring[r->tail % N_CHUNKS].parsed = 0;
 	r->tail++;
 	pthread_cond_signal(&r->cv_free);
 	pthread_mutex_unlock(&r->mu);
+}
+
+static int workers_wanted(const struct ec_reader *r)
+{
+	long n = r->opts.parse_threads > 0 ? r->opts.parse_threads : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
 int ec_reader_fill_start(struct ec_reader *r, struct ec_err *err)
@@ -204,6 +240,9 @@ int ec_reader_fill_start(struct ec_reader *r, struct ec_err *err)
 		r->ring[i].data = ec_xmalloc(r->chunk_size);
 	if (r->opts.sync)
 		return 0; /* one chunk, ring[0], filled when the consumer needs it */
+	for (int want = workers_wanted(r); r->n_workers < want; r->n_workers++)
+		if (pthread_create(&r->workers[r->n_workers], NULL, parse_thread, r) != 0)
+			return ec_fail(err, EC_EINTERNAL, "cannot start a parsing thread");
 	if (pthread_create(&r->thread, NULL, read_thread, r) != 0)
 		return ec_fail(err, EC_EINTERNAL, "cannot start the reading thread");
 	r->thread_started = 1;
@@ -212,14 +251,16 @@ int ec_reader_fill_start(struct ec_reader *r, struct ec_err *err)
 
 void ec_reader_fill_stop(struct ec_reader *r)
 {
-	if (r->thread_started) {
-		pthread_mutex_lock(&r->mu);
-		r->stop = 1;
-		pthread_cond_broadcast(&r->cv_free);
-		pthread_mutex_unlock(&r->mu);
+	pthread_mutex_lock(&r->mu);
+	r->stop = 1;
+	pthread_cond_broadcast(&r->cv_free);
+	pthread_cond_broadcast(&r->cv_work);
+	pthread_mutex_unlock(&r->mu);
+	if (r->thread_started)
 		pthread_join(r->thread, NULL);
-		r->thread_started = 0;
-	}
+	r->thread_started = 0;
+	while (r->n_workers > 0)
+		pthread_join(r->workers[--r->n_workers], NULL);
 	ec_source_free(r->src);
 	r->src = NULL;
 	for (size_t i = 0; i < N_CHUNKS; i++) {

@@ -4,16 +4,21 @@
  *
  *   source.c       an input's bytes, decompressed and checked (source.h)
  *   reader_fill.c  the producer: fills 1 MiB chunks from the sources, on a
- *                  thread of its own (or inline, opts.sync), and parses the
- *                  plain rows of each chunk ahead of the consumer
+ *                  thread of its own (or inline, opts.sync), and the parse
+ *                  workers, one a processor, which parse the plain rows of
+ *                  the filled chunks, several chunks at once, ahead of the
+ *                  consumer
  *   reader_rows.c  the consumer: chunks -> lines -> records -> events, bad
  *                  rows counted and rejected
  *   reader_skew.c  time_out_of_range: events too far ahead of the others
  *   reader.c       opening, the public entry points, closing
  *   split.c        CSV records -> fields
  *
- * Ownership: the reader owns every buffer here; the producer writes only
- * the chunks in [tail, head) of the ring's free part, under `mu`.
+ * Ownership: the reader owns every buffer here. Under `mu`, the producer
+ * fills the ring's free chunks [head, tail + N_CHUNKS) and moves head; a
+ * worker takes the filled chunk at parse_next, parses it with `mu` let go
+ * and marks it parsed; the consumer takes the chunk at tail once it is
+ * parsed, so chunks reach it in input order however the workers finish.
  */
 #ifndef ECOMCTL_INPUT_READER_INT_H
 #define ECOMCTL_INPUT_READER_INT_H
@@ -25,7 +30,8 @@
 #include "ecomctl/reader.h"
 
 #define EC_CHUNK_SIZE (1u << 20)
-#define N_CHUNKS 4
+#define N_CHUNKS 8
+#define MAX_WORKERS 4 /* parse workers at most (N_CHUNKS leaves a chunk or more to read ahead) */
 #define MAX_FIELDS 64
 /* time_out_of_range (reader_skew.c): the events at a file's start whose
  * median is the first reference time, the suspects in a row that confirm a
@@ -53,6 +59,10 @@ struct chunk {
 	int error;	   /* an EC_E* code: the producer stopped here */
 	uint64_t in_bytes; /* input bytes consumed when this chunk was filled */
 	char errmsg[512];
+	/* The file's header when it is plain (plain_header()), for the worker. */
+	struct ec_columns cols;
+	int cols_ok;
+	int parsed; /* a worker is done with it (set and cleared under mu) */
 	/* Rows the producer parsed already (see preparse()), by offset; pre_i
 	 * is the consumer's place in them. */
 	struct pre *pre;
@@ -78,9 +88,12 @@ struct ec_reader {
 	pthread_t thread;
 	int thread_started;
 	pthread_mutex_t mu;
-	pthread_cond_t cv_full, cv_free;
+	pthread_cond_t cv_full, cv_free, cv_work;
 	struct chunk ring[N_CHUNKS];
 	unsigned head, tail; /* filled chunks are [tail, head) modulo N_CHUNKS */
+	unsigned parse_next; /* the next filled chunk for a worker, in [tail, head] */
+	pthread_t workers[MAX_WORKERS];
+	int n_workers;
 	int stop;
 	uint32_t pf;		 /* the input being read */
 	struct ec_source *src;	 /* its source, NULL between inputs */

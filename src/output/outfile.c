@@ -1,3 +1,6 @@
+#if defined(__linux__)
+#define _GNU_SOURCE /* sync_file_range() */
+#endif
 #include "ecomctl/outfile.h"
 
 #include <errno.h>
@@ -16,6 +19,8 @@
 #include "ecomctl/cleanup.h"
 
 #define BUF_SIZE (1u << 18)
+/* Bytes written to a temporary file between two starts of its writeback. */
+#define WRITEBACK_STEP (8u << 20)
 
 struct ec_outfile {
 	char *path, *tmp;
@@ -30,6 +35,8 @@ struct ec_outfile {
 	int temp_slot; /* ec_tempfile_add() while tmp exists */
 	int synced;    /* ec_outfile_sync() done: only the rename is left */
 	int on_signal; /* committed even after a signal (the run manifest) */
+	/* Bytes handed to write(), and those whose writeback was started. */
+	size_t flushed, started;
 };
 
 int ec_mkdirs(const char *dir, struct ec_err *err)
@@ -205,6 +212,25 @@ fail:
 	return rc;
 }
 
+/*
+ * Starts writing the file's dirty pages to disk while the run goes on, so
+ * that the fsync before the rename waits only for the last few MiB rather
+ * than for the whole file (the kernel would otherwise keep hundreds of MiB
+ * dirty until then). Only a hint: the fsync remains the guarantee and
+ * reports any error, so an error here is ignored. Plain output: the bytes
+ * written since the last start; gzip: the whole file so far (zlib writes
+ * through a dup of fd, at the same offset).
+ */
+static void start_writeback(struct ec_outfile *f)
+{
+#if defined(__linux__)
+	off_t from = f->gz ? 0 : (off_t)f->started;
+	off_t n = f->gz ? 0 : (off_t)(f->flushed - f->started);
+	(void)sync_file_range(f->fd, from, n, SYNC_FILE_RANGE_WRITE);
+#endif
+	f->started = f->flushed;
+}
+
 static void flush_buf(struct ec_outfile *f)
 {
 	if (f->len == 0 || f->failed) {
@@ -234,7 +260,10 @@ static void flush_buf(struct ec_outfile *f)
 			off += (size_t)w;
 		}
 	}
+	f->flushed += f->len;
 	f->len = 0;
+	if (f->tmp && f->flushed - f->started >= WRITEBACK_STEP)
+		start_writeback(f);
 }
 
 void ec_outfile_write(struct ec_outfile *f, const void *p, size_t n)

@@ -396,6 +396,80 @@ static void test_reader__open_quote_then_row_across_chunks(void **state)
 	free(data);
 }
 
+/* A sum over every event's line, file, time and strings, and the stats. */
+static uint64_t read_sum(const char *const *paths, int n_paths, int sync, int threads,
+			 struct ec_reader_stats *st)
+{
+	struct ec_reader_opts o;
+	struct ec_reader *r;
+	struct ec_event ev;
+	struct ec_err err = {0};
+	uint64_t sum = 0;
+	int rc;
+	ec_reader_opts_init(&o);
+	o.paths = paths;
+	o.n_paths = n_paths;
+	o.show_bad = 0;
+	o.max_bad_fraction = -1;
+	o.chunk_size = 4096;
+	o.sync = sync;
+	o.parse_threads = threads;
+	assert_int_equal(ec_reader_open(&r, &o, &err), 0);
+	while ((rc = ec_reader_next(r, &ev, &err)) > 0) {
+		uint64_t h = ev.line * 1000003u + ev.file * 7919u + (uint64_t)ev.time;
+		for (size_t i = 0; i < ev.brand.n; i++)
+			h = h * 31 + (unsigned char)ev.brand.p[i];
+		for (size_t i = 0; i < ev.category_code.n; i++)
+			h = h * 37 + (unsigned char)ev.category_code.p[i];
+		sum = sum * 1099511628211u + h;
+	}
+	assert_int_equal(rc, 0);
+	*st = *ec_reader_stats(r);
+	ec_reader_free(r);
+	return sum;
+}
+
+/* Small chunks parsed by more workers than chunks in flight finish out of
+ * order; the events, their lines and the bad rows are those read inline. */
+static void test_reader__workers_same_as_inline(void **state)
+{
+	(void)state;
+	size_t cap = 4u << 20, n = 0;
+	char *data = malloc(cap);
+	assert_non_null(data);
+	n += (size_t)sprintf(data, HEADER);
+	for (int i = 0; i < 20000; i++) {
+		if (i % 37 == 5) /* a quoted code over two lines, with a comma */
+			n += (size_t)sprintf(
+			    data + n,
+			    "2019-10-01 00:00:%02d UTC,cart,%d,2,\"a,\n%d\",b%d,1.00,"
+			    "%d,s\n",
+			    i % 60, i, i, i % 13, i);
+		else if (i % 101 == 7) /* bad: a field short */
+			n += (size_t)sprintf(data + n,
+					     "2019-10-01 00:00:00 UTC,view,%d,2,,b,%d,s\n", i, i);
+		else
+			n += (size_t)sprintf(
+			    data + n, "2019-10-01 00:00:%02d UTC,view,%d,2,c.d,b%.*s,1.00,%d,s\n",
+			    i % 60, i, i % 41, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+	}
+	const char *paths[2];
+	paths[0] = write_file("workers-a.csv", data, n);
+	paths[1] = write_gz("workers-b.csv.gz", data, n);
+	struct ec_reader_stats a, b;
+	uint64_t want = read_sum(paths, 2, 1, 0, &a);
+	for (int threads = 1; threads <= 4; threads++) {
+		assert_int_equal(read_sum(paths, 2, 0, threads, &b), want);
+		assert_int_equal(a.rows, b.rows);
+		assert_int_equal(a.bad, b.bad);
+		assert_int_equal(a.blank_lines, b.blank_lines);
+		assert_int_equal(a.bytes_data, b.bytes_data);
+		assert_memory_equal(a.bad_by_reason, b.bad_by_reason, sizeof(a.bad_by_reason));
+	}
+	assert_true(a.bad > 0 && a.good > 30000);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +486,7 @@ int main(void)
 	    cmocka_unit_test(test_reader__missing_file_and_column),
 	    cmocka_unit_test(test_reader__rows_across_chunks),
 	    cmocka_unit_test(test_reader__open_quote_then_row_across_chunks),
+	    cmocka_unit_test(test_reader__workers_same_as_inline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
