@@ -1,4 +1,5 @@
 #include "ecomctl/event.h"
+#include "ecomctl/common.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -381,6 +382,8 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	ev->category_code = f[ix[EC_COL_CATEGORY_CODE]];
 	ev->brand = f[ix[EC_COL_BRAND]];
 	ev->session = f[ix[EC_COL_SESSION]];
+	ev->session_hash = ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
+	ev->flags |= EC_EVF_SESSION_HASH;
 	return EC_BAD_NONE;
 }
 

@@ -138,9 +138,10 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 
 /* ---- the open-key table (linear probing, backward-shift deletion) -------- */
 
-static uint64_t key_hash(uint64_t user, int by_gap, const char *s, size_t n)
+/* A key's hash from its user and its session's hash (0 by gap). */
+static uint64_t key_hash(uint64_t user, int by_gap, uint64_t session_hash)
 {
-	return ec_hash64(s, n, ec_mix64(user * 2 + (uint64_t)by_gap + 0x51ed27));
+	return ec_mix64(session_hash ^ ec_mix64(user * 2 + (uint64_t)by_gap + 0x51ed27));
 }
 
 static void table_grow(struct ec_sessionizer *z)
@@ -381,7 +382,11 @@ static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, in
 {
 	const char *s = by_gap ? "" : ev->session.p;
 	size_t n = by_gap ? 0 : ev->session.n;
-	uint64_t h = key_hash(ev->user_id, by_gap, s, n);
+	uint64_t sh = 0;
+	if (!by_gap)
+		sh = ev->flags & EC_EVF_SESSION_HASH ? ev->session_hash
+						     : ec_hash64(s, n, EC_SESSION_HASH_SEED);
+	uint64_t h = key_hash(ev->user_id, by_gap, sh);
 	size_t slot;
 
 	if ((z->n_open + 1) * 2 > z->cap_slots)
