@@ -63,9 +63,8 @@ extern const char *const ec_bad_names[EC_BAD_N];
 #define EC_SESSION_MAX 128
 
 /* Flags of an event. */
-#define EC_EVF_ID_EXPONENT 1u  /* an id was written like 1.4875800092865987e+18 */
-#define EC_EVF_ID_DECIMAL 2u   /* an id was written like 5802432.0 */
-#define EC_EVF_SESSION_HASH 4u /* session_hash is set (the parser sets it) */
+#define EC_EVF_ID_EXPONENT 1u /* an id was written like 1.4875800092865987e+18 */
+#define EC_EVF_ID_DECIMAL 2u  /* an id was written like 5802432.0 */
 /* The seed of ec_event.session_hash = ec_hash64(session, n, this). */
 #define EC_SESSION_HASH_SEED 0x5e5510a5eedULL
 
@@ -80,14 +79,15 @@ struct ec_event {
 	uint64_t category_id;
 	uint64_t user_id;
 	double price;
-	uint8_t type;  /* enum ec_event_type */
-	uint8_t flags; /* EC_EVF_* */
-	uint32_t file; /* index of the input in the list given to the reader */
-	uint64_t line; /* 1-based line of the row in its file */
+	uint8_t type;	/* enum ec_event_type */
+	uint8_t flags;	/* EC_EVF_* */
+	uint8_t hashed; /* session_hash is set (by the parser) */
+	uint32_t file;	/* index of the input in the list given to the reader */
+	uint64_t line;	/* 1-based line of the row in its file */
 	struct ec_str category_code, brand, session;
 	struct ec_str raw; /* the row as read, without its line terminator */
 	/* of session, computed by the parser (on the parse workers, off the
-	 * sessionizer's thread) when flags has EC_EVF_SESSION_HASH */
+	 * sessionizer's thread) when hashed */
 	uint64_t session_hash;
 };
 

@@ -362,6 +362,7 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	if (n != cols->n_fields)
 		return EC_BAD_FIELD_COUNT;
 	ev->flags = 0;
+	ev->hashed = 0;
 	if (ec_time_parse(f[ix[EC_COL_TIME]].p, f[ix[EC_COL_TIME]].n, &ev->time))
 		return EC_BAD_TIME;
 	if ((type = ec_event_type_parse(f[ix[EC_COL_TYPE]].p, f[ix[EC_COL_TYPE]].n)) < 0)
@@ -383,7 +384,7 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	ev->brand = f[ix[EC_COL_BRAND]];
 	ev->session = f[ix[EC_COL_SESSION]];
 	ev->session_hash = ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
-	ev->flags |= EC_EVF_SESSION_HASH;
+	ev->hashed = 1;
 	return EC_BAD_NONE;
 }
 

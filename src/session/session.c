@@ -384,8 +384,7 @@ static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, in
 	size_t n = by_gap ? 0 : ev->session.n;
 	uint64_t sh = 0;
 	if (!by_gap)
-		sh = ev->flags & EC_EVF_SESSION_HASH ? ev->session_hash
-						     : ec_hash64(s, n, EC_SESSION_HASH_SEED);
+		sh = ev->hashed ? ev->session_hash : ec_hash64(s, n, EC_SESSION_HASH_SEED);
 	uint64_t h = key_hash(ev->user_id, by_gap, sh);
 	size_t slot;
 
