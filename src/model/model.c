@@ -240,6 +240,16 @@ done:
 	return rc;
 }
 
+/* XGBoost refuses an infinite value: such a matrix goes to XGBoost, for
+ * its error. */
+static int finite_or_nan(const float *x, size_t n)
+{
+	int inf = 0;
+	for (size_t i = 0; i < n; i++)
+		inf |= fabsf(x[i]) == INFINITY;
+	return !inf;
+}
+
 /* Whether the forest agrees with XGBoost's out[] on these rows; it is
  * dropped at the first difference. */
 static void forest_check(struct ec_model *m, const float *x, size_t n, uint32_t d, const float *out)
@@ -273,7 +283,7 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 		return ec_fail(err, EC_EDATA, "the model expects %u features, got %u", m->d, d);
 	if (n == 0)
 		return 0;
-	if (m->forest && m->checked >= FOREST_CHECK_ROWS) {
+	if (m->forest && m->checked >= FOREST_CHECK_ROWS && finite_or_nan(x, n * d)) {
 		ec_forest_predict(m->forest, x, n, d, out);
 		return 0;
 	}
