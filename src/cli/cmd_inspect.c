@@ -362,7 +362,12 @@ int cmd_inspect(int argc, char **argv)
 	    "Read export files (CSV or gzip, - for stdin) as one stream and report what\n"
 	    "the reader sees: rows, time range, events by type, distinct users, sessions,\n"
 	    "products, categories and brands, empty fields, exact duplicate rows, and\n"
-	    "bad rows by reason. --json prints the same as one JSON object.",
+	    "bad rows by reason. --json prints the same as one JSON object.\n"
+	    "Sessions are counted by 64-bit hashes of their ids (a wrong count needs a\n"
+	    "collision: odds about n^2/2^65 for n sessions). Duplicates are looked for\n"
+	    "among the last 16,384 or more rows and at least the last minute of event\n"
+	    "time; rows that come after later times than that (a file given twice,\n"
+	    "months out of order) are counted as late rows, whose copies may be missed.",
 	    opts,
 	    NULL,
 	};
