@@ -7,20 +7,34 @@
 
 #include "ecomctl/json.h"
 
-/* A leaf is its own left child and has inner = 0, so that a walk of a fixed
- * number of steps stays on it; its cond is the leaf value. */
-struct fnode {
-	float cond;
-	uint32_t left; /* the right child is left + 1 */
+/* A node as XGBoost numbers it, read from the JSON (children adjacent). */
+struct xnode {
+	float cond; /* the leaf value at a leaf */
+	uint32_t left;
 	uint16_t feat;
 	uint8_t dright; /* a missing value goes right */
 	uint8_t inner;	/* 1, or 0 for a leaf */
 };
 
+/* A tree of depth D is laid out complete, as a heap: inner nodes 0 ..
+ * 2^D - 2 (the children of i are 2i + 1 and 2i + 2), then 2^D leaf values;
+ * a leaf above depth D is spread over the leaves below it, under inner
+ * nodes whose test does not matter. */
+struct hnode {
+	float cond;
+	uint16_t feat;
+	uint8_t dright;
+	uint8_t pad;
+};
+
+#define MAX_DEPTH 10
+
 struct ec_forest {
-	struct fnode *nodes;
-	uint32_t *root;
+	struct hnode *in;
+	float *leaf;
+	size_t *in_off, *leaf_off; /* of each tree */
 	uint8_t *depth;
+	size_t n_in, n_leaf;
 	uint32_t n_trees, n_features;
 	float base_margin;
 	int logistic;
@@ -52,9 +66,9 @@ static const struct ec_json *tree_array(const struct ec_json *t, const char *key
 	return a;
 }
 
-/* Appends tree t; its nodes in XGBoost's numbering, from *at on. */
-static int add_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, size_t *at,
-		    size_t *cap, struct ec_err *err)
+/* Reads tree k into x[0 .. n-1] (XGBoost's numbering) and its depth. */
+static int read_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, struct xnode **x,
+		     size_t *n_out, struct ec_err *err)
 {
 	const struct ec_json *l = tree_array(t, "left_children", 0);
 	size_t n = l ? ec_json_size(l) : 0;
@@ -65,36 +79,33 @@ static int add_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, si
 			     *st = tree_array(t, "split_type", 0);
 	if (!n || !r || !si || !sc || !dl)
 		return ec_fail(err, EC_EDATA, "tree %u: missing or uneven node arrays", k);
-	EC_GROW(f->nodes, *cap, *at + n);
+	*x = ec_xcalloc(n, sizeof(**x));
+	*n_out = n;
 	uint8_t *depth = ec_xcalloc(n, 1);
 	struct ec_json *lc = ec_json_at(l, 0), *rc = ec_json_at(r, 0), *ic = ec_json_at(si, 0),
-		       *cc = ec_json_at(sc, 0), *dc = ec_json_at(dl, 0);
+		       *cc = ec_json_at(sc, 0), *dc = ec_json_at(dl, 0), *tc = ec_json_at(st, 0);
 	int rc_ = 0;
 	f->depth[k] = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && rc_ == 0; i++) {
 		double left = ec_json_num(lc, NAN), right = ec_json_num(rc, NAN);
 		double feat = ec_json_num(ic, NAN);
-		struct fnode *nd = &f->nodes[*at + i];
-		if (exact_float(ec_json_num(cc, NAN), &nd->cond) < 0) {
+		struct xnode *nd = &(*x)[i];
+		if (exact_float(ec_json_num(cc, NAN), &nd->cond) < 0)
 			rc_ = ec_fail(err, EC_EDATA, "tree %u node %zu: split not a float", k, i);
-			break;
-		}
-		if (left == -1) {
-			nd->left = (uint32_t)(*at + i);
-			nd->feat = 0;
-			nd->dright = 0;
-			nd->inner = 0;
-		} else if (!(left > (double)i && left + 1 < (double)n + 0.5 && right == left + 1 &&
-			     feat >= 0 && feat < f->n_features && depth[i] < 64)) {
+		else if (tc && ec_json_num(tc, 0) != 0)
+			rc_ = ec_fail(err, EC_EDATA, "tree %u: categorical split", k);
+		else if (left != -1 && !(left > (double)i && left + 1 < (double)n + 0.5 &&
+					 right == left + 1 && feat >= 0 && feat < f->n_features))
 			rc_ =
 			    ec_fail(err, EC_EDATA, "tree %u node %zu: children not adjacent", k, i);
-			break;
-		} else {
-			nd->left = (uint32_t)(*at + (size_t)left);
+		else if (left != -1 && depth[i] >= MAX_DEPTH)
+			rc_ = ec_fail(err, EC_EDATA, "tree %u: deeper than %d", k, MAX_DEPTH);
+		else if (left != -1) {
+			nd->left = (uint32_t)left;
 			nd->feat = (uint16_t)feat;
 			nd->dright = ec_json_num(dc, 1) == 0;
 			nd->inner = 1;
-			depth[(size_t)left] = depth[(size_t)left + 1] = (uint8_t)(depth[i] + 1);
+			depth[nd->left] = depth[nd->left + 1] = (uint8_t)(depth[i] + 1);
 			if (depth[i] + 1 > f->depth[k])
 				f->depth[k] = (uint8_t)(depth[i] + 1);
 		}
@@ -103,14 +114,46 @@ static int add_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, si
 		ic = ec_json_next(ic);
 		cc = ec_json_next(cc);
 		dc = ec_json_next(dc);
+		tc = ec_json_next(tc);
 	}
-	for (size_t i = 0; st && i < ec_json_size(st) && rc_ == 0; i++)
-		if (ec_json_num(ec_json_at(st, i), 0) != 0)
-			rc_ = ec_fail(err, EC_EDATA, "tree %u: categorical split", k);
 	free(depth);
-	f->root[k] = (uint32_t)*at;
-	*at += n;
 	return rc_;
+}
+
+/* Lays out the subtree of x[j] at heap position h, depth d of D. */
+static void place(struct hnode *in, float *leaf, const struct xnode *x, uint32_t j, size_t h, int d,
+		  int D)
+{
+	size_t n_in = ((size_t)1 << D) - 1;
+	if (d == D) {
+		leaf[h - n_in] = x[j].cond; /* a leaf: inner nodes stop at depth D */
+		return;
+	}
+	const struct xnode *nd = &x[j];
+	in[h] = nd->inner ? (struct hnode){nd->cond, nd->feat, nd->dright, 0}
+			  : (struct hnode){0, 0, 0, 0};
+	place(in, leaf, x, nd->inner ? nd->left : j, 2 * h + 1, d + 1, D);
+	place(in, leaf, x, nd->inner ? nd->left + 1 : j, 2 * h + 2, d + 1, D);
+}
+
+static int add_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, size_t *cap_in,
+		    size_t *cap_leaf, struct ec_err *err)
+{
+	struct xnode *x = NULL;
+	size_t n;
+	int rc = read_tree(f, t, k, &x, &n, err);
+	if (rc == 0) {
+		int D = f->depth[k];
+		f->in_off[k] = f->n_in;
+		f->leaf_off[k] = f->n_leaf;
+		f->n_in += ((size_t)1 << D) - 1;
+		f->n_leaf += (size_t)1 << D;
+		EC_GROW(f->in, *cap_in, f->n_in + 1);
+		EC_GROW(f->leaf, *cap_leaf, f->n_leaf);
+		place(f->in + f->in_off[k], f->leaf + f->leaf_off[k], x, 0, 0, 0, D);
+	}
+	free(x);
+	return rc;
 }
 
 /* The base margin and the transform of the learner's objective. */
@@ -161,14 +204,15 @@ static int build(struct ec_forest *f, const struct ec_json *root, struct ec_err 
 		if (ec_json_num(ec_json_at(info, i), -1) != 0)
 			return ec_fail(err, EC_EDATA, "trees of several output groups");
 	f->n_trees = (uint32_t)ec_json_size(trees);
-	f->root = ec_xcalloc(f->n_trees, sizeof(*f->root));
+	f->in_off = ec_xcalloc(f->n_trees, sizeof(*f->in_off));
+	f->leaf_off = ec_xcalloc(f->n_trees, sizeof(*f->leaf_off));
 	f->depth = ec_xcalloc(f->n_trees, sizeof(*f->depth));
-	size_t at = 0, cap = 0;
+	size_t cap_in = 0, cap_leaf = 0;
 	const struct ec_json *t = ec_json_at(trees, 0);
 	for (uint32_t k = 0; k < f->n_trees; k++, t = ec_json_next(t))
-		if ((rc = add_tree(f, t, k, &at, &cap, err)) < 0)
+		if ((rc = add_tree(f, t, k, &cap_in, &cap_leaf, err)) < 0)
 			return rc;
-	return at > UINT32_MAX ? ec_fail(err, EC_EDATA, "too many nodes") : 0;
+	return 0;
 }
 
 int ec_forest_new(struct ec_forest **out, const char *json, size_t len, struct ec_err *err)
@@ -204,25 +248,25 @@ enum { BLOCK = 8 };
 /* BLOCK rows down every tree at once; rows[] may repeat a row. */
 static void walk_block(const struct ec_forest *f, const float *const rows[BLOCK], float sum[BLOCK])
 {
-	const struct fnode *nodes = f->nodes;
 	for (int r = 0; r < BLOCK; r++)
 		sum[r] = f->base_margin;
 	for (uint32_t t = 0; t < f->n_trees; t++) {
-		uint32_t idx[BLOCK];
-		for (int r = 0; r < BLOCK; r++)
-			idx[r] = f->root[t];
-		for (uint32_t s = f->depth[t]; s > 0; s--) {
+		const struct hnode *in = f->in + f->in_off[t];
+		const float *leaf = f->leaf + f->leaf_off[t];
+		uint32_t D = f->depth[t], idx[BLOCK] = {0};
+		for (uint32_t s = 0; s < D; s++) {
 			for (int r = 0; r < BLOCK; r++) {
-				const struct fnode *nd = &nodes[idx[r]];
+				const struct hnode *nd = &in[idx[r]];
 				float v = rows[r][nd->feat];
-				uint32_t go = v < nd->cond ? 0u : 1u;
-				if (v != v)
-					go = nd->dright;
-				idx[r] = nd->left + (go & nd->inner);
+				/* v >= cond, or missing (NaN) and default right:
+				 * no branch, missing values are common */
+				uint32_t ge = v >= nd->cond, nlt = !(v < nd->cond);
+				idx[r] = 2 * idx[r] + 1 + (ge | (nlt & nd->dright));
 			}
 		}
+		uint32_t n_in = (1u << D) - 1;
 		for (int r = 0; r < BLOCK; r++)
-			sum[r] += nodes[idx[r]].cond;
+			sum[r] += leaf[idx[r] - n_in];
 	}
 }
 
@@ -249,8 +293,10 @@ void ec_forest_free(struct ec_forest *f)
 {
 	if (!f)
 		return;
-	free(f->nodes);
-	free(f->root);
+	free(f->in);
+	free(f->leaf);
+	free(f->in_off);
+	free(f->leaf_off);
 	free(f->depth);
 	free(f);
 }
