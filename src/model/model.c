@@ -347,6 +347,11 @@ int ec_model_load(struct ec_model **out, const void *buf, size_t len, const char
 	return 0;
 }
 
+int ec_model_walks(const struct ec_model *m)
+{
+	return m->forest && m->checked >= FOREST_CHECK_ROWS;
+}
+
 uint32_t ec_model_n_features(const struct ec_model *m)
 {
 	return m->d;

@@ -58,7 +58,7 @@ struct ec_scorer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int started, busy, stop;
+	int started, no_thread, busy, stop;
 	int rc; /* the first failure of a scored batch, kept */
 	struct ec_err err;
 };
@@ -253,13 +253,28 @@ static int wait_idle(struct ec_scorer *sc, struct ec_err *err)
 	return sc->rc;
 }
 
-/* Hands the filled batch to the scoring thread (or scores it here when
- * there is none) and starts filling the other. */
+/* Whether every model predicts without XGBoost (model.h: XGBoost stays in
+ * the caller's thread). */
+static int all_walk(const struct ec_scorer *sc)
+{
+	for (int i = 0; i < 2; i++)
+		if (sc->m[i].model && !ec_model_walks(sc->m[i].model))
+			return 0;
+	return 1;
+}
+
+/* Hands the filled batch to the scoring thread (or scores it here while
+ * XGBoost predicts, or when there is no thread) and starts filling the
+ * other. The thread starts with the first batch it may take. */
 static int hand_off(struct ec_scorer *sc, struct ec_err *err)
 {
 	int rc;
 	if ((rc = wait_idle(sc, err)) < 0)
 		return rc;
+	if (!sc->started && !sc->no_thread && all_walk(sc)) {
+		sc->started = pthread_create(&sc->thread, NULL, score_thread, sc) == 0;
+		sc->no_thread = !sc->started;
+	}
 	if (!sc->started) {
 		if ((rc = score_batch(sc, &sc->b[sc->fill], &sc->err)) < 0) {
 			sc->rc = rc;
@@ -303,8 +318,7 @@ void ec_scorer_new(struct ec_scorer **out, const struct ec_loaded_model *m, cons
 		sc->b[i].s = ec_xmalloc(BATCH * sizeof(*sc->b[i].s));
 	pthread_mutex_init(&sc->mu, NULL);
 	pthread_cond_init(&sc->cv, NULL);
-	sc->started = pthread_create(&sc->thread, NULL, score_thread, sc) == 0;
-	*out = sc; /* without the thread, batches are scored in the caller's */
+	*out = sc;
 }
 
 int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_err *err)
