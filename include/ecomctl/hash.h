@@ -37,6 +37,36 @@ size_t ec_u64map_add_many(struct ec_u64map *m, const uint64_t *keys, size_t n);
 /* Makes room for n keys without growing. */
 void ec_u64map_reserve(struct ec_u64map *m, size_t n);
 
+/*
+ * A compact set of 64-bit keys: the keys alone in one array (8 bytes a
+ * slot, no values, no pointers), open addressing with linear probing, grown
+ * by doubling at 3/4 load, so 10.7 to 21 bytes a key; while it grows the old
+ * and the new array coexist (3x the old for a moment). Arrays of 4 MB and
+ * more are mapped on their own and asked for huge pages (Linux), so that
+ * filling them costs few page faults. Used by inspect for distinct counts:
+ * keys that are 64-bit hashes of strings make a count wrong only when two
+ * distinct strings share a hash, odds about n^2 / 2^65 for n distinct strings
+ * (3 * 10^-6 at 10 M, 10^-3 at 200 M). Ownership: caller's storage
+ * (_init/_release).
+ */
+struct ec_u64set {
+	uint64_t *keys; /* cap slots, 0 when empty */
+	size_t cap, n;	/* cap is 0 or a power of two; n counts key 0 too */
+	int has_zero;	/* key 0 lives outside the table */
+};
+
+void ec_u64set_init(struct ec_u64set *s);
+void ec_u64set_release(struct ec_u64set *s);
+/* Adds key; returns 1 when it was new, 0 when present. */
+int ec_u64set_add(struct ec_u64set *s, uint64_t key);
+/* Adds n keys at once, prefetching their slots a few keys ahead (the misses
+ * on a big table overlap instead of queueing). Returns how many were new. */
+size_t ec_u64set_add_many(struct ec_u64set *s, const uint64_t *keys, size_t n);
+/* Whether key is in the set. */
+int ec_u64set_has(const struct ec_u64set *s, uint64_t key);
+/* Bytes the set holds now. */
+size_t ec_u64set_bytes(const struct ec_u64set *s);
+
 struct ec_strtab {
 	uint32_t *slots; /* id + 1, 0 when empty */
 	size_t cap;	 /* power of two */

@@ -73,6 +73,9 @@ enum ec_json_type ec_json_type(const struct ec_json *j);
 struct ec_json *ec_json_get(const struct ec_json *j, const char *key);
 size_t ec_json_size(const struct ec_json *j); /* array or object members */
 struct ec_json *ec_json_at(const struct ec_json *j, size_t i);
+/* The member after j in its array or object, or NULL: walks an array in
+ * O(n), where ec_json_at is O(i) a call. */
+struct ec_json *ec_json_next(const struct ec_json *j);
 const char *ec_json_key(const struct ec_json *j); /* of an object member */
 const char *ec_json_str(const struct ec_json *j, const char *fallback);
 double ec_json_num(const struct ec_json *j, double fallback);

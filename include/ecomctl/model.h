@@ -113,6 +113,13 @@ int ec_model_save(struct ec_model *m, char **out, size_t *len, struct ec_err *er
 int ec_model_load(struct ec_model **out, const void *buf, size_t len, const char *what,
 		  struct ec_err *err);
 
+/* 1 when the model's predictions no longer call XGBoost: its own walk of
+ * the trees (forest.h) has passed its check against XGBoost; 0 before the
+ * check, after a difference, or when the walk does not take the model.
+ * XGBoost keeps thread-local state whose set-up in a new thread cannot
+ * report a failed allocation, so callers keep XGBoost in one thread. */
+int ec_model_walks(const struct ec_model *m);
+
 /* The number of features the model expects (0 when unknown). */
 uint32_t ec_model_n_features(const struct ec_model *m);
 

@@ -1,7 +1,9 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "ecomctl/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ecomctl/common.h"
 
@@ -151,6 +153,130 @@ uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key)
 		j = (j + 1) & (m->cap - 1);
 	}
 	return NULL;
+}
+
+/* Big tables get their own zeroed mapping (no memset, freed at once) with
+ * huge pages asked for: a 256 MB table is then 128 faults, not 65,536. */
+#define SET_MAP_MIN ((size_t)4 << 20)
+
+static uint64_t *set_alloc(size_t cap)
+{
+	size_t bytes = cap * sizeof(uint64_t);
+	if (bytes < SET_MAP_MIN)
+		return ec_xcalloc(cap, sizeof(uint64_t));
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		ec_oom();
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void set_free(uint64_t *keys, size_t cap)
+{
+	if (cap * sizeof(uint64_t) < SET_MAP_MIN)
+		free(keys);
+	else
+		munmap(keys, cap * sizeof(uint64_t));
+}
+
+void ec_u64set_init(struct ec_u64set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void ec_u64set_release(struct ec_u64set *s)
+{
+	if (s->keys)
+		set_free(s->keys, s->cap);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Room for `more` new keys at no more than 3/4 load. */
+static void set_room(struct ec_u64set *s, size_t more)
+{
+	size_t need = s->n + more, cap = s->cap ? s->cap : 64;
+	while (need > cap / 4 * 3)
+		cap *= 2;
+	if (cap == s->cap)
+		return;
+	uint64_t *keys = set_alloc(cap);
+	for (size_t i = 0; i < s->cap; i++) {
+		uint64_t k = s->keys[i];
+		if (!k)
+			continue;
+		size_t j = ec_mix64(k) & (cap - 1);
+		while (keys[j])
+			j = (j + 1) & (cap - 1);
+		keys[j] = k;
+	}
+	if (s->keys)
+		set_free(s->keys, s->cap);
+	s->keys = keys;
+	s->cap = cap;
+}
+
+static int set_insert(struct ec_u64set *s, uint64_t key, size_t mask)
+{
+	if (key == 0) {
+		if (s->has_zero)
+			return 0;
+		s->has_zero = 1;
+		s->n++;
+		return 1;
+	}
+	size_t j = ec_mix64(key) & mask;
+	while (s->keys[j]) {
+		if (s->keys[j] == key)
+			return 0;
+		j = (j + 1) & mask;
+	}
+	s->keys[j] = key;
+	s->n++;
+	return 1;
+}
+
+int ec_u64set_add(struct ec_u64set *s, uint64_t key)
+{
+	set_room(s, 1);
+	return set_insert(s, key, s->cap - 1);
+}
+
+size_t ec_u64set_add_many(struct ec_u64set *s, const uint64_t *keys, size_t n)
+{
+	enum { AHEAD = 8 };
+	size_t added = 0;
+	set_room(s, n);
+	size_t mask = s->cap - 1;
+	for (size_t i = 0; i < n && i < AHEAD; i++)
+		__builtin_prefetch(&s->keys[ec_mix64(keys[i]) & mask]);
+	for (size_t i = 0; i < n; i++) {
+		if (i + AHEAD < n)
+			__builtin_prefetch(&s->keys[ec_mix64(keys[i + AHEAD]) & mask]);
+		added += (size_t)set_insert(s, keys[i], mask);
+	}
+	return added;
+}
+
+int ec_u64set_has(const struct ec_u64set *s, uint64_t key)
+{
+	if (key == 0)
+		return s->has_zero;
+	if (!s->cap)
+		return 0;
+	size_t j = ec_mix64(key) & (s->cap - 1);
+	while (s->keys[j]) {
+		if (s->keys[j] == key)
+			return 1;
+		j = (j + 1) & (s->cap - 1);
+	}
+	return 0;
+}
+
+size_t ec_u64set_bytes(const struct ec_u64set *s)
+{
+	return s->cap * sizeof(uint64_t);
 }
 
 void ec_strtab_init(struct ec_strtab *t)

@@ -291,6 +291,11 @@ struct ec_json *ec_json_at(const struct ec_json *j, size_t i)
 	return j ? J(cJSON_GetArrayItem(C(j), (int)i)) : NULL;
 }
 
+struct ec_json *ec_json_next(const struct ec_json *j)
+{
+	return j ? J(C(j)->next) : NULL;
+}
+
 const char *ec_json_key(const struct ec_json *j)
 {
 	return j ? C(j)->string : NULL;

@@ -11,29 +11,151 @@
 #include "ecomctl/outfile.h"
 
 /* Keys of the big sets are gathered per batch of rows and added together,
- * so that the hash tables' cache misses overlap (ec_u64map_add_many). */
+ * so that the hash tables' cache misses overlap (ec_u64set_add_many). */
 #define BATCH 1024
-enum { SET_USERS, SET_PRODUCTS, SET_CATEGORIES, SET_ROWS, SET_SESSIONS, SET_BOUGHT, SET_N };
+enum { SET_USERS, SET_PRODUCTS, SET_CATEGORIES, SET_SESSIONS, SET_BOUGHT, SET_N };
+
+/* Exact duplicates share their event_time, and exports come in time order,
+ * so a row is looked for among recent rows only, compared byte for byte:
+ * two generations, the current one closed (and the older one dropped) once
+ * it holds DUP_ROWS rows and event time has entered a new DUP_SECONDS
+ * epoch, or once it holds DUP_ROWS_MAX rows. A row whose time is after the
+ * horizon (the latest time seen before the older generation began) finds
+ * any earlier copy, since that copy came when the latest time was already
+ * at least its own; a row at or before the horizon is counted as late (its
+ * copies may go uncounted). */
+#define DUP_ROWS 16384
+#define DUP_ROWS_MAX (8 * DUP_ROWS)
+#define DUP_SECONDS 60
+
+struct dupgen {
+	uint32_t *slot; /* entry + 1, 0 when empty */
+	size_t cap;	/* a power of two */
+	struct dupent {
+		uint64_t key;
+		size_t off;
+		uint32_t len;
+	} * ent;
+	size_t n, cap_ent;
+	char *bytes; /* the rows, one after another */
+	size_t len, cap_bytes;
+};
+
+struct dupwin {
+	struct dupgen gen[2];
+	int64_t floor[2]; /* the latest time before each generation began */
+	int cur, started;
+	int64_t epoch; /* of the current generation's start */
+	int64_t latest, horizon;
+	uint64_t late;
+};
 
 struct inspect {
 	uint64_t by_type[EC_EV_N];
 	uint64_t empty[EC_COL_N];
 	uint64_t duplicates;
-	/* distinct users, products, category ids, row hashes, session ids and
-	 * session ids with a purchase; sessions and rows by 64-bit hashes of
-	 * their bytes (a collision among 10^8 values has odds below 10^-3) */
-	struct ec_u64map set[SET_N];
+	/* distinct users, products, category ids, session ids and session ids
+	 * with a purchase; sessions by 64-bit hashes of their bytes (hash.h) */
+	struct ec_u64set set[SET_N];
 	struct ec_strtab brands, codes;
+	struct dupwin dups;
 	uint64_t keys[SET_N][BATCH];
 	size_t n_keys[SET_N];
 };
 
+static int gen_find(const struct dupgen *g, uint64_t key, const struct ec_str *row)
+{
+	if (!g->n)
+		return 0;
+	for (size_t j = key & (g->cap - 1); g->slot[j]; j = (j + 1) & (g->cap - 1)) {
+		const struct dupent *e = &g->ent[g->slot[j] - 1];
+		if (e->key == key && e->len == row->n &&
+		    memcmp(g->bytes + e->off, row->p, row->n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void gen_place(struct dupgen *g, uint32_t id)
+{
+	size_t j = g->ent[id].key & (g->cap - 1);
+	while (g->slot[j])
+		j = (j + 1) & (g->cap - 1);
+	g->slot[j] = id + 1;
+}
+
+static void gen_add(struct dupgen *g, uint64_t key, const struct ec_str *row)
+{
+	if ((g->n + 1) * 2 > g->cap) {
+		free(g->slot);
+		g->cap = g->cap ? g->cap * 2 : 1024;
+		g->slot = ec_xcalloc(g->cap, sizeof(*g->slot));
+		for (size_t i = 0; i < g->n; i++)
+			gen_place(g, (uint32_t)i);
+	}
+	EC_GROW(g->ent, g->cap_ent, g->n + 1);
+	EC_GROW(g->bytes, g->cap_bytes, g->len + row->n);
+	memcpy(g->bytes + g->len, row->p, row->n);
+	g->ent[g->n] = (struct dupent){key, g->len, (uint32_t)row->n};
+	g->len += row->n;
+	gen_place(g, (uint32_t)g->n++);
+}
+
+static void gen_clear(struct dupgen *g)
+{
+	if (g->n)
+		memset(g->slot, 0, g->cap * sizeof(*g->slot));
+	g->n = g->len = 0;
+}
+
+static void gen_release(struct dupgen *g)
+{
+	free(g->slot);
+	free(g->ent);
+	free(g->bytes);
+}
+
+static int64_t epoch_of(int64_t t)
+{
+	return t / DUP_SECONDS - (t % DUP_SECONDS < 0);
+}
+
+/* Whether ev's row is a copy of one in the window; adds it when not. */
+static int dup_seen(struct dupwin *w, const struct ec_event *ev)
+{
+	const struct dupgen *g = &w->gen[w->cur];
+	if (!w->started) {
+		w->started = 1;
+		w->floor[w->cur] = w->horizon = INT64_MIN;
+		w->latest = ev->time;
+		w->epoch = epoch_of(ev->time);
+	} else if (g->n >= DUP_ROWS_MAX ||
+		   (g->n >= DUP_ROWS && ev->time > w->latest && epoch_of(ev->time) > w->epoch)) {
+		w->horizon = w->floor[w->cur];
+		w->cur ^= 1;
+		gen_clear(&w->gen[w->cur]);
+		w->floor[w->cur] = w->latest;
+		w->epoch = epoch_of(ev->time > w->latest ? ev->time : w->latest);
+	}
+	if (ev->time > w->latest)
+		w->latest = ev->time;
+	w->late += ev->time <= w->horizon;
+	/* Copies agree on every parsed value: a cheap key from a few of them
+	 * finds the candidates, the bytes decide. */
+	uint64_t key = ec_mix64((uint64_t)ev->time * 0x9e3779b97f4a7c15ULL ^
+				ev->user_id * 0xc2b2ae3d27d4eb4fULL ^ ev->product_id ^
+				(uint64_t)ev->type << 56);
+	if (gen_find(&w->gen[w->cur], key, &ev->raw) ||
+	    gen_find(&w->gen[w->cur ^ 1], key, &ev->raw))
+		return 1;
+	gen_add(&w->gen[w->cur], key, &ev->raw);
+	return 0;
+}
+
 static void flush(struct inspect *s)
 {
 	for (int i = 0; i < SET_N; i++) {
-		size_t added = ec_u64map_add_many(&s->set[i], s->keys[i], s->n_keys[i]);
-		if (i == SET_ROWS)
-			s->duplicates += s->n_keys[i] - added;
+		ec_u64set_add_many(&s->set[i], s->keys[i], s->n_keys[i]);
 		s->n_keys[i] = 0;
 	}
 }
@@ -44,8 +166,7 @@ static void count(struct inspect *s, const struct ec_event *ev)
 	s->keys[SET_USERS][s->n_keys[SET_USERS]++] = ev->user_id;
 	s->keys[SET_PRODUCTS][s->n_keys[SET_PRODUCTS]++] = ev->product_id;
 	s->keys[SET_CATEGORIES][s->n_keys[SET_CATEGORIES]++] = ev->category_id;
-	/* Exact duplicates by a 64-bit hash of the row's bytes. */
-	s->keys[SET_ROWS][s->n_keys[SET_ROWS]++] = ec_hash64(ev->raw.p, ev->raw.n, 0x5eed);
+	s->duplicates += (uint64_t)dup_seen(&s->dups, ev);
 	if (ev->brand.n)
 		ec_strtab_intern(&s->brands, ev->brand.p, ev->brand.n, NULL);
 	else
@@ -103,6 +224,7 @@ static void report_json(struct ec_outfile *f, const struct inspect *s, const str
 	for (int c = 0; c < EC_COL_N; c++)
 		ec_json_add_u64(o, ec_col_names[c], s->empty[c]);
 	ec_json_add_u64(j, "duplicate_rows", s->duplicates);
+	ec_json_add_u64(j, "late_rows", s->dups.late);
 	ec_json_add_u64(j, "blank_lines", st->blank_lines);
 	ec_json_add_u64(j, "ids_decimal", st->ids_decimal);
 	ec_json_add_u64(j, "ids_exponent", st->ids_exponent);
@@ -148,6 +270,11 @@ static void report_text(struct ec_outfile *f, const struct inspect *s, const str
 			  (unsigned long long)s->empty[EC_COL_BRAND],
 			  (unsigned long long)s->empty[EC_COL_SESSION]);
 	ec_outfile_printf(f, "duplicate rows  %llu\n", (unsigned long long)s->duplicates);
+	if (s->dups.late)
+		ec_outfile_printf(f,
+				  "late rows       %llu (out of time order: their copies may go "
+				  "uncounted)\n",
+				  (unsigned long long)s->dups.late);
 	if (st->ids_decimal || st->ids_exponent)
 		ec_outfile_printf(f, "ids written as decimals %llu, in exponent notation %llu\n",
 				  (unsigned long long)st->ids_decimal,
@@ -209,7 +336,9 @@ done:
 	ec_outfile_free(f);
 	ec_reader_free(r);
 	for (int i = 0; i < SET_N; i++)
-		ec_u64map_release(&sp->set[i]);
+		ec_u64set_release(&sp->set[i]);
+	gen_release(&sp->dups.gen[0]);
+	gen_release(&sp->dups.gen[1]);
 	ec_strtab_release(&sp->brands);
 	ec_strtab_release(&sp->codes);
 	free(sp);
@@ -233,7 +362,12 @@ int cmd_inspect(int argc, char **argv)
 	    "Read export files (CSV or gzip, - for stdin) as one stream and report what\n"
 	    "the reader sees: rows, time range, events by type, distinct users, sessions,\n"
 	    "products, categories and brands, empty fields, exact duplicate rows, and\n"
-	    "bad rows by reason. --json prints the same as one JSON object.",
+	    "bad rows by reason. --json prints the same as one JSON object.\n"
+	    "Sessions are counted by 64-bit hashes of their ids (a wrong count needs a\n"
+	    "collision: odds about n^2/2^65 for n sessions). Duplicates are looked for\n"
+	    "among the last 16,384 or more rows and at least the last minute of event\n"
+	    "time; rows that come after later times than that (a file given twice,\n"
+	    "months out of order) are counted as late rows, whose copies may be missed.",
 	    opts,
 	    NULL,
 	};

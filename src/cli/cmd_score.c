@@ -180,8 +180,8 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 	}
 	summary(a, job, run_id, m, t, &in, mongo, dj);
 done:
+	ec_scorer_free(scorer); /* its thread may be writing rows: before the sink goes */
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
-	ec_scorer_free(scorer);
 	ec_json_free(dj);
 	free(drift);
 	ec_featurizer_free(fz);

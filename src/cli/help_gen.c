@@ -59,6 +59,8 @@ static const char *const environment[][2] = {
 			 "(ECOMCTL_MODELS=/srv/models); the command line wins"},
     {"MONGODB_URI", "the MongoDB server, when --mongo-uri is not given"},
     {"ECOMCTL_GZIP", "zlib or isal: the gzip decoder (default isal when built with ISA-L)"},
+    {"ECOMCTL_PREDICT", "xgboost: score with XGBoost's own predictor, not ecomctl's walk of "
+			"the trees (the same numbers, slower)"},
     {"TZDIR", "where funnel --tz looks for the zone files (default /usr/share/zoneinfo)"},
     {"XDG_CONFIG_HOME", "where $XDG_CONFIG_HOME/ecomctl/config.json is looked for "
 			"(default ~/.config)"},

@@ -44,32 +44,28 @@ struct rec {
 	struct ffold fold;
 };
 
-static int by_start(const struct rec *a, const struct rec *b)
+/* Heap entries carry their key, so that sifting reads the heap's own array
+ * and not a record per step (cache misses: the heaps hold up to hundreds
+ * of thousands of records); the session id breaks ties of start. */
+struct hent {
+	int64_t key; /* start, or closed_at */
+	struct rec *r;
+};
+
+static int start_less(const struct hent *a, const struct hent *b)
 {
-	if (a->start != b->start)
-		return a->start < b->start;
-	return strcmp(a->id, b->id) < 0;
+	if (a->key != b->key)
+		return a->key < b->key;
+	return strcmp(a->r->id, b->r->id) < 0;
 }
 
-static int by_closed(const struct rec *a, const struct rec *b)
+static int closed_less(const struct hent *a, const struct hent *b)
 {
-	return a->closed_at < b->closed_at;
+	return a->key < b->key;
 }
 
-static int start_less(struct rec *const *a, struct rec *const *b)
-{
-	return by_start(*a, *b);
-}
-
-static int closed_less(struct rec *const *a, struct rec *const *b)
-{
-	return by_closed(*a, *b);
-}
-
-/* Sessions by start (to return them in order) and by close (to fold them
- * into the history once the watermark passes). */
-EC_HEAP_DEFINE(start_heap, struct rec *, start_less)
-EC_HEAP_DEFINE(closed_heap, struct rec *, closed_less)
+EC_HEAP_DEFINE(start_heap, struct hent, start_less)
+EC_HEAP_DEFINE(closed_heap, struct hent, closed_less)
 
 struct ec_featurizer {
 	struct ec_feature_opts o;
@@ -143,9 +139,9 @@ void ec_featurizer_free(struct ec_featurizer *f)
 		return;
 	rec_free(f->cur);
 	for (size_t i = 0; i < f->by_start.n; i++)
-		rec_free(f->by_start.a[i]);
+		rec_free(f->by_start.a[i].r);
 	for (size_t i = 0; i < f->by_closed.n; i++)
-		rec_free(f->by_closed.a[i]);
+		rec_free(f->by_closed.a[i].r);
 	start_heap_release(&f->by_start);
 	closed_heap_release(&f->by_closed);
 	fstate_release(&f->st);
@@ -200,7 +196,7 @@ static void receive(struct ec_featurizer *f, const struct ec_session *s)
 	fscan_build(&r->si, s, f->kid, r->purchased ? first_buy : s->end + 1, &f->x);
 	fscan_build(&r->sc, s, f->kid, r->labeled ? first_cart : s->end + 1, &f->x);
 	ffold_build(&r->fold, s, f->kid, &f->x);
-	start_heap_push(&f->by_start, r);
+	start_heap_push(&f->by_start, (struct hent){r->start, r});
 }
 
 static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
@@ -297,8 +293,8 @@ static uint32_t candidates(struct ec_featurizer *f, const struct rec *r, const s
 
 static void featurize(struct ec_featurizer *f, struct rec *r, struct ec_fsession *out)
 {
-	while (f->by_closed.n && f->by_closed.a[0]->closed_at <= r->start) {
-		struct rec *h = f->by_closed.a[0];
+	while (f->by_closed.n && f->by_closed.a[0].key <= r->start) {
+		struct rec *h = f->by_closed.a[0].r;
 		closed_heap_pop(&f->by_closed);
 		fstate_fold(&f->st, &h->fold);
 		rec_free(h);
@@ -370,12 +366,11 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 			fscan_release(&f->cur->sc);
 			free(f->cur->truth);
 			f->cur->truth = NULL;
-			closed_heap_push(&f->by_closed, f->cur);
+			closed_heap_push(&f->by_closed, (struct hent){f->cur->closed_at, f->cur});
 			f->cur = NULL;
 		}
-		if (f->by_start.n &&
-		    (f->ended || f->by_start.a[0]->start + f->max_session < f->v)) {
-			f->cur = f->by_start.a[0];
+		if (f->by_start.n && (f->ended || f->by_start.a[0].key + f->max_session < f->v)) {
+			f->cur = f->by_start.a[0].r;
 			start_heap_pop(&f->by_start);
 			if (!ec_partition_has(&f->o.part, f->cur->user_id))
 				continue; /* another partition's row: only its fold counts */

@@ -10,10 +10,22 @@
 #include <unistd.h>
 #include <xgboost/c_api.h>
 
+#include "ecomctl/forest.h"
+
 struct ec_model {
 	BoosterHandle h;
 	uint32_t d;
+	/* Our own tree walk (forest.h), used once it has matched XGBoost to
+	 * the bit on the first FOREST_CHECK_ROWS rows predicted; NULL when
+	 * the model is not one it takes, it differed, or ECOMCTL_PREDICT is
+	 * xgboost. */
+	struct ec_forest *forest;
+	size_t checked;
+	float *check;
+	size_t cap_check;
 };
+
+#define FOREST_CHECK_ROWS 20000
 
 #define XGB(call)                                                                                  \
 	do {                                                                                       \
@@ -228,6 +240,40 @@ done:
 	return rc;
 }
 
+/* XGBoost refuses an infinite value: such a matrix goes to XGBoost, for
+ * its error. */
+static int finite_or_nan(const float *x, size_t n)
+{
+	int inf = 0;
+	for (size_t i = 0; i < n; i++)
+		inf |= fabsf(x[i]) == INFINITY;
+	return !inf;
+}
+
+/* Whether the forest agrees with XGBoost's out[] on these rows; it is
+ * dropped at the first difference. */
+static void forest_check(struct ec_model *m, const float *x, size_t n, uint32_t d, const float *out)
+{
+	EC_GROW(m->check, m->cap_check, n);
+	ec_forest_predict(m->forest, x, n, d, m->check);
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(&m->check[i], &out[i], sizeof(float)) != 0) {
+			ec_log_debug("model: own tree walk gives %.9g, xgboost %.9g (row %zu): "
+				     "predicting with xgboost",
+				     m->check[i], out[i], m->checked + i);
+			ec_forest_free(m->forest);
+			m->forest = NULL;
+			break;
+		}
+	}
+	m->checked += n;
+	if (m->checked >= FOREST_CHECK_ROWS || !m->forest) {
+		free(m->check);
+		m->check = NULL;
+		m->cap_check = 0;
+	}
+}
+
 int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, float *out,
 		     struct ec_err *err)
 {
@@ -237,12 +283,18 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 		return ec_fail(err, EC_EDATA, "the model expects %u features, got %u", m->d, d);
 	if (n == 0)
 		return 0;
+	if (m->forest && m->checked >= FOREST_CHECK_ROWS && finite_or_nan(x, n * d)) {
+		ec_forest_predict(m->forest, x, n, d, out);
+		return 0;
+	}
 	setup_log();
 	struct ec_matrix mx = {.x = x, .n = n, .d = d};
 	if ((rc = make_dmatrix(&dm, &mx, err)) < 0)
 		return rc;
 	rc = predict_dm(m->h, dm, n, out, err);
 	XGDMatrixFree(dm);
+	if (rc == 0 && m->forest)
+		forest_check(m, x, n, d, out);
 	return rc;
 }
 
@@ -281,8 +333,23 @@ int ec_model_load(struct ec_model **out, const void *buf, size_t len, const char
 	struct ec_model *m = ec_xcalloc(1, sizeof(*m));
 	m->h = b;
 	m->d = (uint32_t)d;
+	const char *how = getenv("ECOMCTL_PREDICT");
+	struct ec_err ferr = {0};
+	if (!(how && strcmp(how, "xgboost") == 0) &&
+	    ec_forest_new(&m->forest, buf, len, &ferr) == 0 &&
+	    ec_forest_n_features(m->forest) != m->d) {
+		ec_forest_free(m->forest);
+		m->forest = NULL;
+	} else if (ferr.msg[0]) {
+		ec_log_debug("%s: predicting with xgboost: %s", what, ferr.msg);
+	}
 	*out = m;
 	return 0;
+}
+
+int ec_model_walks(const struct ec_model *m)
+{
+	return m->forest && m->checked >= FOREST_CHECK_ROWS;
 }
 
 uint32_t ec_model_n_features(const struct ec_model *m)
@@ -295,5 +362,7 @@ void ec_model_free(struct ec_model *m)
 	if (!m)
 		return;
 	XGBoosterFree(m->h);
+	ec_forest_free(m->forest);
+	free(m->check);
 	free(m);
 }

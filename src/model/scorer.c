@@ -2,6 +2,7 @@
 #include "ecomctl/scorer.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,9 @@
 #include "ecomctl/schema.h"
 #include "ecomctl/sink.h"
 
-/* Sessions are scored in batches: one XGBoost call per task per batch. */
+/* Sessions are scored in batches: one prediction call per task per batch.
+ * Two batches take turns: while a scoring thread predicts and writes one,
+ * the caller's thread featurizes sessions into the other. */
 #define BATCH 4096
 
 struct pending {
@@ -45,9 +48,19 @@ struct ec_scorer {
 	const struct ec_loaded_model *m;
 	const char *run_id;
 	struct ec_sink *rows;
-	struct batch b;
+	struct batch b[2];
+	int fill; /* the batch being filled; the other may be scored */
 	struct ec_score_tally t;
 	struct ec_drift *drift; /* or NULL */
+
+	/* The scoring thread: it owns b[!fill] while busy, and alone touches
+	 * the models, the sink, the tally and the drift after the start. */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int started, no_thread, busy, stop;
+	int rc; /* the first failure of a scored batch, kept */
+	struct ec_err err;
 };
 
 static size_t put_text(struct batch *b, const char *s, size_t n)
@@ -118,10 +131,9 @@ static int in_list(const char *list, const char *key)
 
 /* The row of the predictions schema (schema.c) of session k, in column
  * order; idx: its candidates, best first. */
-static void row_of(struct ec_value *v, const struct ec_scorer *sc, const struct pending *p,
-		   double prob, const uint32_t *idx, uint32_t n)
+static void row_of(struct ec_value *v, const struct ec_scorer *sc, const struct batch *b,
+		   const struct pending *p, double prob, const uint32_t *idx, uint32_t n)
 {
-	const struct batch *b = &sc->b;
 	const struct ec_loaded_model *m = sc->m;
 	const char *id = b->text + p->id_off, *truth = b->text + p->truth_off;
 	int k = 0;
@@ -149,11 +161,11 @@ static void row_of(struct ec_value *v, const struct ec_scorer *sc, const struct 
 	v[k++] = ec_val_str(sc->run_id, strlen(sc->run_id));
 }
 
-int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err)
+/* Predicts batch b and hands its rows to the sink. */
+static int score_batch(struct ec_scorer *sc, struct batch *b, struct ec_err *err)
 {
 	uint32_t di = ec_features_count(EC_TASK_INTENT), dc = ec_features_count(EC_TASK_CATEGORY);
 	const struct ec_loaded_model *m = sc->m;
-	struct batch *b = &sc->b;
 	struct ec_score_tally *t = &sc->t;
 	struct ec_value v[EC_PREDICTIONS_COLS];
 	int rc;
@@ -195,11 +207,93 @@ int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err)
 			t->cat_sessions++;
 			t->cat_hit3 += hit;
 		}
-		row_of(v, sc, p, prob, idx, n);
+		row_of(v, sc, b, p, prob, idx, n);
 		ec_sink_row(sc->rows, v, NULL);
 	}
 	b->n = b->n_ix = b->n_cx = b->len = 0;
 	return 0;
+}
+
+static void *score_thread(void *arg)
+{
+	struct ec_scorer *sc = arg;
+	pthread_mutex_lock(&sc->mu);
+	for (;;) {
+		while (!sc->busy && !sc->stop)
+			pthread_cond_wait(&sc->cv, &sc->mu);
+		if (!sc->busy)
+			break;
+		struct batch *b = &sc->b[!sc->fill];
+		pthread_mutex_unlock(&sc->mu);
+		struct ec_err err = {0};
+		int rc = sc->rc < 0 ? 0 : score_batch(sc, b, &err);
+		pthread_mutex_lock(&sc->mu);
+		if (rc < 0) {
+			sc->rc = rc;
+			sc->err = err;
+		}
+		sc->busy = 0;
+		pthread_cond_broadcast(&sc->cv);
+	}
+	pthread_mutex_unlock(&sc->mu);
+	return NULL;
+}
+
+/* Waits until the scoring thread is idle; its first failure, if any. */
+static int wait_idle(struct ec_scorer *sc, struct ec_err *err)
+{
+	if (sc->started) {
+		pthread_mutex_lock(&sc->mu);
+		while (sc->busy)
+			pthread_cond_wait(&sc->cv, &sc->mu);
+		pthread_mutex_unlock(&sc->mu);
+	}
+	if (sc->rc < 0)
+		*err = sc->err;
+	return sc->rc;
+}
+
+/* Whether every model predicts without XGBoost (model.h: XGBoost stays in
+ * the caller's thread). */
+static int all_walk(const struct ec_scorer *sc)
+{
+	for (int i = 0; i < 2; i++)
+		if (sc->m[i].model && !ec_model_walks(sc->m[i].model))
+			return 0;
+	return 1;
+}
+
+/* Hands the filled batch to the scoring thread (or scores it here while
+ * XGBoost predicts, or when there is no thread) and starts filling the
+ * other. The thread starts with the first batch it may take. */
+static int hand_off(struct ec_scorer *sc, struct ec_err *err)
+{
+	int rc;
+	if ((rc = wait_idle(sc, err)) < 0)
+		return rc;
+	if (!sc->started && !sc->no_thread && all_walk(sc)) {
+		sc->started = pthread_create(&sc->thread, NULL, score_thread, sc) == 0;
+		sc->no_thread = !sc->started;
+	}
+	if (!sc->started) {
+		if ((rc = score_batch(sc, &sc->b[sc->fill], &sc->err)) < 0) {
+			sc->rc = rc;
+			*err = sc->err;
+		}
+		return rc;
+	}
+	pthread_mutex_lock(&sc->mu);
+	sc->fill = !sc->fill;
+	sc->busy = 1;
+	pthread_cond_broadcast(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+	return 0;
+}
+
+int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err)
+{
+	int rc = sc->b[sc->fill].n ? hand_off(sc, err) : 0;
+	return rc < 0 ? rc : wait_idle(sc, err);
 }
 
 static void batch_release(struct batch *b)
@@ -220,14 +314,18 @@ void ec_scorer_new(struct ec_scorer **out, const struct ec_loaded_model *m, cons
 	sc->m = m;
 	sc->run_id = run_id;
 	sc->rows = rows;
-	sc->b.s = ec_xmalloc(BATCH * sizeof(*sc->b.s));
+	for (int i = 0; i < 2; i++)
+		sc->b[i].s = ec_xmalloc(BATCH * sizeof(*sc->b[i].s));
+	pthread_mutex_init(&sc->mu, NULL);
+	pthread_cond_init(&sc->cv, NULL);
 	*out = sc;
 }
 
 int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_err *err)
 {
-	add_session(&sc->b, s, sc->m[0].model != NULL, sc->m[1].model != NULL);
-	return sc->b.n == BATCH ? ec_scorer_flush(sc, err) : 0;
+	struct batch *b = &sc->b[sc->fill];
+	add_session(b, s, sc->m[0].model != NULL, sc->m[1].model != NULL);
+	return b->n == BATCH ? hand_off(sc, err) : 0;
 }
 
 void ec_scorer_drift(struct ec_scorer *sc, struct ec_drift *dr)
@@ -244,6 +342,16 @@ void ec_scorer_free(struct ec_scorer *sc)
 {
 	if (!sc)
 		return;
-	batch_release(&sc->b);
+	if (sc->started) {
+		pthread_mutex_lock(&sc->mu);
+		sc->stop = 1;
+		pthread_cond_broadcast(&sc->cv);
+		pthread_mutex_unlock(&sc->mu);
+		pthread_join(sc->thread, NULL);
+	}
+	pthread_mutex_destroy(&sc->mu);
+	pthread_cond_destroy(&sc->cv);
+	batch_release(&sc->b[0]);
+	batch_release(&sc->b[1]);
 	free(sc);
 }
