@@ -114,7 +114,9 @@ struct ec_train_result {
 
 /*
  * Trains on `train`, evaluating on `valid` (may be NULL: then every round is
- * kept). *out is new; free with ec_model_free(). EC_EDATA for an empty
+ * kept). A caught signal stops it before the next round (EC_EINTR); the
+ * test hook ECOMCTL_TEST_PAUSE=round:FILE (cleanup.h) pauses after the
+ * first round, the matrices built. *out is new; free with ec_model_free(). EC_EDATA for an empty
  * training set; EC_EINTERNAL for anything XGBoost refuses (a bad parameter
  * value, for one).
  */

@@ -397,6 +397,8 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 		if ((rc = ec_interrupt_check(err)) < 0)
 			goto done;
 		XGB(XGBoosterUpdateOneIter(b, it, dms[0]));
+		if (it == 0)
+			ec_test_pause("round");
 		res->rounds_run = it + 1;
 		log_eval(b, it, dms, n_dms);
 		if (n_dms == 1 || !o->metric) {
