@@ -393,6 +393,29 @@ static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
 	return rc < 0 ? NAN : m.mrr;
 }
 
+/* The category winner beside the baselines on the validation sessions
+ * (their rows read back from a spill), and its drift reference. */
+static int cat_evaluate(struct ec_task_result *out, const struct ec_cset *s, size_t split,
+			const struct ec_matrix *va, struct ec_err *err)
+{
+	float *p = ec_xmalloc((va->n + 1) * sizeof(float));
+	struct ec_cset v = *s;
+	int rc;
+	v.x = NULL;
+	if ((rc = ec_model_predict_matrix(out->model, va, p, err)) == 0 &&
+	    (rc = ec_rows_window(&v.x, &v.x0, &v.n_x, &s->spill, s->row_off[split], s->n_r, err)) ==
+		0)
+		rc = ec_eval_category(&out->category, s->spill.fd >= 0 ? &v : s, split, s->n_s, p,
+				      ec_features(EC_TASK_CATEGORY),
+				      ec_features_count(EC_TASK_CATEGORY), err);
+	free(v.x);
+	free(p);
+	struct ec_matrix all = rows_of(s->x, &s->spill, s->d, 0, s->n_r);
+	if (rc == 0)
+		rc = reference(out, &all, s->row_off, s->n_s, err);
+	return rc;
+}
+
 int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
 		      const struct ec_train_cfg *cfg, struct ec_err *err)
 {
@@ -400,7 +423,6 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	size_t r_split = s->row_off[split], n_pos = 0;
 	uint32_t *group = NULL;
 	size_t n_groups = 0;
-	float *p = NULL;
 	int rc, pairwise = cfg->cat_objective == EC_CAT_PAIRWISE;
 
 	memset(out, 0, sizeof(*out));
@@ -479,20 +501,7 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	free(ctx.p);
 	if (rc < 0)
 		return rc;
-	p = ec_xmalloc((out->valid_rows + 1) * sizeof(float));
-	struct ec_cset v = *s; /* the validation rows, read back from a spill */
-	v.x = NULL;
-	if ((rc = ec_model_predict_matrix(out->model, &va, p, err)) == 0 &&
-	    (rc = ec_rows_window(&v.x, &v.x0, &v.n_x, &s->spill, r_split, s->n_r, err)) == 0)
-		rc = ec_eval_category(&out->category, s->spill.fd >= 0 ? &v : s, split, s->n_s, p,
-				      ec_features(EC_TASK_CATEGORY),
-				      ec_features_count(EC_TASK_CATEGORY), err);
-	free(v.x);
-	free(p);
-	struct ec_matrix all = rows_of(s->x, &s->spill, s->d, 0, s->n_r);
-	if (rc == 0)
-		rc = reference(out, &all, s->row_off, s->n_s, err);
-	return rc;
+	return cat_evaluate(out, s, split, &va, err);
 }
 
 int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
