@@ -25,9 +25,17 @@
  *                         earlier sessions first
  * (each breaks ties by the candidate order of the featurizer).
  *
+ * Feature rows in memory cost d floats each (about 180 bytes a category
+ * row); a set given a spill (ec_iset_spill / ec_cset_spill) writes them to
+ * an unlinked temporary file instead and keeps in memory only labels,
+ * weights, start times and keys (about 12 bytes a row). Training then
+ * streams the spill into XGBoost in batches (model.h), and x holds at most a
+ * window of rows x0 .. x0 + n_x - 1 read back for evaluation.
+ *
  * Ownership: sets are the caller's storage (_init/_release) and own their
- * arrays; everything else is pure and writes to caller storage. Sessions are
- * added in start order (the featurizer's order), so a time split is an index.
+ * arrays and their spill; everything else is pure and writes to caller
+ * storage. Sessions are added in start order (the featurizer's order), so a
+ * time split is an index.
  */
 #ifndef ECOMCTL_LEARN_H
 #define ECOMCTL_LEARN_H
@@ -43,14 +51,40 @@ struct ec_fsession;
 struct ec_feature_def;
 struct ec_json;
 
+/* Rows of d floats in an unlinked temporary file, appended in order and
+ * read back by index. Caller's storage. */
+struct ec_spill {
+	int fd; /* -1: none */
+	uint32_t d;
+	size_t n;   /* rows added (the last n_buf still in buf) */
+	float *buf; /* rows not yet written */
+	size_t n_buf;
+	char *dir; /* for messages */
+};
+
+void ec_spill_init(struct ec_spill *s);
+/* Creates the file in dir (mkstemp, then unlink at once: nothing is left
+ * behind on any exit). EC_ECANTCREAT when dir refuses it. */
+int ec_spill_open(struct ec_spill *s, const char *dir, uint32_t d, struct ec_err *err);
+/* Appends n rows (copies x). EC_EIO on a write error (a full disk). */
+int ec_spill_add(struct ec_spill *s, const float *x, size_t n, struct ec_err *err);
+/* Writes the buffered rows; needed before reading them. */
+int ec_spill_flush(struct ec_spill *s, struct ec_err *err);
+/* Reads rows first .. first+n-1 into x (n * d floats, caller storage). */
+int ec_spill_read(const struct ec_spill *s, size_t first, size_t n, float *x, struct ec_err *err);
+/* Closes the file (its space is freed). Accepts an initialized, unopened one. */
+void ec_spill_release(struct ec_spill *s);
+
 /* Intent rows. */
 struct ec_iset {
 	uint32_t d; /* features per row */
 	size_t n, cap;
-	float *x;  /* n * d */
+	float *x; /* n * d; with a spill: rows x0 .. x0 + n_x - 1, or NULL */
+	size_t x0, n_x;
 	float *yf; /* labels as XGBoost wants them */
 	unsigned char *y;
-	int64_t *start; /* session start, non-decreasing */
+	int64_t *start;	       /* session start, non-decreasing */
+	struct ec_spill spill; /* fd -1: rows in x */
 };
 
 /* Category rows, grouped by session. */
@@ -58,7 +92,9 @@ struct ec_cset {
 	uint32_t d;
 	size_t n_s, cap_s; /* sessions */
 	size_t n_r, cap_r; /* rows (candidates) */
-	float *x;	   /* n_r * d */
+	float *x;	   /* n_r * d; with a spill: rows x0 .. x0 + n_x - 1, or NULL */
+	size_t x0, n_x;
+	struct ec_spill spill; /* fd -1: rows in x */
 	float *yf;
 	float *w;	   /* per row: the weight of its session (1 unless sampled) */
 	uint32_t *cand;	   /* per row: key id in keys */
@@ -78,11 +114,21 @@ struct ec_cset {
 
 void ec_iset_init(struct ec_iset *s, uint32_t d);
 void ec_iset_release(struct ec_iset *s);
+/* From now on rows go to a spill file in dir (before the first row). */
+int ec_iset_spill(struct ec_iset *s, const char *dir, struct ec_err *err);
 /* Appends one row (copies x). EC_EINTERNAL when start goes back in time. */
 int ec_iset_add(struct ec_iset *s, const float *x, int label, int64_t start, struct ec_err *err);
 
 void ec_cset_init(struct ec_cset *s, uint32_t d);
 void ec_cset_release(struct ec_cset *s);
+int ec_cset_spill(struct ec_cset *s, const char *dir, struct ec_err *err);
+
+/* Loads rows r0 .. r1-1 of a set's spill into its x window (replacing the
+ * previous window; x0 = r0). Without a spill: nothing (x holds every row). */
+int ec_rows_window(float **x, size_t *x0, size_t *n_x, const struct ec_spill *sp, size_t r0,
+		   size_t r1, struct ec_err *err);
+/* Row r of a set's x (inside its window). */
+#define EC_ROW(s, r) ((s)->x + ((r) - (s)->x0) * (s)->d)
 /* Appends a session's candidates (n rows of d values, their keys and
  * labels) and its truth keys; copies everything. */
 int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const *keys,

@@ -44,10 +44,15 @@ void ec_model_omp_setup(char **argv);
 const char *ec_model_lib_version(void);
 
 struct ec_model;
+struct ec_spill;
 
-/* A dense matrix and its labels, borrowed for the duration of a call. */
+/* A dense matrix and its labels, borrowed for the duration of a call: in
+ * memory (x), or rows first .. first+n-1 of a spill file (learn.h), which
+ * training streams into XGBoost in batches of EC_MODEL_BATCH rows. */
 struct ec_matrix {
-	const float *x; /* n rows of d values, row-major; NAN = missing */
+	const float *x;		      /* n rows of d values, row-major; NAN = missing; or NULL */
+	const struct ec_spill *spill; /* when x is NULL */
+	size_t first;
 	size_t n;
 	uint32_t d;
 	const float *y;	       /* n labels (training and validation), or NULL */
@@ -75,8 +80,26 @@ const char *ec_params_get(const struct ec_params *p, const char *name);
  * the call). */
 typedef double (*ec_model_metric)(void *ctx, const float *pred, size_t n);
 
+/* Rows read from a spill at a time. */
+#define EC_MODEL_BATCH 65536
+
+/* How a spilled matrix reaches XGBoost. */
+enum ec_model_matrix {
+	/* XGQuantileDMatrixCreateFromCallback: the rows stream through in
+	 * batches and only their bin indexes stay (one byte a value with
+	 * max_bin <= 256); the validation matrix takes the training one's cuts
+	 * (its `ref`). The default. */
+	EC_MATRIX_QUANTILE = 0,
+	/* rows held in memory as floats and given to XGDMatrixCreateFromMat
+	 * (a spilled matrix is read back whole): the path before spilling,
+	 * kept for comparison (`train --matrix memory`) */
+	EC_MATRIX_MEMORY = 1,
+};
+extern const char *const ec_model_matrix_names[]; /* "quantile", "memory", NULL */
+
 struct ec_train_opts {
 	const struct ec_params *params; /* objective, eta, max_depth, seed, nthread... */
+	int matrix;			/* enum ec_model_matrix, for spilled matrices */
 	int rounds;			/* most boosting rounds (>= 1) */
 	int early_stop;			/* rounds without improvement that stop; 0: never */
 	ec_model_metric metric;		/* required when valid is given */
@@ -91,7 +114,9 @@ struct ec_train_result {
 
 /*
  * Trains on `train`, evaluating on `valid` (may be NULL: then every round is
- * kept). *out is new; free with ec_model_free(). EC_EDATA for an empty
+ * kept). A caught signal stops it before the next round (EC_EINTR); the
+ * test hook ECOMCTL_TEST_PAUSE=round:FILE (cleanup.h) pauses after the
+ * first round, the matrices built. *out is new; free with ec_model_free(). EC_EDATA for an empty
  * training set; EC_EINTERNAL for anything XGBoost refuses (a bad parameter
  * value, for one).
  */
@@ -104,6 +129,11 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
  * model's number of features. */
 int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, float *out,
 		     struct ec_err *err);
+
+/* ec_model_predict() over the rows of a matrix, in memory or spilled (read
+ * in batches); out has mx->n floats. */
+int ec_model_predict_matrix(struct ec_model *m, const struct ec_matrix *mx, float *out,
+			    struct ec_err *err);
 
 /* The model as XGBoost JSON: *out is new (free()), *len its length. */
 int ec_model_save(struct ec_model *m, char **out, size_t *len, struct ec_err *err);

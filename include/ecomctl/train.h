@@ -44,6 +44,8 @@ struct ec_train_cfg {
 	int cat_objective;	  /* enum ec_cat_objective */
 	int cat_monotone;    /* 1 (default): the category features' monotone signs as constraints */
 	int intent_monotone; /* 1 (default): the same for intent (the cart features only rise) */
+	int matrix;	     /* enum ec_model_matrix: quantile (default) spills the rows */
+	const char *cache_dir; /* where the spill goes; NULL: the models directory */
 	/* JSON array of parameter objects, or NULL: then intent, when eta,
 	 * max_depth and min_child_weight are the defaults, tries its default
 	 * grid (the defaults; max_depth 3 with min_child_weight 5; max_depth 2

@@ -14,6 +14,7 @@
 #include "ecomctl/grid.h"
 #include "ecomctl/job.h"
 #include "ecomctl/json.h"
+#include "ecomctl/outfile.h"
 #include "ecomctl/registry.h"
 #include "ecomctl/run.h"
 #include "ecomctl/sha256.h"
@@ -76,6 +77,7 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_bool(o, "category_monotone", cfg->cat_monotone);
 	ec_json_add_bool(o, "intent_monotone", cfg->intent_monotone);
 	ec_json_add_num(o, "category_negatives", neg_keep);
+	ec_json_add_str(o, "matrix", ec_model_matrix_names[cfg->matrix]);
 	return 0;
 }
 
@@ -206,6 +208,23 @@ static void state_release(struct train_state *st)
 	ec_cset_release(&st->cs);
 }
 
+/* With the quantile matrix, the feature rows go to spill files in
+ * --cache-dir (default: the models directory), not to memory. */
+static int open_spills(const struct ec_train_args *a, struct train_state *st, struct ec_err *err)
+{
+	const char *dir = a->cfg.cache_dir ? a->cfg.cache_dir : a->models;
+	int rc;
+	if (a->cfg.matrix != EC_MATRIX_QUANTILE)
+		return 0;
+	if ((rc = ec_mkdirs(dir, err)) < 0)
+		return rc;
+	if (st->want[EC_TASK_INTENT] && (rc = ec_iset_spill(&st->is, dir, err)) < 0)
+		return rc;
+	if (st->want[EC_TASK_CATEGORY] && (rc = ec_cset_spill(&st->cs, dir, err)) < 0)
+		return rc;
+	return 0;
+}
+
 void ec_train_args_init(struct ec_train_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -243,6 +262,7 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	run = ec_job_run(job);
 	ec_job_input(job, &st.in);
 	if ((a->grid_path && (rc = ec_grid_load(st.grid, a->grid_path, &err)) < 0) ||
+	    (rc = open_spills(a, &st, &err)) < 0 ||
 	    (rc = ec_input_open(&st.in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&st.fz, &a->fo, st.in.z, &err)) < 0 ||
 	    (rc = ec_learn_collect(st.fz, st.want[0] ? &st.is : NULL, st.want[1] ? &st.cs : NULL,
@@ -342,6 +362,13 @@ int cmd_train(int argc, char **argv)
 	     NULL, 0},
 	    {"seed", 0, EC_OPT_INT, &a.cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
+	    {"matrix", 0, EC_OPT_CHOICE, &a.cfg.matrix, "quantile|memory",
+	     "quantile (default): feature rows spilled to --cache-dir and streamed into "
+	     "XGBoost's quantized matrix; memory: every row held as floats (the old path)",
+	     ec_model_matrix_names, 0},
+	    {"cache-dir", 0, EC_OPT_STR, &a.cfg.cache_dir, "DIR",
+	     "where the feature spill goes (an unlinked file; default: the --models directory)",
+	     NULL, 0},
 	    {"threads", 0, EC_OPT_INT, &a.cfg.threads, "N",
 	     "XGBoost threads (default 0: all cores)", EC_OPT_RANGE(0, 1024), 0},
 	    {"max-candidates", 0, EC_OPT_INT, &a.max_cand, "N",

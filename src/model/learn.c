@@ -12,30 +12,62 @@ void ec_iset_init(struct ec_iset *s, uint32_t d)
 {
 	memset(s, 0, sizeof(*s));
 	s->d = d;
+	ec_spill_init(&s->spill);
+}
+
+int ec_iset_spill(struct ec_iset *s, const char *dir, struct ec_err *err)
+{
+	return ec_spill_open(&s->spill, dir, s->d, err);
+}
+
+int ec_cset_spill(struct ec_cset *s, const char *dir, struct ec_err *err)
+{
+	return ec_spill_open(&s->spill, dir, s->d, err);
+}
+
+int ec_rows_window(float **x, size_t *x0, size_t *n_x, const struct ec_spill *sp, size_t r0,
+		   size_t r1, struct ec_err *err)
+{
+	if (sp->fd < 0)
+		return 0;
+	free(*x);
+	*x = ec_xmalloc((r1 - r0) * sp->d * sizeof(float) + sizeof(float));
+	*x0 = r0;
+	*n_x = r1 - r0;
+	return ec_spill_read(sp, r0, r1 - r0, *x, err);
 }
 
 void ec_iset_release(struct ec_iset *s)
 {
+	ec_spill_release(&s->spill);
 	free(s->x);
 	free(s->yf);
 	free(s->y);
 	free(s->start);
 	memset(s, 0, sizeof(*s));
+	ec_spill_init(&s->spill);
 }
 
 int ec_iset_add(struct ec_iset *s, const float *x, int label, int64_t start, struct ec_err *err)
 {
 	if (s->n && start < s->start[s->n - 1])
 		return ec_fail(err, EC_EINTERNAL, "intent rows out of start order");
+	if (s->spill.fd >= 0) {
+		int rc = ec_spill_add(&s->spill, x, 1, err);
+		if (rc < 0)
+			return rc;
+	}
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
-		s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
+		if (s->spill.fd < 0)
+			s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
 		s->yf = ec_xrealloc(s->yf, cap * sizeof(float));
 		s->y = ec_xrealloc(s->y, cap);
 		s->start = ec_xrealloc(s->start, cap * sizeof(int64_t));
 		s->cap = cap;
 	}
-	memcpy(s->x + s->n * s->d, x, s->d * sizeof(float));
+	if (s->spill.fd < 0)
+		memcpy(s->x + s->n * s->d, x, s->d * sizeof(float));
 	s->y[s->n] = label != 0;
 	s->yf[s->n] = label != 0;
 	s->start[s->n++] = start;
@@ -47,6 +79,7 @@ void ec_cset_init(struct ec_cset *s, uint32_t d)
 	memset(s, 0, sizeof(*s));
 	s->d = d;
 	ec_strtab_init(&s->keys);
+	ec_spill_init(&s->spill);
 	s->neg_keep = 1;
 	s->row_off = ec_xcalloc(1, sizeof(size_t));
 	s->truth_off = ec_xcalloc(1, sizeof(size_t));
@@ -54,6 +87,7 @@ void ec_cset_init(struct ec_cset *s, uint32_t d)
 
 void ec_cset_release(struct ec_cset *s)
 {
+	ec_spill_release(&s->spill);
 	free(s->x);
 	free(s->yf);
 	free(s->w);
@@ -64,12 +98,14 @@ void ec_cset_release(struct ec_cset *s)
 	free(s->truth);
 	ec_strtab_release(&s->keys);
 	memset(s, 0, sizeof(*s));
+	ec_spill_init(&s->spill);
 }
 
 int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const *keys,
 		const float *x, const uint8_t *label, uint32_t n_truth, const char *const *truth,
 		struct ec_err *err)
 {
+	int rc;
 	if (s->n_s && start < s->start[s->n_s - 1])
 		return ec_fail(err, EC_EINTERNAL, "category rows out of start order");
 	if (s->n_s + 1 >= s->cap_s) {
@@ -83,13 +119,17 @@ int ec_cset_add(struct ec_cset *s, int64_t start, uint32_t n, const char *const 
 		size_t cap = s->cap_r ? s->cap_r : 4096;
 		while (cap < s->n_r + n)
 			cap *= 2;
-		s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
+		if (s->spill.fd < 0)
+			s->x = ec_xrealloc(s->x, cap * s->d * sizeof(float));
 		s->yf = ec_xrealloc(s->yf, cap * sizeof(float));
 		s->w = ec_xrealloc(s->w, cap * sizeof(float));
 		s->cand = ec_xrealloc(s->cand, cap * sizeof(uint32_t));
 		s->cap_r = cap;
 	}
-	memcpy(s->x + s->n_r * s->d, x, (size_t)n * s->d * sizeof(float));
+	if (s->spill.fd < 0)
+		memcpy(s->x + s->n_r * s->d, x, (size_t)n * s->d * sizeof(float));
+	else if ((rc = ec_spill_add(&s->spill, x, n, err)) < 0)
+		return rc;
 	for (uint32_t i = 0; i < n; i++) {
 		s->yf[s->n_r + i] = label[i] != 0;
 		s->w[s->n_r + i] = n_truth || s->neg_keep >= 1 ? 1.0f : (float)(1 / s->neg_keep);
@@ -244,5 +284,9 @@ int ec_learn_collect(struct ec_featurizer *fz, struct ec_iset *is, struct ec_cse
 				      s.n_truth, s.truth, err)) < 0)
 			return rc;
 	}
+	if (rc == 0 && is && is->spill.fd >= 0)
+		rc = ec_spill_flush(&is->spill, err);
+	if (rc == 0 && cs && cs->spill.fd >= 0)
+		rc = ec_spill_flush(&cs->spill, err);
 	return rc;
 }

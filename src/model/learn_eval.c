@@ -54,7 +54,7 @@ int ec_eval_intent(struct ec_intent_report *out, const struct ec_iset *s, size_t
 	memset(out, 0, sizeof(*out));
 	out->n = n;
 	for (size_t i = 0; i < n; i++) {
-		float carts = s->x[(i0 + i) * s->d + (uint32_t)c];
+		float carts = EC_ROW(s, i0 + i)[c];
 		if (isnan(carts))
 			carts = 0;
 		sc[i] = p[i];
@@ -88,8 +88,8 @@ static void order_by(const struct ec_cset *s, size_t r0, uint32_t n, const int c
 		while (j > 0) {
 			int better = 0, decided = 0;
 			for (int k = 0; k < 2 && cols[k] >= 0 && !decided; k++) {
-				float a = s->x[(r0 + i) * s->d + (uint32_t)cols[k]];
-				float b = s->x[(r0 + idx[j - 1]) * s->d + (uint32_t)cols[k]];
+				float a = EC_ROW(s, r0 + i)[cols[k]];
+				float b = EC_ROW(s, r0 + idx[j - 1])[cols[k]];
 				if (isnan(a) != isnan(b))
 					better = isnan(b), decided = 1;
 				else if (!isnan(a) && a != b)

@@ -2,7 +2,9 @@
  * JSON save and load. See model.h. */
 #include "ecomctl/model.h"
 
+#include <dirent.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,9 @@
 #include <unistd.h>
 #include <xgboost/c_api.h>
 
+#include "ecomctl/cleanup.h"
 #include "ecomctl/forest.h"
+#include "ecomctl/learn.h"
 
 struct ec_model {
 	BoosterHandle h;
@@ -109,22 +113,218 @@ static void setup_log(void)
 	XGBSetGlobalConfig(cfg);
 }
 
-static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, struct ec_err *err)
+const char *const ec_model_matrix_names[] = {"quantile", "memory", NULL};
+
+static int set_info(DMatrixHandle h, const struct ec_matrix *m, int meta, struct ec_err *err)
 {
 	int rc = 0;
-	DMatrixHandle h = NULL;
-	XGB(XGDMatrixCreateFromMat(m->x, m->n, m->d, NAN, &h));
-	if (m->y)
+	if (meta && m->y)
 		XGB(XGDMatrixSetFloatInfo(h, "label", m->y, m->n));
-	if (m->w)
+	if (meta && m->w)
 		XGB(XGDMatrixSetFloatInfo(h, "weight", m->w, m->n));
 	if (m->group)
 		XGB(XGDMatrixSetUIntInfo(h, "group", m->group, m->n_groups));
-	*out = h;
-	return 0;
 done:
+	return rc;
+}
+
+/* The rows of m in memory: m->x, or *buf read from its spill (free()). */
+static int rows_of(const float **x, float **buf, const struct ec_matrix *m, struct ec_err *err)
+{
+	*buf = NULL;
+	*x = m->x;
+	if (m->x)
+		return 0;
+	*buf = ec_xmalloc(m->n * m->d * sizeof(float) + sizeof(float));
+	*x = *buf;
+	return ec_spill_read(m->spill, m->first, m->n, *buf, err);
+}
+
+static int dense_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, struct ec_err *err)
+{
+	int rc = 0;
+	DMatrixHandle h = NULL;
+	const float *x;
+	float *buf;
+	if ((rc = rows_of(&x, &buf, m, err)) < 0)
+		goto done;
+	XGB(XGDMatrixCreateFromMat(x, m->n, m->d, NAN, &h));
+	if ((rc = set_info(h, m, 1, err)) < 0)
+		goto done;
+	*out = h;
+	h = NULL;
+done:
+	free(buf);
 	if (h)
 		XGDMatrixFree(h);
+	return rc;
+}
+
+/* The data iterator of a QuantileDMatrix: XGBoost calls next() until it
+ * returns 0, twice (sketching, then binning), with reset() between. Each
+ * batch is read from the spill into buf and set on the proxy with its
+ * labels and weights; XGBoost copies what it keeps before the next call. */
+struct spill_iter {
+	const struct ec_matrix *m;
+	DMatrixHandle proxy;
+	size_t at;
+	float *buf;
+	struct ec_err *err;
+	int rc;
+};
+
+static void iter_reset(DataIterHandle h)
+{
+	((struct spill_iter *)h)->at = 0;
+}
+
+static int iter_next(DataIterHandle h)
+{
+	struct spill_iter *it = h;
+	const struct ec_matrix *m = it->m;
+	char iface[256];
+	size_t k = m->n - it->at;
+	if (it->rc < 0 || k == 0)
+		return 0;
+	if (k > EC_MODEL_BATCH)
+		k = EC_MODEL_BATCH;
+	if ((it->rc = ec_spill_read(m->spill, m->first + it->at, k, it->buf, it->err)) < 0)
+		return 0;
+	snprintf(iface, sizeof(iface),
+		 "{\"data\": [%llu, true], \"shape\": [%zu, %u], \"typestr\": \"<f4\", "
+		 "\"version\": 3}",
+		 (unsigned long long)(uintptr_t)it->buf, k, m->d);
+	if (XGProxyDMatrixSetDataDense(it->proxy, iface) != 0 ||
+	    (m->y && XGDMatrixSetFloatInfo(it->proxy, "label", m->y + it->at, k) != 0) ||
+	    (m->w && XGDMatrixSetFloatInfo(it->proxy, "weight", m->w + it->at, k) != 0)) {
+		it->rc = ec_fail(it->err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());
+		return 0;
+	}
+	it->at += k;
+	return 1;
+}
+
+/* The config of a matrix from the iterator: a QuantileDMatrix (cache NULL) or
+ * an external-memory one whose pages go to files named cache... */
+static void iter_config(char *cfg, size_t size, const struct ec_params *p, const char *cache)
+{
+	const char *max_bin = ec_params_get(p, "max_bin"), *nthread = ec_params_get(p, "nthread");
+	int n =
+	    snprintf(cfg, size, "{\"missing\": NaN, \"nthread\": %s, ", nthread ? nthread : "0");
+	if (!cache) {
+		snprintf(cfg + n, size - (size_t)n, "\"max_bin\": %s}", max_bin ? max_bin : "256");
+		return;
+	}
+	n += snprintf(cfg + n, size - (size_t)n, "\"cache_prefix\": \"");
+	for (; *cache && n < (int)size - 8; cache++) {
+		if (*cache == '"' || *cache == '\\')
+			cfg[n++] = '\\';
+		cfg[n++] = *cache;
+	}
+	snprintf(cfg + n, size - (size_t)n, "\"}");
+}
+
+static int iter_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHandle ref,
+			const struct ec_params *p, const char *cache, struct ec_err *err)
+{
+	int rc = 0, s;
+	DMatrixHandle h = NULL;
+	struct spill_iter it = {.m = m, .err = err};
+	char cfg[4200];
+	iter_config(cfg, sizeof(cfg), p, cache);
+	it.buf = ec_xmalloc((size_t)EC_MODEL_BATCH * m->d * sizeof(float));
+	XGB(XGProxyDMatrixCreate(&it.proxy));
+	if (cache)
+		s = XGDMatrixCreateFromCallback(&it, it.proxy, iter_reset, iter_next, cfg, &h);
+	else
+		s = XGQuantileDMatrixCreateFromCallback(&it, it.proxy, ref, iter_reset, iter_next,
+							cfg, &h);
+	if ((rc = it.rc) < 0)
+		goto done;
+	if (s != 0) {
+		rc = ec_fail(err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());
+		goto done;
+	}
+	if ((rc = set_info(h, m, 0, err)) < 0)
+		goto done;
+	*out = h;
+	h = NULL;
+done:
+	free(it.buf);
+	if (it.proxy)
+		XGDMatrixFree(it.proxy);
+	if (h)
+		XGDMatrixFree(h);
+	return rc;
+}
+
+/* The validation matrix of a spilled set is XGBoost's external-memory
+ * matrix, its pages in files named <prefix>-<address>.row.page beside the
+ * spill: a QuantileDMatrix would do, but XGBoost 1.7 predicts one by
+ * turning every bin index back into a value with a search per feature
+ * (GHistIndexMatrix::GetFvalue): 40x slower per round than from pages.
+ * XGBoost removes the files when the matrix is freed; until then they are
+ * registered temporary files, removed on a second signal or an exit(). */
+struct page_cache {
+	char dir[4096], base[96];
+	int slot[8], n;
+};
+
+static void cache_name(struct page_cache *c, const char *dir)
+{
+	static unsigned counter;
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	snprintf(c->base, sizeof(c->base), ".ecomctl-valid-%ld-%u", (long)getpid(), counter++);
+	c->n = 0;
+}
+
+/* Registers the cache's files (track) or removes what XGBoost left of them. */
+static void cache_scan(struct page_cache *c, int track)
+{
+	DIR *d = c->base[0] ? opendir(c->dir) : NULL;
+	struct dirent *e;
+	char path[4500];
+	while (d && (e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, c->base, strlen(c->base)) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", c->dir, e->d_name);
+			if (!track)
+				unlink(path);
+			else if (c->n < 8)
+				c->slot[c->n++] = ec_tempfile_add(path);
+		}
+	if (d)
+		closedir(d);
+}
+
+static void cache_track(struct page_cache *c)
+{
+	cache_scan(c, 1);
+}
+
+static void cache_forget(struct page_cache *c)
+{
+	cache_scan(c, 0);
+	for (int i = 0; i < c->n; i++)
+		ec_tempfile_forget(c->slot[i]);
+	c->n = 0;
+}
+
+/* A matrix for training or validation (ref: the training matrix, whose
+ * cuts a quantile validation matrix takes). */
+static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHandle ref,
+			const struct ec_train_opts *o, struct page_cache *c, struct ec_err *err)
+{
+	char prefix[4300];
+	int rc;
+	*out = NULL;
+	if (m->x || !o || o->matrix != EC_MATRIX_QUANTILE)
+		return dense_dmatrix(out, m, err);
+	if (!ref)
+		return iter_dmatrix(out, m, NULL, o->params, NULL, err);
+	cache_name(c, m->spill->dir);
+	snprintf(prefix, sizeof(prefix), "%s/%s", c->dir, c->base);
+	rc = iter_dmatrix(out, m, NULL, o->params, prefix, err);
+	cache_track(c);
 	return rc;
 }
 
@@ -171,6 +371,7 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 	BoosterHandle b = NULL, best = NULL;
 	float *pred = NULL;
 	int rc = 0, n_dms = valid && valid->n ? 2 : 1;
+	struct page_cache cache = {.n = 0};
 
 	*out = NULL;
 	memset(res, 0, sizeof(*res));
@@ -180,9 +381,9 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 	if (o->rounds < 1)
 		return ec_fail(err, EC_EUSAGE, "rounds must be at least 1");
 	setup_log();
-	if ((rc = make_dmatrix(&dms[0], train, err)) < 0)
+	if ((rc = make_dmatrix(&dms[0], train, NULL, o, &cache, err)) < 0)
 		goto done;
-	if (n_dms == 2 && (rc = make_dmatrix(&dms[1], valid, err)) < 0)
+	if (n_dms == 2 && (rc = make_dmatrix(&dms[1], valid, dms[0], o, &cache, err)) < 0)
 		goto done;
 	/* Both matrices go to the booster's cache, so that predicting the
 	 * validation rows after each round only adds the newest tree. */
@@ -193,7 +394,11 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 		pred = ec_xmalloc(valid->n * sizeof(float));
 	int since_best = 0;
 	for (int it = 0; it < o->rounds; it++) {
+		if ((rc = ec_interrupt_check(err)) < 0)
+			goto done;
 		XGB(XGBoosterUpdateOneIter(b, it, dms[0]));
+		if (it == 0)
+			ec_test_pause("round");
 		res->rounds_run = it + 1;
 		log_eval(b, it, dms, n_dms);
 		if (n_dms == 1 || !o->metric) {
@@ -237,6 +442,7 @@ done:
 	for (int i = 0; i < 2; i++)
 		if (dms[i])
 			XGDMatrixFree(dms[i]);
+	cache_forget(&cache);
 	return rc;
 }
 
@@ -289,12 +495,29 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 	}
 	setup_log();
 	struct ec_matrix mx = {.x = x, .n = n, .d = d};
-	if ((rc = make_dmatrix(&dm, &mx, err)) < 0)
+	if ((rc = make_dmatrix(&dm, &mx, NULL, NULL, NULL, err)) < 0)
 		return rc;
 	rc = predict_dm(m->h, dm, n, out, err);
 	XGDMatrixFree(dm);
 	if (rc == 0 && m->forest)
 		forest_check(m, x, n, d, out);
+	return rc;
+}
+
+int ec_model_predict_matrix(struct ec_model *m, const struct ec_matrix *mx, float *out,
+			    struct ec_err *err)
+{
+	if (mx->x)
+		return ec_model_predict(m, mx->x, mx->n, mx->d, out, err);
+	size_t batch = mx->n < EC_MODEL_BATCH ? mx->n : EC_MODEL_BATCH;
+	float *buf = ec_xmalloc(batch * mx->d * sizeof(float) + sizeof(float));
+	int rc = 0;
+	for (size_t at = 0; at < mx->n && rc == 0; at += batch) {
+		size_t k = mx->n - at < batch ? mx->n - at : batch;
+		if ((rc = ec_spill_read(mx->spill, mx->first + at, k, buf, err)) == 0)
+			rc = ec_model_predict(m, buf, k, mx->d, out + at, err);
+	}
+	free(buf);
 	return rc;
 }
 

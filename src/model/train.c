@@ -123,12 +123,13 @@ static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
 		    0)
 			break;
 		struct ec_train_opts o = {.params = &t->params,
+					  .matrix = cfg->matrix,
 					  .rounds = (int)cfg->rounds,
 					  .early_stop = (int)cfg->early_stop,
 					  .metric = fn->stop,
 					  .metric_ctx = fn->ctx};
 		if ((rc = ec_model_train(&m, &t->res, &o, tr, va, err)) < 0 ||
-		    (rc = ec_model_predict(m, va->x, va->n, va->d, pred, err)) < 0) {
+		    (rc = ec_model_predict_matrix(m, va, pred, err)) < 0) {
 			ec_model_free(m);
 			if (n > 1) {
 				char msg[sizeof(err->msg)];
@@ -156,20 +157,53 @@ static int run_trials(struct ec_task_result *out, const struct task_fns *fn,
 	return rc;
 }
 
+/* Rows first .. first+n-1 of a set: in memory (x) or in its spill. */
+static struct ec_matrix rows_of(const float *x, const struct ec_spill *sp, uint32_t d, size_t first,
+				size_t n)
+{
+	struct ec_matrix m = {.n = n, .d = d, .first = first};
+	if (sp->fd >= 0)
+		m.spill = sp;
+	else
+		m.x = x + first * d;
+	return m;
+}
+
+/* The rows the drift reference summarizes: every step-th of the n rows,
+ * as ec_drift_reference() would stride them (new; *m rows). */
+static int drift_sample(float **out, size_t *m, const struct ec_matrix *all, struct ec_err *err)
+{
+	size_t n = all->n, d = all->d;
+	size_t step = n > EC_DRIFT_SAMPLE ? (n + EC_DRIFT_SAMPLE - 1) / EC_DRIFT_SAMPLE : 1;
+	*m = (n + step - 1) / step;
+	*out = ec_xmalloc(*m * d * sizeof(float) + sizeof(float));
+	for (size_t i = 0; i < *m; i++) {
+		if (all->x)
+			memcpy(*out + i * d, all->x + i * step * d, d * sizeof(float));
+		else if (ec_spill_read(all->spill, all->first + i * step, 1, *out + i * d, err) < 0)
+			return err->code;
+	}
+	return 0;
+}
+
 /* The drift reference of the trained model (drift.h) over every row it saw,
  * training and validation: the feature columns and the score, per row
  * (row_off NULL: intent) or per session, its best candidate (category). */
-static int reference(struct ec_task_result *out, const float *x, size_t n, uint32_t d,
-		     const size_t *row_off, size_t n_s, struct ec_err *err)
+static int reference(struct ec_task_result *out, const struct ec_matrix *all, const size_t *row_off,
+		     size_t n_s, struct ec_err *err)
 {
 	const char *names[256];
-	float *p = ec_xmalloc((n + 1) * sizeof(float)), *best = p;
+	size_t n = all->n, n_x = 0;
+	uint32_t d = all->d;
+	float *p = ec_xmalloc((n + 1) * sizeof(float)), *best = p, *x = NULL;
 	int rc;
 	if (d > 256)
 		d = 256;
 	for (uint32_t i = 0; i < d; i++)
 		names[i] = ec_features(out->task)[i].name;
-	if ((rc = ec_model_predict(out->model, x, n, d, p, err)) < 0) {
+	if ((rc = ec_model_predict_matrix(out->model, all, p, err)) < 0 ||
+	    (rc = drift_sample(&x, &n_x, all, err)) < 0) {
+		free(x);
 		free(p);
 		return rc;
 	}
@@ -186,10 +220,13 @@ static int reference(struct ec_task_result *out, const float *x, size_t n, uint3
 			best[n_score++] = b;
 		}
 	}
-	out->reference = ec_drift_reference(x, n, d, names, best, n_score,
+	out->reference = ec_drift_reference(x, n_x, all->d, names, best, n_score,
 					    row_off ? "p_category_1" : "p_purchase");
+	/* it summarized the sample; it saw all the rows */
+	ec_json_set_num(out->reference, "rows", (double)n);
 	if (best != p)
 		free(best);
+	free(x);
 	free(p);
 	return 0;
 }
@@ -273,8 +310,10 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	if (rc < 0)
 		return rc;
 
-	struct ec_matrix tr = {.x = s->x, .n = split, .d = s->d, .y = s->yf};
-	struct ec_matrix va = {.x = s->x + split * s->d, .n = nv, .d = s->d, .y = s->yf + split};
+	struct ec_matrix tr = rows_of(s->x, &s->spill, s->d, 0, split);
+	struct ec_matrix va = rows_of(s->x, &s->spill, s->d, split, nv);
+	tr.y = s->yf;
+	va.y = s->yf + split;
 	struct intent_ctx ctx = {s->y + split, ec_xmalloc(nv * sizeof(double))};
 	struct task_fns fn = {"intent", "pr_auc", intent_stop, intent_select, &ctx};
 	struct ec_train_cfg c = *cfg;
@@ -288,13 +327,18 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 	if (rc < 0)
 		return rc;
 	p = ec_xmalloc(nv * sizeof(float));
-	if ((rc = ec_model_predict(out->model, va.x, nv, s->d, p, err)) == 0)
-		rc = ec_eval_intent(&out->intent, s, split, s->n, p, out->train_rate, NAN,
-				    ec_features(EC_TASK_INTENT), ec_features_count(EC_TASK_INTENT),
-				    err);
+	struct ec_iset v = *s; /* the validation rows, read back from a spill */
+	v.x = NULL;
+	if ((rc = ec_model_predict_matrix(out->model, &va, p, err)) == 0 &&
+	    (rc = ec_rows_window(&v.x, &v.x0, &v.n_x, &s->spill, split, s->n, err)) == 0)
+		rc = ec_eval_intent(&out->intent, s->spill.fd >= 0 ? &v : s, split, s->n, p,
+				    out->train_rate, NAN, ec_features(EC_TASK_INTENT),
+				    ec_features_count(EC_TASK_INTENT), err);
+	free(v.x);
 	free(p);
+	struct ec_matrix all = rows_of(s->x, &s->spill, s->d, 0, s->n);
 	if (rc == 0)
-		rc = reference(out, s->x, s->n, s->d, NULL, 0, err);
+		rc = reference(out, &all, NULL, 0, err);
 	out->threshold = out->intent.m[EC_IB_MODEL].f1_threshold;
 	if (rc == 0 && isnan(out->threshold)) {
 		ec_log_warn("intent: no purchase among the validation sessions: threshold 0.5");
@@ -349,6 +393,29 @@ static double cat_stop_mrr(void *ctx, const float *pred, size_t n)
 	return rc < 0 ? NAN : m.mrr;
 }
 
+/* The category winner beside the baselines on the validation sessions
+ * (their rows read back from a spill), and its drift reference. */
+static int cat_evaluate(struct ec_task_result *out, const struct ec_cset *s, size_t split,
+			const struct ec_matrix *va, struct ec_err *err)
+{
+	float *p = ec_xmalloc((va->n + 1) * sizeof(float));
+	struct ec_cset v = *s;
+	int rc;
+	v.x = NULL;
+	if ((rc = ec_model_predict_matrix(out->model, va, p, err)) == 0 &&
+	    (rc = ec_rows_window(&v.x, &v.x0, &v.n_x, &s->spill, s->row_off[split], s->n_r, err)) ==
+		0)
+		rc = ec_eval_category(&out->category, s->spill.fd >= 0 ? &v : s, split, s->n_s, p,
+				      ec_features(EC_TASK_CATEGORY),
+				      ec_features_count(EC_TASK_CATEGORY), err);
+	free(v.x);
+	free(p);
+	struct ec_matrix all = rows_of(s->x, &s->spill, s->d, 0, s->n_r);
+	if (rc == 0)
+		rc = reference(out, &all, s->row_off, s->n_s, err);
+	return rc;
+}
+
 int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_t split,
 		      const struct ec_train_cfg *cfg, struct ec_err *err)
 {
@@ -356,7 +423,6 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	size_t r_split = s->row_off[split], n_pos = 0;
 	uint32_t *group = NULL;
 	size_t n_groups = 0;
-	float *p = NULL;
 	int rc, pairwise = cfg->cat_objective == EC_CAT_PAIRWISE;
 
 	memset(out, 0, sizeof(*out));
@@ -398,10 +464,11 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	if (!pairwise && ((rc = set_num(&base, "base_score", (double)n_pos / w_sum, err)) < 0 ||
 			  (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0))
 		return rc;
-	struct ec_matrix tr = {
-	    .x = s->x, .n = r_split, .d = s->d, .y = s->yf, .w = s->neg_keep < 1 ? s->w : NULL};
-	struct ec_matrix va = {
-	    .x = s->x + r_split * s->d, .n = out->valid_rows, .d = s->d, .y = s->yf + r_split};
+	struct ec_matrix tr = rows_of(s->x, &s->spill, s->d, 0, r_split);
+	struct ec_matrix va = rows_of(s->x, &s->spill, s->d, r_split, out->valid_rows);
+	tr.y = s->yf;
+	tr.w = s->neg_keep < 1 ? s->w : NULL;
+	va.y = s->yf + r_split;
 	if (pairwise) {
 		group = ec_xmalloc((s->n_s + 1) * sizeof(uint32_t));
 		for (size_t i = 0; i < split; i++)
@@ -434,15 +501,7 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	free(ctx.p);
 	if (rc < 0)
 		return rc;
-	p = ec_xmalloc((out->valid_rows + 1) * sizeof(float));
-	if ((rc = ec_model_predict(out->model, va.x, va.n, s->d, p, err)) == 0)
-		rc = ec_eval_category(&out->category, s, split, s->n_s, p,
-				      ec_features(EC_TASK_CATEGORY),
-				      ec_features_count(EC_TASK_CATEGORY), err);
-	free(p);
-	if (rc == 0)
-		rc = reference(out, s->x, s->n_r, s->d, s->row_off, s->n_s, err);
-	return rc;
+	return cat_evaluate(out, s, split, &va, err);
 }
 
 int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
