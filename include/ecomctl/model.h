@@ -85,17 +85,23 @@ typedef double (*ec_model_metric)(void *ctx, const float *pred, size_t n);
 
 /* How a spilled matrix reaches XGBoost. */
 enum ec_model_matrix {
+	/* quantile for a matrix of more than EC_MATRIX_AUTO_DENSE bytes of
+	 * floats, else memory (XGBoost's external-memory pages and batches
+	 * cost more than they save on small inputs); the default. The model is
+	 * the same either way. */
+	EC_MATRIX_AUTO = 0,
 	/* XGQuantileDMatrixCreateFromCallback: the rows stream through in
 	 * batches and only their bin indexes stay (one byte a value with
 	 * max_bin <= 256); the validation matrix takes the training one's cuts
-	 * (its `ref`). The default. */
-	EC_MATRIX_QUANTILE = 0,
+	 * (its `ref`). */
+	EC_MATRIX_QUANTILE = 1,
 	/* rows held in memory as floats and given to XGDMatrixCreateFromMat
 	 * (a spilled matrix is read back whole): the path before spilling,
 	 * kept for comparison (`train --matrix memory`) */
-	EC_MATRIX_MEMORY = 1,
+	EC_MATRIX_MEMORY = 2,
 };
-extern const char *const ec_model_matrix_names[]; /* "quantile", "memory", NULL */
+#define EC_MATRIX_AUTO_DENSE (32u << 20)
+extern const char *const ec_model_matrix_names[]; /* "auto", "quantile", "memory", NULL */
 
 struct ec_train_opts {
 	const struct ec_params *params; /* objective, eta, max_depth, seed, nthread... */

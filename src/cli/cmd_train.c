@@ -214,7 +214,7 @@ static int open_spills(const struct ec_train_args *a, struct train_state *st, st
 {
 	const char *dir = a->cfg.cache_dir ? a->cfg.cache_dir : a->models;
 	int rc;
-	if (a->cfg.matrix != EC_MATRIX_QUANTILE)
+	if (a->cfg.matrix == EC_MATRIX_MEMORY)
 		return 0;
 	if ((rc = ec_mkdirs(dir, err)) < 0)
 		return rc;
@@ -362,9 +362,10 @@ int cmd_train(int argc, char **argv)
 	     NULL, 0},
 	    {"seed", 0, EC_OPT_INT, &a.cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
-	    {"matrix", 0, EC_OPT_CHOICE, &a.cfg.matrix, "quantile|memory",
-	     "quantile (default): feature rows spilled to --cache-dir and streamed into "
-	     "XGBoost's quantized matrix; memory: every row held as floats (the old path)",
+	    {"matrix", 0, EC_OPT_CHOICE, &a.cfg.matrix, "auto|quantile|memory",
+	     "quantile: feature rows spilled to --cache-dir and streamed into XGBoost's "
+	     "quantized matrix; memory: every row held as floats; auto (default): quantile "
+	     "above 32 MiB of features, else memory (the same model either way)",
 	     ec_model_matrix_names, 0},
 	    {"cache-dir", 0, EC_OPT_STR, &a.cfg.cache_dir, "DIR",
 	     "where the feature spill goes (an unlinked file; default: the --models directory)",

@@ -113,7 +113,7 @@ static void setup_log(void)
 	XGBSetGlobalConfig(cfg);
 }
 
-const char *const ec_model_matrix_names[] = {"quantile", "memory", NULL};
+const char *const ec_model_matrix_names[] = {"auto", "quantile", "memory", NULL};
 
 static int set_info(DMatrixHandle h, const struct ec_matrix *m, int meta, struct ec_err *err)
 {
@@ -317,7 +317,8 @@ static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHa
 	char prefix[4300];
 	int rc;
 	*out = NULL;
-	if (m->x || !o || o->matrix != EC_MATRIX_QUANTILE)
+	if (m->x || !o || o->matrix == EC_MATRIX_MEMORY ||
+	    (o->matrix == EC_MATRIX_AUTO && m->n * m->d * sizeof(float) <= EC_MATRIX_AUTO_DENSE))
 		return dense_dmatrix(out, m, err);
 	if (!ref)
 		return iter_dmatrix(out, m, NULL, o->params, NULL, err);

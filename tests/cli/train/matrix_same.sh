@@ -1,4 +1,4 @@
-# The streamed path (default --matrix quantile: rows spilled, a
+# The streamed path (--matrix quantile, forced on this small file: rows spilled, a
 # QuantileDMatrix for training, external-memory pages for validation) against
 # the rows held in memory (--matrix memory, the path before spilling), one
 # thread, both tasks, a grid of two trials: the same validation metrics (to
@@ -8,7 +8,8 @@
 set -e
 "$ECOMCTL" -q synth --days 8 --rows 40000 --seed 12 -o ev.csv
 echo '{"intent": [{"max_depth": 3}, {"max_depth": 5}], "category": [{"max_depth": 4}]}' > g.json
-"$ECOMCTL" -q train ev.csv --models q --threads 1 --rounds 60 --grid g.json --json > q.json
+"$ECOMCTL" -q train ev.csv --models q --threads 1 --rounds 60 --grid g.json --json \
+	--matrix quantile > q.json
 "$ECOMCTL" -q train ev.csv --models mem --threads 1 --rounds 60 --grid g.json --json \
 	--matrix memory > mem.json
 python3 - <<'PY'

@@ -15,9 +15,9 @@ for want in ("--cache-dir", "unlinked", "XGQuantileDMatrixCreateFromCallback",
     assert want in mem, "README train section, Memory: no " + want
 rows = [l for l in mem.splitlines() if re.match(r"\| *[0-9.]+ M rows", l)]
 assert any(l.startswith("| 1 M") for l in rows) and any(l.startswith("| 4 M") for l in rows), rows
-assert "| `--cache-dir DIR` |" in sec and "| `--matrix quantile\\|memory` |" in sec
+assert "| `--cache-dir DIR` |" in sec and "| `--matrix auto\\|quantile\\|memory` |" in sec
 PY
 "$ECOMCTL" train --help > help.txt
 grep -q -- "--cache-dir DIR" help.txt
-grep -q -- "--matrix quantile|memory" help.txt
+grep -q -- "--matrix auto|quantile|memory" help.txt
 echo ok

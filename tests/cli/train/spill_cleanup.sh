@@ -6,11 +6,12 @@
 set -e
 "$ECOMCTL" -q synth --days 6 --rows 20000 --seed 4 -o ev.csv
 mkdir cache
-"$ECOMCTL" -q train ev.csv --models m --cache-dir cache --threads 1 --rounds 20 > /dev/null
+"$ECOMCTL" -q train ev.csv --models m --cache-dir cache --matrix quantile --threads 1 \
+	--rounds 20 > /dev/null
 [ -z "$(ls -A cache)" ] || { echo "left in cache after a run:"; ls -la cache; exit 1; }
 rm -f held
 ECOMCTL_TEST_PAUSE="round:$PWD/held" "$ECOMCTL" -q train ev.csv --models m2 \
-	--cache-dir cache --threads 1 --rounds 20 > /dev/null 2> err &
+	--cache-dir cache --matrix quantile --threads 1 --rounds 20 > /dev/null 2> err &
 pid=$!
 for i in $(seq 1500); do [ -e held ] && break; sleep 0.02; done
 [ -e held ] || { echo "never paused"; cat err; kill $pid; exit 1; }
