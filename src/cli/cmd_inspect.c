@@ -176,7 +176,10 @@ static void count(struct inspect *s, const struct ec_event *ev)
 	else
 		s->empty[EC_COL_CATEGORY_CODE]++;
 	if (ev->session.n) {
-		uint64_t h = ec_hash64(ev->session.p, ev->session.n, 0x5e55);
+		/* the parser's hash of it (ec_event.session_hash), not a second one */
+		uint64_t h = ev->hashed
+				 ? ev->session_hash
+				 : ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
 		s->keys[SET_SESSIONS][s->n_keys[SET_SESSIONS]++] = h;
 		if (ev->type == EC_EV_PURCHASE)
 			s->keys[SET_BOUGHT][s->n_keys[SET_BOUGHT]++] = h;

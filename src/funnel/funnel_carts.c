@@ -5,14 +5,14 @@
 
 #include "funnel_int.h"
 
-static struct fn_product *product(struct ec_funnel *f, const struct ec_sev *e)
+struct fn_product *fn_product(struct ec_funnel *f, uint64_t product_id)
 {
 	int added;
-	uint32_t *v = ec_u64map_put(&f->prod_index, e->product_id, (uint32_t)f->n_prods, &added);
+	uint32_t *v = ec_u64map_put(&f->prod_index, product_id, (uint32_t)f->n_prods, &added);
 	if (added) {
 		EC_GROW(f->prods, f->cap_prods, f->n_prods + 1);
 		f->prods[f->n_prods++] =
-		    (struct fn_product){.product_id = e->product_id, .price_time = INT64_MIN};
+		    (struct fn_product){.product_id = product_id, .price_time = INT64_MIN};
 	}
 	return &f->prods[*v];
 }
@@ -20,7 +20,7 @@ static struct fn_product *product(struct ec_funnel *f, const struct ec_sev *e)
 /* Remembers the attributes of a product's latest cart event. */
 static void note_cart(struct ec_funnel *f, const struct ec_sev *e)
 {
-	struct fn_product *p = product(f, e);
+	struct fn_product *p = fn_product(f, e->product_id);
 	if (e->time >= p->price_time) {
 		p->price_time = e->time;
 		p->price = e->price;

@@ -126,12 +126,17 @@ void fn_tally_init(struct ec_funnel *f);
 void fn_tally_release(struct ec_funnel *f);
 /* Row i of table t, made (empty) when new. */
 struct fn_row *fn_table_row(const struct ec_funnel *f, struct fn_table *t, size_t i);
+/* The row index of a day (days since 1970-01-01) in the day table t, its
+ * row made when new. */
+size_t fn_day_index(const struct ec_funnel *f, struct fn_table *t, int64_t day);
 /* Counts a unit whose reported chain is c (c->level >= 1). */
 void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
 /* funnel_carts.c: the cart and purchase events of a session, for the
  * abandoned products; then the abandoned products of f->res (and, for user
  * units, the per-product counts from the (user, product) pairs). */
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
+/* The carted product of that id, made when new. */
+struct fn_product *fn_product(struct ec_funnel *f, uint64_t product_id);
 void fn_carts_build(struct ec_funnel *f);
 /* Builds f->res from the tallies. */
 void fn_tally_build(struct ec_funnel *f);

@@ -158,17 +158,10 @@ static struct fn_row *row_for(struct ec_funnel *f, struct fn_table *t, int d,
 			      const struct ec_json *key)
 {
 	size_t i;
-	int added;
 	if (d < 0) {
 		i = 0;
 	} else if (d == EC_FUNNEL_BY_DAY) {
-		int64_t day = (int64_t)ec_json_num(key, 0);
-		uint32_t *v = ec_u64map_put(&t->index, (uint64_t)day, (uint32_t)t->n, &added);
-		if (added) {
-			EC_GROW(t->keys, t->keys_cap, t->n + 1);
-			t->keys[t->n] = day;
-		}
-		i = *v;
+		i = fn_day_index(f, t, (int64_t)ec_json_num(key, 0));
 	} else if (ec_json_type(key) == EC_JSON_NUMBER) {
 		i = (size_t)ec_json_num(key, 0);
 	} else {
@@ -193,15 +186,7 @@ static int table_add(struct ec_funnel *f, struct ec_sessionizer *z, struct fn_ta
 /* The product of a part: counts added; the attributes of the latest cart. */
 static void product_add(struct ec_funnel *f, struct ec_sessionizer *z, const struct ec_json *o)
 {
-	int added;
-	uint64_t id = get_u64(ec_json_get(o, "product_id"));
-	uint32_t *v = ec_u64map_put(&f->prod_index, id, (uint32_t)f->n_prods, &added);
-	if (added) {
-		EC_GROW(f->prods, f->cap_prods, f->n_prods + 1);
-		f->prods[f->n_prods++] =
-		    (struct fn_product){.product_id = id, .price_time = INT64_MIN};
-	}
-	struct fn_product *p = &f->prods[*v];
+	struct fn_product *p = fn_product(f, get_u64(ec_json_get(o, "product_id")));
 	p->carted += get_u64(ec_json_get(o, "carted"));
 	p->abandoned += get_u64(ec_json_get(o, "abandoned"));
 	int64_t t = (int64_t)ec_json_num(ec_json_get(o, "price_time"), (double)INT64_MIN);

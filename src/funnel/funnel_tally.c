@@ -64,6 +64,18 @@ struct fn_row *fn_table_row(const struct ec_funnel *f, struct fn_table *t, size_
 	return &t->rows[i];
 }
 
+size_t fn_day_index(const struct ec_funnel *f, struct fn_table *t, int64_t day)
+{
+	int added;
+	uint32_t *v = ec_u64map_put(&t->index, (uint64_t)day, (uint32_t)t->n, &added);
+	if (added) {
+		EC_GROW(t->keys, t->keys_cap, t->n + 1);
+		t->keys[t->n] = day;
+		fn_table_row(f, t, t->n);
+	}
+	return *v;
+}
+
 void fn_tally_init(struct ec_funnel *f)
 {
 	table_init(&f->total);
@@ -120,7 +132,6 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_attr *a, i
 	char buf[512];
 	const char *code;
 	size_t n;
-	int added;
 	struct fn_table *t = &f->by[d];
 
 	if (!a) {
@@ -154,16 +165,8 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_attr *a, i
 	}
 	case EC_FUNNEL_BY_WEEKDAY: /* 1970-01-01 was a Thursday */
 		return (size_t)(((ec_tz_day(f->o.tz, t1) % 7) + 7 + 3) % 7);
-	default: {
-		int64_t day = ec_tz_day(f->o.tz, t1);
-		uint32_t *v = ec_u64map_put(&t->index, (uint64_t)day, (uint32_t)t->n, &added);
-		if (added) {
-			EC_GROW(t->keys, t->keys_cap, t->n + 1);
-			t->keys[t->n] = day;
-			fn_table_row(f, t, t->n);
-		}
-		return *v;
-	}
+	default:
+		return fn_day_index(f, t, ec_tz_day(f->o.tz, t1));
 	}
 }
 
