@@ -32,13 +32,13 @@
  *     ceil(0.9 n) of the n units reaching the step, in ascending order.
  *
  * Units: a session as the sessionizer emits it, or a user: all of a user's
- * events in the run, across sessions, in time order. User events are held
- * until the sessionizer can no longer emit an earlier event of that user
- * (ec_sessionizer_low_watermark() when its opts.track_low is on: the
- * earliest event of its open sessions; else its watermark minus
- * --max-session, see ec_funnel_add_session), then fold into a small
- * per-user progress state, so memory grows with users (and with the events
- * of the sessions still open), not with rows.
+ * events in the run, across sessions, in time order. User units take no
+ * sessions: the sessionizer runs in event mode (opts.events_only) and hands
+ * out each event once no earlier one can come (its watermark has passed
+ * it), in time order; each event folds at once into its user's small
+ * progress state (the partial sequences that can still grow), so memory
+ * grows with users (and with the events of the last --lateness), not with
+ * rows.
  *
  * Abandoned products: a unit abandons a product when it has a cart event of
  * that product and no purchase of it (at any time in the unit).
@@ -55,6 +55,8 @@
 #include "ecomctl/common.h"
 
 struct ec_session;
+struct ec_session_opts;
+struct ec_sev;
 struct ec_sessionizer;
 struct ec_outfile;
 struct ec_json;
@@ -179,14 +181,23 @@ struct ec_funnel;
 /* *out is new; free with ec_funnel_free(). EC_EUSAGE for bad options. */
 int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err);
 
-/* Counts one session (session units), or adds its events to their user's
- * (user units). s is borrowed for the call; z is borrowed until
- * ec_funnel_free() (its interned brands and category codes are read). The
- * sessions must come from ec_sessionizer_next() of z, in its order: user
- * units rely on every session with an event before (watermark - max_session)
- * having been returned once the watermark has moved on. */
+/* The sessionizer options the funnel needs: event mode for user units. */
+void ec_funnel_session_opts(const struct ec_funnel_opts *o, struct ec_session_opts *so);
+
+/* Session units: counts one session. s is borrowed for the call; z is
+ * borrowed until ec_funnel_free() (its interned brands and category codes
+ * are read). */
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
 			   const struct ec_sessionizer *z);
+
+/* User units: adds one event of `user`, in the order of
+ * ec_sessionizer_next_event() of z (borrowed as above). */
+void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
+			 const struct ec_sessionizer *z);
+
+/* Everything z has (made with ec_funnel_session_opts()), into the funnel:
+ * sessions or events by the unit. 0, or the input's error. */
+int ec_funnel_feed(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err);
 
 /* After the last session: closes the user units and builds the results. */
 void ec_funnel_finish(struct ec_funnel *f);

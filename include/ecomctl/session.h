@@ -64,9 +64,11 @@ struct ec_session_opts {
 	 * those of the run over all users: every event still moves the
 	 * watermark and is checked for lateness */
 	struct ec_partition part;
-	/* keep what ec_sessionizer_low_watermark() needs (a heap of the open
-	 * keys' first events); off by default */
-	int track_low;
+	/* event mode: no sessions; ec_sessionizer_next_event() hands out each
+	 * event (late ones dropped, duplicates too unless keep_duplicates, as
+	 * in session mode) in time order, ties in input order, as soon as the
+	 * watermark has passed it */
+	int events_only;
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -138,15 +140,14 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
  * call), 0 when every session has been returned, or the source's error. */
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err);
 
+/* Event mode (opts.events_only): returns 1 with the next event (*e borrowed
+ * until the next call) and its user, 0 at the end, or the source's error. */
+int ec_sessionizer_next_event(struct ec_sessionizer *z, uint64_t *user, const struct ec_sev **e,
+			      struct ec_err *err);
+
 /* The latest event_time seen minus the lateness: every session with a
  * closed_at before it has been returned. INT64_MAX once the input ended. */
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
-
-/* With opts.track_low: a time before which no session still to come (open,
- * or queued and not yet returned; the one just returned excluded) holds an
- * event: the earliest event held in an open key, else W. Usually minutes
- * behind W where W - max_session is a day. INT64_MIN without track_low. */
-int64_t ec_sessionizer_low_watermark(const struct ec_sessionizer *z);
 
 /* Interned strings, borrowed for the sessionizer's life. */
 const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id);

@@ -183,14 +183,11 @@ static int run_baseline(struct ec_funnel_args *a, struct ec_input *bin, struct e
 			struct ec_err *err)
 {
 	struct ec_reader_opts ro = a->ro;
-	struct ec_session s;
 	int rc;
 	if ((rc = ec_funnel_new(out, &a->fo, err)) < 0 ||
 	    (rc = ec_input_open(bin, &ro, &a->so, (char **)a->baseline.v, a->baseline.n, err)) < 0)
 		return rc;
-	while ((rc = ec_sessionizer_next(bin->z, &s, err)) > 0)
-		ec_funnel_add_session(*out, &s, bin->z);
-	if (rc < 0 || (rc = ec_input_finish(bin, err)) < 0)
+	if ((rc = ec_funnel_feed(*out, bin->z, err)) < 0 || (rc = ec_input_finish(bin, err)) < 0)
 		return rc;
 	ec_funnel_finish(*out);
 	return 0;
@@ -206,7 +203,6 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	struct ec_mongo *mongo = NULL;
 	struct ec_job *job = NULL;
 	struct ec_err err = {0};
-	struct ec_session s;
 	char pcsv[1024], pjson[1024], phtml[1024];
 	char *text = NULL;
 	int rc;
@@ -222,7 +218,7 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	    (rc = ec_funnel_new(&fun, &a->fo, &err)) < 0)
 		goto done;
 	snprintf(pcsv, sizeof(pcsv), "%s/funnel.csv", a->dir);
-	a->so.track_low = a->fo.unit == EC_FUNNEL_UNIT_USER; /* user units release by it */
+	ec_funnel_session_opts(&a->fo, &a->so);
 	if ((rc = ec_job_mongo(job, &mongo, &a->mo, pcsv, &err)) < 0 ||
 	    (rc = ec_input_open(&in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_mkdirs(a->dir, &err)) < 0 ||
@@ -231,9 +227,7 @@ int ec_funnel_run(struct ec_funnel_args *a, int argc, char **argv, char **inputs
 	    (rc = open_out(job, &html, a->dir, "funnel.html", phtml, sizeof(phtml), &err)) < 0)
 		goto done;
 	ec_job_input(job, &in);
-	while ((rc = ec_sessionizer_next(in.z, &s, &err)) > 0)
-		ec_funnel_add_session(fun, &s, in.z);
-	if (rc < 0 || (rc = ec_input_finish(&in, &err)) < 0)
+	if ((rc = ec_funnel_feed(fun, in.z, &err)) < 0 || (rc = ec_input_finish(&in, &err)) < 0)
 		goto done;
 	ec_funnel_finish(fun);
 	if (a->baseline.n) {

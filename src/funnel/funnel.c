@@ -35,8 +35,7 @@ int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct
 	for (int x = 0; x < o->n_exclude; x++)
 		f->excl[o->exclude[x].type] = 1;
 	ec_u64map_init(&f->users);
-	f->last_w = INT64_MIN;
-	f->safe = INT64_MIN;
+	f->sec_time = INT64_MIN;
 	f->first = INT64_MAX;
 	f->last = INT64_MIN;
 	fn_tally_init(f);
@@ -394,7 +393,7 @@ static void unit_finish(struct ec_funnel *f, struct fn_unit *u)
 	u->excluded = 0;
 }
 
-/* ---- user units: events wait until no earlier one of their user can come */
+/* ---- user units: every event of a user, in time order ------------------- */
 
 /* No event before `now` can come any more: chains whose window ends before
  * it are final. Keeps the memory of users gone quiet small. */
@@ -415,17 +414,7 @@ static void expire(struct ec_funnel *f, struct fn_unit *u, int64_t now)
 	}
 }
 
-static int pending_cmp(const void *pa, const void *pb)
-{
-	const struct fn_pending *a = pa, *b = pb;
-	if (a->user != b->user)
-		return a->user < b->user ? -1 : 1;
-	if (a->ev.time != b->ev.time)
-		return a->ev.time < b->ev.time ? -1 : 1;
-	return ec_sev_ord_cmp(&a->ev, &b->ev); /* ties: input order */
-}
-
-static struct fn_unit *user_unit(struct ec_funnel *f, uint64_t user)
+static uint32_t user_unit(struct ec_funnel *f, uint64_t user)
 {
 	int added = 0;
 	uint32_t *idx = ec_u64map_put(&f->users, user, (uint32_t)f->n_units, &added);
@@ -434,71 +423,61 @@ static struct fn_unit *user_unit(struct ec_funnel *f, uint64_t user)
 		memset(&f->units[f->n_units++], 0, sizeof(*f->units));
 		f->units_seen++;
 	}
-	return &f->units[*idx];
+	return *idx;
 }
 
-/* Feeds the pending events before `upto` to their users, in time order. */
-static void release(struct ec_funnel *f, int64_t upto)
+static int second_cmp(const void *pa, const void *pb)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < f->n_pend; i++) {
-		if (f->pend[i].ev.time < upto) {
-			struct fn_pending tmp = f->pend[n];
-			f->pend[n++] = f->pend[i];
-			f->pend[i] = tmp;
-		}
-	}
-	f->kept = f->n_pend - n;
+	const struct fn_uev *a = pa, *b = pb;
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	return ec_sev_ord_cmp(&a->ev, &b->ev); /* input order */
+}
+
+/* Feeds the events of the current second, each unit's as one group. */
+static void flush_second(struct ec_funnel *f)
+{
+	size_t n = f->n_sec;
 	if (n == 0)
 		return;
-	qsort(f->pend, n, sizeof(*f->pend), pending_cmp);
-	struct ec_sev *g = NULL;
-	size_t cap = 0;
+	if (n > 1)
+		qsort(f->sec, n, sizeof(*f->sec), second_cmp);
 	for (size_t a = 0, b; a < n; a = b) {
-		struct fn_unit *u = user_unit(f, f->pend[a].user);
-		for (b = a; b < n && f->pend[b].user == f->pend[a].user; b++) {
-			EC_GROW(g, cap, b - a + 1);
-			g[b - a] = f->pend[b].ev;
+		for (b = a; b < n && f->sec[b].unit == f->sec[a].unit; b++) {
+			EC_GROW(f->group, f->cap_group, b - a + 1);
+			f->group[b - a] = f->sec[b].ev;
 		}
-		feed(f, u, g, b - a);
+		feed_group(f, &f->units[f->sec[a].unit], f->group, b - a);
 	}
-	free(g);
-	memmove(f->pend, f->pend + n, (f->n_pend - n) * sizeof(*f->pend));
-	f->n_pend -= n;
-	if (f->o.window >= 0 && upto != INT64_MAX)
+	f->n_sec = 0;
+	/* Now and then, final chains of the quiet users go: as often as
+	 * there are users, so that it costs O(1) an event. */
+	if (f->o.window >= 0 && ++f->since_expire > f->n_units) {
 		for (size_t i = 0; i < f->n_units; i++)
-			expire(f, &f->units[i], upto);
-	ec_log_debug("funnel: %zu user events folded in, %zu wait", n, f->n_pend);
+			expire(f, &f->units[i], f->sec_time);
+		f->since_expire = 0;
+	}
 }
 
-static void add_user_session(struct ec_funnel *f, const struct ec_session *s,
-			     const struct ec_sessionizer *z)
+void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
+			 const struct ec_sessionizer *z)
 {
-	int64_t w = ec_sessionizer_watermark(z), low = ec_sessionizer_low_watermark(z);
-	if (low != INT64_MIN) {
-		/* the sessionizer knows its open keys: usually minutes behind */
-		if (low > f->safe)
-			f->safe = low;
-	} else if (w != f->last_w) {
-		/* The watermark moves only after every session emitted so far
-		 * has been returned; each of those had to be emitted once the
-		 * watermark passed its start + max_session. So when it moves on
-		 * from last_w, no session to come holds an event before
-		 * last_w - max_session. */
-		if (f->last_w != INT64_MIN && f->last_w - f->o.max_session > f->safe)
-			f->safe = f->last_w - f->o.max_session;
-		f->last_w = w;
+	f->z = z;
+	f->events++;
+	if (e->time < f->first)
+		f->first = e->time;
+	if (e->time > f->last)
+		f->last = e->time;
+	fn_tally_cart_event(f, user, e);
+	uint32_t u = user_unit(f, user);
+	if (f->o.order != EC_FUNNEL_STRICT && !f->need[e->type] && !f->excl[e->type])
+		return; /* only strict order and exclusions look at other events */
+	if (e->time != f->sec_time) {
+		flush_second(f);
+		f->sec_time = e->time;
 	}
-	user_unit(f, s->user_id);
-	for (uint32_t i = 0; i < s->n; i++) {
-		if (f->o.order != EC_FUNNEL_STRICT && !f->need[s->ev[i].type] &&
-		    !f->excl[s->ev[i].type])
-			continue; /* only strict order and exclusions look at other events */
-		EC_GROW(f->pend, f->cap_pend, f->n_pend + 1);
-		f->pend[f->n_pend++] = (struct fn_pending){s->user_id, s->ev[i]};
-	}
-	if (f->n_pend >= f->kept + f->kept / 4 + 4096 && f->safe != INT64_MIN)
-		release(f, f->safe);
+	EC_GROW(f->sec, f->cap_sec, f->n_sec + 1);
+	f->sec[f->n_sec++] = (struct fn_uev){u, *e};
 }
 
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
@@ -513,13 +492,30 @@ void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
 			f->last = s->end;
 	}
 	fn_tally_carts(f, s);
-	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
-		add_user_session(f, s, z);
-		return;
-	}
 	f->units_seen++;
 	feed(f, &f->scratch, s->ev, s->n);
 	unit_finish(f, &f->scratch);
+}
+
+void ec_funnel_session_opts(const struct ec_funnel_opts *o, struct ec_session_opts *so)
+{
+	so->events_only = o->unit == EC_FUNNEL_UNIT_USER;
+}
+
+int ec_funnel_feed(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err)
+{
+	int rc;
+	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
+		uint64_t user;
+		const struct ec_sev *e;
+		while ((rc = ec_sessionizer_next_event(z, &user, &e, err)) > 0)
+			ec_funnel_add_event(f, user, e, z);
+	} else {
+		struct ec_session s;
+		while ((rc = ec_sessionizer_next(z, &s, err)) > 0)
+			ec_funnel_add_session(f, &s, z);
+	}
+	return rc;
 }
 
 void ec_funnel_finish(struct ec_funnel *f)
@@ -527,7 +523,7 @@ void ec_funnel_finish(struct ec_funnel *f)
 	if (f->finished)
 		return;
 	f->finished = 1;
-	release(f, INT64_MAX);
+	flush_second(f);
 	for (size_t i = 0; i < f->n_units; i++) {
 		unit_finish(f, &f->units[i]);
 		free(f->units[i].buf);
@@ -554,7 +550,8 @@ void ec_funnel_free(struct ec_funnel *f)
 	for (size_t i = 0; i < f->n_units; i++)
 		free(f->units[i].buf);
 	free(f->units);
-	free(f->pend);
+	free(f->sec);
+	free(f->group);
 	ec_u64map_release(&f->users);
 	fn_tally_release(f);
 	free(f);

@@ -36,6 +36,27 @@ static int u64_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e)
+{
+	if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
+		return;
+	if (e->type == EC_EV_CART)
+		note_cart(f, e);
+	/* Across sessions: (user, product) pairs, counted at the end. */
+	uint64_t h = ec_mix64(user ^ ec_mix64(e->product_id ^ 0x9e3779b97f4a7c15ULL));
+	int added;
+	uint32_t *v = ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
+	if (added) {
+		EC_GROW(f->pairs, f->cap_pairs, f->n_pairs + 1);
+		f->pairs[f->n_pairs++] = (struct fn_pair){.user = user, .product = e->product_id};
+	}
+	if (e->type == EC_EV_CART)
+		f->pairs[*v].carted = 1;
+	else
+		f->pairs[*v].bought = 1;
+}
+
+/* Session units: each session's carted products, bought or abandoned. */
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s)
 {
 	uint64_t *cart = NULL, *buy = NULL;
@@ -52,25 +73,7 @@ void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s)
 			buy[nb++] = e->product_id;
 		}
 	}
-	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
-		/* Across sessions: (user, product) pairs, counted at the end. */
-		for (size_t i = 0; i < nc + nb; i++) {
-			uint64_t p = i < nc ? cart[i] : buy[i - nc];
-			uint64_t h = ec_mix64(s->user_id ^ ec_mix64(p ^ 0x9e3779b97f4a7c15ULL));
-			int added;
-			uint32_t *v =
-			    ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
-			if (added) {
-				EC_GROW(f->pairs, f->cap_pairs, f->n_pairs + 1);
-				f->pairs[f->n_pairs++] =
-				    (struct fn_pair){.user = s->user_id, .product = p};
-			}
-			if (i < nc)
-				f->pairs[*v].carted = 1;
-			else
-				f->pairs[*v].bought = 1;
-		}
-	} else if (nc > 0) {
+	if (nc > 0) {
 		qsort(cart, nc, sizeof(*cart), u64_cmp);
 		if (nb > 1)
 			qsort(buy, nb, sizeof(*buy), u64_cmp);

@@ -61,9 +61,9 @@ struct fn_table {
 	size_t keys_cap;
 };
 
-/* A user-unit event waiting until no earlier event of its user can come. */
-struct fn_pending {
-	uint64_t user;
+/* A user-unit event of the current second, and its unit. */
+struct fn_uev {
+	uint32_t unit;
 	struct ec_sev ev;
 };
 
@@ -94,9 +94,11 @@ struct ec_funnel {
 	struct ec_u64map users; /* user units: user_id -> index in units */
 	struct fn_unit *units;
 	size_t n_units, cap_units;
-	struct fn_pending *pend;
-	size_t n_pend, cap_pend, kept;
-	int64_t last_w, safe;
+	struct fn_uev *sec; /* the current second's step events */
+	size_t n_sec, cap_sec, since_expire;
+	int64_t sec_time;
+	struct ec_sev *group; /* one unit's events of the second */
+	size_t cap_group;
 
 	struct fn_table total, by[EC_FUNNEL_BY_N]; /* by[EC_FUNNEL_BY_DAY]: the trend */
 	char (*day_labels)[16];
@@ -135,6 +137,8 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
  * abandoned products; then the abandoned products of f->res (and, for user
  * units, the per-product counts from the (user, product) pairs). */
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
+/* User units: one event's part of the abandoned products. */
+void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e);
 /* The carted product of that id, made when new. */
 struct fn_product *fn_product(struct ec_funnel *f, uint64_t product_id);
 void fn_carts_build(struct ec_funnel *f);

@@ -21,74 +21,6 @@ void ec_session_opts_init(struct ec_session_opts *o)
 	o->max_late_fraction = 0.01;
 }
 
-/* An open key: one user_session of one user (or one user, by gap), with the
- * events not yet emitted, sorted by time. */
-struct okey {
-	uint64_t hash;
-	uint64_t user_id;
-	struct ec_sev *ev;
-	uint32_t n, cap;
-	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
-	int64_t last;	  /* the latest time of its events, emitted or not */
-	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
-	uint8_t by_gap;
-	uint8_t sess_len;
-	uint8_t live;
-	char sess[EC_SESSION_MAX];
-};
-
-struct heap_ent {
-	int64_t deadline;
-	uint32_t key;
-};
-
-static int heap_less(const struct heap_ent *a, const struct heap_ent *b)
-{
-	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
-}
-
-/* The deadline heap: keys by the watermark at which to check them. */
-EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
-
-struct ready {
-	struct ec_session s;
-	struct ec_sev *ev;
-	uint32_t cap;
-	char id[EC_SESSION_MAX + 32];
-};
-
-struct ec_sessionizer {
-	struct ec_session_opts o;
-	ec_event_source src;
-	void *ctx;
-	const char *(*names)(void *ctx, uint32_t file);
-
-	struct okey *keys;
-	size_t n_keys, cap_keys;
-	uint32_t *free_keys;
-	size_t n_free, cap_free;
-	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
-	size_t cap_slots, n_open;
-
-	struct deadlines heap;
-	/* opts.track_low: the first held event of open keys, by time (lazy:
-	 * an entry whose key's first event changed is stale, and only ever
-	 * earlier than the truth) */
-	struct deadlines firsts;
-
-	struct ready *q; /* ring of sessions ready to be returned */
-	size_t q_head, q_len, q_cap;
-	int lent; /* the head was returned and is borrowed */
-
-	struct session_recent recent; /* part counts of keys let go (session_int.h) */
-	struct ec_strtab codes, brands;
-
-	int64_t max_seen;
-	int64_t w; /* watermark */
-	int ended;
-	struct ec_session_stats st;
-};
-
 int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts *opts,
 		       ec_event_source src, void *ctx,
 		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err)
@@ -108,6 +40,7 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 	z->max_seen = INT64_MIN;
 	z->w = INT64_MIN;
 	sr_init(&z->recent);
+	se_init(&z->events);
 	ec_strtab_init(&z->codes);
 	ec_strtab_init(&z->brands);
 	ec_strtab_intern(&z->codes, "", 0, NULL);
@@ -128,9 +61,9 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->free_keys);
 	free(z->slots);
 	deadlines_release(&z->heap);
-	deadlines_release(&z->firsts);
 	free(z->q);
 	sr_release(&z->recent);
+	se_release(&z->events);
 	ec_strtab_release(&z->codes);
 	ec_strtab_release(&z->brands);
 	free(z);
@@ -329,8 +262,6 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 	if (a > 0) {
 		memmove(k->ev, k->ev + a, (k->n - a) * sizeof(*k->ev));
 		k->n -= a;
-		if (k->n > 0 && z->o.track_low)
-			deadlines_push(&z->firsts, (struct heap_ent){k->ev[0].time, idx});
 	}
 	if (k->n > 0) {
 		schedule(z, idx, next);
@@ -353,12 +284,6 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 static void drain(struct ec_sessionizer *z, int one)
 {
 	sr_expire(&z->recent, z->w);
-	while (z->firsts.n > 0) { /* stale entries on top go */
-		const struct okey *k = &z->keys[z->firsts.a[0].key];
-		if (k->live && k->n > 0 && k->ev[0].time == z->firsts.a[0].deadline)
-			break;
-		deadlines_pop(&z->firsts);
-	}
 	while (z->heap.n > 0 && z->heap.a[0].deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
@@ -369,13 +294,6 @@ static void drain(struct ec_sessionizer *z, int one)
 			continue; /* stale: the key was checked or freed since */
 		check_key(z, e.key);
 	}
-}
-
-static int same_event(const struct ec_sev *a, const struct ec_sev *b)
-{
-	return a->time == b->time && a->type == b->type && a->product_id == b->product_id &&
-	       a->category_id == b->category_id && a->code == b->code && a->brand == b->brand &&
-	       memcmp(&a->price, &b->price, sizeof(a->price)) == 0;
 }
 
 static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, int by_gap)
@@ -437,15 +355,13 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	}
 	if (!ec_partition_has(&z->o.part, ev->user_id)) {
 		z->st.other_partition++;
-		drain(z, 0); /* the watermark may have moved */
+		if (!z->o.events_only)
+			drain(z, 0); /* the watermark may have moved */
 		return;
 	}
 	if (ev->session.n == 0)
 		z->st.empty_session_rows++;
 	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
-	uint32_t idx = key_open(z, ev, by_gap);
-	struct okey *k = &z->keys[idx];
-
 	struct ec_sev e = {
 	    .time = ev->time,
 	    .product_id = ev->product_id,
@@ -458,13 +374,24 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	    .type = ev->type,
 	    .ord = (uint32_t)z->st.events_in,
 	};
+	if (z->o.events_only) {
+		struct se_event x = {.user = ev->user_id, .ev = e, .by_gap = (uint8_t)by_gap};
+		if (!by_gap)
+			x.shash = ev->hashed ? ev->session_hash
+					     : ec_hash64(ev->session.p, ev->session.n,
+							 EC_SESSION_HASH_SEED);
+		z->st.reordered += (uint64_t)se_hold(&z->events, &x);
+		return;
+	}
+	uint32_t idx = key_open(z, ev, by_gap);
+	struct okey *k = &z->keys[idx];
 	/* Stable insertion: after every event at the same or an earlier time. */
 	uint32_t at = k->n;
 	while (at > 0 && k->ev[at - 1].time > e.time)
 		at--;
 	if (!z->o.keep_duplicates) {
 		for (uint32_t i = at; i > 0 && k->ev[i - 1].time == e.time; i--) {
-			if (same_event(&k->ev[i - 1], &e)) {
+			if (sz_same_event(&k->ev[i - 1], &e)) {
 				z->st.duplicates++;
 				return;
 			}
@@ -477,8 +404,6 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	memmove(k->ev + at + 1, k->ev + at, (k->n - at) * sizeof(*k->ev));
 	k->ev[at] = e;
 	k->n++;
-	if (at == 0 && z->o.track_low)
-		deadlines_push(&z->firsts, (struct heap_ent){e.time, idx});
 	if (e.time > k->last)
 		k->last = e.time;
 	uint8_t why;
@@ -496,9 +421,27 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	drain(z, 0);
 }
 
-int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
+/* The source's next event into the sessionizer; 0 at the end of the input
+ * (then W is past everything), or the source's error. */
+static int pull(struct ec_sessionizer *z, struct ec_err *err)
 {
 	struct ec_event ev;
+	int rc = z->src(z->ctx, &ev, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if ((rc = sz_check_late(z, err)) < 0)
+			return rc;
+		z->ended = 1;
+		z->w = INT64_MAX;
+		return 0;
+	}
+	add_event(z, &ev);
+	return 1;
+}
+
+int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)
+{
 	int rc;
 
 	if (z->lent) {
@@ -514,17 +457,8 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 				return 0; /* nothing left that the end can close */
 			continue;
 		}
-		rc = z->src(z->ctx, &ev, err);
-		if (rc < 0)
+		if ((rc = pull(z, err)) < 0)
 			return rc;
-		if (rc == 0) {
-			if ((rc = sz_check_late(z, err)) < 0)
-				return rc;
-			z->ended = 1;
-			z->w = INT64_MAX;
-			continue;
-		}
-		add_event(z, &ev);
 	}
 	/* The ring may have moved since the session was queued: point into it now. */
 	struct ready *r = &z->q[z->q_head];
@@ -535,60 +469,25 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 	return 1;
 }
 
+int ec_sessionizer_next_event(struct ec_sessionizer *z, uint64_t *user, const struct ec_sev **e,
+			      struct ec_err *err)
+{
+	int rc;
+	while (!se_next(&z->events, z->w, !z->o.keep_duplicates, &z->st.duplicates)) {
+		if (z->ended)
+			return 0;
+		if ((rc = pull(z, err)) < 0)
+			return rc;
+	}
+	z->st.events_out++;
+	if (z->events.peak > z->st.open_keys_peak)
+		z->st.open_keys_peak = z->events.peak;
+	*user = z->events.out.user;
+	*e = &z->events.out.ev;
+	return 1;
+}
+
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z)
 {
 	return z->w;
-}
-
-int64_t ec_sessionizer_low_watermark(const struct ec_sessionizer *z)
-{
-	int64_t low = z->w; /* a new key's events: at or after W */
-	if (!z->o.track_low)
-		return INT64_MIN;
-	if (z->firsts.n > 0 && z->firsts.a[0].deadline < low)
-		low = z->firsts.a[0].deadline;
-	for (size_t i = z->lent; i < z->q_len; i++) /* queued, not yet returned */
-		if (z->q[(z->q_head + i) % z->q_cap].s.start < low)
-			low = z->q[(z->q_head + i) % z->q_cap].s.start;
-	return low;
-}
-
-const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id)
-{
-	return ec_strtab_str(&z->codes, id);
-}
-
-const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id)
-{
-	return ec_strtab_str(&z->brands, id);
-}
-
-uint32_t ec_sessionizer_intern_code(struct ec_sessionizer *z, const char *s, size_t n)
-{
-	return ec_strtab_intern(&z->codes, s, n, NULL);
-}
-
-uint32_t ec_sessionizer_intern_brand(struct ec_sessionizer *z, const char *s, size_t n)
-{
-	return ec_strtab_intern(&z->brands, s, n, NULL);
-}
-
-uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z)
-{
-	return (uint32_t)z->codes.n;
-}
-
-uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z)
-{
-	return (uint32_t)z->brands.n;
-}
-
-const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z)
-{
-	return &z->st;
-}
-
-const struct ec_session_opts *ec_sessionizer_opts(const struct ec_sessionizer *z)
-{
-	return &z->o;
 }

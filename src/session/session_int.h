@@ -1,7 +1,9 @@
 /*
  * session_int.h -- what session.c takes from session_recent.c (the closed
- * session ids whose part count a later event could still need) and from
- * session_summary.c (the end-of-input check of late events).
+ * session ids whose part count a later event could still need), from
+ * session_events.c (event mode) and from session_summary.c (the
+ * end-of-input check of late events, the accessors), and the sessionizer's
+ * state they share.
  *
  * When every session of a user_session has been emitted and none of its
  * events is held, session.c lets the key go, and keeps only its hash and
@@ -24,6 +26,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+#include "ecomctl/hash.h"
+#include "ecomctl/heap.h"
+#include "ecomctl/session.h"
 
 struct sr_ent {
 	uint64_t hash;
@@ -56,6 +63,130 @@ uint32_t sr_take(struct session_recent *r, uint64_t hash);
  * before it, so a record may outlive its time by the spread of the
  * max_session ends of keys going quiet together). */
 void sr_expire(struct session_recent *r, int64_t w);
+
+/* ---- event mode (session_events.c): opts.events_only ----------------------
+ *
+ * No sessions: every admitted event is held until the watermark passes its
+ * time (no event that is not late can come before it any more), then handed
+ * out in (time, input order). Events come mostly in time order, so they are
+ * appended to a ring; the few that come earlier than the ring's last go to
+ * a heap, and the next event out is the earlier of the two heads. Memory:
+ * the events of the last --lateness of the stream.
+ *
+ * Exact duplicates (unless keep_duplicates) are those of one key, as in
+ * session mode: same user, same user_session (by its 64-bit hash; or both
+ * without one, or gap mode), same time and the same fields. All the events
+ * of one second go out together (a later one would be late), so the check
+ * looks only at the events already out at the current second. */
+struct se_event {
+	uint64_t user;
+	uint64_t shash; /* key: the user_session's hash; 0 with by_gap */
+	struct ec_sev ev;
+	uint8_t by_gap;
+};
+
+static inline int se_less(const struct se_event *a, const struct se_event *b)
+{
+	if (a->ev.time != b->ev.time)
+		return a->ev.time < b->ev.time;
+	return ec_sev_ord_cmp(&a->ev, &b->ev) < 0;
+}
+
+EC_HEAP_DEFINE(se_heap, struct se_event, se_less)
+
+struct session_events {
+	struct se_event *ring; /* in (time, input order) */
+	size_t head, len, cap; /* cap: 0 or a power of two */
+	struct se_heap early;  /* came before the ring's last one */
+	struct se_event *seen; /* out at time `at` */
+	size_t n_seen, cap_seen;
+	int64_t at;
+	struct se_event out; /* the last one handed out */
+	uint64_t peak;	     /* the most held at once */
+};
+
+void se_init(struct session_events *q);
+void se_release(struct session_events *q);
+/* Holds e; 1 when it came earlier than one held before it (reordered). */
+int se_hold(struct session_events *q, const struct se_event *e);
+/* The next event before w into q->out: 1, or 0 when none can go yet. With
+ * dedup, duplicates are skipped and counted in *dups. */
+int se_next(struct session_events *q, int64_t w, int dedup, uint64_t *dups);
+
+/* Whether two events are the same (all fields but the input order). */
+static inline int sz_same_event(const struct ec_sev *a, const struct ec_sev *b)
+{
+	return a->time == b->time && a->type == b->type && a->product_id == b->product_id &&
+	       a->category_id == b->category_id && a->code == b->code && a->brand == b->brand &&
+	       memcmp(&a->price, &b->price, sizeof(a->price)) == 0;
+}
+
+/* ---- the sessionizer's state (session.c; read by session_summary.c) ---- */
+
+/* An open key: one user_session of one user (or one user, by gap), with the
+ * events not yet emitted, sorted by time. */
+struct okey {
+	uint64_t hash;
+	uint64_t user_id;
+	struct ec_sev *ev;
+	uint32_t n, cap;
+	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
+	int64_t last;	  /* the latest time of its events, emitted or not */
+	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
+	uint8_t by_gap;
+	uint8_t sess_len;
+	uint8_t live;
+	char sess[EC_SESSION_MAX];
+};
+
+struct heap_ent {
+	int64_t deadline;
+	uint32_t key;
+};
+
+static inline int heap_less(const struct heap_ent *a, const struct heap_ent *b)
+{
+	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
+}
+
+/* The deadline heap: keys by the watermark at which to check them. */
+EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
+
+struct ready {
+	struct ec_session s;
+	struct ec_sev *ev;
+	uint32_t cap;
+	char id[EC_SESSION_MAX + 32];
+};
+
+struct ec_sessionizer {
+	struct ec_session_opts o;
+	ec_event_source src;
+	void *ctx;
+	const char *(*names)(void *ctx, uint32_t file);
+
+	struct okey *keys;
+	size_t n_keys, cap_keys;
+	uint32_t *free_keys;
+	size_t n_free, cap_free;
+	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
+	size_t cap_slots, n_open;
+
+	struct deadlines heap;
+
+	struct ready *q; /* ring of sessions ready to be returned */
+	size_t q_head, q_len, q_cap;
+	int lent; /* the head was returned and is borrowed */
+
+	struct session_recent recent; /* part counts of keys let go (session_int.h) */
+	struct session_events events; /* opts.events_only (session_int.h) */
+	struct ec_strtab codes, brands;
+
+	int64_t max_seen;
+	int64_t w; /* watermark */
+	int ended;
+	struct ec_session_stats st;
+};
 
 /* At the end of the input (session_summary.c): EC_EDATA when more than
  * max_late_fraction of the events were late. */

@@ -134,6 +134,12 @@ int sz_check_late(const struct ec_sessionizer *z, struct ec_err *err)
 void ec_sessionizer_report(const struct ec_sessionizer *z)
 {
 	const struct ec_session_stats *s = ec_sessionizer_stats(z);
+	if (ec_sessionizer_opts(z)->events_only) {
+		ec_log_info("events %llu: %llu duplicates dropped, %llu late dropped, %llu reordered",
+			    (unsigned long long)s->events_in, (unsigned long long)s->duplicates,
+			    (unsigned long long)s->late, (unsigned long long)s->reordered);
+		return;
+	}
 	ec_log_info("sessions %llu from %llu events: %llu duplicates dropped, %llu late dropped, "
 		    "%llu reordered, %llu split (max-session %llu, midnight %llu)",
 		    (unsigned long long)s->sessions, (unsigned long long)s->events_in,
@@ -141,4 +147,44 @@ void ec_sessionizer_report(const struct ec_sessionizer *z)
 		    (unsigned long long)s->reordered, (unsigned long long)s->split,
 		    (unsigned long long)s->by_cut[EC_CUT_MAX],
 		    (unsigned long long)s->by_cut[EC_CUT_MIDNIGHT]);
+}
+
+const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id)
+{
+	return ec_strtab_str(&z->codes, id);
+}
+
+const char *ec_sessionizer_brand(const struct ec_sessionizer *z, uint32_t id)
+{
+	return ec_strtab_str(&z->brands, id);
+}
+
+uint32_t ec_sessionizer_intern_code(struct ec_sessionizer *z, const char *s, size_t n)
+{
+	return ec_strtab_intern(&z->codes, s, n, NULL);
+}
+
+uint32_t ec_sessionizer_intern_brand(struct ec_sessionizer *z, const char *s, size_t n)
+{
+	return ec_strtab_intern(&z->brands, s, n, NULL);
+}
+
+uint32_t ec_sessionizer_n_codes(const struct ec_sessionizer *z)
+{
+	return (uint32_t)z->codes.n;
+}
+
+uint32_t ec_sessionizer_n_brands(const struct ec_sessionizer *z)
+{
+	return (uint32_t)z->brands.n;
+}
+
+const struct ec_session_stats *ec_sessionizer_stats(const struct ec_sessionizer *z)
+{
+	return &z->st;
+}
+
+const struct ec_session_opts *ec_sessionizer_opts(const struct ec_sessionizer *z)
+{
+	return &z->o;
 }

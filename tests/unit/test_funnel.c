@@ -72,17 +72,14 @@ static void run(struct run *x, const struct stub_ev *ev, size_t n, const struct 
 {
 	struct ec_session_opts so;
 	struct stub st = {ev, n, 0};
-	struct ec_session s;
 	struct ec_err err = {0};
-	int rc;
 
 	ec_session_opts_init(&so);
 	so.keep_duplicates = 1;
+	ec_funnel_session_opts(fo, &so);
 	assert_int_equal(ec_sessionizer_new(&x->z, &so, stub_next, &st, NULL, &err), 0);
 	assert_int_equal(ec_funnel_new(&x->f, fo, &err), 0);
-	while ((rc = ec_sessionizer_next(x->z, &s, &err)) > 0)
-		ec_funnel_add_session(x->f, &s, x->z);
-	assert_int_equal(rc, 0);
+	assert_int_equal(ec_funnel_feed(x->f, x->z, &err), 0);
 	ec_funnel_finish(x->f);
 	x->r = ec_funnel_result(x->f);
 }

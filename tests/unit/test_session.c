@@ -388,73 +388,6 @@ static void test_session__quiet_id_forgotten_after_max_session(void **state)
 	}
 }
 
-/* ec_sessionizer_low_watermark(): after each session returned, no session
- * returned later holds an event before it (checked on random overlapping
- * sessions with events out of order within the lateness), and it is on
- * average much closer to W than the max_session behind W of the old bound. */
-static void test_session__low_watermark_bounds_later_sessions(void **state)
-{
-	(void)state;
-	enum { N = 4000 };
-	static struct stub_ev ev[N];
-	static char names[N][16];
-	struct ec_session_opts o;
-	ec_session_opts_init(&o);
-	o.track_low = 1;
-	uint64_t x = 12345;
-	int64_t t = T0;
-	for (int i = 0; i < N; i++) {
-		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-		uint32_t r = (uint32_t)(x >> 33);
-		t += r % 40;
-		snprintf(names[i], sizeof(names[i]), "s%u", (r >> 8) % 300);
-		/* a few seconds back now and then: reordered within the lateness */
-		ev[i] = (struct stub_ev){t - (r % 7 == 0 ? (int64_t)(r >> 20) % 300 : 0),
-					 EC_EV_VIEW,
-					 1,
-					 10 + (r >> 8) % 300,
-					 names[i],
-					 0,
-					 1};
-	}
-	struct stub s = {ev, N, 0};
-	struct ec_sessionizer *z;
-	struct ec_session ses;
-	struct ec_err err = {0};
-	static int64_t low[N], first[N];
-	int n = 0, n_open = 0, rc;
-	double behind = 0;
-	assert_int_equal(ec_sessionizer_new(&z, &o, stub_next, &s, NULL, &err), 0);
-	while ((rc = ec_sessionizer_next(z, &ses, &err)) > 0) {
-		assert_true(n < N);
-		first[n] = ses.ev[0].time;
-		for (uint32_t i = 1; i < ses.n; i++)
-			assert_true(ses.ev[i].time >= first[n]);
-		low[n] = ec_sessionizer_low_watermark(z);
-		int64_t w = ec_sessionizer_watermark(z);
-		assert_true(low[n] <= w);
-		if (w != INT64_MAX) {
-			assert_true(low[n] >= w - o.max_session - o.lateness);
-			behind += (double)(w - low[n]);
-			n_open++;
-		}
-		n++;
-	}
-	assert_int_equal(rc, 0);
-	assert_true(n > 300);
-	/* on average far behind W less than the max_session the old bound took */
-	assert_true(n_open > 100 && behind / n_open < o.max_session / 4.0);
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			if (first[j] < low[i])
-				fail_msg("session %d starts at %lld, before the low watermark %lld "
-					 "given after session %d",
-					 j, (long long)first[j], (long long)low[i], i);
-	ec_sessionizer_free(z);
-}
-
-/* More than max_late_fraction of the events late: the end of the input is
- * an error (EC_EDATA) that says why; exactly the fraction is still fine. */
 static void test_session__late_fraction(void **state)
 {
 	(void)state;
@@ -507,7 +440,6 @@ int main(void)
 	    cmocka_unit_test(test_session__same_id_two_users),
 	    cmocka_unit_test(test_session__reopened_id_keeps_counting),
 	    cmocka_unit_test(test_session__quiet_id_forgotten_after_max_session),
-	    cmocka_unit_test(test_session__low_watermark_bounds_later_sessions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
