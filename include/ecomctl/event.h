@@ -81,14 +81,15 @@ struct ec_event {
 	double price;
 	uint8_t type;	/* enum ec_event_type */
 	uint8_t flags;	/* EC_EVF_* */
-	uint8_t hashed; /* session_hash is set (by the parser) */
+	uint8_t hashed; /* the hashes below are set (by the parser) */
 	uint32_t file;	/* index of the input in the list given to the reader */
 	uint64_t line;	/* 1-based line of the row in its file */
 	struct ec_str category_code, brand, session;
 	struct ec_str raw; /* the row as read, without its line terminator */
-	/* of session, computed by the parser (on the parse workers, off the
-	 * sessionizer's thread) when hashed */
-	uint64_t session_hash;
+	/* computed by the parser (on the parse workers, off the sessionizer's
+	 * thread) when hashed: of session with EC_SESSION_HASH_SEED, of
+	 * category_code and brand as ec_strtab_intern() hashes them */
+	uint64_t session_hash, code_hash, brand_hash;
 };
 
 /* Parses exactly "YYYY-MM-DD HH:MM:SS UTC" (23 bytes) into *out.

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ecomctl/common.h"
+
 struct ec_u64map {
 	uint64_t *keys;
 	uint32_t *vals;
@@ -28,6 +30,16 @@ void ec_u64map_release(struct ec_u64map *m);
 uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *added);
 /* The value of key, or NULL. */
 uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key);
+/* A hint: starts loading the slot where key lives or would go, so that a
+ * put or get a few keys later finds it in the cache. */
+static inline void ec_u64map_prefetch(const struct ec_u64map *m, uint64_t key)
+{
+	if (m->cap == 0)
+		return;
+	size_t j = ec_mix64(key) & (m->cap - 1);
+	__builtin_prefetch(&m->keys[j]);
+	__builtin_prefetch(&m->vals[j]);
+}
 /* Set use: adds key (no value is stored; do not mix with _put on the same
  * map). Returns 1 when it was new, 0 when present. */
 int ec_u64map_add(struct ec_u64map *m, uint64_t key);
@@ -85,6 +97,14 @@ void ec_strtab_release(struct ec_strtab *t);
 /* The id of the string (ids are 0, 1, 2... in order of first sight),
  * interning a copy when new (then *added is set, if added is not NULL). */
 uint32_t ec_strtab_intern(struct ec_strtab *t, const char *s, size_t n, int *added);
+/* The same with h = ec_strtab_hash(s, n), computed beforehand (on another
+ * thread, say). */
+uint32_t ec_strtab_intern_hashed(struct ec_strtab *t, const char *s, size_t n, uint64_t h,
+				 int *added);
+static inline uint64_t ec_strtab_hash(const char *s, size_t n)
+{
+	return ec_hash64(s, n, 0);
+}
 /* The id of the string, or -1 when absent. */
 int64_t ec_strtab_find(const struct ec_strtab *t, const char *s, size_t n);
 /* The NUL-terminated string of an id; borrowed until the next intern. */

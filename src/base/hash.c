@@ -324,7 +324,12 @@ static int64_t strtab_lookup(const struct ec_strtab *t, const char *s, size_t n,
 
 uint32_t ec_strtab_intern(struct ec_strtab *t, const char *s, size_t n, int *added)
 {
-	uint64_t h = ec_hash64(s, n, 0);
+	return ec_strtab_intern_hashed(t, s, n, ec_strtab_hash(s, n), added);
+}
+
+uint32_t ec_strtab_intern_hashed(struct ec_strtab *t, const char *s, size_t n, uint64_t h,
+				 int *added)
+{
 	size_t slot;
 	if (added)
 		*added = 0;
@@ -350,7 +355,7 @@ int64_t ec_strtab_find(const struct ec_strtab *t, const char *s, size_t n)
 	size_t slot;
 	if (!t->cap)
 		return -1;
-	return strtab_lookup(t, s, n, ec_hash64(s, n, 0), &slot);
+	return strtab_lookup(t, s, n, ec_strtab_hash(s, n), &slot);
 }
 
 const char *ec_strtab_str(const struct ec_strtab *t, uint32_t id)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { EC_FUNNEL_BATCH = 32 }; /* user events taken at once (add_batch) */
+
 int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err)
 {
 	*out = NULL;
@@ -440,8 +442,17 @@ static void flush_second(struct ec_funnel *f)
 	size_t n = f->n_sec;
 	if (n == 0)
 		return;
-	if (n > 1)
+	if (n > 16) {
 		qsort(f->sec, n, sizeof(*f->sec), second_cmp);
+	} else { /* usually one or two: insertion */
+		for (size_t i = 1; i < n; i++) {
+			struct fn_uev x = f->sec[i];
+			size_t j = i;
+			for (; j > 0 && second_cmp(&f->sec[j - 1], &x) > 0; j--)
+				f->sec[j] = f->sec[j - 1];
+			f->sec[j] = x;
+		}
+	}
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a; b < n && f->sec[b].unit == f->sec[a].unit; b++) {
 			EC_GROW(f->group, f->cap_group, b - a + 1);
@@ -459,17 +470,15 @@ static void flush_second(struct ec_funnel *f)
 	}
 }
 
-void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
-			 const struct ec_sessionizer *z)
+/* An event of user unit u. */
+static void add_event(struct ec_funnel *f, uint32_t u, uint64_t user, const struct ec_sev *e)
 {
-	f->z = z;
 	f->events++;
 	if (e->time < f->first)
 		f->first = e->time;
 	if (e->time > f->last)
 		f->last = e->time;
 	fn_tally_cart_event(f, user, e);
-	uint32_t u = user_unit(f, user);
 	if (f->o.order != EC_FUNNEL_STRICT && !f->need[e->type] && !f->excl[e->type])
 		return; /* only strict order and exclusions look at other events */
 	if (e->time != f->sec_time) {
@@ -478,6 +487,34 @@ void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev
 	}
 	EC_GROW(f->sec, f->cap_sec, f->n_sec + 1);
 	f->sec[f->n_sec++] = (struct fn_uev){u, *e};
+}
+
+void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
+			 const struct ec_sessionizer *z)
+{
+	f->z = z;
+	add_event(f, user_unit(f, user), user, e);
+}
+
+/* Events of a batch in order; each step of the way asks for what the next
+ * one needs ahead (the users of consecutive events are scattered over the
+ * map, the units and their chains). */
+static void add_batch(struct ec_funnel *f, const uint64_t *user, const struct ec_sev *ev, size_t n)
+{
+	uint32_t u[EC_FUNNEL_BATCH];
+	for (size_t i = 0; i < n; i++) {
+		ec_u64map_prefetch(&f->users, user[i]);
+		fn_carts_prefetch(f, user[i], &ev[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		u[i] = user_unit(f, user[i]);
+		__builtin_prefetch(&f->units[u[i]]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (f->units[u[i]].buf)
+			__builtin_prefetch(f->units[u[i]].buf);
+	for (size_t i = 0; i < n; i++)
+		add_event(f, u[i], user[i], &ev[i]);
 }
 
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
@@ -506,10 +543,17 @@ int ec_funnel_feed(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err 
 {
 	int rc;
 	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
-		uint64_t user;
+		uint64_t user[EC_FUNNEL_BATCH];
+		struct ec_sev ev[EC_FUNNEL_BATCH];
 		const struct ec_sev *e;
-		while ((rc = ec_sessionizer_next_event(z, &user, &e, err)) > 0)
-			ec_funnel_add_event(f, user, e, z);
+		f->z = z;
+		do {
+			size_t n = 0;
+			while (n < EC_FUNNEL_BATCH &&
+			       (rc = ec_sessionizer_next_event(z, &user[n], &e, err)) > 0)
+				ev[n++] = *e;
+			add_batch(f, user, ev, n);
+		} while (rc > 0);
 	} else {
 		struct ec_session s;
 		while ((rc = ec_sessionizer_next(z, &s, err)) > 0)

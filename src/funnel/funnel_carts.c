@@ -36,6 +36,20 @@ static int u64_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
+static uint64_t pair_hash(uint64_t user, uint64_t product)
+{
+	return ec_mix64(user ^ ec_mix64(product ^ 0x9e3779b97f4a7c15ULL));
+}
+
+void fn_carts_prefetch(const struct ec_funnel *f, uint64_t user, const struct ec_sev *e)
+{
+	if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
+		return;
+	ec_u64map_prefetch(&f->pair_index, pair_hash(user, e->product_id));
+	if (e->type == EC_EV_CART)
+		ec_u64map_prefetch(&f->prod_index, e->product_id);
+}
+
 void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e)
 {
 	if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
@@ -43,7 +57,7 @@ void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev
 	if (e->type == EC_EV_CART)
 		note_cart(f, e);
 	/* Across sessions: (user, product) pairs, counted at the end. */
-	uint64_t h = ec_mix64(user ^ ec_mix64(e->product_id ^ 0x9e3779b97f4a7c15ULL));
+	uint64_t h = pair_hash(user, e->product_id);
 	int added;
 	uint32_t *v = ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
 	if (added) {

@@ -139,6 +139,8 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
 /* User units: one event's part of the abandoned products. */
 void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e);
+/* Asks for what fn_tally_cart_event() will read for that event (a hint). */
+void fn_carts_prefetch(const struct ec_funnel *f, uint64_t user, const struct ec_sev *e);
 /* The carted product of that id, made when new. */
 struct fn_product *fn_product(struct ec_funnel *f, uint64_t product_id);
 void fn_carts_build(struct ec_funnel *f);

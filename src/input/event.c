@@ -1,5 +1,6 @@
 #include "ecomctl/event.h"
 #include "ecomctl/common.h"
+#include "ecomctl/hash.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -384,6 +385,8 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 	ev->brand = f[ix[EC_COL_BRAND]];
 	ev->session = f[ix[EC_COL_SESSION]];
 	ev->session_hash = ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
+	ev->code_hash = ec_strtab_hash(ev->category_code.p, ev->category_code.n);
+	ev->brand_hash = ec_strtab_hash(ev->brand.p, ev->brand.n);
 	ev->hashed = 1;
 	return EC_BAD_NONE;
 }

@@ -336,6 +336,16 @@ static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, in
 	return idx;
 }
 
+/* A code's or brand's id (0 for ""), with the parser's hash when it has one
+ * (h != 0). */
+static uint32_t intern(struct ec_strtab *t, const struct ec_str *s, uint64_t h)
+{
+	if (s->n == 0)
+		return 0;
+	return h ? ec_strtab_intern_hashed(t, s->p, s->n, h, NULL)
+		 : ec_strtab_intern(t, s->p, s->n, NULL);
+}
+
 static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 {
 	z->st.events_in++;
@@ -367,10 +377,8 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	    .product_id = ev->product_id,
 	    .category_id = ev->category_id,
 	    .price = ev->price,
-	    .code = ev->category_code.n ? ec_strtab_intern(&z->codes, ev->category_code.p,
-							   ev->category_code.n, NULL)
-					: 0,
-	    .brand = ev->brand.n ? ec_strtab_intern(&z->brands, ev->brand.p, ev->brand.n, NULL) : 0,
+	    .code = intern(&z->codes, &ev->category_code, ev->hashed ? ev->code_hash : 0),
+	    .brand = intern(&z->brands, &ev->brand, ev->hashed ? ev->brand_hash : 0),
 	    .type = ev->type,
 	    .ord = (uint32_t)z->st.events_in,
 	};
