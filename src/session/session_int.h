@@ -17,8 +17,10 @@
  *
  * Open addressing on the 64-bit key hash (parts 0 marks an empty slot;
  * linear probing, backward-shift deletion, grown at 50% and shrunk at
- * 1/8 load), and a FIFO of the records in the order they were made, whose
- * head is forgotten when its time is past. Ownership: the caller's
+ * 1/8 load; a byte per slot counts the records whose home slot it is, so
+ * that the usual lookup, of an id never seen, reads one byte), and a FIFO
+ * of the records in the order they were made, whose head is forgotten
+ * when its time is past. Ownership: the caller's
  * storage (_init/_release).
  */
 #ifndef ECOMCTL_SESSION_INT_H
@@ -46,6 +48,9 @@ struct sr_fifo_ent {
 struct session_recent {
 	struct sr_ent *t;
 	size_t cap, n; /* cap: 0 or a power of two */
+	/* per slot, the records whose home it is (saturating): a lookup of a
+	 * hash whose home counts none misses without touching the table */
+	uint8_t *home;
 	struct sr_fifo_ent *fifo;
 	size_t head, len, fcap; /* a ring */
 	uint64_t peak;		/* the most records held at once */
