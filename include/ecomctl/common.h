@@ -93,4 +93,10 @@ static inline uint64_t ec_mix64(uint64_t x)
 /* Monotonic wall clock in seconds. */
 double ec_now(void);
 
+/* qsort(), with insertion for a few elements (up to 16 of at most 64
+ * bytes: the many short arrays of one session's events), where glibc's
+ * merge sort costs more than the comparisons. Stable up to there; past it,
+ * qsort's order (callers give total orders, where it makes no difference). */
+void ec_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
 #endif

@@ -273,3 +273,23 @@ double ec_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+void ec_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char *a = base, x[64];
+	if (n > 16 || size > sizeof(x)) {
+		qsort(base, n, size, cmp); /* glibc: a merge sort, stable */
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+		if (cmp(a + (j - 1) * size, a + i * size) <= 0)
+			continue;
+		memcpy(x, a + i * size, size);
+		while (j > 0 && cmp(a + (j - 1) * size, x) > 0) {
+			memcpy(a + j * size, a + (j - 1) * size, size);
+			j--;
+		}
+		memcpy(a + j * size, x, size);
+	}
+}

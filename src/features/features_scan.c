@@ -42,7 +42,7 @@ static uint32_t distinct_u64(uint64_t *v, uint32_t n)
 {
 	if (n == 0)
 		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
+	ec_sort(v, n, sizeof(*v), cmp_u64);
 	uint32_t d = 1;
 	for (uint32_t i = 1; i < n; i++)
 		d += v[i] != v[i - 1];
@@ -121,7 +121,7 @@ static void scan_removed(struct fscan *out, const struct ec_sev *e, const uint32
 			x->p[np++] = (struct pair){kid[i], i};
 	if (!np)
 		return;
-	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, np, sizeof(*x->p), cmp_pair);
 	out->removed = ec_xmalloc(np * sizeof(*out->removed));
 	for (uint32_t i = 0; i < np;) {
 		uint32_t j = i;
@@ -131,7 +131,7 @@ static void scan_removed(struct fscan *out, const struct ec_sev *e, const uint32
 		    (struct rkey){(uint32_t)x->p[i].v, j - i, x->p[j - 1].idx};
 		i = j;
 	}
-	qsort(out->removed, out->n_removed, sizeof(*out->removed), cmp_rkey);
+	ec_sort(out->removed, out->n_removed, sizeof(*out->removed), cmp_rkey);
 }
 
 /* The distinct products, categories, keys, brands and carted products of
@@ -206,7 +206,7 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 	for (np = 0, i = 0; i < m; i++)
 		if (e[i].type == EC_EV_VIEW)
 			x->p[np++] = (struct pair){kid[i], i};
-	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, np, sizeof(*x->p), cmp_pair);
 	out->viewed = np ? ec_xmalloc(np * sizeof(*out->viewed)) : NULL;
 	for (i = 0; i < np;) {
 		uint32_t j = i;
@@ -232,7 +232,7 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 	for (np = 0, i = 0; i < m; i++)
 		if (e[i].type == EC_EV_VIEW)
 			x->p[np++] = (struct pair){e[i].product_id, i};
-	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, np, sizeof(*x->p), cmp_pair);
 	if (np) {
 		out->reviews = np - groups(x->p, np, &best);
 		out->top_product = best;
@@ -250,11 +250,11 @@ void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *
 		i = j;
 	}
 	if (out->n_viewed > 1)
-		qsort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
+		ec_sort(out->viewed, out->n_viewed, sizeof(*out->viewed), cmp_vkey);
 	for (np = 0, i = 0; i < m; i++)
 		if (e[i].type == EC_EV_VIEW && e[i].brand)
 			x->p[np++] = (struct pair){e[i].brand, i};
-	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, np, sizeof(*x->p), cmp_pair);
 	if (np) {
 		groups(x->p, np, &best);
 		out->top_brand = (int64_t)best;
@@ -303,16 +303,16 @@ void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *
 	out->items = ec_xmalloc((3 * (size_t)n + 1) * sizeof(*out->items));
 	for (i = 0; i < n; i++)
 		x->p[i] = (struct pair){kid[i], i};
-	qsort(x->p, n, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, n, sizeof(*x->p), cmp_pair);
 	add_items(out, e, x->p, n, FI_CAT);
 	for (np = 0, i = 0; i < n; i++)
 		if (e[i].brand)
 			x->p[np++] = (struct pair){e[i].brand, i};
-	qsort(x->p, np, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, np, sizeof(*x->p), cmp_pair);
 	add_items(out, e, x->p, np, FI_BRAND);
 	for (i = 0; i < n; i++)
 		x->p[i] = (struct pair){e[i].product_id, i};
-	qsort(x->p, n, sizeof(*x->p), cmp_pair);
+	ec_sort(x->p, n, sizeof(*x->p), cmp_pair);
 	add_items(out, e, x->p, n, FI_PRODUCT);
 	out->items = ec_xrealloc(out->items, (out->n_items + 1) * sizeof(*out->items));
 }
