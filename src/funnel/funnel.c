@@ -471,14 +471,14 @@ static void flush_second(struct ec_funnel *f)
 }
 
 /* An event of user unit u. */
-static void add_event(struct ec_funnel *f, uint32_t u, uint64_t user, const struct ec_sev *e)
+static void add_event(struct ec_funnel *f, uint32_t u, const struct ec_sev *e)
 {
 	f->events++;
 	if (e->time < f->first)
 		f->first = e->time;
 	if (e->time > f->last)
 		f->last = e->time;
-	fn_tally_cart_event(f, user, e);
+	fn_tally_cart_event(f, &f->units[u], e);
 	if (f->o.order != EC_FUNNEL_STRICT && !f->need[e->type] && !f->excl[e->type])
 		return; /* only strict order and exclusions look at other events */
 	if (e->time != f->sec_time) {
@@ -493,7 +493,7 @@ void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev
 			 const struct ec_sessionizer *z)
 {
 	f->z = z;
-	add_event(f, user_unit(f, user), user, e);
+	add_event(f, user_unit(f, user), e);
 }
 
 /* Events of a batch in order; each step of the way asks for what the next
@@ -502,19 +502,19 @@ void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev
 static void add_batch(struct ec_funnel *f, const uint64_t *user, const struct ec_sev *ev, size_t n)
 {
 	uint32_t u[EC_FUNNEL_BATCH];
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		ec_u64map_prefetch(&f->users, user[i]);
-		fn_carts_prefetch(f, user[i], &ev[i]);
-	}
 	for (size_t i = 0; i < n; i++) {
 		u[i] = user_unit(f, user[i]);
 		__builtin_prefetch(&f->units[u[i]]);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (f->units[u[i]].buf)
 			__builtin_prefetch(f->units[u[i]].buf);
+		fn_carts_prefetch(f, &f->units[u[i]], &ev[i]);
+	}
 	for (size_t i = 0; i < n; i++)
-		add_event(f, u[i], user[i], &ev[i]);
+		add_event(f, u[i], &ev[i]);
 }
 
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
@@ -591,8 +591,10 @@ void ec_funnel_free(struct ec_funnel *f)
 	if (!f)
 		return;
 	free(f->scratch.buf);
-	for (size_t i = 0; i < f->n_units; i++)
+	for (size_t i = 0; i < f->n_units; i++) {
 		free(f->units[i].buf);
+		free(f->units[i].pairs);
+	}
 	free(f->units);
 	free(f->sec);
 	free(f->group);

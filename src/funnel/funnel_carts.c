@@ -36,38 +36,38 @@ static int u64_cmp(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-static uint64_t pair_hash(uint64_t user, uint64_t product)
-{
-	return ec_mix64(user ^ ec_mix64(product ^ 0x9e3779b97f4a7c15ULL));
-}
-
-void fn_carts_prefetch(const struct ec_funnel *f, uint64_t user, const struct ec_sev *e)
+void fn_carts_prefetch(const struct ec_funnel *f, const struct fn_unit *u, const struct ec_sev *e)
 {
 	if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
 		return;
-	ec_u64map_prefetch(&f->pair_index, pair_hash(user, e->product_id));
+	if (u->pairs)
+		__builtin_prefetch(u->pairs);
 	if (e->type == EC_EV_CART)
 		ec_u64map_prefetch(&f->prod_index, e->product_id);
 }
 
-void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e)
+/* User units: the user's products, in a short list of its own (a user
+ * carts few products); counted at the end (user_carts). */
+void fn_tally_cart_event(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *e)
 {
 	if (e->type != EC_EV_CART && e->type != EC_EV_PURCHASE)
 		return;
 	if (e->type == EC_EV_CART)
 		note_cart(f, e);
-	/* Across sessions: (user, product) pairs, counted at the end. */
-	uint64_t h = pair_hash(user, e->product_id);
-	int added;
-	uint32_t *v = ec_u64map_put(&f->pair_index, h, (uint32_t)f->n_pairs, &added);
-	if (added) {
-		EC_GROW(f->pairs, f->cap_pairs, f->n_pairs + 1);
-		f->pairs[f->n_pairs++] = (struct fn_pair){.user = user, .product = e->product_id};
+	uint32_t i = 0;
+	while (i < u->n_pairs && u->pairs[i].product != e->product_id)
+		i++;
+	if (i == u->n_pairs) {
+		if (u->n_pairs == u->cap_pairs) {
+			u->cap_pairs = u->cap_pairs ? u->cap_pairs * 2 : 2;
+			u->pairs = ec_xrealloc(u->pairs, u->cap_pairs * sizeof(*u->pairs));
+		}
+		u->pairs[u->n_pairs++] = (struct fn_upair){.product = e->product_id};
 	}
 	if (e->type == EC_EV_CART)
-		f->pairs[*v].carted = 1;
+		u->pairs[i].carted = 1;
 	else
-		f->pairs[*v].bought = 1;
+		u->pairs[i].bought = 1;
 }
 
 /* Session units: each session's carted products, bought or abandoned. */
@@ -111,26 +111,31 @@ void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s)
 	free(buy);
 }
 
-/* User units: the pairs become per-product counts. */
+/* User units: each user's products become per-product counts (and the
+ * lists go). */
 static void user_carts(struct ec_funnel *f)
 {
-	struct ec_u64map carting, abandoning;
-	ec_u64map_init(&carting);
-	ec_u64map_init(&abandoning);
-	for (size_t i = 0; i < f->n_pairs; i++) {
-		const struct fn_pair *q = &f->pairs[i];
-		if (!q->carted)
-			continue;
-		struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
-		p->carted++;
-		f->carting += (uint64_t)ec_u64map_add(&carting, q->user);
-		if (!q->bought) {
-			p->abandoned++;
-			f->abandoning += (uint64_t)ec_u64map_add(&abandoning, q->user);
+	for (size_t k = 0; k < f->n_units; k++) {
+		struct fn_unit *u = &f->units[k];
+		int carting = 0, abandoning = 0;
+		for (uint32_t i = 0; i < u->n_pairs; i++) {
+			const struct fn_upair *q = &u->pairs[i];
+			if (!q->carted)
+				continue;
+			struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
+			p->carted++;
+			carting = 1;
+			if (!q->bought) {
+				p->abandoned++;
+				abandoning = 1;
+			}
 		}
+		f->carting += (uint64_t)carting;
+		f->abandoning += (uint64_t)abandoning;
+		free(u->pairs);
+		u->pairs = NULL;
+		u->n_pairs = u->cap_pairs = 0;
 	}
-	ec_u64map_release(&carting);
-	ec_u64map_release(&abandoning);
 }
 
 static int prod_cmp(const void *pa, const void *pb)

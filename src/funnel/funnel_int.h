@@ -35,10 +35,19 @@ struct fn_chain {
 	uint32_t dt[];	      /* time of step k minus start, for k < level */
 };
 
-/* A unit's progress: its chains, at most one of them dead (the best one). */
+/* User units: a product the user carted or bought. */
+struct fn_upair {
+	uint64_t product;
+	uint8_t carted, bought;
+};
+
+/* A unit's progress: its chains, at most one of them dead (the best one);
+ * for a user, also the products it carted or bought. */
 struct fn_unit {
 	unsigned char *buf;
+	struct fn_upair *pairs;
 	uint32_t n, cap;
+	uint32_t n_pairs, cap_pairs;
 	uint32_t next_seq;
 	uint8_t done;	  /* a complete chain no other can beat: ignore the rest */
 	uint8_t excluded; /* --exclude discarded one of its chains */
@@ -65,12 +74,6 @@ struct fn_table {
 struct fn_uev {
 	uint32_t unit;
 	struct ec_sev ev;
-};
-
-struct fn_pair { /* user units: one (user, product) with a cart or purchase */
-	uint64_t user;
-	uint64_t product;
-	uint8_t carted, bought;
 };
 
 struct fn_product { /* a carted product */
@@ -102,9 +105,6 @@ struct ec_funnel {
 
 	struct fn_table total, by[EC_FUNNEL_BY_N]; /* by[EC_FUNNEL_BY_DAY]: the trend */
 	char (*day_labels)[16];
-	struct ec_u64map pair_index; /* hash(user, product) -> index in pairs */
-	struct fn_pair *pairs;
-	size_t n_pairs, cap_pairs;
 	struct ec_u64map prod_index; /* product_id -> index in prods */
 	struct fn_product *prods;
 	size_t n_prods, cap_prods;
@@ -138,9 +138,9 @@ void fn_tally_unit(struct ec_funnel *f, const struct fn_chain *c);
  * units, the per-product counts from the (user, product) pairs). */
 void fn_tally_carts(struct ec_funnel *f, const struct ec_session *s);
 /* User units: one event's part of the abandoned products. */
-void fn_tally_cart_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e);
+void fn_tally_cart_event(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *e);
 /* Asks for what fn_tally_cart_event() will read for that event (a hint). */
-void fn_carts_prefetch(const struct ec_funnel *f, uint64_t user, const struct ec_sev *e);
+void fn_carts_prefetch(const struct ec_funnel *f, const struct fn_unit *u, const struct ec_sev *e);
 /* The carted product of that id, made when new. */
 struct fn_product *fn_product(struct ec_funnel *f, uint64_t product_id);
 void fn_carts_build(struct ec_funnel *f);

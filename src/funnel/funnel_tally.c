@@ -81,7 +81,6 @@ void fn_tally_init(struct ec_funnel *f)
 	table_init(&f->total);
 	for (int i = 0; i < EC_FUNNEL_BY_N; i++)
 		table_init(&f->by[i]);
-	ec_u64map_init(&f->pair_index);
 	ec_u64map_init(&f->prod_index);
 }
 
@@ -98,9 +97,7 @@ void fn_tally_release(struct ec_funnel *f)
 	table_release(f, &f->total);
 	for (int i = 0; i < EC_FUNNEL_BY_N; i++)
 		table_release(f, &f->by[i]);
-	ec_u64map_release(&f->pair_index);
 	ec_u64map_release(&f->prod_index);
-	free(f->pairs);
 	free(f->prods);
 	free_row(&f->res.total);
 	for (int i = 0; i < f->res.n_by; i++) {
