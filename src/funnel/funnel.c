@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EC_FUNNEL_BATCH = 32 }; /* user events taken at once (add_batch) */
-
 int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct ec_err *err)
 {
 	*out = NULL;
@@ -47,11 +45,6 @@ int ec_funnel_new(struct ec_funnel **out, const struct ec_funnel_opts *o, struct
 
 /* ---- chains ------------------------------------------------------------- */
 
-static struct fn_chain *chain_at(const struct ec_funnel *f, const struct fn_unit *u, uint32_t i)
-{
-	return (struct fn_chain *)(u->buf + (size_t)i * f->stride);
-}
-
 static struct fn_chain *chain_new(struct ec_funnel *f, struct fn_unit *u, int64_t t,
 				  uint64_t product)
 {
@@ -59,7 +52,7 @@ static struct fn_chain *chain_new(struct ec_funnel *f, struct fn_unit *u, int64_
 		u->cap = u->cap ? u->cap * 2 : 1;
 		u->buf = ec_xrealloc(u->buf, (size_t)u->cap * f->stride);
 	}
-	struct fn_chain *c = chain_at(f, u, u->n++);
+	struct fn_chain *c = fn_chain_at(f, u, u->n++);
 	memset(c, 0, f->stride);
 	c->start = t;
 	c->product = product;
@@ -128,11 +121,11 @@ static void take_step(const struct ec_funnel *f, struct fn_chain *c, const struc
 /* Removes the chains marked dead but the best of them; when that one is
  * complete, also the live chains that started after it (they can at most
  * tie on depth, and lose on start). */
-static void settle(struct ec_funnel *f, struct fn_unit *u)
+void fn_settle(struct ec_funnel *f, struct fn_unit *u)
 {
 	struct fn_chain *best = NULL;
 	for (uint32_t i = 0; i < u->n; i++) {
-		struct fn_chain *c = chain_at(f, u, i);
+		struct fn_chain *c = fn_chain_at(f, u, i);
 		if (c->dead && (!best || better(c, best)))
 			best = c;
 	}
@@ -141,13 +134,13 @@ static void settle(struct ec_funnel *f, struct fn_unit *u)
 	int complete = best->level == f->o.n_steps;
 	uint32_t w = 0;
 	for (uint32_t i = 0; i < u->n; i++) {
-		struct fn_chain *c = chain_at(f, u, i);
+		struct fn_chain *c = fn_chain_at(f, u, i);
 		if (c->dead ? c != best
 			    : complete && (c->start > best->start ||
 					   (c->start == best->start && c->seq > best->seq)))
 			continue;
 		if (w != i)
-			memcpy(chain_at(f, u, w), c, f->stride);
+			memcpy(fn_chain_at(f, u, w), c, f->stride);
 		w++;
 	}
 	u->n = w;
@@ -222,7 +215,7 @@ static int has_live_chain(const struct ec_funnel *f, const struct fn_unit *u, ui
 			  int level)
 {
 	for (uint32_t i = 0; i < u->n; i++) {
-		const struct fn_chain *c = chain_at(f, u, i);
+		const struct fn_chain *c = fn_chain_at(f, u, i);
 		if (!c->dead && (!f->o.same_product || c->product == product) &&
 		    (level < 0 || c->level == level))
 			return 1;
@@ -298,7 +291,7 @@ static int excluded(const struct ec_funnel *f, const struct ec_sev *g, size_t n,
 }
 
 /* Feeds one second of a unit's events (in input order) to its chains. */
-static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *g, size_t n)
+void fn_feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *g, size_t n)
 {
 	int64_t t = g[0].time;
 	uint32_t cnt[EC_EV_N];
@@ -307,7 +300,7 @@ static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_s
 	if (u->done)
 		return;
 	for (uint32_t i = 0; i < u->n; i++) {
-		struct fn_chain *c = chain_at(f, u, i);
+		struct fn_chain *c = fn_chain_at(f, u, i);
 		if (c->dead)
 			continue;
 		if (f->o.window >= 0 && t - c->start > f->o.window) {
@@ -363,7 +356,7 @@ static void feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_s
 		if (!dup)
 			start_chains(f, u, g, n, e);
 	}
-	settle(f, u);
+	fn_settle(f, u);
 }
 
 /* Feeds a unit's events (time order; ties in input order) second by second. */
@@ -372,7 +365,7 @@ static void feed(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *ev
 	for (size_t a = 0, b; a < n; a = b) {
 		for (b = a + 1; b < n && ev[b].time == ev[a].time; b++)
 			;
-		feed_group(f, u, ev + a, b - a);
+		fn_feed_group(f, u, ev + a, b - a);
 	}
 }
 
@@ -381,7 +374,7 @@ static void unit_finish(struct ec_funnel *f, struct fn_unit *u)
 {
 	struct fn_chain *best = NULL;
 	for (uint32_t i = 0; i < u->n; i++) {
-		struct fn_chain *c = chain_at(f, u, i);
+		struct fn_chain *c = fn_chain_at(f, u, i);
 		if (!best || better(c, best))
 			best = c;
 	}
@@ -393,128 +386,6 @@ static void unit_finish(struct ec_funnel *f, struct fn_unit *u)
 	u->next_seq = 0;
 	u->done = 0;
 	u->excluded = 0;
-}
-
-/* ---- user units: every event of a user, in time order ------------------- */
-
-/* No event before `now` can come any more: chains whose window ends before
- * it are final. Keeps the memory of users gone quiet small. */
-static void expire(struct ec_funnel *f, struct fn_unit *u, int64_t now)
-{
-	int any = 0;
-	for (uint32_t i = 0; i < u->n; i++) {
-		struct fn_chain *c = chain_at(f, u, i);
-		if (!c->dead && now - c->start > f->o.window)
-			c->dead = any = 1;
-	}
-	if (!any)
-		return;
-	settle(f, u);
-	if (u->cap > 2 * u->n + 1) {
-		u->cap = u->n ? u->n : 1;
-		u->buf = ec_xrealloc(u->buf, (size_t)u->cap * f->stride);
-	}
-}
-
-static uint32_t user_unit(struct ec_funnel *f, uint64_t user)
-{
-	int added = 0;
-	uint32_t *idx = ec_u64map_put(&f->users, user, (uint32_t)f->n_units, &added);
-	if (added) {
-		EC_GROW(f->units, f->cap_units, f->n_units + 1);
-		memset(&f->units[f->n_units++], 0, sizeof(*f->units));
-		f->units_seen++;
-	}
-	return *idx;
-}
-
-static int second_cmp(const void *pa, const void *pb)
-{
-	const struct fn_uev *a = pa, *b = pb;
-	if (a->unit != b->unit)
-		return a->unit < b->unit ? -1 : 1;
-	return ec_sev_ord_cmp(&a->ev, &b->ev); /* input order */
-}
-
-/* Feeds the events of the current second, each unit's as one group. */
-static void flush_second(struct ec_funnel *f)
-{
-	size_t n = f->n_sec;
-	if (n == 0)
-		return;
-	if (n > 16) {
-		qsort(f->sec, n, sizeof(*f->sec), second_cmp);
-	} else { /* usually one or two: insertion */
-		for (size_t i = 1; i < n; i++) {
-			struct fn_uev x = f->sec[i];
-			size_t j = i;
-			for (; j > 0 && second_cmp(&f->sec[j - 1], &x) > 0; j--)
-				f->sec[j] = f->sec[j - 1];
-			f->sec[j] = x;
-		}
-	}
-	for (size_t a = 0, b; a < n; a = b) {
-		for (b = a; b < n && f->sec[b].unit == f->sec[a].unit; b++) {
-			EC_GROW(f->group, f->cap_group, b - a + 1);
-			f->group[b - a] = f->sec[b].ev;
-		}
-		feed_group(f, &f->units[f->sec[a].unit], f->group, b - a);
-	}
-	f->n_sec = 0;
-	/* Now and then, final chains of the quiet users go: as often as
-	 * there are users, so that it costs O(1) an event. */
-	if (f->o.window >= 0 && ++f->since_expire > f->n_units) {
-		for (size_t i = 0; i < f->n_units; i++)
-			expire(f, &f->units[i], f->sec_time);
-		f->since_expire = 0;
-	}
-}
-
-/* An event of user unit u. */
-static void add_event(struct ec_funnel *f, uint32_t u, const struct ec_sev *e)
-{
-	f->events++;
-	if (e->time < f->first)
-		f->first = e->time;
-	if (e->time > f->last)
-		f->last = e->time;
-	fn_tally_cart_event(f, &f->units[u], e);
-	if (f->o.order != EC_FUNNEL_STRICT && !f->need[e->type] && !f->excl[e->type])
-		return; /* only strict order and exclusions look at other events */
-	if (e->time != f->sec_time) {
-		flush_second(f);
-		f->sec_time = e->time;
-	}
-	EC_GROW(f->sec, f->cap_sec, f->n_sec + 1);
-	f->sec[f->n_sec++] = (struct fn_uev){u, *e};
-}
-
-void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
-			 const struct ec_sessionizer *z)
-{
-	f->z = z;
-	add_event(f, user_unit(f, user), e);
-}
-
-/* Events of a batch in order; each step of the way asks for what the next
- * one needs ahead (the users of consecutive events are scattered over the
- * map, the units and their chains). */
-static void add_batch(struct ec_funnel *f, const uint64_t *user, const struct ec_sev *ev, size_t n)
-{
-	uint32_t u[EC_FUNNEL_BATCH];
-	for (size_t i = 0; i < n; i++)
-		ec_u64map_prefetch(&f->users, user[i]);
-	for (size_t i = 0; i < n; i++) {
-		u[i] = user_unit(f, user[i]);
-		__builtin_prefetch(&f->units[u[i]]);
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (f->units[u[i]].buf)
-			__builtin_prefetch(f->units[u[i]].buf);
-		fn_carts_prefetch(f, &f->units[u[i]], &ev[i]);
-	}
-	for (size_t i = 0; i < n; i++)
-		add_event(f, u[i], &ev[i]);
 }
 
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
@@ -542,23 +413,11 @@ void ec_funnel_session_opts(const struct ec_funnel_opts *o, struct ec_session_op
 int ec_funnel_feed(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err)
 {
 	int rc;
-	if (f->o.unit == EC_FUNNEL_UNIT_USER) {
-		uint64_t user[EC_FUNNEL_BATCH];
-		struct ec_sev ev[EC_FUNNEL_BATCH];
-		const struct ec_sev *e;
-		f->z = z;
-		do {
-			size_t n = 0;
-			while (n < EC_FUNNEL_BATCH &&
-			       (rc = ec_sessionizer_next_event(z, &user[n], &e, err)) > 0)
-				ev[n++] = *e;
-			add_batch(f, user, ev, n);
-		} while (rc > 0);
-	} else {
-		struct ec_session s;
-		while ((rc = ec_sessionizer_next(z, &s, err)) > 0)
-			ec_funnel_add_session(f, &s, z);
-	}
+	struct ec_session s;
+	if (f->o.unit == EC_FUNNEL_UNIT_USER)
+		return fn_feed_users(f, z, err);
+	while ((rc = ec_sessionizer_next(z, &s, err)) > 0)
+		ec_funnel_add_session(f, &s, z);
 	return rc;
 }
 
@@ -567,7 +426,7 @@ void ec_funnel_finish(struct ec_funnel *f)
 	if (f->finished)
 		return;
 	f->finished = 1;
-	flush_second(f);
+	fn_user_flush(f);
 	for (size_t i = 0; i < f->n_units; i++) {
 		unit_finish(f, &f->units[i]);
 		free(f->units[i].buf);

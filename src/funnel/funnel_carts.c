@@ -122,7 +122,8 @@ static void user_carts(struct ec_funnel *f)
 			const struct fn_upair *q = &u->pairs[i];
 			if (!q->carted)
 				continue;
-			struct fn_product *p = &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
+			struct fn_product *p =
+			    &f->prods[*ec_u64map_get(&f->prod_index, q->product)];
 			p->carted++;
 			carting = 1;
 			if (!q->bought) {

@@ -115,6 +115,22 @@ struct ec_funnel {
 	int finished;
 };
 
+static inline struct fn_chain *fn_chain_at(const struct ec_funnel *f, const struct fn_unit *u,
+					   uint32_t i)
+{
+	return (struct fn_chain *)(u->buf + (size_t)i * f->stride);
+}
+
+/* funnel.c: feeds one second of a unit's events (in input order) to its
+ * chains; removes the dead chains but the best. */
+void fn_feed_group(struct ec_funnel *f, struct fn_unit *u, const struct ec_sev *g, size_t n);
+void fn_settle(struct ec_funnel *f, struct fn_unit *u);
+
+/* funnel_user.c: user units. Every event of z (event mode) in, 0 or the
+ * input's error; the events of the current second still held go in. */
+int fn_feed_users(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err);
+void fn_user_flush(struct ec_funnel *f);
+
 /* The attributes of the event that matched step k (0-based) of c; only
  * when f->attr_off. */
 static inline struct fn_attr *fn_chain_attr(const struct ec_funnel *f, const struct fn_chain *c,

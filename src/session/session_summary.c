@@ -135,9 +135,10 @@ void ec_sessionizer_report(const struct ec_sessionizer *z)
 {
 	const struct ec_session_stats *s = ec_sessionizer_stats(z);
 	if (ec_sessionizer_opts(z)->events_only) {
-		ec_log_info("events %llu: %llu duplicates dropped, %llu late dropped, %llu reordered",
-			    (unsigned long long)s->events_in, (unsigned long long)s->duplicates,
-			    (unsigned long long)s->late, (unsigned long long)s->reordered);
+		ec_log_info(
+		    "events %llu: %llu duplicates dropped, %llu late dropped, %llu reordered",
+		    (unsigned long long)s->events_in, (unsigned long long)s->duplicates,
+		    (unsigned long long)s->late, (unsigned long long)s->reordered);
 		return;
 	}
 	ec_log_info("sessions %llu from %llu events: %llu duplicates dropped, %llu late dropped, "

@@ -197,10 +197,8 @@ static void test_session_events__short_stream(void **state)
 {
 	(void)state;
 	static const struct rev ev[] = {
-	    {T0 + 5, 1, 1, 0, 1.0, "a"},
-	    {T0 + 1, 2, 1, 0, 1.0, "b"},
-	    {T0 + 5, 1, 2, 0, 1.0, "a"},
-	    {T0 + 1, 2, 1, 0, 1.0, "b"}, /* a duplicate */
+	    {T0 + 5, 1, 1, 0, 1.0, "a"}, {T0 + 1, 2, 1, 0, 1.0, "b"},
+	    {T0 + 5, 1, 2, 0, 1.0, "a"}, {T0 + 1, 2, 1, 0, 1.0, "b"}, /* a duplicate */
 	    {T0 + 3, 1, 3, 0, 1.0, "a"},
 	};
 	struct stub s = {ev, 5, 0};
