@@ -13,6 +13,7 @@
 #include <xgboost/c_api.h>
 
 #include "ecomctl/cleanup.h"
+#include "ecomctl/collective.h"
 #include "ecomctl/forest.h"
 #include "ecomctl/learn.h"
 
@@ -495,6 +496,8 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 		return 0;
 	}
 	setup_log();
+	if (ec_coll_active()) /* no DMatrix: see ec_coll_predict() */
+		return ec_coll_predict(m->h, x, n, d, out, err);
 	struct ec_matrix mx = {.x = x, .n = n, .d = d};
 	if ((rc = make_dmatrix(&dm, &mx, NULL, NULL, NULL, err)) < 0)
 		return rc;
