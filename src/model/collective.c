@@ -16,6 +16,14 @@ enum { XGB_OP_MAX = 0, XGB_OP_SUM = 2 };
 
 static int joined;
 
+/* XGBoost's message up to its first line (a stack trace may follow). */
+static int fail_xgb(struct ec_err *err, int code, const char *what)
+{
+	const char *m = XGBGetLastError();
+	int len = (int)strcspn(m, "\n");
+	return ec_fail(err, code, "%s: %.*s", what, len, m);
+}
+
 int ec_coll_wanted(void)
 {
 	const char *uri = getenv("DMLC_TRACKER_URI");
@@ -63,9 +71,12 @@ int ec_coll_init(uint32_t k, uint32_t n, struct ec_err *err)
 		 "{\"DMLC_TRACKER_URI\": \"%s\", \"DMLC_TRACKER_PORT\": %ld, "
 		 "\"DMLC_TASK_ID\": \"%ld\"}",
 		 uri, port, id);
-	if (XGCommunicatorInit(cfg) != 0)
-		return ec_fail(err, EC_EUNAVAIL, "cannot join the xgboost tracker at %s:%ld: %s",
-			       uri, port, XGBGetLastError());
+	if (XGCommunicatorInit(cfg) != 0) {
+		char what[320];
+		snprintf(what, sizeof(what), "cannot join the xgboost tracker at %s:%ld", uri,
+			 port);
+		return fail_xgb(err, EC_EUNAVAIL, what);
+	}
 	joined = 1;
 	int size = XGCommunicatorGetWorldSize();
 	if (size != (int)n) {
@@ -102,13 +113,13 @@ void ec_coll_finalize(void)
 
 static int fail_coll(const char *what, struct ec_err *err)
 {
-	return ec_fail(err, EC_EINTERNAL, "xgboost collective: %s: %s", what, XGBGetLastError());
+	return fail_xgb(err, EC_EINTERNAL, what);
 }
 
 int ec_coll_sum(double *v, size_t n, struct ec_err *err)
 {
 	if (joined && n && XGCommunicatorAllreduce(v, n, XGB_DOUBLE, XGB_OP_SUM) != 0)
-		return fail_coll("allreduce", err);
+		return fail_coll("xgboost collective: allreduce", err);
 	return 0;
 }
 
@@ -120,7 +131,7 @@ int ec_coll_allgather(char **out, size_t *off, const void *buf, size_t len, stru
 	lens[rank] = len;
 	if (joined && XGCommunicatorAllreduce(lens, (size_t)size, XGB_UINT64, XGB_OP_SUM) != 0) {
 		free(lens);
-		return fail_coll("allreduce", err);
+		return fail_coll("xgboost collective: allreduce", err);
 	}
 	off[0] = 0;
 	for (int r = 0; r < size; r++)
@@ -130,7 +141,7 @@ int ec_coll_allgather(char **out, size_t *off, const void *buf, size_t len, stru
 		memcpy(*out + off[rank], buf, len);
 	for (int r = 0; joined && r < size && rc == 0; r++)
 		if (lens[r] && XGCommunicatorBroadcast(*out + off[r], (size_t)lens[r], r) != 0)
-			rc = fail_coll("broadcast", err);
+			rc = fail_coll("xgboost collective: broadcast", err);
 	free(lens);
 	return rc;
 }
@@ -151,7 +162,7 @@ int ec_coll_predict(void *booster, const float *x, size_t n, uint32_t d, float *
 		 "\"version\": 3}",
 		 (unsigned long)(uintptr_t)x, n, d);
 	if (XGBoosterPredictFromDense(booster, iface, cfg, NULL, &shape, &dim, &res) != 0)
-		return ec_fail(err, EC_EINTERNAL, "xgboost: %s", XGBGetLastError());
+		return fail_xgb(err, EC_EINTERNAL, "xgboost");
 	for (bst_ulong i = 0; i < dim; i++)
 		total *= shape[i];
 	if (total != n)
