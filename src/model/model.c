@@ -359,7 +359,7 @@ static void log_eval(BoosterHandle b, int iter, DMatrixHandle *dms, int n_dms)
 {
 	const char *names[2] = {"train", "valid"};
 	const char *res;
-	if (ec_verbosity < 2)
+	if (ec_verbosity < 2 || ec_coll_active()) /* distributed, XGBoost all-reduces it */
 		return;
 	if (XGBoosterEvalOneIter(b, iter, dms, names, (bst_ulong)n_dms, &res) == 0)
 		ec_log_debug("xgboost: %s", res);
