@@ -12,7 +12,8 @@
 #   another generated file), each above 0.8; the category hit@3 as reported
 #   within 0.02;
 # - the same with --matrix quantile (sketches all-reduced by XGBoost);
-# - a worker whose partner fails exits (70) instead of waiting.
+# - a worker whose partner fails exits (70) instead of waiting; workers
+#   whose --partition K/N is not the tracker's number of workers exit 64.
 # Everything runs under `timeout`, so a hang fails the case.
 /usr/bin/python3 -c 'import xgboost, numpy' 2>/dev/null || {
 	echo "skipped: /usr/bin/python3 cannot import xgboost" >&2
@@ -149,3 +150,20 @@ set -e
 [ "$s1" -eq 66 ] || { echo "failing worker exited $s1" >&2; exit 1; }
 [ "$s0" -eq 70 ] || { echo "its partner exited $s0" >&2; cat fail.w0.err >&2; exit 1; }
 [ ! -e fail/registry.json ] || { echo "a model was registered" >&2; exit 1; }
+
+# Two workers that say --partition K/3 to a tracker of two: both exit 64.
+start_tracker three
+set +e
+DMLC_TASK_ID=0 timeout 60 "$ECOMCTL" -q train ev.csv --partition 0/3 --models three \
+	2>three.w0.err &
+w0=$!
+DMLC_TASK_ID=1 timeout 60 "$ECOMCTL" -q train ev.csv --partition 1/3 --models three \
+	2>three.w1.err
+s1=$?
+wait $w0
+s0=$?
+kill $tracker 2>/dev/null
+wait $tracker
+set -e
+[ "$s0 $s1" = "64 64" ] || { echo "K/3 with 2 workers: exits $s0 $s1" >&2; exit 1; }
+grep -q 'tracker has 2 workers, --partition says 3' three.w0.err
