@@ -285,12 +285,12 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	st.cs.neg_keep = a->neg_keep;
 	if ((rc = check_args(&a->cfg, &err)) < 0 ||
 	    (rc = ec_partition_resolve(&a->po, &a->fo.part, &err)) < 0 ||
+	    (rc = join_group(a, &err)) < 0 || /* once joined, a failure stops the others */
 	    (rc = ec_job_begin(&job, "train", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
 		goto done;
 	run = ec_job_run(job);
 	ec_job_input(job, &st.in);
-	if ((rc = join_group(a, &err)) < 0 ||
-	    (a->grid_path && (rc = ec_grid_load(st.grid, a->grid_path, &err)) < 0) ||
+	if ((a->grid_path && (rc = ec_grid_load(st.grid, a->grid_path, &err)) < 0) ||
 	    (rc = open_spills(a, &st, &err)) < 0 ||
 	    (rc = ec_input_open(&st.in, &a->ro, &a->so, inputs, n_inputs, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&st.fz, &a->fo, st.in.z, &err)) < 0 ||
