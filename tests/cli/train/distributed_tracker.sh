@@ -31,7 +31,7 @@ start_tracker() {
 		>"$1.tracker.out" 2>"$1.tracker.err" &
 	tracker=$!
 	i=0
-	until grep -q DMLC_TRACKER_ENV_END "$1.tracker.out"; do
+	until grep -qs DMLC_TRACKER_ENV_END "$1.tracker.out"; do
 		i=$((i + 1))
 		[ "$i" -le 100 ] || { echo "no tracker" >&2; cat "$1.tracker.err" >&2; return 1; }
 		sleep 0.1
