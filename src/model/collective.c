@@ -12,7 +12,7 @@
 
 /* xgboost::collective::DataType and Operation (communicator.h of 1.7). */
 enum { XGB_UINT64 = 5, XGB_DOUBLE = 7 };
-enum { XGB_OP_MAX = 0, XGB_OP_SUM = 2 };
+enum { XGB_OP_SUM = 2 };
 
 static int joined;
 
@@ -57,14 +57,14 @@ static int env_uint(const char *name, const char *v, long max, long *out, struct
 int ec_coll_init(uint32_t k, uint32_t n, struct ec_err *err)
 {
 	const char *uri = getenv("DMLC_TRACKER_URI"), *task = getenv("DMLC_TASK_ID");
+	const char *port_s = getenv("DMLC_TRACKER_PORT");
 	long port = 0, id = k;
 	char cfg[512];
 	int rc;
 	if (!uri || !host_ok(uri))
 		return ec_fail(err, EC_ECONFIG,
 			       "DMLC_TRACKER_URI: expected a host name or address");
-	if ((rc = env_uint("DMLC_TRACKER_PORT", getenv("DMLC_TRACKER_PORT"), 65535, &port, err)) <
-		0 ||
+	if ((rc = env_uint("DMLC_TRACKER_PORT", port_s, 65535, &port, err)) < 0 ||
 	    (task && (rc = env_uint("DMLC_TASK_ID", task, 1L << 30, &id, err)) < 0))
 		return rc;
 	snprintf(cfg, sizeof(cfg),
@@ -202,12 +202,18 @@ static int cmp_rec(const void *pa, const void *pb)
 	return a->at < b->at ? -1 : a->at > b->at;
 }
 
+/* A session's start and whether it is positive, for the split. */
+struct start_pos {
+	int64_t start;
+	unsigned char pos;
+};
+
 static int cmp_start_pos(const void *pa, const void *pb)
 {
-	const struct rec *a = pa, *b = pb;
+	const struct start_pos *a = pa, *b = pb;
 	if (a->start != b->start)
 		return a->start < b->start ? -1 : 1;
-	return (a->at > b->at) - (a->at < b->at);
+	return (a->pos > b->pos) - (a->pos < b->pos);
 }
 
 int ec_coll_split_share(int64_t *out, const int64_t *start, const unsigned char *pos, size_t n,
@@ -229,17 +235,18 @@ int ec_coll_split_share(int64_t *out, const int64_t *start, const unsigned char 
 	free(b.p);
 	if (rc == 0) {
 		size_t m = off[ec_coll_size()] / 9;
-		struct rec *r = ec_xmalloc((m + 1) * sizeof(*r));
+		struct start_pos *r = ec_xmalloc((m + 1) * sizeof(*r));
 		int64_t *st = ec_xmalloc((m + 1) * sizeof(int64_t));
 		unsigned char *ps = ec_xmalloc(m + 1);
 		for (size_t i = 0; i < m; i++) {
 			memcpy(&r[i].start, all + i * 9, sizeof(int64_t));
-			r[i].at = (unsigned char)all[i * 9 + 8];
+			r[i].pos = (unsigned char)all[i * 9 + 8];
 		}
+		/* a total order: every worker gets the same arrays */
 		qsort(r, m, sizeof(*r), cmp_start_pos);
 		for (size_t i = 0; i < m; i++) {
 			st[i] = r[i].start;
-			ps[i] = (unsigned char)r[i].at;
+			ps[i] = r[i].pos;
 		}
 		*out = ec_split_share(st, ps, m, frac, min_pos);
 		free(r);
