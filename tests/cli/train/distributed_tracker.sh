@@ -11,6 +11,8 @@
 #   ROC-AUCs within 0.02 on a held-out feature matrix (`ecomctl features` on
 #   another generated file), each above 0.8; the category hit@3 as reported
 #   within 0.02;
+# - the summaries, manifests and run records follow data/schemas (when
+#   python3-jsonschema is there);
 # - the same with --matrix quantile (sketches all-reduced by XGBoost);
 # - a worker whose partner fails exits (70) instead of waiting; workers
 #   whose --partition K/N is not the tracker's number of workers exit 64.
@@ -131,6 +133,33 @@ for run in ("dist", "distq"):
     h, hs = lead["category"]["metrics"]["model"]["hit3"], single["category"]["metrics"]["model"]["hit3"]
     assert abs(h - hs) <= 0.02, (run, h, hs)
 PY
+
+# The workers' summaries, manifests and run records follow the schemas.
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+	/usr/bin/python3 - "$EC_SOURCE_DIR/data/schemas" <<'PY'
+import glob, json, os, sys, warnings
+warnings.simplefilter("ignore", DeprecationWarning)
+from jsonschema import Draft202012Validator, RefResolver
+schemas = {os.path.basename(p): json.load(open(p))
+           for p in glob.glob(os.path.join(sys.argv[1], "*.schema.json"))}
+store = {s["$id"]: s for s in schemas.values()}
+def check(name, path):
+    s = schemas[name]
+    v = Draft202012Validator(s, resolver=RefResolver.from_schema(s, store=store))
+    bad = [e.message[:200] for e in v.iter_errors(json.load(open(path)))]
+    assert not bad, (path, bad[:3])
+docs = glob.glob("dist*.w?.json")
+mans = glob.glob("dist*/*/v1/manifest.json")
+runs = glob.glob("output/runs/*.json")
+assert len(docs) == 4 and len(mans) == 4 and len(runs) >= 4, (docs, mans, runs)
+for p in docs:
+    check("summary.schema.json", p)
+for p in mans:
+    check("model-manifest.schema.json", p)
+for p in runs:
+    check("run.schema.json", p)
+PY
+fi
 
 # A worker whose partner fails (an input that is not there) stops with
 # XGBoost's error instead of waiting for it.
