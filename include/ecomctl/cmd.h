@@ -117,6 +117,7 @@ struct ec_train_args {
 	struct ec_feature_opts fo;
 	struct ec_train_cfg cfg;
 	struct ec_job_opts jo;
+	struct ec_partition_opts po;	/* --partition, --partitions: see collective.h */
 	const char *models, *grid_path; /* --models, --grid */
 	int which, promote;		/* --task (0 both, 1 intent, 2 category), --promote */
 	int64_t valid_from, max_cand, lock_wait;

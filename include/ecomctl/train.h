@@ -97,10 +97,12 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
  * starting at or after valid_from validate; valid_from INT64_MIN splits off
  * the last frac of the task's sessions, widened to EC_TRAIN_MIN_VALID_POS
  * positive sessions (purchases; carts for the category). Errors as the two
- * functions above; out->valid_from is the split used. */
-int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
-		  const struct ec_cset *cs, int64_t valid_from, double frac,
-		  const struct ec_train_cfg *cfg, struct ec_err *err);
+ * functions above; out->valid_from is the split used. Distributed
+ * (collective.h), the split is taken over every worker's sessions and the
+ * task's set has its validation sessions replaced by every worker's. */
+int ec_train_task(struct ec_task_result *out, int task, struct ec_iset *is, struct ec_cset *cs,
+		  int64_t valid_from, double frac, const struct ec_train_cfg *cfg,
+		  struct ec_err *err);
 
 /*
  * Writes the task's feature names (and types "float") into a model's

@@ -11,6 +11,7 @@
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
 #include "ecomctl/cleanup.h"
+#include "ecomctl/collective.h"
 #include "ecomctl/grid.h"
 #include "ecomctl/job.h"
 #include "ecomctl/json.h"
@@ -78,6 +79,11 @@ static int common_manifest(struct ec_json *j, char **paths, int n, const struct 
 	ec_json_add_bool(o, "intent_monotone", cfg->intent_monotone);
 	ec_json_add_num(o, "category_negatives", neg_keep);
 	ec_json_add_str(o, "matrix", ec_model_matrix_names[cfg->matrix]);
+	if (ec_coll_active()) {
+		char pb[16];
+		ec_json_add_int(o, "workers", ec_coll_size());
+		ec_json_add_str(o, "rank0_partition", ec_partition_name(&fo->part, pb));
+	}
 	return 0;
 }
 
@@ -225,6 +231,27 @@ static int open_spills(const struct ec_train_args *a, struct train_state *st, st
 	return 0;
 }
 
+/* With DMLC_TRACKER_URI set, joins XGBoost's tracker (collective.h): a
+ * distributed run needs its partition; without it, --partition trains on
+ * that partition alone. */
+static int join_group(const struct ec_train_args *a, struct ec_err *err)
+{
+	const struct ec_partition *p = &a->fo.part;
+	char pb[16];
+	if (!ec_coll_wanted()) {
+		if (p->n > 1)
+			ec_log_info("train: partition %s alone (DMLC_TRACKER_URI unset: not "
+				    "distributed)",
+				    ec_partition_name(p, pb));
+		return 0;
+	}
+	if (p->n <= 1)
+		return ec_fail(err, EC_EUSAGE,
+			       "DMLC_TRACKER_URI is set: distributed training needs --partition "
+			       "K/N or --partitions N");
+	return ec_coll_init(p->k, p->n, err);
+}
+
 void ec_train_args_init(struct ec_train_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -257,6 +284,8 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	a->fo.max_candidates = (uint32_t)a->max_cand;
 	st.cs.neg_keep = a->neg_keep;
 	if ((rc = check_args(&a->cfg, &err)) < 0 ||
+	    (rc = ec_partition_resolve(&a->po, &a->fo.part, &err)) < 0 ||
+	    (rc = join_group(a, &err)) < 0 || /* once joined, a failure stops the others */
 	    (rc = ec_job_begin(&job, "train", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
 		goto done;
 	run = ec_job_run(job);
@@ -277,6 +306,8 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	    (rc = common_manifest(st.common, inputs, n_inputs, &st.in, &a->fo, &a->so, &a->cfg,
 				  a->valid_from, st.cs.neg_keep, cmdline, &err)) < 0)
 		goto done;
+	int rank = ec_coll_rank(), workers = ec_coll_size();
+	ec_coll_finalize(); /* the model is trained: rank 0 registers it alone */
 	ec_test_pause("register");
 	if ((rc = ec_interrupt_check(&err)) < 0) /* nothing registered yet */
 		goto done;
@@ -285,9 +316,15 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	ec_json_add_str(st.out, "models", a->models);
 	ec_json_add_time(st.out, "valid_from", st.tr[st.want[0] ? 0 : 1].valid_from);
 	ec_json_add_num(st.out, "featurize_seconds", st.t_feat);
-	for (int t = 0; t < EC_TASK_N; t++)
+	if (workers > 1) {
+		ec_json_add_int(st.out, "rank", rank);
+		ec_json_add_int(st.out, "workers", workers);
+	}
+	for (int t = 0; t < EC_TASK_N && rank == 0; t++)
 		if (st.want[t] && (rc = register_task(a, &st, t, run, &err)) < 0)
 			goto done;
+	if (rank > 0)
+		ec_log_info("train: rank %d of %d done; rank 0 registers the model", rank, workers);
 	ec_input_json(&st.in, st.out);
 	if (ec_opt_json)
 		ec_cli_json_summary(st.out, st.failed, st.fmsg);
@@ -298,6 +335,7 @@ int ec_train_run(struct ec_train_args *a, int argc, char **argv, char **inputs, 
 	if ((rc = st.failed) < 0)
 		ec_fail(&err, rc, "%s", st.fmsg);
 done:
+	ec_coll_finalize();
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("train", rc, &err);
 	state_release(&st);
 	free(cmdline);
@@ -379,6 +417,7 @@ int cmd_train(int argc, char **argv)
 	     "1/F (default 1; e.g. 0.1 on a whole month)",
 	     EC_OPT_RANGE_OPEN(0, 1, EC_RANGE_OPEN_MIN), 0},
 	    EC_FEATURE_OPTS(a.fo),
+	    EC_PARTITION_OPTS(a.po),
 	    EC_SESSION_OPTS(a.so),
 	    EC_READER_OPTS(a.ro),
 	    EC_JOB_OPTS(a.jo),
@@ -395,7 +434,9 @@ int cmd_train(int argc, char **argv)
 	    opts,
 	    "examples:\n"
 	    "  ecomctl train data/2019-Oct.csv.gz --valid-from 2019-10-25\n"
-	    "  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n",
+	    "  ecomctl train data/2019-Oct.csv.gz --task intent --grid grid.json --promote\n"
+	    "  DMLC_TRACKER_URI=H DMLC_TRACKER_PORT=P DMLC_TASK_ID=0 \\\n"
+	    "    ecomctl train data/2019-Oct.csv.gz --partition 0/2   (one of 2 workers)\n",
 	};
 	struct ec_opts_result res;
 	int rc;

@@ -43,7 +43,7 @@ static const struct {
     {65, "bad input data: too many bad rows, a bad header, too many late events, a task "
 	 "that cannot be trained"},
     {66, "an input file is missing or unreadable"},
-    {69, "MongoDB unavailable at the start"},
+    {69, "MongoDB unavailable at the start; train cannot join the XGBoost tracker"},
     {70, "internal error, XGBoost error, out of memory"},
     {73, "cannot create an output"},
     {74, "I/O error while reading or writing"},
@@ -65,6 +65,10 @@ static const char *const environment[][2] = {
     {"XDG_CONFIG_HOME", "where $XDG_CONFIG_HOME/ecomctl/config.json is looked for "
 			"(default ~/.config)"},
     {"JOURNAL_STREAM", "set by systemd: log lines carry journald priorities"},
+    {"DMLC_TRACKER_URI", "train --partition K/N: the XGBoost tracker's host; the worker joins "
+			 "its group to train one model over every partition"},
+    {"DMLC_TRACKER_PORT", "the XGBoost tracker's port"},
+    {"DMLC_TASK_ID", "the worker's task id for the XGBoost tracker (default: K of --partition)"},
 };
 
 static const char *const files[][2] = {

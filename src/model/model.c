@@ -13,6 +13,7 @@
 #include <xgboost/c_api.h>
 
 #include "ecomctl/cleanup.h"
+#include "ecomctl/collective.h"
 #include "ecomctl/forest.h"
 #include "ecomctl/learn.h"
 
@@ -358,7 +359,7 @@ static void log_eval(BoosterHandle b, int iter, DMatrixHandle *dms, int n_dms)
 {
 	const char *names[2] = {"train", "valid"};
 	const char *res;
-	if (ec_verbosity < 2)
+	if (ec_verbosity < 2 || ec_coll_active()) /* distributed, XGBoost all-reduces it */
 		return;
 	if (XGBoosterEvalOneIter(b, iter, dms, names, (bst_ulong)n_dms, &res) == 0)
 		ec_log_debug("xgboost: %s", res);
@@ -495,6 +496,8 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 		return 0;
 	}
 	setup_log();
+	if (ec_coll_active()) /* no DMatrix: see ec_coll_predict() */
+		return ec_coll_predict(m->h, x, n, d, out, err);
 	struct ec_matrix mx = {.x = x, .n = n, .d = d};
 	if ((rc = make_dmatrix(&dm, &mx, NULL, NULL, NULL, err)) < 0)
 		return rc;

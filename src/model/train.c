@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecomctl/collective.h"
 #include "ecomctl/drift.h"
 #include "ecomctl/event.h"
 #include "ecomctl/features.h"
@@ -276,20 +277,31 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 
 	memset(out, 0, sizeof(*out));
 	out->task = EC_TASK_INTENT;
-	out->train_sessions = out->train_rows = split;
-	out->valid_sessions = out->valid_rows = nv;
-	if (split == 0)
-		return ec_fail(err, EC_EDATA, "intent: no training sessions before the split");
-	if (nv == 0)
-		return ec_fail(err, EC_EDATA, "intent: no validation sessions after the split");
 	for (size_t i = 0; i < split; i++)
 		n_pos += s->y[i];
-	if (n_pos == 0 || n_pos == split)
+	/* distributed: the counts of every worker, so that all decide alike */
+	double sums[3] = {(double)split, (double)n_pos, split == 0};
+	if ((rc = ec_coll_sum(sums, 3, err)) < 0)
+		return rc;
+	size_t n_train = (size_t)sums[0];
+	n_pos = (size_t)sums[1];
+	out->train_sessions = out->train_rows = n_train;
+	out->valid_sessions = out->valid_rows = nv;
+	if (n_train == 0)
+		return ec_fail(err, EC_EDATA, "intent: no training sessions before the split");
+	if (sums[2] > 0)
 		return ec_fail(
 		    err, EC_EDATA,
-		    "intent: all %zu training sessions are %s: one class, nothing to learn", split,
-		    n_pos ? "purchases" : "without a purchase");
-	out->train_rate = (double)n_pos / (double)split;
+		    "intent: %.0f of %d workers have no training sessions before the split",
+		    sums[2], ec_coll_size());
+	if (nv == 0)
+		return ec_fail(err, EC_EDATA, "intent: no validation sessions after the split");
+	if (n_pos == 0 || n_pos == n_train)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "intent: all %zu training sessions are %s: one class, nothing to learn",
+		    n_train, n_pos ? "purchases" : "without a purchase");
+	out->train_rate = (double)n_pos / (double)n_train;
 	if ((rc = base_params(&base, cfg, "binary:logistic", err)) < 0 ||
 	    (rc = set_num(&base, "base_score", out->train_rate, err)) < 0 ||
 	    (rc = ec_params_set(&base, "eval_metric", "logloss", err)) < 0)
@@ -303,7 +315,7 @@ int ec_train_intent(struct ec_task_result *out, const struct ec_iset *s, size_t 
 			return rc;
 	}
 	if (strcmp(cfg->class_weight, "auto") == 0)
-		rc = set_num(&base, "scale_pos_weight", (double)(split - n_pos) / (double)n_pos,
+		rc = set_num(&base, "scale_pos_weight", (double)(n_train - n_pos) / (double)n_pos,
 			     err);
 	else if (strcmp(cfg->class_weight, "none") != 0)
 		rc = ec_params_set(&base, "scale_pos_weight", cfg->class_weight, err);
@@ -427,29 +439,40 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 
 	memset(out, 0, sizeof(*out));
 	out->task = EC_TASK_CATEGORY;
-	out->train_sessions = split;
-	out->valid_sessions = s->n_s - split;
-	out->train_rows = r_split;
-	out->valid_rows = s->n_r - r_split;
-	if (r_split == 0)
-		return ec_fail(
-		    err, EC_EDATA,
-		    "category: no training sessions with a cart or purchase before the split");
-	if (out->valid_rows == 0)
-		return ec_fail(
-		    err, EC_EDATA,
-		    "category: no validation sessions with a cart or purchase after the split");
 	double w_sum = 0;
 	for (size_t r = 0; r < r_split; r++) {
 		n_pos += s->yf[r] > 0;
 		w_sum += s->neg_keep < 1 ? s->w[r] : 1;
 	}
-	if (n_pos == 0 || n_pos == r_split)
+	/* distributed: the counts of every worker, so that all decide alike */
+	double sums[5] = {(double)split, (double)r_split, (double)n_pos, w_sum, r_split == 0};
+	if ((rc = ec_coll_sum(sums, 5, err)) < 0)
+		return rc;
+	n_pos = (size_t)sums[2];
+	w_sum = sums[3];
+	out->train_sessions = (size_t)sums[0];
+	out->valid_sessions = s->n_s - split;
+	out->train_rows = (size_t)sums[1];
+	out->valid_rows = s->n_r - r_split;
+	if (out->train_rows == 0)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no training sessions with a cart or purchase before the split");
+	if (sums[4] > 0)
+		return ec_fail(err, EC_EDATA,
+			       "category: %.0f of %d workers have no training sessions with a cart "
+			       "or purchase before the split",
+			       sums[4], ec_coll_size());
+	if (out->valid_rows == 0)
+		return ec_fail(
+		    err, EC_EDATA,
+		    "category: no validation sessions with a cart or purchase after the split");
+	if (n_pos == 0 || n_pos == out->train_rows)
 		return ec_fail(
 		    err, EC_EDATA,
 		    "category: all %zu training candidates are %s: one class, nothing to "
 		    "learn",
-		    r_split, n_pos ? "carted" : "not carted");
+		    out->train_rows, n_pos ? "carted" : "not carted");
 	if ((rc = base_params(&base, cfg, pairwise ? "rank:pairwise" : "binary:logistic", err)) < 0)
 		return rc;
 	if (cfg->cat_monotone) {
@@ -504,28 +527,47 @@ int ec_train_category(struct ec_task_result *out, const struct ec_cset *s, size_
 	return cat_evaluate(out, s, split, &va, err);
 }
 
-int ec_train_task(struct ec_task_result *out, int task, const struct ec_iset *is,
-		  const struct ec_cset *cs, int64_t valid_from, double frac,
-		  const struct ec_train_cfg *cfg, struct ec_err *err)
+/* Distributed, --matrix auto is decided over every worker's training rows
+ * (quantile when any worker has more than EC_MATRIX_AUTO_DENSE bytes), as
+ * XGBoost's collective calls differ between the two kinds of matrix. */
+static int resolve_matrix(struct ec_train_cfg *c, size_t rows, uint32_t d, struct ec_err *err)
 {
-	int rc;
+	if (!ec_coll_active() || c->matrix != EC_MATRIX_AUTO)
+		return 0;
+	double big = (double)rows * d * sizeof(float) > EC_MATRIX_AUTO_DENSE;
+	int rc = ec_coll_sum(&big, 1, err);
+	c->matrix = big > 0 ? EC_MATRIX_QUANTILE : EC_MATRIX_MEMORY;
+	return rc;
+}
+
+int ec_train_task(struct ec_task_result *out, int task, struct ec_iset *is, struct ec_cset *cs,
+		  int64_t valid_from, double frac, const struct ec_train_cfg *cfg,
+		  struct ec_err *err)
+{
+	struct ec_train_cfg c = *cfg;
+	size_t split;
+	int rc = 0;
 	if (task == EC_TASK_INTENT) {
 		if (valid_from == INT64_MIN)
-			valid_from =
-			    ec_split_share(is->start, is->y, is->n, frac, EC_TRAIN_MIN_VALID_POS);
-		rc = ec_train_intent(out, is, ec_split_index(is->start, is->n, valid_from), cfg,
-				     err);
+			rc = ec_coll_split_share(&valid_from, is->start, is->y, is->n, frac,
+						 EC_TRAIN_MIN_VALID_POS, err);
+		split = ec_split_index(is->start, is->n, valid_from);
+		if (rc == 0 && (rc = ec_coll_merge_iset(is, split, err)) == 0 &&
+		    (rc = resolve_matrix(&c, split, is->d, err)) == 0)
+			rc = ec_train_intent(out, is, split, &c, err);
 	} else {
 		if (valid_from == INT64_MIN) {
 			unsigned char *pos = ec_xmalloc(cs->n_s + 1);
 			for (size_t i = 0; i < cs->n_s; i++)
 				pos[i] = cs->truth_off[i + 1] > cs->truth_off[i];
-			valid_from =
-			    ec_split_share(cs->start, pos, cs->n_s, frac, EC_TRAIN_MIN_VALID_POS);
+			rc = ec_coll_split_share(&valid_from, cs->start, pos, cs->n_s, frac,
+						 EC_TRAIN_MIN_VALID_POS, err);
 			free(pos);
 		}
-		rc = ec_train_category(out, cs, ec_split_index(cs->start, cs->n_s, valid_from), cfg,
-				       err);
+		split = ec_split_index(cs->start, cs->n_s, valid_from);
+		if (rc == 0 && (rc = ec_coll_merge_cset(cs, split, err)) == 0 &&
+		    (rc = resolve_matrix(&c, cs->row_off[split], cs->d, err)) == 0)
+			rc = ec_train_category(out, cs, split, &c, err);
 	}
 	out->valid_from = valid_from;
 	return rc;

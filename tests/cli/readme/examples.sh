@@ -46,5 +46,5 @@ for lang, start, body, skip in blocks:
         sys.exit(1)
     ran += 1
 print(f"{ran} blocks ran, {skipped} not run")
-assert ran >= 10 and skipped <= 6, (ran, skipped)
+assert ran >= 10 and skipped <= 7, (ran, skipped)  # 7: the Slurm sketch of distributed training
 PY
