@@ -41,6 +41,7 @@ void ec_score_args_init(struct ec_score_args *a)
 	a->models = "models";
 	a->intent_ref = "intent@production";
 	a->cat_ref = "category@production";
+	a->poll_ms = 100;
 }
 
 /* One warning naming every distribution whose PSI passes the warning
@@ -194,7 +195,9 @@ done:
 int cmd_score(int argc, char **argv)
 {
 	struct ec_score_args a;
+	static const char *const formats[] = {"csv", "jsonl", NULL};
 	ec_score_args_init(&a);
+	const char *default_out = a.out_path;
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &a.out_path, "FILE",
 	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
@@ -206,6 +209,17 @@ int cmd_score(int argc, char **argv)
 	     NULL, 0},
 	    {"category-model", 0, EC_OPT_STR, &a.cat_ref, "REF",
 	     "category model, likewise (default category@production)", NULL, 0},
+	    {"follow", 'f', EC_OPT_FLAG, &a.follow, NULL,
+	     "stream: read FILE (followed like tail -F) or - (stdin) as events arrive, write "
+	     "each prediction to stdout as soon as its session is out",
+	     NULL, 0},
+	    {"format", 0, EC_OPT_CHOICE, &a.format, "FMT",
+	     "with --follow, rows as csv (default, header first) or jsonl (one object a line)",
+	     formats, 0},
+	    {"poll-ms", 0, EC_OPT_INT, &a.poll_ms, "MS",
+	     "with --follow, how often to look for more of a followed file, and for a signal "
+	     "(default 100)",
+	     EC_OPT_RANGE(1, 60000), 0},
 	    EC_SESSION_OPTS(a.so),
 	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
@@ -231,9 +245,18 @@ int cmd_score(int argc, char **argv)
 	};
 	struct ec_opts_result res;
 	int rc;
-	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
-	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
+	if (a.follow && a.out_path == default_out) /* not given: stdout */
+		a.out_path = "-";
+	if (!a.follow && res.n_operands == 0) {
+		ec_log_error("score: no input files (use - for stdin)");
+		fprintf(stderr, "usage: ecomctl score %s\n", usage.synopsis);
+		ec_cli_json_failure("score", 64, "no input files (use - for stdin)");
+		rc = 64;
+	} else if (a.follow) {
+		rc = ec_score_follow_run(&a, argc, argv, res.operands, res.n_operands);
+	} else if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
 		ec_log_error("score: --json and -o - would both write to stdout");
 		rc = 64;
 	} else {
