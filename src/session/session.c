@@ -21,74 +21,6 @@ void ec_session_opts_init(struct ec_session_opts *o)
 	o->max_late_fraction = 0.01;
 }
 
-/* An open key: one user_session of one user (or one user, by gap), with the
- * events not yet emitted, sorted by time. */
-struct okey {
-	uint64_t hash;
-	uint64_t user_id;
-	struct ec_sev *ev;
-	uint32_t n, cap;
-	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
-	int64_t last;	  /* the latest time of its events, emitted or not */
-	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
-	uint8_t by_gap;
-	uint8_t sess_len;
-	uint8_t live;
-	char sess[EC_SESSION_MAX];
-};
-
-struct heap_ent {
-	int64_t deadline;
-	uint32_t key;
-};
-
-static int heap_less(const struct heap_ent *a, const struct heap_ent *b)
-{
-	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
-}
-
-/* The deadline heap: keys by the watermark at which to check them. */
-EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
-
-struct ready {
-	struct ec_session s;
-	struct ec_sev *ev;
-	uint32_t cap;
-	char id[EC_SESSION_MAX + 32];
-};
-
-struct ec_sessionizer {
-	struct ec_session_opts o;
-	ec_event_source src;
-	void *ctx;
-	const char *(*names)(void *ctx, uint32_t file);
-
-	struct okey *keys;
-	size_t n_keys, cap_keys;
-	uint32_t *free_keys;
-	size_t n_free, cap_free;
-	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
-	size_t cap_slots, n_open;
-
-	struct deadlines heap;
-	/* opts.track_low: the first held event of open keys, by time (lazy:
-	 * an entry whose key's first event changed is stale, and only ever
-	 * earlier than the truth) */
-	struct deadlines firsts;
-
-	struct ready *q; /* ring of sessions ready to be returned */
-	size_t q_head, q_len, q_cap;
-	int lent; /* the head was returned and is borrowed */
-
-	struct session_recent recent; /* part counts of keys let go (session_int.h) */
-	struct ec_strtab codes, brands;
-
-	int64_t max_seen;
-	int64_t w; /* watermark */
-	int ended;
-	struct ec_session_stats st;
-};
-
 int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts *opts,
 		       ec_event_source src, void *ctx,
 		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err)
@@ -215,10 +147,8 @@ static int64_t day_of(int64_t t)
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* Whether event b starts a new session after a segment that began at `start`
- * and whose latest event is `prev`; the reason goes to *why. */
-static int boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
-		    uint8_t *why)
+int sz_boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
+		uint8_t *why)
 {
 	if (t - prev > z->o.gap)
 		return *why = EC_CUT_IDLE, 1;
@@ -238,7 +168,7 @@ static int64_t final_after(const struct ec_sessionizer *z, const struct okey *k,
 	*why = EC_CUT_IDLE;
 	if (b < k->n && k->ev[b].time < x) {
 		x = k->ev[b].time;
-		boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, why);
+		sz_boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, why);
 	}
 	if (k->ev[a].time + z->o.max_session < x) {
 		x = k->ev[a].time + z->o.max_session;
@@ -316,7 +246,7 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 	k->deadline = INT64_MAX;
 	while (a < k->n) {
 		for (b = a + 1; b < k->n; b++)
-			if (boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, &bwhy))
+			if (sz_boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, &bwhy))
 				break;
 		int64_t x = final_after(z, k, a, b, &why);
 		if (!(x < z->w)) {
@@ -488,7 +418,7 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	} else if (k->n == 1) {
 		uint8_t w;
 		schedule(z, idx, final_after(z, k, 0, 1, &w));
-	} else if (boundary(z, k->ev[0].time, k->ev[at - 1].time, e.time, &why) ||
+	} else if (sz_boundary(z, k->ev[0].time, k->ev[at - 1].time, e.time, &why) ||
 		   e.time - k->ev[0].time > z->o.max_session) {
 		/* What came before it is final once the watermark passes it. */
 		schedule(z, idx, e.time);

@@ -1,7 +1,9 @@
 /*
- * session_int.h -- what session.c takes from session_recent.c (the closed
- * session ids whose part count a later event could still need) and from
- * session_summary.c (the end-of-input check of late events).
+ * session_int.h -- the sessionizer's structures, shared by session.c and
+ * session_snap.c (a copy of an open session, for --emit-on cart), and what
+ * session.c takes from session_recent.c (the closed session ids whose part
+ * count a later event could still need) and from session_summary.c (the
+ * end-of-input check of late events).
  *
  * When every session of a user_session has been emitted and none of its
  * events is held, session.c lets the key go, and keeps only its hash and
@@ -24,6 +26,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ecomctl/hash.h"
+#include "ecomctl/heap.h"
+#include "ecomctl/session.h"
 
 struct sr_ent {
 	uint64_t hash;
@@ -56,6 +62,79 @@ uint32_t sr_take(struct session_recent *r, uint64_t hash);
  * before it, so a record may outlive its time by the spread of the
  * max_session ends of keys going quiet together). */
 void sr_expire(struct session_recent *r, int64_t w);
+
+/* An open key: one user_session of one user (or one user, by gap), with the
+ * events not yet emitted, sorted by time. */
+struct okey {
+	uint64_t hash;
+	uint64_t user_id;
+	struct ec_sev *ev;
+	uint32_t n, cap;
+	int64_t deadline; /* its heap entry's deadline (in watermark terms), or INT64_MAX */
+	int64_t last;	  /* the latest time of its events, emitted or not */
+	uint32_t parts;	  /* sessions emitted (plus those of earlier open periods) */
+	uint8_t by_gap;
+	uint8_t sess_len;
+	uint8_t live;
+	char sess[EC_SESSION_MAX];
+};
+
+struct heap_ent {
+	int64_t deadline;
+	uint32_t key;
+};
+
+static inline int heap_less(const struct heap_ent *a, const struct heap_ent *b)
+{
+	return a->deadline < b->deadline || (a->deadline == b->deadline && a->key < b->key);
+}
+
+/* The deadline heap: keys by the watermark at which to check them. */
+EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
+
+struct ready {
+	struct ec_session s;
+	struct ec_sev *ev;
+	uint32_t cap;
+	char id[EC_SESSION_MAX + 32];
+};
+
+struct ec_sessionizer {
+	struct ec_session_opts o;
+	ec_event_source src;
+	void *ctx;
+	const char *(*names)(void *ctx, uint32_t file);
+
+	struct okey *keys;
+	size_t n_keys, cap_keys;
+	uint32_t *free_keys;
+	size_t n_free, cap_free;
+	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
+	size_t cap_slots, n_open;
+
+	struct deadlines heap;
+	/* opts.track_low: the first held event of open keys, by time (lazy:
+	 * an entry whose key's first event changed is stale, and only ever
+	 * earlier than the truth) */
+	struct deadlines firsts;
+
+	struct ready *q; /* ring of sessions ready to be returned */
+	size_t q_head, q_len, q_cap;
+	int lent; /* the head was returned and is borrowed */
+
+	struct session_recent recent; /* part counts of keys let go (session_int.h) */
+	struct ec_strtab codes, brands;
+
+	int64_t max_seen;
+	int64_t w; /* watermark */
+	int ended;
+	struct ec_session_stats st;
+};
+
+/* Whether event t starts a new session after a segment that began at `start`
+ * and whose latest event is `prev`; the reason goes to *why (session.c). */
+int sz_boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
+		uint8_t *why);
 
 /* At the end of the input (session_summary.c): EC_EDATA when more than
  * max_late_fraction of the events were late. */
