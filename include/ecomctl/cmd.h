@@ -110,6 +110,7 @@ struct ec_score_args {
 	int follow;			  /* --follow */
 	int format;			  /* --format: 0 csv, 1 jsonl (--follow) */
 	int64_t poll_ms;		  /* --poll-ms (--follow) */
+	int emit_on;			  /* --emit-on: 0 close, 1 cart (--follow) */
 };
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);

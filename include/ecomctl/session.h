@@ -142,6 +142,19 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
  * closed_at before it has been returned. INT64_MAX once the input ended. */
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
 
+/* A look into an open session, for early predictions (`score --follow
+ * --emit-on cart`): fn is called after each event the sessionizer keeps
+ * (not late, not a duplicate, of its partition), once the sessions that
+ * event closed are queued; e is borrowed for the call. Inside fn,
+ * ec_sessionizer_open_session() gives the open session holding e as it
+ * stands: the id it will be returned with, its events read so far in time
+ * order (those read later are not there: it is the session the input cut
+ * right after e would give). The session and its events are borrowed
+ * until the next call into the sessionizer. fn NULL: none. */
+typedef void (*ec_session_added_fn)(void *arg, struct ec_sessionizer *z, const struct ec_sev *e);
+void ec_sessionizer_on_added(struct ec_sessionizer *z, ec_session_added_fn fn, void *arg);
+void ec_sessionizer_open_session(struct ec_sessionizer *z, struct ec_session *s);
+
 /* With opts.track_low: a time before which no session still to come (open,
  * or queued and not yet returned; the one just returned excluded) holds an
  * event: the earliest event held in an open key, else W. Usually minutes

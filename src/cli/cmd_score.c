@@ -196,6 +196,7 @@ int cmd_score(int argc, char **argv)
 {
 	struct ec_score_args a;
 	static const char *const formats[] = {"csv", "jsonl", NULL};
+	static const char *const emit_choices[] = {"close", "cart", NULL};
 	ec_score_args_init(&a);
 	const char *default_out = a.out_path;
 	const struct ec_opt opts[] = {
@@ -216,6 +217,10 @@ int cmd_score(int argc, char **argv)
 	    {"format", 0, EC_OPT_CHOICE, &a.format, "FMT",
 	     "with --follow, rows as csv (default, header first) or jsonl (one object a line)",
 	     formats, 0},
+	    {"emit-on", 0, EC_OPT_CHOICE, &a.emit_on, "WHEN",
+	     "with --follow: close (default: a row when a session goes out) or cart (also an "
+	     "early row at each cart event, as of that event, before the final one)",
+	     emit_choices, 0},
 	    {"poll-ms", 0, EC_OPT_INT, &a.poll_ms, "MS",
 	     "with --follow, how often to look for more of a followed file, and for a signal "
 	     "(default 100)",

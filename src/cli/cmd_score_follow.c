@@ -25,6 +25,17 @@
 #include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
 
+/* --emit-on cart: each cart event puts its open session, as it stands, in
+ * line for an early row (featurizer.h: ec_featurizer_probe). */
+static void on_added(void *arg, struct ec_sessionizer *z, const struct ec_sev *e)
+{
+	struct ec_session s;
+	if (e->type != EC_EV_CART)
+		return;
+	ec_sessionizer_open_session(z, &s);
+	ec_featurizer_probe(arg, &s);
+}
+
 static const char *model_arg(const char *s)
 {
 	return strcmp(s, "none") == 0 ? NULL : s;
@@ -32,16 +43,19 @@ static const char *model_arg(const char *s)
 
 /* The end of the run on stderr: what was read and scored. */
 static void summary(const struct ec_follow *fw, const struct ec_sessionizer *z,
-		    const struct ec_score_tally *t, struct ec_mongo *mongo)
+		    const struct ec_featurizer *fz, const struct ec_score_tally *t,
+		    struct ec_mongo *mongo)
 {
 	const struct ec_follow_stats *fs = ec_follow_stats(fw);
 	const struct ec_session_stats *ss = ec_sessionizer_stats(z);
+	uint64_t early = ec_featurizer_stats(fz)->probes;
 	ec_log_info("score --follow: %llu rows (%llu bad), %llu sessions closed, %llu scored "
-		    "(%llu with p_purchase), %llu late events dropped, %llu files reopened",
+		    "(%llu rows written, %llu of them early at a cart), %llu late events dropped, "
+		    "%llu files reopened",
 		    (unsigned long long)fs->rows, (unsigned long long)fs->bad,
-		    (unsigned long long)ss->sessions, (unsigned long long)t->sessions,
-		    (unsigned long long)t->with_p, (unsigned long long)ss->late,
-		    (unsigned long long)fs->reopened);
+		    (unsigned long long)ss->sessions, (unsigned long long)(t->sessions - early),
+		    (unsigned long long)t->sessions, (unsigned long long)early,
+		    (unsigned long long)ss->late, (unsigned long long)fs->reopened);
 	if (mongo)
 		ec_mongo_report(mongo);
 }
@@ -105,6 +119,8 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	    (rc = ec_featurizer_new(&fz, &fo, z, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, flags, &err)) < 0)
 		goto done;
+	if (a->emit_on == 1)
+		ec_sessionizer_on_added(z, on_added, fz);
 	ec_scorer_new(&scorer, m, ec_job_id(job), rows);
 	if ((rc = pump(fz, scorer, rows, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
@@ -115,10 +131,10 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 		ec_json_free(c);
 	}
 	if (!ec_opt_json)
-		summary(fw, z, ec_scorer_tally(scorer), mongo);
+		summary(fw, z, fz, ec_scorer_tally(scorer), mongo);
 done:
 	if (rc == EC_EINTR && scorer)
-		summary(fw, z, ec_scorer_tally(scorer), mongo);
+		summary(fw, z, fz, ec_scorer_tally(scorer), mongo);
 	ec_scorer_free(scorer);
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	ec_featurizer_free(fz);

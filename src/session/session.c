@@ -56,6 +56,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 		free(z->keys[i].ev);
 	for (size_t i = 0; i < z->q_cap; i++)
 		free(z->q[i].ev);
+	free(z->snap.ev);
 	free(z->keys);
 	free(z->free_keys);
 	free(z->slots);
@@ -424,6 +425,11 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 		schedule(z, idx, e.time);
 	}
 	drain(z, 0);
+	if (z->on_added) {
+		z->added_key = idx;
+		z->added_ord = e.ord;
+		z->on_added(z->on_added_arg, z, &e);
+	}
 }
 
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)

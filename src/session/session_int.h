@@ -125,6 +125,12 @@ struct ec_sessionizer {
 	struct session_recent recent; /* part counts of keys let go (session_int.h) */
 	struct ec_strtab codes, brands;
 
+	/* ec_sessionizer_on_added(): the hook, and the event just added */
+	ec_session_added_fn on_added;
+	void *on_added_arg;
+	uint32_t added_key, added_ord;
+	struct ready snap; /* ec_sessionizer_open_session()'s copy */
+
 	int64_t max_seen;
 	int64_t w; /* watermark */
 	int ended;
