@@ -111,6 +111,8 @@ struct ec_score_args {
 	int format;			  /* --format: 0 csv, 1 jsonl (--follow) */
 	int64_t poll_ms;		  /* --poll-ms (--follow) */
 	int emit_on;			  /* --emit-on: 0 close, 1 cart (--follow) */
+	const char *state;		  /* --state FILE (--follow), or NULL */
+	int64_t state_interval;		  /* --state-interval, seconds */
 };
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);

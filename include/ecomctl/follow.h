@@ -61,6 +61,35 @@ int ec_follow_next(void *ctx, struct ec_event *ev, struct ec_err *err);
  * sessionizer's names callback. */
 const char *ec_follow_name(void *ctx, uint32_t file);
 
+/* --state (cmd_score_follow.c). The journal at jpath (created if missing)
+ * holds every line consumed, in order: its lines are read first (a
+ * replay; an unfinished last line is cut off), then the live input's, and
+ * each consumed live line is appended to it. A line starting with
+ * "event_time" is a header wherever it is (a rotated file's, in the
+ * journal). Call before the first ec_follow_next(). */
+int ec_follow_journal(struct ec_follow *f, const char *jpath, struct ec_err *err);
+
+/* Where the input stands, for a checkpoint: the followed file's identity
+ * and the offset of its bytes consumed, and the journal's length. */
+struct ec_follow_pos {
+	uint64_t dev, ino, offset, journal_bytes;
+};
+
+/* Writes the consumed lines not yet in the journal and fsyncs it, then
+ * fills *pos. Returns 1, 0 while the journal is being replayed (no new
+ * checkpoint then: the last one still holds), or EC_EIO. */
+int ec_follow_sync(struct ec_follow *f, struct ec_follow_pos *pos, struct ec_err *err);
+
+/* A followed file resumes after a checkpoint at pos: the file, if it is
+ * still the one of pos, is read from pos->offset plus what the journal
+ * holds beyond pos->journal_bytes (lines consumed after the checkpoint);
+ * a file replaced since is read from its start. */
+int ec_follow_resume(struct ec_follow *f, const struct ec_follow_pos *pos, struct ec_err *err);
+
+/* fn(arg) is called each time the follower is about to read or wait (a
+ * periodic checkpoint); its error stops the follower. */
+void ec_follow_on_wait(struct ec_follow *f, int (*fn)(void *arg, struct ec_err *err), void *arg);
+
 const struct ec_follow_stats *ec_follow_stats(const struct ec_follow *f);
 
 /* Accepts NULL. */

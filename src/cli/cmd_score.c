@@ -42,6 +42,7 @@ void ec_score_args_init(struct ec_score_args *a)
 	a->intent_ref = "intent@production";
 	a->cat_ref = "category@production";
 	a->poll_ms = 100;
+	a->state_interval = 10;
 }
 
 /* One warning naming every distribution whose PSI passes the warning
@@ -221,6 +222,12 @@ int cmd_score(int argc, char **argv)
 	     "with --follow: close (default: a row when a session goes out) or cart (also an "
 	     "early row at each cart event, as of that event, before the final one)",
 	     emit_choices, 0},
+	    {"state", 0, EC_OPT_STR, &a.state, "FILE",
+	     "with --follow: checkpoint to FILE (and every line read to FILE.journal) every "
+	     "--state-interval and on SIGTERM; a run with an existing FILE resumes from it",
+	     NULL, 0},
+	    {"state-interval", 0, EC_OPT_DURATION, &a.state_interval, "DUR",
+	     "with --state, time between checkpoints (default 10s)", EC_OPT_RANGE(1, 86400), 0},
 	    {"poll-ms", 0, EC_OPT_INT, &a.poll_ms, "MS",
 	     "with --follow, how often to look for more of a followed file, and for a signal "
 	     "(default 100)",

@@ -24,6 +24,7 @@
 #include "ecomctl/session.h"
 #include "ecomctl/sink.h"
 #include "ecomctl/sink_mongo.h"
+#include "score_state.h"
 
 /* --emit-on cart: each cart event puts its open session, as it stands, in
  * line for an early row (featurizer.h: ec_featurizer_probe). */
@@ -63,11 +64,16 @@ static void summary(const struct ec_follow *fw, const struct ec_sessionizer *z,
 /* Featurized sessions to rows, each written before the next is looked
  * for: the featurizer blocks in the follower while no session may go. */
 static int pump(struct ec_featurizer *fz, struct ec_scorer *sc, struct ec_sink *rows,
-		struct ec_err *err)
+		struct ec_score_state *st, struct ec_err *err)
 {
 	struct ec_fsession s;
 	int rc;
 	while ((rc = ec_featurizer_next(fz, &s, err)) > 0) {
+		st->rows++;
+		if (st->skip > 0) { /* written before the restart */
+			st->skip--;
+			continue;
+		}
 		if ((rc = ec_scorer_add(sc, &s, err)) < 0 || (rc = ec_scorer_flush(sc, err)) < 0)
 			return rc;
 		if (ec_sink_failed(rows))
@@ -75,6 +81,25 @@ static int pump(struct ec_featurizer *fz, struct ec_scorer *sc, struct ec_sink *
 				       "cannot write a prediction row (output closed?)");
 	}
 	return rc;
+}
+
+/* --state: the checkpoint read, the journal replayed first, the followed
+ * file resumed where the checkpoint left it, a checkpoint every interval. */
+static int state_open(struct ec_score_state *st, const struct ec_score_args *a,
+		      struct ec_follow *fw, const char *input, struct ec_err *err)
+{
+	int rc;
+	if ((rc = ec_score_state_open(st, a->state, input, a->emit_on, a->state_interval, err)) <
+		0 ||
+	    (rc = ec_follow_journal(fw, st->jpath, err)) < 0 ||
+	    (st->resumed && (rc = ec_follow_resume(fw, &st->at, err)) < 0))
+		return rc;
+	st->fw = fw;
+	ec_follow_on_wait(fw, ec_score_state_tick, st);
+	if (st->resumed)
+		ec_log_info("score: resuming from %s: %llu rows written before", a->state,
+			    (unsigned long long)st->skip);
+	return 0;
 }
 
 int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs)
@@ -88,6 +113,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	struct ec_job *job = NULL;
 	struct ec_scorer *scorer = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
+	struct ec_score_state st = {0};
 	struct ec_err err = {0};
 	char *dash = "-";
 	int rc;
@@ -115,6 +141,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	    (rc = ec_models_load(m, a->models, refs, &fo, &err)) < 0 ||
 	    (rc = ec_partition_resolve(&a->po, &fo.part, &err)) < 0 ||
 	    (rc = ec_follow_open(&fw, inputs[0], (int)a->poll_ms, a->ro.show_bad, &err)) < 0 ||
+	    (a->state && (rc = state_open(&st, a, fw, inputs[0], &err)) < 0) ||
 	    (rc = ec_sessionizer_new(&z, &a->so, ec_follow_next, fw, ec_follow_name, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, z, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, flags, &err)) < 0)
@@ -122,7 +149,9 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	if (a->emit_on == 1)
 		ec_sessionizer_on_added(z, on_added, fz);
 	ec_scorer_new(&scorer, m, ec_job_id(job), rows);
-	if ((rc = pump(fz, scorer, rows, &err)) < 0 || (rc = ec_job_commit(job, &err)) < 0)
+	if ((rc = pump(fz, scorer, rows, &st, &err)) < 0 ||
+	    (a->state && (rc = ec_score_state_save(&st, fw, 1, &err)) < 0) ||
+	    (rc = ec_job_commit(job, &err)) < 0)
 		goto done;
 	if (mongo) {
 		struct ec_json *c = ec_json_object();
@@ -133,8 +162,15 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	if (!ec_opt_json)
 		summary(fw, z, fz, ec_scorer_tally(scorer), mongo);
 done:
-	if (rc == EC_EINTR && scorer)
+	if (rc == EC_EINTR && scorer) {
+		struct ec_err e2 = {0};
+		/* not after the checkpoint of an ended stream (a signal during
+		 * the end's flush): that one stands */
+		if (a->state && !st.ended && ec_score_state_save(&st, fw, 0, &e2) < 0)
+			ec_log_error("score: %s", e2.msg);
 		summary(fw, z, fz, ec_scorer_tally(scorer), mongo);
+	}
+	ec_score_state_release(&st);
 	ec_scorer_free(scorer);
 	rc = job ? ec_job_end(job, rc, &err) : ec_cli_fail("score", rc, &err);
 	ec_featurizer_free(fz);

@@ -34,6 +34,12 @@ struct ec_follow {
 	struct ec_str fields[MAX_FIELDS];
 	struct ec_columns cols;
 	struct ec_follow_stats stats;
+	/* --state: the journal, and a replay of it before the live input */
+	int jfd, live_fd, replaying;
+	size_t jpos; /* buf[jpos, pos) consumed, not yet in the journal */
+	uint64_t journal_bytes;
+	int (*on_wait)(void *arg, struct ec_err *err);
+	void *on_wait_arg;
 };
 
 /* Opens the followed file; 0, 1 when it does not exist (yet), or EC_EIO. */
@@ -65,6 +71,8 @@ int ec_follow_open(struct ec_follow **out, const char *path, int poll_ms, int sh
 	struct ec_follow *f = ec_xcalloc(1, sizeof(*f));
 	*out = NULL;
 	f->fd = -1;
+	f->jfd = -1;
+	f->live_fd = -1;
 	f->poll_ms = poll_ms > 0 ? poll_ms : 1;
 	f->show_bad = show_bad;
 	f->cap = READ_SIZE + EC_ROW_MAX + 1;
@@ -93,8 +101,12 @@ void ec_follow_free(struct ec_follow *f)
 {
 	if (!f)
 		return;
+	if (f->replaying)
+		f->fd = f->live_fd;
 	if (f->path && f->fd >= 0)
 		close(f->fd);
+	if (f->jfd >= 0)
+		close(f->jfd);
 	ec_splitter_free(f->split);
 	free(f->buf);
 	free(f->path);
@@ -140,7 +152,7 @@ static int file_end(struct ec_follow *f, struct ec_err *err)
 		ec_log_warn("%s:%llu: an unfinished last line was dropped (the file was %s)",
 			    f->name, (unsigned long long)f->line + 1,
 			    shrunk ? "truncated" : "replaced");
-	f->len = f->pos = 0;
+	f->len = f->pos = f->jpos = 0;
 	f->skipping = 0;
 	f->stats.reopened++;
 	if (shrunk && !renamed) {
@@ -157,17 +169,42 @@ static int file_end(struct ec_follow *f, struct ec_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* The lines consumed since the last call go to the journal (not those
+ * read from it). */
+static int journal_write(struct ec_follow *f, struct ec_err *err)
+{
+	size_t off = f->jpos;
+	if (f->jfd < 0 || f->replaying) {
+		f->jpos = f->pos;
+		return 0;
+	}
+	while (off < f->pos) {
+		ssize_t w = write(f->jfd, f->buf + off, f->pos - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ec_fail(err, EC_EIO, "%s: cannot write the journal: %s", f->name,
+				       strerror(errno));
+		off += (size_t)w;
+	}
+	f->journal_bytes += f->pos - f->jpos;
+	f->jpos = f->pos;
+	return 0;
+}
+
 /* Reads what is there into buf. Returns 1 (bytes added, or a wait done:
  * look again), 0 at the end of stdin, or an error. */
 static int fill(struct ec_follow *f, struct ec_err *err)
 {
 	int rc;
-	if ((rc = ec_interrupt_check(err)) < 0)
+	if ((rc = ec_interrupt_check(err)) < 0 ||
+	    (f->on_wait && (rc = f->on_wait(f->on_wait_arg, err)) < 0) ||
+	    (rc = journal_write(f, err)) < 0)
 		return rc;
 	if (f->pos > 0) {
 		memmove(f->buf, f->buf + f->pos, f->len - f->pos);
 		f->len -= f->pos;
-		f->pos = 0;
+		f->pos = f->jpos = 0;
 	}
 	if (f->len == f->cap) { /* a line longer than any row: drop it */
 		f->skipping = 1;
@@ -189,13 +226,19 @@ static int fill(struct ec_follow *f, struct ec_err *err)
 			return 1;
 		return ec_fail(err, EC_EIO, "%s: read error: %s", f->name, strerror(errno));
 	}
+	if (n == 0 && f->replaying) { /* the journal replayed: on to the live input */
+		f->fd = f->live_fd;
+		f->replaying = 0;
+		return 1;
+	}
 	if (n == 0) {
 		if (!f->path)
 			return 0;
 		return (rc = file_end(f, err)) < 0 ? rc : 1;
 	}
 	f->len += (size_t)n;
-	f->offset += (uint64_t)n;
+	if (!f->replaying)
+		f->offset += (uint64_t)n;
 	f->stats.bytes += (uint64_t)n;
 	return 1;
 }
@@ -237,7 +280,12 @@ static int record(struct ec_follow *f, const char *rec, size_t n, struct ec_even
 		n--;
 	if (n == 0)
 		return 0;
-	if (f->need_header && header(f, rec, n))
+	if ((f->need_header || (n >= 10 && memcmp(rec, "event_time", 10) == 0) ||
+	     (n >= 13 && memcmp(rec,
+				"\xef\xbb\xbf"
+				"event_time",
+				13) == 0)) &&
+	    header(f, rec, n))
 		return 0;
 	if (memchr(rec, '\0', n)) {
 		reject(f, EC_BAD_NUL, rec, n);
@@ -290,7 +338,10 @@ int ec_follow_next(void *ctx, struct ec_event *ev, struct ec_err *err)
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
-			/* stdin ended: a last line without its newline is a line */
+			/* stdin ended: a last line without its newline is a line,
+			 * unless a signal came meanwhile (a restart may complete it) */
+			if ((rc = ec_interrupt_check(err)) < 0)
+				return rc;
 			if (f->len > f->pos && !f->skipping) {
 				size_t n = f->len - f->pos;
 				p = f->buf + f->pos;
@@ -301,4 +352,67 @@ int ec_follow_next(void *ctx, struct ec_event *ev, struct ec_err *err)
 			return 0;
 		}
 	}
+}
+
+void ec_follow_on_wait(struct ec_follow *f, int (*fn)(void *arg, struct ec_err *err), void *arg)
+{
+	f->on_wait = fn;
+	f->on_wait_arg = arg;
+}
+
+int ec_follow_journal(struct ec_follow *f, const char *jpath, struct ec_err *err)
+{
+	struct stat st;
+	int fd = open(jpath, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		return ec_fail(err, EC_ECANTCREAT, "%s: cannot open the journal: %s", jpath,
+			       strerror(errno));
+	f->jfd = fd;
+	/* An unfinished last line (a crash while appending) is cut off. */
+	off_t end = st.st_size;
+	char c;
+	while (end > 0 && pread(fd, &c, 1, end - 1) == 1 && c != '\n')
+		end--;
+	if (end < st.st_size && ftruncate(fd, end) != 0)
+		return ec_fail(err, EC_EIO, "%s: %s", jpath, strerror(errno));
+	f->journal_bytes = (uint64_t)end;
+	if (end == 0)
+		return 0;
+	int rfd = open(jpath, O_RDONLY | O_CLOEXEC);
+	if (rfd < 0)
+		return ec_fail(err, EC_EIO, "%s: %s", jpath, strerror(errno));
+	f->live_fd = f->fd;
+	f->fd = rfd;
+	f->replaying = 1;
+	return 0;
+}
+
+int ec_follow_resume(struct ec_follow *f, const struct ec_follow_pos *pos, struct ec_err *err)
+{
+	int fd = f->replaying ? f->live_fd : f->fd;
+	if (!f->path || fd < 0 || f->dev != (dev_t)pos->dev || f->ino != (ino_t)pos->ino)
+		return 0;
+	uint64_t at = pos->offset + (f->journal_bytes - pos->journal_bytes);
+	if (lseek(fd, (off_t)at, SEEK_SET) < 0)
+		return ec_fail(err, EC_EIO, "%s: %s", f->name, strerror(errno));
+	f->offset = at;
+	f->need_header = 0; /* the journal has its header */
+	return 0;
+}
+
+int ec_follow_sync(struct ec_follow *f, struct ec_follow_pos *pos, struct ec_err *err)
+{
+	int rc;
+	if (f->replaying)
+		return 0;
+	if ((rc = journal_write(f, err)) < 0)
+		return rc;
+	if (f->jfd >= 0 && fsync(f->jfd) != 0)
+		return ec_fail(err, EC_EIO, "%s: cannot sync the journal: %s", f->name,
+			       strerror(errno));
+	pos->dev = (uint64_t)f->dev;
+	pos->ino = (uint64_t)f->ino;
+	pos->offset = f->offset - (f->len - f->pos);
+	pos->journal_bytes = f->journal_bytes;
+	return 1;
 }
