@@ -149,6 +149,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	if (a->emit_on == 1)
 		ec_sessionizer_on_added(z, on_added, fz);
 	ec_scorer_new(&scorer, m, ec_job_id(job), rows);
+	ec_scorer_no_thread(scorer);
 	if ((rc = pump(fz, scorer, rows, &st, &err)) < 0 ||
 	    (a->state && (rc = ec_score_state_save(&st, fw, 1, &err)) < 0) ||
 	    (rc = ec_job_commit(job, &err)) < 0)
