@@ -241,7 +241,7 @@ int cmd_score(int argc, char **argv)
 	};
 	const struct ec_cmd_usage usage = {
 	    "score",
-	    "[OPTIONS] FILE...",
+	    "[OPTIONS] FILE...\n       ecomctl score --follow [OPTIONS] [FILE|-]",
 	    "Score every session of export files with registered models: the same\n"
 	    "sessionizer and point-in-time features as training (feature options from\n"
 	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
@@ -249,11 +249,15 @@ int cmd_score(int argc, char **argv)
 	    "categories with their scores, the actual outcome, model versions, run id.\n"
 	    "Written atomically. With --mongo-uri, also one document per session in the\n"
 	    "collection `predictions`, keyed by the session and the model versions (a\n"
-	    "rerun changes nothing; a new model version adds documents).",
+	    "rerun changes nothing; a new model version adds documents). With --follow,\n"
+	    "a stream: events from stdin or a growing file, each row on stdout as soon\n"
+	    "as its session is out, equal to the batch rows (README: Streaming).",
 	    opts,
 	    "examples:\n"
 	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
-	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
+	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n"
+	    "  kcat -C -b kafka:9092 -t events -f '%s\\n' | ecomctl score --follow - --state "
+	    "s.json\n",
 	};
 	struct ec_opts_result res;
 	int rc;
@@ -265,6 +269,9 @@ int cmd_score(int argc, char **argv)
 		ec_log_error("score: no input files (use - for stdin)");
 		fprintf(stderr, "usage: ecomctl score %s\n", usage.synopsis);
 		ec_cli_json_failure("score", 64, "no input files (use - for stdin)");
+		rc = 64;
+	} else if (a.follow && ec_opt_json) {
+		ec_log_error("score: --json and --follow would both write to stdout");
 		rc = 64;
 	} else if (a.follow) {
 		rc = ec_score_follow_run(&a, argc, argv, res.operands, res.n_operands);
