@@ -28,7 +28,7 @@ def rows():
 
 def settle():
     last, same, t0 = -1, 0, time.time()
-    while same < 8 and time.time() - t0 < 60:
+    while same < 20 and time.time() - t0 < 60:  # 2 s without a new row: caught up
         time.sleep(0.1)
         k = len(rows())
         same = same + 1 if k == last else 0
