@@ -67,6 +67,11 @@ struct ec_session_opts {
 	/* keep what ec_sessionizer_low_watermark() needs (a heap of the open
 	 * keys' first events); off by default */
 	int track_low;
+	/* ec_sessionizer_next() also returns 2, without a session, after an
+	 * event that moved the watermark while no session is queued (a stream:
+	 * the caller learns at once that every session still to come has
+	 * closed_at >= the watermark); off by default */
+	int yield_on_move;
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -135,7 +140,8 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err);
 
 /* Returns 1 with the next closed session in *s (borrowed until the next
- * call), 0 when every session has been returned, or the source's error. */
+ * call), 0 when every session has been returned, or the source's error;
+ * with opts.yield_on_move, also 2 (no session, see there). */
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err);
 
 /* The latest event_time seen minus the lateness: every session with a

@@ -114,11 +114,13 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	struct ec_scorer *scorer = NULL;
 	struct ec_loaded_model m[EC_TASK_N];
 	struct ec_score_state st = {0};
+	struct ec_session_opts so = a->so;
 	struct ec_err err = {0};
 	char *dash = "-";
 	int rc;
 
 	memset(m, 0, sizeof(m));
+	so.yield_on_move = 1; /* the featurizer hears of each watermark move */
 	const char *refs[EC_TASK_N] = {model_arg(a->intent_ref), model_arg(a->cat_ref)};
 	unsigned flags = EC_SINK_FLUSH | (a->format == 1 ? EC_SINK_JSONL : 0);
 	if (n_inputs == 0) {
@@ -142,7 +144,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	    (rc = ec_partition_resolve(&a->po, &fo.part, &err)) < 0 ||
 	    (rc = ec_follow_open(&fw, inputs[0], (int)a->poll_ms, a->ro.show_bad, &err)) < 0 ||
 	    (a->state && (rc = state_open(&st, a, fw, inputs[0], &err)) < 0) ||
-	    (rc = ec_sessionizer_new(&z, &a->so, ec_follow_next, fw, ec_follow_name, &err)) < 0 ||
+	    (rc = ec_sessionizer_new(&z, &so, ec_follow_next, fw, ec_follow_name, &err)) < 0 ||
 	    (rc = ec_featurizer_new(&fz, &fo, z, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, flags, &err)) < 0)
 		goto done;

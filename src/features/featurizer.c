@@ -8,8 +8,10 @@
  * watermark before that event; every session still open has closed_at >= W;
  * and every session has closed_at <= start + max_session. We keep V = the
  * watermark before the last call to ec_sessionizer_next() that moved it (a
- * call that reads events and moves nothing leaves V a valid, lower bound).
- * Every session not received yet then has closed_at >= V, hence start >=
+ * call that reads events and moves nothing leaves V a valid, lower bound);
+ * or, when the sessionizer yields (yield_on_move: it returns 2, nothing
+ * queued, after a move), V = W itself, as every session not returned is
+ * then still open. Every session not received yet then has closed_at >= V, hence start >=
  * V - max_session. A received session S can go out once
  *     S.start + max_session < V     (or the input has ended):
  * nothing earlier in start order can still come, and every session with
@@ -402,6 +404,10 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 		int64_t before = ec_sessionizer_watermark(f->z);
 		if ((rc = ec_sessionizer_next(f->z, &s, err)) < 0)
 			return rc;
+		if (rc == 2) { /* nothing queued: every session to come closes at >= W */
+			f->v = ec_sessionizer_watermark(f->z);
+			continue;
+		}
 		if (ec_sessionizer_watermark(f->z) != before)
 			f->v = before;
 		if (rc == 0)

@@ -460,7 +460,10 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 			z->w = INT64_MAX;
 			continue;
 		}
+		int64_t w0 = z->w;
 		add_event(z, &ev);
+		if (z->o.yield_on_move && z->q_len == 0 && z->w != w0)
+			return 2;
 	}
 	/* The ring may have moved since the session was queued: point into it now. */
 	struct ready *r = &z->q[z->q_head];
