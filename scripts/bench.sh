@@ -8,6 +8,9 @@
 # DuckDB (scripts/peers, from npm) is the peer for sessions and funnel.
 #
 # BENCH_ONLY=duckdb runs only the cases beside DuckDB.
+# BENCH_ONLY=follow: `score --follow -` fed at BENCH_FOLLOW_RATE events/s
+# (50000) from a pipe: the delay from a session's closing event to its row,
+# p50/p99/max (scripts/bench_follow.py; BENCH_FOLLOW_ROWS, 500000).
 # Models (BENCH_XGB=1 adds this section to the run; BENCH_ONLY=xgb runs it
 # alone, without the 10 M-row file): `ecomctl train` on ~1 M sessions
 # (`synth --days 28 --rows 4750000 --seed 1`: 4.75 rows a session;
@@ -93,6 +96,10 @@ PY
 }
 if [ "${BENCH_ONLY:-}" = xgb ]; then
 	xgb_bench
+	exit 0
+fi
+if [ "${BENCH_ONLY:-}" = follow ]; then
+	/usr/bin/python3 scripts/bench_follow.py "$bin" "$work"
 	exit 0
 fi
 plain=$work/synth-$rows.csv

@@ -107,9 +107,18 @@ struct ec_score_args {
 	const char *out_path, *models;	  /* --output, --models */
 	const char *intent_ref, *cat_ref; /* --intent-model, --category-model ("none") */
 	struct ec_partition_opts po;	  /* --partition, --partitions */
+	int follow;			  /* --follow */
+	int format;			  /* --format: 0 csv, 1 jsonl (--follow) */
+	int64_t poll_ms;		  /* --poll-ms (--follow) */
+	int emit_on;			  /* --emit-on: 0 close, 1 cart (--follow) */
+	const char *state;		  /* --state FILE (--follow), or NULL */
+	int64_t state_interval;		  /* --state-interval, seconds */
 };
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);
+/* `score --follow` (cmd_score_follow.c): one input, "-" when none. */
+int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **inputs,
+			int n_inputs);
 
 struct ec_train_args {
 	struct ec_reader_opts ro;

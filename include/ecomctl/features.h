@@ -113,10 +113,13 @@ struct ec_fsession {
 	const uint8_t *cand_label; /* 1: carted or bought in the session */
 	uint32_t n_truth;
 	const char *const *truth; /* every key carted or bought (may hold non-candidates) */
+	int probe;		  /* 1: an open session given to ec_featurizer_probe() */
 };
 
 struct ec_featurizer_stats {
 	uint64_t sessions;
+	uint64_t
+	    probes; /* rows of ec_featurizer_probe() (in the task counts too, not in sessions) */
 	uint64_t intent_rows, intent_skipped; /* skipped: no event before the cutoff */
 	uint64_t category_sessions, category_skipped, category_rows;
 };
@@ -130,6 +133,15 @@ int ec_featurizer_new(struct ec_featurizer **out, const struct ec_feature_opts *
  * the end, or the sessionizer's error. */
 int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *s, struct ec_err *err);
 const struct ec_featurizer_stats *ec_featurizer_stats(const struct ec_featurizer *f);
+
+/* An early look at an open session s (copied): featurized like a closed
+ * one, in start order and with the history as of its start, so returned
+ * as late as a closed session of the same start would be (the watermark
+ * past start + max_session), before the session itself (ties of id: the
+ * probes first, in the order given), but never folded into the history
+ * of later sessions. Its row is what the input cut right after s's last
+ * event so far would give for it (`score --follow --emit-on cart`). */
+void ec_featurizer_probe(struct ec_featurizer *f, const struct ec_session *s);
 void ec_featurizer_free(struct ec_featurizer *f);
 
 /* The featurizer's options, for a command's ec_opt table. */

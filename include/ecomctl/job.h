@@ -69,13 +69,13 @@ int ec_job_open_file(struct ec_job *j, struct ec_outfile **out, const char *path
 		     enum ec_outfile_gzip gzip, struct ec_err *err);
 
 /* The rows of a schema: CSV at path (NULL: no file; .gz: gzip; "-":
- * stdout), written by a thread of its own when threaded, and, when the run
+ * stdout), written as flags say (sink.h: EC_SINK_THREADED, _FLUSH, _JSONL), and, when the run
  * has a MongoDB sink and sc a collection, the same rows as documents
  * there. One sink for all (sink.h), borrowed until ec_job_end(). */
 struct ec_schema;
 struct ec_sink;
 int ec_job_rows(struct ec_job *j, struct ec_sink **out, const struct ec_schema *sc,
-		const char *path, int threaded, struct ec_err *err);
+		const char *path, unsigned flags, struct ec_err *err);
 
 /* The reader and sessionizer whose counts go into the manifest (borrowed
  * until ec_job_end: close the input after it, or pass NULL first). */

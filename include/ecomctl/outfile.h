@@ -55,6 +55,11 @@ void ec_outfile_fixed2(struct ec_outfile *f, double x);
  * comma, quote, CR or LF. */
 void ec_outfile_csv_field(struct ec_outfile *f, const char *s, size_t n);
 
+/* Writes the buffered bytes now (a stream on stdout: one row at a time).
+ * Returns 0, or -1 once a write has failed (the error is reported by
+ * commit). */
+int ec_outfile_flush(struct ec_outfile *f);
+
 /* Marks a file that ec_outfile_commit() renames even after a signal: the
  * run manifest, which must say that the run was interrupted. */
 void ec_outfile_commit_on_signal(struct ec_outfile *f);

@@ -40,6 +40,11 @@ void ec_scorer_new(struct ec_scorer **out, const struct ec_loaded_model *m, cons
 /* Queues a session; scores and writes the batch when it is full. */
 int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_err *err);
 
+/* Scores in the caller's thread only (a stream scoring one session at a
+ * time: handing each to a thread costs more than it saves). Before the
+ * first ec_scorer_add(). */
+void ec_scorer_no_thread(struct ec_scorer *sc);
+
 /* Scores and writes what is queued. */
 int ec_scorer_flush(struct ec_scorer *sc, struct ec_err *err);
 

@@ -69,6 +69,11 @@ struct ec_session_opts {
 	 * in session mode) in time order, ties in input order, as soon as the
 	 * watermark has passed it */
 	int events_only;
+	/* ec_sessionizer_next() also returns 2, without a session, after an
+	 * event that moved the watermark while no session is queued (a stream:
+	 * the caller learns at once that every session still to come has
+	 * closed_at >= the watermark); off by default */
+	int yield_on_move;
 };
 
 void ec_session_opts_init(struct ec_session_opts *o);
@@ -137,7 +142,8 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err);
 
 /* Returns 1 with the next closed session in *s (borrowed until the next
- * call), 0 when every session has been returned, or the source's error. */
+ * call), 0 when every session has been returned, or the source's error;
+ * with opts.yield_on_move, also 2 (no session, see there). */
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err);
 
 /* Event mode (opts.events_only): returns 1 with the next event (*e borrowed
@@ -148,6 +154,19 @@ int ec_sessionizer_next_event(struct ec_sessionizer *z, uint64_t *user, const st
 /* The latest event_time seen minus the lateness: every session with a
  * closed_at before it has been returned. INT64_MAX once the input ended. */
 int64_t ec_sessionizer_watermark(const struct ec_sessionizer *z);
+
+/* A look into an open session, for early predictions (`score --follow
+ * --emit-on cart`): fn is called after each event the sessionizer keeps
+ * (not late, not a duplicate, of its partition), once the sessions that
+ * event closed are queued; e is borrowed for the call. Inside fn,
+ * ec_sessionizer_open_session() gives the open session holding e as it
+ * stands: the id it will be returned with, its events read so far in time
+ * order (those read later are not there: it is the session the input cut
+ * right after e would give). The session and its events are borrowed
+ * until the next call into the sessionizer. fn NULL: none. */
+typedef void (*ec_session_added_fn)(void *arg, struct ec_sessionizer *z, const struct ec_sev *e);
+void ec_sessionizer_on_added(struct ec_sessionizer *z, ec_session_added_fn fn, void *arg);
+void ec_sessionizer_open_session(struct ec_sessionizer *z, struct ec_session *s);
 
 /* Interned strings, borrowed for the sessionizer's life. */
 const char *ec_sessionizer_code(const struct ec_sessionizer *z, uint32_t id);

@@ -37,6 +37,8 @@ struct ec_sink_ops {
 	int (*prepare)(struct ec_sink *s, struct ec_err *err);
 	int (*commit)(struct ec_sink *s, struct ec_err *err);
 	void (*free)(struct ec_sink *s);
+	/* optional: 1 once a row could not be written (see ec_sink_failed) */
+	int (*failed)(const struct ec_sink *s);
 };
 
 struct ec_sink {
@@ -60,10 +62,19 @@ int ec_sink_prepare(struct ec_sink *s, struct ec_err *err);
 int ec_sink_commit(struct ec_sink *s, struct ec_err *err);
 void ec_sink_free(struct ec_sink *s);
 
-/* CSV rows of sc into path (.gz: gzip; "-": stdout), header first. With
- * threaded, rows are formatted and written by a thread of their own. */
+/* How ec_sink_csv_open() writes (flags, or-ed; 0: CSV, formatted at once). */
+#define EC_SINK_THREADED 1u /* formatted and written by a thread of its own */
+#define EC_SINK_FLUSH 2u    /* each row written out as it comes (a stream), unthreaded */
+#define EC_SINK_JSONL                                                                              \
+	4u /* JSON lines, no header: one object a row, keyed by column,                            \
+	    * typed as the MongoDB documents are (times ISO 8601 strings, lists arrays,            \
+	    * u64 above 2^53 as strings, prob rounded to 6 decimals) */
+/* CSV rows of sc into path (.gz: gzip; "-": stdout), header first. */
 int ec_sink_csv_open(struct ec_sink **out, const struct ec_schema *sc, const char *path,
-		     int threaded, struct ec_err *err);
+		     unsigned flags, struct ec_err *err);
+/* 1 once a row could not be written (a closed pipe, a full disk): a stream
+ * stops there. The error itself comes from prepare or commit. */
+int ec_sink_failed(const struct ec_sink *s);
 
 /* A document file (JSON, HTML): the outfile is written by the caller and
  * committed with the sink. Takes f. */

@@ -41,6 +41,8 @@ void ec_score_args_init(struct ec_score_args *a)
 	a->models = "models";
 	a->intent_ref = "intent@production";
 	a->cat_ref = "category@production";
+	a->poll_ms = 100;
+	a->state_interval = 10;
 }
 
 /* One warning naming every distribution whose PSI passes the warning
@@ -194,7 +196,10 @@ done:
 int cmd_score(int argc, char **argv)
 {
 	struct ec_score_args a;
+	static const char *const formats[] = {"csv", "jsonl", NULL};
+	static const char *const emit_choices[] = {"close", "cart", NULL};
 	ec_score_args_init(&a);
+	const char *default_out = a.out_path;
 	const struct ec_opt opts[] = {
 	    {"output", 'o', EC_OPT_STR, &a.out_path, "FILE",
 	     "write predictions here (.gz: gzip; - for stdout; default output/predictions.csv)",
@@ -206,6 +211,27 @@ int cmd_score(int argc, char **argv)
 	     NULL, 0},
 	    {"category-model", 0, EC_OPT_STR, &a.cat_ref, "REF",
 	     "category model, likewise (default category@production)", NULL, 0},
+	    {"follow", 'f', EC_OPT_FLAG, &a.follow, NULL,
+	     "stream: read FILE (followed like tail -F) or - (stdin) as events arrive, write "
+	     "each prediction to stdout as soon as its session is out",
+	     NULL, 0},
+	    {"format", 0, EC_OPT_CHOICE, &a.format, "FMT",
+	     "with --follow, rows as csv (default, header first) or jsonl (one object a line)",
+	     formats, 0},
+	    {"emit-on", 0, EC_OPT_CHOICE, &a.emit_on, "WHEN",
+	     "with --follow: close (default: a row when a session goes out) or cart (also an "
+	     "early row at each cart event, as of that event, before the final one)",
+	     emit_choices, 0},
+	    {"state", 0, EC_OPT_STR, &a.state, "FILE",
+	     "with --follow: checkpoint to FILE (and every line read to FILE.journal) every "
+	     "--state-interval and on SIGTERM; a run with an existing FILE resumes from it",
+	     NULL, 0},
+	    {"state-interval", 0, EC_OPT_DURATION, &a.state_interval, "DUR",
+	     "with --state, time between checkpoints (default 10s)", EC_OPT_RANGE(1, 86400), 0},
+	    {"poll-ms", 0, EC_OPT_INT, &a.poll_ms, "MS",
+	     "with --follow, how often to look for more of a followed file, and for a signal "
+	     "(default 100)",
+	     EC_OPT_RANGE(1, 60000), 0},
 	    EC_SESSION_OPTS(a.so),
 	    EC_PARTITION_OPTS(a.po),
 	    EC_READER_OPTS(a.ro),
@@ -215,7 +241,7 @@ int cmd_score(int argc, char **argv)
 	};
 	const struct ec_cmd_usage usage = {
 	    "score",
-	    "[OPTIONS] FILE...",
+	    "[OPTIONS] FILE...\n       ecomctl score --follow [OPTIONS] [FILE|-]",
 	    "Score every session of export files with registered models: the same\n"
 	    "sessionizer and point-in-time features as training (feature options from\n"
 	    "the models' manifests), one CSV row per session: ids, start, end, events,\n"
@@ -223,17 +249,33 @@ int cmd_score(int argc, char **argv)
 	    "categories with their scores, the actual outcome, model versions, run id.\n"
 	    "Written atomically. With --mongo-uri, also one document per session in the\n"
 	    "collection `predictions`, keyed by the session and the model versions (a\n"
-	    "rerun changes nothing; a new model version adds documents).",
+	    "rerun changes nothing; a new model version adds documents). With --follow,\n"
+	    "a stream: events from stdin or a growing file, each row on stdout as soon\n"
+	    "as its session is out, equal to the batch rows (README: Streaming).",
 	    opts,
 	    "examples:\n"
 	    "  ecomctl score data/2019-Nov-01.csv.gz -o output/predictions.csv\n"
-	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n",
+	    "  ecomctl score day.csv.gz --intent-model intent@v3 --category-model none\n"
+	    "  kcat -C -b kafka:9092 -t events -f '%s\\n' | ecomctl score --follow - --state "
+	    "s.json\n",
 	};
 	struct ec_opts_result res;
 	int rc;
-	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 1)) >= 0)
+	if ((rc = ec_cli_parse(&usage, argc, argv, &res, 0)) >= 0)
 		return rc;
-	if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
+	if (a.follow && a.out_path == default_out) /* not given: stdout */
+		a.out_path = "-";
+	if (!a.follow && res.n_operands == 0) {
+		ec_log_error("score: no input files (use - for stdin)");
+		fprintf(stderr, "usage: ecomctl score %s\n", usage.synopsis);
+		ec_cli_json_failure("score", 64, "no input files (use - for stdin)");
+		rc = 64;
+	} else if (a.follow && ec_opt_json) {
+		ec_log_error("score: --json and --follow would both write to stdout");
+		rc = 64;
+	} else if (a.follow) {
+		rc = ec_score_follow_run(&a, argc, argv, res.operands, res.n_operands);
+	} else if (ec_opt_json && strcmp(a.out_path, "-") == 0) {
 		ec_log_error("score: --json and -o - would both write to stdout");
 		rc = 64;
 	} else {

@@ -8,8 +8,10 @@
  * watermark before that event; every session still open has closed_at >= W;
  * and every session has closed_at <= start + max_session. We keep V = the
  * watermark before the last call to ec_sessionizer_next() that moved it (a
- * call that reads events and moves nothing leaves V a valid, lower bound).
- * Every session not received yet then has closed_at >= V, hence start >=
+ * call that reads events and moves nothing leaves V a valid, lower bound);
+ * or, when the sessionizer yields (yield_on_move: it returns 2, nothing
+ * queued, after a move), V = W itself, as every session not returned is
+ * then still open. Every session not received yet then has closed_at >= V, hence start >=
  * V - max_session. A received session S can go out once
  *     S.start + max_session < V     (or the input has ended):
  * nothing earlier in start order can still come, and every session with
@@ -42,6 +44,7 @@ struct rec {
 	uint32_t n_truth;
 	uint32_t *truth; /* category keys carted or bought, in order of first sight */
 	struct ffold fold;
+	uint64_t probe; /* ec_featurizer_probe()'s count, 0 for a closed session */
 };
 
 /* Heap entries carry their key, so that sifting reads the heap's own array
@@ -52,11 +55,16 @@ struct hent {
 	struct rec *r;
 };
 
+/* Ties of start and id are a session and its probes: the probes first, in
+ * the order they were made, so that the closed session's row is last. */
 static int start_less(const struct hent *a, const struct hent *b)
 {
 	if (a->key != b->key)
 		return a->key < b->key;
-	return strcmp(a->r->id, b->r->id) < 0;
+	int c = strcmp(a->r->id, b->r->id);
+	if (c != 0)
+		return c < 0;
+	return a->r->probe - 1 < b->r->probe - 1; /* 0 wraps to the largest */
 }
 
 static int closed_less(const struct hent *a, const struct hent *b)
@@ -80,6 +88,7 @@ struct ec_featurizer {
 	struct rec *cur; /* returned last; borrowed by the caller */
 	int64_t v;	 /* V above */
 	int ended;
+	uint64_t n_probes;
 
 	float *ix;
 	struct fcand *cand;
@@ -162,7 +171,7 @@ const struct ec_featurizer_stats *ec_featurizer_stats(const struct ec_featurizer
 }
 
 /* A closed session becomes a record: its summaries, its events dropped. */
-static void receive(struct ec_featurizer *f, const struct ec_session *s)
+static void receive(struct ec_featurizer *f, const struct ec_session *s, uint64_t probe)
 {
 	struct rec *r = ec_xcalloc(1, sizeof(*r));
 	int64_t first_buy = INT64_MIN, first_cart = INT64_MIN;
@@ -195,8 +204,15 @@ static void receive(struct ec_featurizer *f, const struct ec_session *s)
 	r->labeled = first_cart != INT64_MIN;
 	fscan_build(&r->si, s, f->kid, r->purchased ? first_buy : s->end + 1, &f->x);
 	fscan_build(&r->sc, s, f->kid, r->labeled ? first_cart : s->end + 1, &f->x);
-	ffold_build(&r->fold, s, f->kid, &f->x);
+	r->probe = probe;
+	if (!probe)
+		ffold_build(&r->fold, s, f->kid, &f->x);
 	start_heap_push(&f->by_start, (struct hent){r->start, r});
+}
+
+void ec_featurizer_probe(struct ec_featurizer *f, const struct ec_session *s)
+{
+	receive(f, s, ++f->n_probes);
 }
 
 static int has_cand(const struct ec_featurizer *f, uint32_t n, uint32_t key)
@@ -309,9 +325,11 @@ static void featurize(struct ec_featurizer *f, struct rec *r, struct ec_fsession
 	out->end = r->end;
 	out->events = r->n;
 	out->purchased = r->purchased;
+	out->probe = r->probe != 0;
 	out->intent_cutoff = r->si.cutoff;
 	out->intent_x = f->ix;
-	f->stats.sessions++;
+	f->stats.sessions += !r->probe;
+	f->stats.probes += r->probe != 0;
 	if ((out->intent_ok = r->si.n > 0)) {
 		const struct ec_feature_def *d = ec_features(EC_TASK_INTENT);
 		c.s = &r->si;
@@ -360,6 +378,10 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 	int rc;
 
 	for (;;) {
+		if (f->cur && f->cur->probe) {
+			rec_free(f->cur); /* never in the history */
+			f->cur = NULL;
+		}
 		if (f->cur) {
 			/* Out: keep what the history needs until it is folded. */
 			fscan_release(&f->cur->si);
@@ -382,11 +404,15 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 		int64_t before = ec_sessionizer_watermark(f->z);
 		if ((rc = ec_sessionizer_next(f->z, &s, err)) < 0)
 			return rc;
+		if (rc == 2) { /* nothing queued: every session to come closes at >= W */
+			f->v = ec_sessionizer_watermark(f->z);
+			continue;
+		}
 		if (ec_sessionizer_watermark(f->z) != before)
 			f->v = before;
 		if (rc == 0)
 			f->ended = 1;
 		else
-			receive(f, &s);
+			receive(f, &s, 0);
 	}
 }

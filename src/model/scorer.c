@@ -328,6 +328,11 @@ int ec_scorer_add(struct ec_scorer *sc, const struct ec_fsession *s, struct ec_e
 	return b->n == BATCH ? hand_off(sc, err) : 0;
 }
 
+void ec_scorer_no_thread(struct ec_scorer *sc)
+{
+	sc->no_thread = 1;
+}
+
 void ec_scorer_drift(struct ec_scorer *sc, struct ec_drift *dr)
 {
 	sc->drift = dr;

@@ -100,13 +100,13 @@ int ec_job_open_file(struct ec_job *j, struct ec_outfile **out, const char *path
 }
 
 int ec_job_rows(struct ec_job *j, struct ec_sink **out, const struct ec_schema *sc,
-		const char *path, int threaded, struct ec_err *err)
+		const char *path, unsigned flags, struct ec_err *err)
 {
 	struct ec_sink *to[2];
 	int n = 0, rc = 0;
 	*out = NULL;
 	if (path && ((rc = ec_job_lock(j, path, err)) < 0 ||
-		     (rc = ec_sink_csv_open(&to[n++], sc, path, threaded, err)) < 0))
+		     (rc = ec_sink_csv_open(&to[n++], sc, path, flags, err)) < 0))
 		return rc;
 	if (j->mongo && sc->collection && (rc = ec_mongo_rows_open(&to[n], j->mongo, sc, err)) == 0)
 		n++;

@@ -266,6 +266,13 @@ static void flush_buf(struct ec_outfile *f)
 		start_writeback(f);
 }
 
+int ec_outfile_flush(struct ec_outfile *f)
+{
+	if (!f->gz)
+		flush_buf(f);
+	return f->failed ? -1 : 0;
+}
+
 void ec_outfile_write(struct ec_outfile *f, const void *p, size_t n)
 {
 	f->total += n;

@@ -22,6 +22,11 @@ int ec_sink_commit(struct ec_sink *s, struct ec_err *err)
 	return rc;
 }
 
+int ec_sink_failed(const struct ec_sink *s)
+{
+	return s->ops->failed ? s->ops->failed(s) : 0;
+}
+
 void ec_sink_free(struct ec_sink *s)
 {
 	if (s)
@@ -62,7 +67,8 @@ static void file_free(struct ec_sink *s)
 	free(fs);
 }
 
-static const struct ec_sink_ops file_ops = {"file", file_row, file_prepare, file_commit, file_free};
+static const struct ec_sink_ops file_ops = {"file",	 file_row,  file_prepare,
+					    file_commit, file_free, NULL};
 
 struct ec_sink *ec_sink_file_new(struct ec_outfile *f)
 {
@@ -116,7 +122,17 @@ static void tee_free(struct ec_sink *s)
 	free(t);
 }
 
-static const struct ec_sink_ops tee_ops = {"tee", tee_row, tee_prepare, tee_commit, tee_free};
+static int tee_failed(const struct ec_sink *s)
+{
+	const struct tee_sink *t = (const struct tee_sink *)s;
+	for (int i = 0; i < t->n; i++)
+		if (ec_sink_failed(t->to[i]))
+			return 1;
+	return 0;
+}
+
+static const struct ec_sink_ops tee_ops = {"tee",      tee_row,	 tee_prepare,
+					   tee_commit, tee_free, tee_failed};
 
 struct ec_sink *ec_sink_tee_new(struct ec_sink **sinks, int n)
 {

@@ -2,13 +2,16 @@
  *
  * The producer copies each row (strings into a text arena) into one of two
  * batches; the writer thread formats and writes (and compresses) the other.
- * Unthreaded, rows are formatted at once. */
+ * Unthreaded, rows are formatted at once; with EC_SINK_FLUSH each is written
+ * out before the call returns; with EC_SINK_JSONL as a JSON object a line. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ecomctl/event.h"
+#include "ecomctl/json.h"
 #include "ecomctl/sink.h"
 
 #define BATCH_ROWS 2048
@@ -25,7 +28,7 @@ struct csv_sink {
 	struct ec_outfile *f; /* NULL once committed */
 	char *path;
 	size_t n_cols;
-	int threaded, started;
+	int threaded, started, flush, jsonl, failed;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -92,6 +95,69 @@ static void write_row(struct csv_sink *c, const struct ec_value *v, const char *
 	ec_outfile_putc(c->f, '\n');
 }
 
+/* "a|b|c" as ["a","b","c"]; "" as []. */
+static void add_list(struct ec_json *arr, const char *s, size_t n)
+{
+	const char *end = s + n;
+	while (s < end) {
+		const char *bar = memchr(s, '|', (size_t)(end - s));
+		const char *e = bar ? bar : end;
+		ec_json_add_strn(arr, NULL, s, (size_t)(e - s));
+		s = bar ? bar + 1 : end;
+	}
+}
+
+/* One row as a JSON object on a line, typed as sink.h says. */
+static void write_json_row(struct csv_sink *c, const struct ec_value *v)
+{
+	const struct ec_schema *sc = c->base.schema;
+	struct ec_json *j = ec_json_object();
+	for (size_t i = 0; i < c->n_cols; i++) {
+		const struct ec_column *col = &sc->cols[i];
+		const char *k = col->name;
+		if (col->flags & EC_COLF_DOC_ONLY)
+			continue;
+		if (v[i].null) {
+			ec_json_add_null(j, k);
+			continue;
+		}
+		switch (col->type) {
+		case EC_T_U64:
+			ec_json_add_u64(j, k, v[i].u);
+			break;
+		case EC_T_I64:
+			ec_json_add_int(j, k, v[i].i);
+			break;
+		case EC_T_FLAG:
+			ec_json_add_bool(j, k, v[i].i != 0);
+			break;
+		case EC_T_TIME:
+			ec_json_add_time(j, k, v[i].i);
+			break;
+		case EC_T_MONEY:
+			ec_json_add_num(j, k, round(v[i].d * 100) / 100);
+			break;
+		case EC_T_PROB:
+			ec_json_add_num(j, k, round(v[i].d * 1e6) / 1e6);
+			break;
+		case EC_T_RATIO:
+			ec_json_add_num(j, k, round(v[i].d * 1e4) / 1e4);
+			break;
+		case EC_T_LIST:
+			add_list(ec_json_add_array(j, k), v[i].s, v[i].len);
+			break;
+		default:
+			ec_json_add_strn(j, k, v[i].s, v[i].len);
+			break;
+		}
+	}
+	char *text = ec_json_print(j, 0);
+	ec_outfile_puts(c->f, text);
+	ec_outfile_putc(c->f, '\n');
+	free(text);
+	ec_json_free(j);
+}
+
 static void *writer_main(void *arg)
 {
 	struct csv_sink *c = arg;
@@ -147,7 +213,12 @@ static void csv_row(struct ec_sink *s, const struct ec_value *v, const void *ext
 	struct csv_sink *c = (struct csv_sink *)s;
 	(void)extra;
 	if (!c->started) {
-		write_row(c, v, NULL);
+		if (c->jsonl)
+			write_json_row(c, v);
+		else
+			write_row(c, v, NULL);
+		if (c->flush && ec_outfile_flush(c->f) < 0)
+			c->failed = 1;
 		return;
 	}
 	struct batch *b = &c->b[c->fill];
@@ -198,10 +269,16 @@ static void csv_free(struct ec_sink *s)
 	free(c);
 }
 
-static const struct ec_sink_ops csv_ops = {"csv", csv_row, csv_prepare, csv_commit, csv_free};
+static int csv_failed(const struct ec_sink *s)
+{
+	return ((const struct csv_sink *)s)->failed;
+}
+
+static const struct ec_sink_ops csv_ops = {"csv",      csv_row,	 csv_prepare,
+					   csv_commit, csv_free, csv_failed};
 
 int ec_sink_csv_open(struct ec_sink **out, const struct ec_schema *sc, const char *path,
-		     int threaded, struct ec_err *err)
+		     unsigned flags, struct ec_err *err)
 {
 	struct csv_sink *c = ec_xcalloc(1, sizeof(*c));
 	int rc;
@@ -215,10 +292,16 @@ int ec_sink_csv_open(struct ec_sink **out, const struct ec_schema *sc, const cha
 		csv_free(&c->base);
 		return rc;
 	}
-	char *header = ec_schema_csv_header(sc);
-	ec_outfile_puts(c->f, header);
-	free(header);
-	if (threaded) {
+	c->flush = (flags & EC_SINK_FLUSH) != 0;
+	c->jsonl = (flags & EC_SINK_JSONL) != 0;
+	if (!c->jsonl) {
+		char *header = ec_schema_csv_header(sc);
+		ec_outfile_puts(c->f, header);
+		free(header);
+	}
+	if (c->flush && ec_outfile_flush(c->f) < 0)
+		c->failed = 1;
+	if ((flags & EC_SINK_THREADED) && !c->flush && !c->jsonl) {
 		c->threaded = 1;
 		for (int i = 0; i < 2; i++)
 			c->b[i].v = ec_xmalloc(BATCH_ROWS * sc->n_cols * sizeof(struct ec_value));

@@ -122,7 +122,7 @@ static void rows_free(struct ec_sink *s)
 
 /* Sending, acknowledging and spooling are the MongoDB sink's own, at the
  * end of the run (ec_mongo_finish): nothing to do at commit. */
-static const struct ec_sink_ops rows_ops = {"mongodb", rows_row, NULL, NULL, rows_free};
+static const struct ec_sink_ops rows_ops = {"mongodb", rows_row, NULL, NULL, rows_free, NULL};
 
 int ec_mongo_rows_open(struct ec_sink **out, struct ec_mongo *m, const struct ec_schema *sc,
 		       struct ec_err *err)

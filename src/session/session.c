@@ -57,6 +57,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 		free(z->keys[i].ev);
 	for (size_t i = 0; i < z->q_cap; i++)
 		free(z->q[i].ev);
+	free(z->snap.ev);
 	free(z->keys);
 	free(z->free_keys);
 	free(z->slots);
@@ -148,10 +149,8 @@ static int64_t day_of(int64_t t)
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
-/* Whether event b starts a new session after a segment that began at `start`
- * and whose latest event is `prev`; the reason goes to *why. */
-static int boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
-		    uint8_t *why)
+int sz_boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
+		uint8_t *why)
 {
 	if (t - prev > z->o.gap)
 		return *why = EC_CUT_IDLE, 1;
@@ -171,7 +170,7 @@ static int64_t final_after(const struct ec_sessionizer *z, const struct okey *k,
 	*why = EC_CUT_IDLE;
 	if (b < k->n && k->ev[b].time < x) {
 		x = k->ev[b].time;
-		boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, why);
+		sz_boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, why);
 	}
 	if (k->ev[a].time + z->o.max_session < x) {
 		x = k->ev[a].time + z->o.max_session;
@@ -249,7 +248,7 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 	k->deadline = INT64_MAX;
 	while (a < k->n) {
 		for (b = a + 1; b < k->n; b++)
-			if (boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, &bwhy))
+			if (sz_boundary(z, k->ev[a].time, k->ev[b - 1].time, k->ev[b].time, &bwhy))
 				break;
 		int64_t x = final_after(z, k, a, b, &why);
 		if (!(x < z->w)) {
@@ -421,12 +420,17 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	} else if (k->n == 1) {
 		uint8_t w;
 		schedule(z, idx, final_after(z, k, 0, 1, &w));
-	} else if (boundary(z, k->ev[0].time, k->ev[at - 1].time, e.time, &why) ||
+	} else if (sz_boundary(z, k->ev[0].time, k->ev[at - 1].time, e.time, &why) ||
 		   e.time - k->ev[0].time > z->o.max_session) {
 		/* What came before it is final once the watermark passes it. */
 		schedule(z, idx, e.time);
 	}
 	drain(z, 0);
+	if (z->on_added) {
+		z->added_key = idx;
+		z->added_ord = e.ord;
+		z->on_added(z->on_added_arg, z, &e);
+	}
 }
 
 /* The source's next event into the sessionizer; 0 at the end of the input
@@ -465,8 +469,11 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 				return 0; /* nothing left that the end can close */
 			continue;
 		}
+		int64_t w0 = z->w;
 		if ((rc = pull(z, err)) < 0)
 			return rc;
+		if (rc > 0 && z->o.yield_on_move && z->q_len == 0 && z->w != w0)
+			return 2;
 	}
 	/* The ring may have moved since the session was queued: point into it now. */
 	struct ready *r = &z->q[z->q_head];

@@ -1,9 +1,10 @@
 /*
- * session_int.h -- what session.c takes from session_recent.c (the closed
- * session ids whose part count a later event could still need), from
- * session_events.c (event mode) and from session_summary.c (the
- * end-of-input check of late events, the accessors), and the sessionizer's
- * state they share.
+ * session_int.h -- the sessionizer's structures, shared by session.c,
+ * session_snap.c (a copy of an open session, for --emit-on cart) and
+ * session_summary.c (the end-of-input check of late events, the accessors),
+ * and what session.c takes from session_recent.c (the closed session ids
+ * whose part count a later event could still need) and from
+ * session_events.c (event mode).
  *
  * When every session of a user_session has been emitted and none of its
  * events is held, session.c lets the key go, and keeps only its hash and
@@ -187,11 +188,22 @@ struct ec_sessionizer {
 	struct session_events events; /* opts.events_only (session_int.h) */
 	struct ec_strtab codes, brands;
 
+	/* ec_sessionizer_on_added(): the hook, and the event just added */
+	ec_session_added_fn on_added;
+	void *on_added_arg;
+	uint32_t added_key, added_ord;
+	struct ready snap; /* ec_sessionizer_open_session()'s copy */
+
 	int64_t max_seen;
 	int64_t w; /* watermark */
 	int ended;
 	struct ec_session_stats st;
 };
+
+/* Whether event t starts a new session after a segment that began at `start`
+ * and whose latest event is `prev`; the reason goes to *why (session.c). */
+int sz_boundary(const struct ec_sessionizer *z, int64_t start, int64_t prev, int64_t t,
+		uint8_t *why);
 
 /* At the end of the input (session_summary.c): EC_EDATA when more than
  * max_late_fraction of the events were late. */
