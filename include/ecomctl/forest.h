@@ -43,6 +43,12 @@ void ec_forest_predict(const struct ec_forest *f, const float *x, size_t n, uint
 /* The number of features the trees read (the model's num_feature). */
 uint32_t ec_forest_n_features(const struct ec_forest *f);
 
+/* n rows of d features that take both sides of the forest's tests: each
+ * value is one of the thresholds the trees put on that feature, the float
+ * just below one, 0 or NaN (missing), drawn from `seed`: rows to check a
+ * tree walk against XGBoost's without real data. */
+void ec_forest_probe_rows(const struct ec_forest *f, float *x, size_t n, uint32_t d, uint64_t seed);
+
 /* Accepts NULL. */
 void ec_forest_free(struct ec_forest *f);
 

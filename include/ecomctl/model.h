@@ -130,6 +130,13 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 		   const struct ec_train_opts *o, const struct ec_matrix *train,
 		   const struct ec_matrix *valid, struct ec_err *err);
 
+/* Checks the model's own tree walk against XGBoost once, on rows made to
+ * take both sides of every test (ec_forest_probe_rows()), in one batch, in
+ * place of the first rows predicted: for a stream, where those come one at
+ * a time and each through XGBoost would cost milliseconds. On a difference
+ * the model predicts with XGBoost from then on. 0, or XGBoost's error. */
+int ec_model_check_forest(struct ec_model *m, struct ec_err *err);
+
 /* Predicts n rows of x (n * d values) into out[0 .. n-1] (caller
  * storage): probabilities for binary:logistic. EC_EDATA when d is not the
  * model's number of features. */

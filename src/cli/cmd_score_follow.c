@@ -148,6 +148,11 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	    (rc = ec_featurizer_new(&fz, &fo, z, &err)) < 0 ||
 	    (rc = ec_job_rows(job, &rows, &ec_schema_predictions, a->out_path, flags, &err)) < 0)
 		goto done;
+	/* the tree walk checked on made-up rows in one batch, not on the
+	 * first rows of the stream one by one through XGBoost */
+	for (int k = 0; k < EC_TASK_N; k++)
+		if (m[k].model && (rc = ec_model_check_forest(m[k].model, &err)) < 0)
+			goto done;
 	if (a->emit_on == 1)
 		ec_sessionizer_on_added(z, on_added, fz);
 	ec_scorer_new(&scorer, m, ec_job_id(job), rows);

@@ -284,6 +284,50 @@ void ec_forest_predict(const struct ec_forest *f, const float *x, size_t n, uint
 	}
 }
 
+static uint64_t probe_rng(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void ec_forest_probe_rows(const struct ec_forest *f, float *x, size_t n, uint32_t d, uint64_t seed)
+{
+	/* the thresholds of each feature, all trees */
+	size_t *cnt = ec_xcalloc((size_t)d + 1, sizeof(*cnt));
+	for (size_t i = 0; i < f->n_in; i++)
+		if (f->in[i].feat < d)
+			cnt[f->in[i].feat + 1]++;
+	for (uint32_t j = 0; j < d; j++)
+		cnt[j + 1] += cnt[j];
+	float *thr = ec_xmalloc((f->n_in + 1) * sizeof(*thr));
+	size_t *at = ec_xmalloc(((size_t)d + 1) * sizeof(*at));
+	memcpy(at, cnt, ((size_t)d + 1) * sizeof(*at));
+	for (size_t i = 0; i < f->n_in; i++)
+		if (f->in[i].feat < d)
+			thr[at[f->in[i].feat]++] = f->in[i].cond;
+	for (size_t r = 0; r < n; r++) {
+		for (uint32_t j = 0; j < d; j++) {
+			size_t k = cnt[j + 1] - cnt[j];
+			uint64_t u = probe_rng(&seed);
+			float v;
+			if (k == 0 || u % 8 == 0) {
+				v = u % 16 == 0 ? NAN
+						: 0.0f; /* missing, or a feature no test reads */
+			} else {
+				v = thr[cnt[j] + (u >> 8) % k];
+				if ((u >> 4) % 2) /* just below: the other side of the test */
+					v = nextafterf(v, -INFINITY);
+			}
+			x[r * d + j] = v;
+		}
+	}
+	free(cnt);
+	free(thr);
+	free(at);
+}
+
 uint32_t ec_forest_n_features(const struct ec_forest *f)
 {
 	return f->n_features;

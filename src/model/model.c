@@ -508,6 +508,19 @@ int ec_model_predict(struct ec_model *m, const float *x, size_t n, uint32_t d, f
 	return rc;
 }
 
+int ec_model_check_forest(struct ec_model *m, struct ec_err *err)
+{
+	if (!m->forest || m->checked >= FOREST_CHECK_ROWS || !m->d)
+		return 0;
+	size_t n = FOREST_CHECK_ROWS;
+	float *x = ec_xmalloc(n * m->d * sizeof(float)), *out = ec_xmalloc(n * sizeof(float));
+	ec_forest_probe_rows(m->forest, x, n, m->d, 1);
+	int rc = ec_model_predict(m, x, n, m->d, out, err); /* XGBoost, then the check */
+	free(x);
+	free(out);
+	return rc;
+}
+
 int ec_model_predict_matrix(struct ec_model *m, const struct ec_matrix *mx, float *out,
 			    struct ec_err *err)
 {

@@ -103,6 +103,31 @@ static void check_objective(const char *obj, const char *base, const float *y, i
 		assert_int_equal(ec_model_predict(back, X, N, D, got, &err), 0);
 		assert_memory_equal(want, got, sizeof(got));
 	}
+	/* Probe rows (thresholds, the floats just below, 0, NaN): the walk
+	 * equals XGBoost on them, they reach many leaves, and a model checked
+	 * on them walks its own trees at once. */
+	enum { P = 600 };
+	static float px[P * D], pw[P], pg[P];
+	ec_forest_probe_rows(f, px, P, D, 3);
+	assert_int_equal(ec_model_predict(m, px, P, D, pw, &err), 0); /* XGBoost: m has no walk */
+	ec_forest_predict(f, px, P, D, pg);
+	assert_memory_equal(pw, pg, sizeof(pw));
+	int distinct = 0;
+	for (int i = 0; i < P; i++) {
+		int seen = 0;
+		for (int j = 0; j < i && !seen; j++)
+			seen = memcmp(&pw[i], &pw[j], sizeof(float)) == 0;
+		distinct += !seen;
+	}
+	assert_true(distinct >= 50);
+	struct ec_model *probe = NULL;
+	assert_int_equal(ec_model_load(&probe, json, len, "t", &err), 0);
+	assert_false(ec_model_walks(probe));
+	assert_int_equal(ec_model_check_forest(probe, &err), 0);
+	assert_true(ec_model_walks(probe));
+	assert_int_equal(ec_model_predict(probe, X, N, D, got, &err), 0);
+	assert_memory_equal(want, got, sizeof(got));
+	ec_model_free(probe);
 	/* XGBoost refuses infinite values; so does the model with its walk. */
 	float row[D] = {0.5f, 1, 2, INFINITY, 0, 0};
 	assert_int_equal(ec_model_predict(back, row, 1, D, got, &err), EC_EINTERNAL);
