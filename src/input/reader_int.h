@@ -30,7 +30,7 @@
 #include "ecomctl/reader.h"
 
 #define EC_CHUNK_SIZE (1u << 20)
-#define N_CHUNKS 8
+#define N_CHUNKS 6
 #define MAX_WORKERS 4 /* parse workers at most (N_CHUNKS leaves a chunk or more to read ahead) */
 #define MAX_FIELDS 64
 /* time_out_of_range (reader_skew.c): the events at a file's start whose
