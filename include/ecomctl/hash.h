@@ -30,6 +30,16 @@ void ec_u64map_release(struct ec_u64map *m);
 uint32_t *ec_u64map_put(struct ec_u64map *m, uint64_t key, uint32_t init, int *added);
 /* The value of key, or NULL. */
 uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key);
+/* ec_u64map_get() for the common case, inline: the value when key sits in
+ * its home slot, else NULL (it may still be further on: ask the map). */
+static inline uint32_t *ec_u64map_home(const struct ec_u64map *m, uint64_t key)
+{
+	if (m->cap == 0 || key == 0)
+		return NULL;
+	size_t j = ec_mix64(key) & (m->cap - 1);
+	return m->keys[j] == key ? &m->vals[j] : NULL;
+}
+
 /* A hint: starts loading the slot where key lives or would go, so that a
  * put or get a few keys later finds it in the cache. */
 static inline void ec_u64map_prefetch(const struct ec_u64map *m, uint64_t key)

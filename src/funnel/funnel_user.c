@@ -29,7 +29,10 @@ static void expire(struct ec_funnel *f, struct fn_unit *u, int64_t now)
 static uint32_t user_unit(struct ec_funnel *f, uint64_t user)
 {
 	int added = 0;
-	uint32_t *idx = ec_u64map_put(&f->users, user, (uint32_t)f->n_units, &added);
+	uint32_t *idx = ec_u64map_home(&f->users, user);
+	if (idx)
+		return *idx; /* most lookups: a user seen before, in its home slot */
+	idx = ec_u64map_put(&f->users, user, (uint32_t)f->n_units, &added);
 	if (added) {
 		EC_GROW(f->units, f->cap_units, f->n_units + 1);
 		memset(&f->units[f->n_units++], 0, sizeof(*f->units));
