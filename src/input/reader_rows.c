@@ -277,6 +277,15 @@ int ec_reader_next_row(struct ec_reader *r, struct ec_event *ev, struct ec_err *
 				c->pre_i++;
 			if (c->pre_i < c->n_pre && c->pre[c->pre_i].off == r->pos) {
 				struct pre *e = &c->pre[c->pre_i++];
+				if (c->pre_i + 8 < c->n_pre) {
+					/* parsed on another core: ask for a later row
+					 * ahead, and the text its strings point into */
+					const struct pre *a = &c->pre[c->pre_i + 8];
+					__builtin_prefetch(a);
+					__builtin_prefetch((const char *)a + 64);
+					__builtin_prefetch((const char *)a + 128);
+					__builtin_prefetch(c->data + a->off + a->len / 2);
+				}
 				r->pos += e->len + 1;
 				r->stats.bytes_data += e->len + 1;
 				r->line++;
