@@ -2,7 +2,6 @@
  * JSON save and load. See model.h. */
 #include "ecomctl/model.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "ecomctl/collective.h"
 #include "ecomctl/forest.h"
 #include "ecomctl/learn.h"
+#include "model_int.h"
 
 struct ec_model {
 	BoosterHandle h;
@@ -259,61 +259,10 @@ done:
 	return rc;
 }
 
-/* The validation matrix of a spilled set is XGBoost's external-memory
- * matrix, its pages in files named <prefix>-<address>.row.page beside the
- * spill: a QuantileDMatrix would do, but XGBoost 1.7 predicts one by
- * turning every bin index back into a value with a search per feature
- * (GHistIndexMatrix::GetFvalue): 40x slower per round than from pages.
- * XGBoost removes the files when the matrix is freed; until then they are
- * registered temporary files, removed on a second signal or an exit(). */
-struct page_cache {
-	char dir[4096], base[96];
-	int slot[8], n;
-};
-
-static void cache_name(struct page_cache *c, const char *dir)
-{
-	static unsigned counter;
-	snprintf(c->dir, sizeof(c->dir), "%s", dir);
-	snprintf(c->base, sizeof(c->base), ".ecomctl-valid-%ld-%u", (long)getpid(), counter++);
-	c->n = 0;
-}
-
-/* Registers the cache's files (track) or removes what XGBoost left of them. */
-static void cache_scan(struct page_cache *c, int track)
-{
-	DIR *d = c->base[0] ? opendir(c->dir) : NULL;
-	struct dirent *e;
-	char path[4500];
-	while (d && (e = readdir(d)) != NULL)
-		if (strncmp(e->d_name, c->base, strlen(c->base)) == 0) {
-			snprintf(path, sizeof(path), "%s/%s", c->dir, e->d_name);
-			if (!track)
-				unlink(path);
-			else if (c->n < 8)
-				c->slot[c->n++] = ec_tempfile_add(path);
-		}
-	if (d)
-		closedir(d);
-}
-
-static void cache_track(struct page_cache *c)
-{
-	cache_scan(c, 1);
-}
-
-static void cache_forget(struct page_cache *c)
-{
-	cache_scan(c, 0);
-	for (int i = 0; i < c->n; i++)
-		ec_tempfile_forget(c->slot[i]);
-	c->n = 0;
-}
-
 /* A matrix for training or validation (ref: the training matrix, whose
  * cuts a quantile validation matrix takes). */
 static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHandle ref,
-			const struct ec_train_opts *o, struct page_cache *c, struct ec_err *err)
+			const struct ec_train_opts *o, struct ec_page_cache *c, struct ec_err *err)
 {
 	char prefix[4300];
 	int rc;
@@ -323,10 +272,10 @@ static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHa
 		return dense_dmatrix(out, m, err);
 	if (!ref)
 		return iter_dmatrix(out, m, NULL, o->params, NULL, err);
-	cache_name(c, m->spill->dir);
+	ec_page_cache_name(c, m->spill->dir);
 	snprintf(prefix, sizeof(prefix), "%s/%s", c->dir, c->base);
 	rc = iter_dmatrix(out, m, NULL, o->params, prefix, err);
-	cache_track(c);
+	ec_page_cache_track(c);
 	return rc;
 }
 
@@ -373,7 +322,7 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 	BoosterHandle b = NULL, best = NULL;
 	float *pred = NULL;
 	int rc = 0, n_dms = valid && valid->n ? 2 : 1;
-	struct page_cache cache = {.n = 0};
+	struct ec_page_cache cache = {.n = 0};
 
 	*out = NULL;
 	memset(res, 0, sizeof(*res));
@@ -444,7 +393,7 @@ done:
 	for (int i = 0; i < 2; i++)
 		if (dms[i])
 			XGDMatrixFree(dms[i]);
-	cache_forget(&cache);
+	ec_page_cache_forget(&cache);
 	return rc;
 }
 
