@@ -114,6 +114,10 @@ struct ec_score_args {
 	const char *state;		  /* --state FILE (--follow), or NULL */
 	int64_t state_interval;		  /* --state-interval, seconds */
 };
+
+/* The model references of a score run (NULL for a task given as "none"),
+ * into refs; EC_EUSAGE when both are none. */
+int ec_score_refs(const struct ec_score_args *a, const char *refs[2], struct ec_err *err);
 void ec_score_args_init(struct ec_score_args *a);
 int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, int n_inputs);
 /* `score --follow` (cmd_score_follow.c): one input, "-" when none. */

@@ -190,11 +190,6 @@ void ec_funnel_session_opts(const struct ec_funnel_opts *o, struct ec_session_op
 void ec_funnel_add_session(struct ec_funnel *f, const struct ec_session *s,
 			   const struct ec_sessionizer *z);
 
-/* User units: adds one event of `user`, in the order of
- * ec_sessionizer_next_event() of z (borrowed as above). */
-void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
-			 const struct ec_sessionizer *z);
-
 /* Everything z has (made with ec_funnel_session_opts()), into the funnel:
  * sessions or events by the unit. 0, or the input's error. */
 int ec_funnel_feed(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err);

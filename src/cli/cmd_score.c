@@ -31,6 +31,15 @@ static const char *model_arg(const char *s)
 	return strcmp(s, "none") == 0 ? NULL : s;
 }
 
+int ec_score_refs(const struct ec_score_args *a, const char *refs[2], struct ec_err *err)
+{
+	refs[0] = model_arg(a->intent_ref);
+	refs[1] = model_arg(a->cat_ref);
+	if (!refs[0] && !refs[1])
+		return ec_fail(err, EC_EUSAGE, "both models are none: nothing to score");
+	return 0;
+}
+
 void ec_score_args_init(struct ec_score_args *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -134,12 +143,9 @@ int ec_score_run(struct ec_score_args *a, int argc, char **argv, char **inputs, 
 	int rc;
 
 	memset(m, 0, sizeof(m));
-	const char *refs[EC_TASK_N] = {model_arg(a->intent_ref), model_arg(a->cat_ref)};
-	if (!refs[0] && !refs[1]) {
-		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
-		goto done;
-	}
-	if ((rc = ec_job_begin(&job, "score", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
+	const char *refs[EC_TASK_N];
+	if ((rc = ec_score_refs(a, refs, &err)) < 0 ||
+	    (rc = ec_job_begin(&job, "score", argc, argv, inputs, n_inputs, &a->jo, &err)) < 0)
 		goto done;
 	run_id = ec_job_id(job);
 	if ((rc = ec_job_mongo(job, &mongo, &a->mo, a->out_path, &err)) < 0 ||

@@ -37,11 +37,6 @@ static void on_added(void *arg, struct ec_sessionizer *z, const struct ec_sev *e
 	ec_featurizer_probe(arg, &s);
 }
 
-static const char *model_arg(const char *s)
-{
-	return strcmp(s, "none") == 0 ? NULL : s;
-}
-
 /* The end of the run on stderr: what was read and scored. */
 static void summary(const struct ec_follow *fw, const struct ec_sessionizer *z,
 		    const struct ec_featurizer *fz, const struct ec_score_tally *t,
@@ -121,7 +116,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 
 	memset(m, 0, sizeof(m));
 	so.yield_on_move = 1; /* the featurizer hears of each watermark move */
-	const char *refs[EC_TASK_N] = {model_arg(a->intent_ref), model_arg(a->cat_ref)};
+	const char *refs[EC_TASK_N];
 	unsigned flags = EC_SINK_FLUSH | (a->format == 1 ? EC_SINK_JSONL : 0);
 	if (n_inputs == 0) {
 		inputs = &dash;
@@ -133,9 +128,7 @@ int ec_score_follow_run(struct ec_score_args *a, int argc, char **argv, char **i
 	else if (strcmp(a->out_path, "-") != 0)
 		rc = ec_fail(&err, EC_EUSAGE, "--follow writes its rows to stdout: no -o %s",
 			     a->out_path);
-	else if (!refs[0] && !refs[1])
-		rc = ec_fail(&err, EC_EUSAGE, "both models are none: nothing to score");
-	else
+	else if ((rc = ec_score_refs(a, refs, &err)) == 0)
 		rc = ec_job_begin(&job, "score", argc, argv, inputs, n_inputs, &a->jo, &err);
 	if (rc < 0)
 		goto done;

@@ -102,13 +102,6 @@ static void add_event(struct ec_funnel *f, uint32_t u, const struct ec_sev *e)
 	f->sec[f->n_sec++] = (struct fn_uev){u, *e};
 }
 
-void ec_funnel_add_event(struct ec_funnel *f, uint64_t user, const struct ec_sev *e,
-			 const struct ec_sessionizer *z)
-{
-	f->z = z;
-	add_event(f, user_unit(f, user), e);
-}
-
 /* Events of a batch in order; each step of the way asks for what the next
  * one needs ahead (the users of consecutive events are scattered over the
  * map, the units and their chains). */

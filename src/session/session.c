@@ -295,14 +295,20 @@ static void drain(struct ec_sessionizer *z, int one)
 	}
 }
 
+/* The hash of ev's user_session (the parser's, when it made one); 0 by gap. */
+static uint64_t session_hash(const struct ec_event *ev, int by_gap)
+{
+	if (by_gap)
+		return 0;
+	return ev->hashed ? ev->session_hash
+			  : ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
+}
+
 static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, int by_gap)
 {
 	const char *s = by_gap ? "" : ev->session.p;
 	size_t n = by_gap ? 0 : ev->session.n;
-	uint64_t sh = 0;
-	if (!by_gap)
-		sh = ev->hashed ? ev->session_hash : ec_hash64(s, n, EC_SESSION_HASH_SEED);
-	uint64_t h = key_hash(ev->user_id, by_gap, sh);
+	uint64_t h = key_hash(ev->user_id, by_gap, session_hash(ev, by_gap));
 	size_t slot;
 
 	if ((z->n_open + 1) * 2 > z->cap_slots)
@@ -382,11 +388,10 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	    .ord = (uint32_t)z->st.events_in,
 	};
 	if (z->o.events_only) {
-		struct se_event x = {.user = ev->user_id, .ev = e, .by_gap = (uint8_t)by_gap};
-		if (!by_gap)
-			x.shash = ev->hashed ? ev->session_hash
-					     : ec_hash64(ev->session.p, ev->session.n,
-							 EC_SESSION_HASH_SEED);
+		struct se_event x = {.user = ev->user_id,
+				     .shash = session_hash(ev, by_gap),
+				     .ev = e,
+				     .by_gap = (uint8_t)by_gap};
 		z->st.reordered += (uint64_t)se_hold(&z->events, &x);
 		return;
 	}
@@ -495,8 +500,6 @@ int ec_sessionizer_next_event(struct ec_sessionizer *z, uint64_t *user, const st
 			return rc;
 	}
 	z->st.events_out++;
-	if (z->events.peak > z->st.open_keys_peak)
-		z->st.open_keys_peak = z->events.peak;
 	*user = z->events.out.user;
 	*e = &z->events.out.ev;
 	return 1;

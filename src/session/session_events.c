@@ -48,8 +48,6 @@ int se_hold(struct session_events *q, const struct se_event *e)
 			ring_grow(q);
 		*ring_at(q, q->len++) = *e;
 	}
-	if (q->len + q->early.n > q->peak)
-		q->peak = q->len + q->early.n;
 	return early;
 }
 

@@ -108,7 +108,6 @@ struct session_events {
 	size_t n_seen, cap_seen;
 	int64_t at;
 	struct se_event out; /* the last one handed out */
-	uint64_t peak;	     /* the most held at once */
 };
 
 void se_init(struct session_events *q);
