@@ -76,7 +76,11 @@ char *ec_xstrdup(const char *s);
 char *ec_xstrndup(const char *s, size_t n);
 /* Grows *p (holding *cap elements of `size`) to hold at least `need`. */
 void ec_grow(void **p, size_t *cap, size_t need, size_t size);
-#define EC_GROW(p, cap, need) ec_grow((void **)&(p), &(cap), (need), sizeof(*(p)))
+#define EC_GROW(p, cap, need)                                                                      \
+	do {                                                                                       \
+		if ((size_t)(need) > (cap))                                                        \
+			ec_grow((void **)&(p), &(cap), (need), sizeof(*(p)));                      \
+	} while (0)
 
 /* 64-bit hash of bytes (wyhash-style mixing; stable across runs and hosts). */
 uint64_t ec_hash64(const void *p, size_t n, uint64_t seed);

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ecomctl/hash.h"
+
 enum ec_event_type {
 	EC_EV_VIEW = 0,
 	EC_EV_CART = 1,
@@ -90,7 +92,23 @@ struct ec_event {
 	 * thread) when hashed: of session with EC_SESSION_HASH_SEED, of
 	 * category_code and brand as ec_strtab_intern() hashes them */
 	uint64_t session_hash, code_hash, brand_hash;
+	/* set by a parse worker (0 otherwise): its ec_strdict's id, and the
+	 * local ids of category_code and brand there (hash.h) */
+	uint32_t dict, code_local, brand_local;
 };
+
+/* The id in t of ev's category code (brand 0) or brand (1), as
+ * ec_strtab_intern() gives it: through the parse worker's local id when the
+ * event has one, else with the parser's hash when it has one. */
+static inline uint32_t ec_event_intern(struct ec_strtab *t, struct ec_strmap *m,
+				       const struct ec_event *ev, int brand)
+{
+	const struct ec_str *s = brand ? &ev->brand : &ev->category_code;
+	if (!ev->hashed)
+		return ec_strtab_intern(t, s->p, s->n, NULL);
+	return ec_strtab_intern_local(t, m, s->p, s->n, brand ? ev->brand_hash : ev->code_hash,
+				      ev->dict, brand ? ev->brand_local : ev->code_local);
+}
 
 /* Parses exactly "YYYY-MM-DD HH:MM:SS UTC" (23 bytes) into *out.
  * Returns 0, or -1 when the text is not such a time or names no real one. */

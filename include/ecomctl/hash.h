@@ -121,4 +121,57 @@ int64_t ec_strtab_find(const struct ec_strtab *t, const char *s, size_t n);
 const char *ec_strtab_str(const struct ec_strtab *t, uint32_t id);
 uint32_t ec_strtab_len(const struct ec_strtab *t, uint32_t id);
 
+/*
+ * Interning off the consumer's thread. A parse worker interns each code and
+ * brand into a dictionary of its own (ec_strdict: every string compared
+ * whole, in the worker's cache) and tags the event with the dictionary's
+ * process-wide id and the string's local id. The consumer maps (dictionary,
+ * local id) to its own table's id through an ec_strmap, filled the first
+ * time a pair comes by from that event's own text: a hit costs an array
+ * read, and the ids come out exactly as ec_strtab_intern() gives them, in
+ * order of first sight by the consumer.
+ */
+#define EC_STRDICT_NONE UINT32_MAX /* no local id (dictionary full) */
+#define EC_STRDICT_MAX (1u << 16)  /* strings one dictionary interns at most */
+#define EC_STRMAP_DICTS 8	   /* dictionaries an ec_strmap follows at once */
+
+struct ec_strdict {
+	struct ec_strtab t;
+	uint32_t id; /* unique in the process, never 0 */
+};
+
+void ec_strdict_init(struct ec_strdict *d);
+void ec_strdict_release(struct ec_strdict *d);
+/* The local id of s (hash h = ec_strtab_hash(s, n)), or EC_STRDICT_NONE once
+ * the dictionary holds EC_STRDICT_MAX strings and s is not one of them. */
+uint32_t ec_strdict_local(struct ec_strdict *d, const char *s, size_t n, uint64_t h);
+
+struct ec_strmap {
+	struct ec_strmap_dict {
+		uint32_t dict;
+		uint32_t *ids; /* by local id; EC_STRDICT_NONE: not seen yet */
+		size_t cap;
+	} d[EC_STRMAP_DICTS];
+	unsigned last, next; /* the slot used last; the slot to take over next */
+};
+
+void ec_strmap_init(struct ec_strmap *m);
+void ec_strmap_release(struct ec_strmap *m);
+/* The slow path of ec_strtab_intern_local(). */
+uint32_t ec_strtab_intern_mapped(struct ec_strtab *t, struct ec_strmap *m, const char *s, size_t n,
+				 uint64_t h, uint32_t dict, uint32_t local);
+
+/* The id in t of s (hash h), which dictionary `dict` (0: none) calls
+ * `local`: ec_strtab_intern_hashed(t, s, n, h, NULL), mostly without
+ * looking at s. */
+static inline uint32_t ec_strtab_intern_local(struct ec_strtab *t, struct ec_strmap *m,
+					      const char *s, size_t n, uint64_t h, uint32_t dict,
+					      uint32_t local)
+{
+	const struct ec_strmap_dict *e = &m->d[m->last];
+	if (dict && e->dict == dict && local < e->cap && e->ids[local] != EC_STRDICT_NONE)
+		return e->ids[local];
+	return ec_strtab_intern_mapped(t, m, s, n, h, dict, local);
+}
+
 #endif

@@ -50,7 +50,8 @@ struct ec_reader_opts {
 				       * until ec_reader_free) and paths[i] only names it */
 	int sync;		      /* no reading thread: read inline when a chunk is needed */
 	size_t chunk_size;	      /* bytes per chunk; 0: 1 MiB */
-	int parse_threads;	      /* parse workers; 0: one per processor, at most 4 */
+	int parse_threads;	      /* parse workers; 0: one per processor less the
+				       * consumer's, at least 1, at most 4 */
 };
 
 /* Defaults: no rejects file, no row limit, 5% bad rows at most, 5 shown,
@@ -83,6 +84,9 @@ int ec_reader_open(struct ec_reader **out, const struct ec_reader_opts *opts, st
  * last one, or more bad rows than max_bad_rows;
  * EC_EIO for a read error; EC_ENOINPUT for an input that vanished. */
 int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err);
+/* The same without a copy: *ev points at the reader's own event, borrowed
+ * (as its strings) until the next call. */
+int ec_reader_next_ref(struct ec_reader *r, const struct ec_event **ev, struct ec_err *err);
 
 /* After the last event: applies max_bad_fraction (EC_EDATA) and completes the
  * rejects file (EC_EIO). Returns 0 on success. */

@@ -140,6 +140,10 @@ struct ec_sessionizer;
 int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts *opts,
 		       ec_event_source src, void *ctx,
 		       const char *(*names)(void *ctx, uint32_t file), struct ec_err *err);
+/* The same source lending its event instead of copying it (*ev borrowed
+ * until the next call, as ec_reader_next_ref()): used instead of src. */
+typedef int (*ec_event_source_ref)(void *ctx, const struct ec_event **ev, struct ec_err *err);
+void ec_sessionizer_set_source_ref(struct ec_sessionizer *z, ec_event_source_ref src);
 
 /* Returns 1 with the next closed session in *s (borrowed until the next
  * call), 0 when every session has been returned, or the source's error;

@@ -367,3 +367,79 @@ uint32_t ec_strtab_len(const struct ec_strtab *t, uint32_t id)
 {
 	return t->ent[id].len;
 }
+
+void ec_strdict_init(struct ec_strdict *d)
+{
+	static _Atomic uint32_t next_id = 1;
+	ec_strtab_init(&d->t);
+	d->id = next_id++;
+	if (d->id == 0) /* 2^32 dictionaries later: skip 0, which means none */
+		d->id = next_id++;
+}
+
+void ec_strdict_release(struct ec_strdict *d)
+{
+	ec_strtab_release(&d->t);
+	d->id = 0;
+}
+
+uint32_t ec_strdict_local(struct ec_strdict *d, const char *s, size_t n, uint64_t h)
+{
+	if (d->t.n >= EC_STRDICT_MAX) {
+		size_t slot;
+		int64_t id = strtab_lookup(&d->t, s, n, h, &slot);
+		return id >= 0 ? (uint32_t)id : EC_STRDICT_NONE;
+	}
+	return ec_strtab_intern_hashed(&d->t, s, n, h, NULL);
+}
+
+void ec_strmap_init(struct ec_strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void ec_strmap_release(struct ec_strmap *m)
+{
+	for (unsigned i = 0; i < EC_STRMAP_DICTS; i++)
+		free(m->d[i].ids);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The slot of dictionary `dict`, taking one over (round robin) when it is
+ * new: forgetting a dictionary only costs lookups again. */
+static struct ec_strmap_dict *strmap_slot(struct ec_strmap *m, uint32_t dict)
+{
+	for (unsigned i = 0; i < EC_STRMAP_DICTS; i++) {
+		if (m->d[i].dict == dict) {
+			m->last = i;
+			return &m->d[i];
+		}
+	}
+	struct ec_strmap_dict *e = &m->d[m->next];
+	m->last = m->next;
+	m->next = (m->next + 1) % EC_STRMAP_DICTS;
+	for (size_t j = 0; j < e->cap; j++)
+		e->ids[j] = EC_STRDICT_NONE;
+	e->dict = dict;
+	return e;
+}
+
+uint32_t ec_strtab_intern_mapped(struct ec_strtab *t, struct ec_strmap *m, const char *s, size_t n,
+				 uint64_t h, uint32_t dict, uint32_t local)
+{
+	uint32_t id = ec_strtab_intern_hashed(t, s, n, h, NULL);
+	if (!dict || local == EC_STRDICT_NONE)
+		return id;
+	struct ec_strmap_dict *e = strmap_slot(m, dict);
+	if (local >= e->cap) {
+		size_t cap = e->cap ? e->cap : 64;
+		while (cap <= local)
+			cap *= 2;
+		e->ids = ec_xrealloc(e->ids, cap * sizeof(*e->ids));
+		for (size_t j = e->cap; j < cap; j++)
+			e->ids[j] = EC_STRDICT_NONE;
+		e->cap = cap;
+	}
+	e->ids[local] = id;
+	return id;
+}

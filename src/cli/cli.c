@@ -84,13 +84,13 @@ int ec_cli_fail(const char *cmd, int rc, const struct ec_err *err)
 
 /* Every sessionizing pipeline pulls its events here: the row boundary
  * where a caught signal stops the run (cleanup.h). */
-static int reader_source(void *ctx, struct ec_event *ev, struct ec_err *err)
+static int reader_source(void *ctx, const struct ec_event **ev, struct ec_err *err)
 {
 	static uint64_t n_events;
 	if (++n_events == 1000)
 		ec_test_pause("read");
 	int rc = ec_interrupt_check(err);
-	return rc < 0 ? rc : ec_reader_next(ctx, ev, err);
+	return rc < 0 ? rc : ec_reader_next_ref(ctx, ev, err);
 }
 
 static const char *reader_name(void *ctx, uint32_t file)
@@ -110,7 +110,10 @@ int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct e
 	in->n_files = n;
 	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
 		return rc;
-	return ec_sessionizer_new(&in->z, so, reader_source, in->reader, reader_name, err);
+	rc = ec_sessionizer_new(&in->z, so, NULL, in->reader, reader_name, err);
+	if (rc == 0)
+		ec_sessionizer_set_source_ref(in->z, reader_source);
+	return rc;
 }
 
 int ec_input_finish(struct ec_input *in, struct ec_err *err)

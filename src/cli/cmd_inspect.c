@@ -58,6 +58,7 @@ struct inspect {
 	 * with a purchase; sessions by 64-bit hashes of their bytes (hash.h) */
 	struct ec_u64set set[SET_N];
 	struct ec_strtab brands, codes;
+	struct ec_strmap brand_map, code_map; /* the parse workers' ids to those */
 	struct dupwin dups;
 	uint64_t keys[SET_N][BATCH];
 	size_t n_keys[SET_N];
@@ -168,11 +169,11 @@ static void count(struct inspect *s, const struct ec_event *ev)
 	s->keys[SET_CATEGORIES][s->n_keys[SET_CATEGORIES]++] = ev->category_id;
 	s->duplicates += (uint64_t)dup_seen(&s->dups, ev);
 	if (ev->brand.n)
-		ec_strtab_intern(&s->brands, ev->brand.p, ev->brand.n, NULL);
+		ec_event_intern(&s->brands, &s->brand_map, ev, 1);
 	else
 		s->empty[EC_COL_BRAND]++;
 	if (ev->category_code.n)
-		ec_strtab_intern(&s->codes, ev->category_code.p, ev->category_code.n, NULL);
+		ec_event_intern(&s->codes, &s->code_map, ev, 0);
 	else
 		s->empty[EC_COL_CATEGORY_CODE]++;
 	if (ev->session.n) {
@@ -300,7 +301,7 @@ int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **input
 	struct ec_reader *r = NULL;
 	struct ec_outfile *f = NULL;
 	struct ec_err err = {0};
-	struct ec_event ev;
+	const struct ec_event *ev;
 	struct inspect *sp;
 	int rc;
 
@@ -311,8 +312,8 @@ int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **input
 	double t0 = ec_now();
 	if ((rc = ec_reader_open(&r, ro, &err)) < 0)
 		goto done;
-	while ((rc = ec_reader_next(r, &ev, &err)) > 0) {
-		count(sp, &ev);
+	while ((rc = ec_reader_next_ref(r, &ev, &err)) > 0) {
+		count(sp, ev);
 		if (ec_interrupted()) {
 			rc = ec_interrupt_check(&err);
 			goto done;
@@ -344,6 +345,8 @@ done:
 	gen_release(&sp->dups.gen[1]);
 	ec_strtab_release(&sp->brands);
 	ec_strtab_release(&sp->codes);
+	ec_strmap_release(&sp->brand_map);
+	ec_strmap_release(&sp->code_map);
 	free(sp);
 	return rc;
 }

@@ -364,6 +364,7 @@ enum ec_bad ec_event_from_fields(struct ec_event *ev, const struct ec_columns *c
 		return EC_BAD_FIELD_COUNT;
 	ev->flags = 0;
 	ev->hashed = 0;
+	ev->dict = 0;
 	if (ec_time_parse(f[ix[EC_COL_TIME]].p, f[ix[EC_COL_TIME]].n, &ev->time))
 		return EC_BAD_TIME;
 	if ((type = ec_event_type_parse(f[ix[EC_COL_TYPE]].p, f[ix[EC_COL_TYPE]].n)) < 0)

@@ -178,6 +178,15 @@ void ec_reader_report(const struct ec_reader *r)
  * time_out_of_range in reader_skew.c. */
 int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
 {
+	const struct ec_event *p;
+	int rc = ec_reader_next_judged(r, &p, err);
+	if (rc > 0)
+		*ev = *p;
+	return rc;
+}
+
+int ec_reader_next_ref(struct ec_reader *r, const struct ec_event **ev, struct ec_err *err)
+{
 	return ec_reader_next_judged(r, ev, err);
 }
 

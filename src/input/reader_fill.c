@@ -4,8 +4,90 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "reader_int.h"
 #include "source.h"
+
+/* Interns the event's code and brand in the worker's dictionary. */
+static void dict_tag(struct ec_event *ev, struct ec_strdict *d)
+{
+	ev->dict = d->id;
+	ev->code_local = ev->category_code.n ? ec_strdict_local(d, ev->category_code.p,
+								ev->category_code.n, ev->code_hash)
+					     : EC_STRDICT_NONE;
+	ev->brand_local = ev->brand.n
+			      ? ec_strdict_local(d, ev->brand.p, ev->brand.n, ev->brand_hash)
+			      : EC_STRDICT_NONE;
+}
+
+#ifdef __SSE2__
+/* The newline ending the line at p, or NULL when none comes before end;
+ * meanwhile the line (less a CR before its newline) split at its commas
+ * into f as ec_split_plain() splits it (*k fields), and *special set when
+ * it holds a quote or a NUL (then f means nothing). One pass, 16 bytes at a
+ * time: reads up to 15 bytes past end (chunks have EC_CHUNK_PAD more). */
+static const char *scan_line(const char *p, const char *end, struct ec_str *f, int *k, int *special)
+{
+	const __m128i nl = _mm_set1_epi8('\n'), comma = _mm_set1_epi8(','),
+		      quote = _mm_set1_epi8('"'), zero = _mm_setzero_si128();
+	const char *fs = p;
+	int n = 0;
+	unsigned sp = 0;
+	for (const char *b = p; b < end; b += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+		unsigned mn = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		unsigned mc = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+		unsigned ms = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, zero)));
+		size_t left = (size_t)(end - b);
+		if (left < 16) {
+			unsigned in = (1u << left) - 1;
+			mn &= in;
+			mc &= in;
+			ms &= in;
+		}
+		if (mn) {
+			unsigned before = (mn & -mn) - 1;
+			mc &= before;
+			ms &= before;
+		}
+		sp |= ms;
+		for (; mc; mc &= mc - 1) {
+			const char *e = b + __builtin_ctz(mc);
+			if (n < MAX_FIELDS)
+				f[n] = (struct ec_str){fs, (size_t)(e - fs)};
+			n++;
+			fs = e + 1;
+		}
+		if (mn) {
+			const char *e = b + __builtin_ctz(mn);
+			const char *fe = e > fs && e[-1] == '\r' ? e - 1 : e;
+			if (n < MAX_FIELDS)
+				f[n] = (struct ec_str){fs, (size_t)(fe - fs)};
+			*k = n + 1;
+			*special = sp != 0;
+			return e;
+		}
+	}
+	return NULL;
+}
+#else
+static const char *scan_line(const char *p, const char *end, struct ec_str *f, int *k, int *special)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	if (!nl)
+		return NULL;
+	size_t m = (size_t)(nl - p);
+	if (m > 0 && p[m - 1] == '\r')
+		m--;
+	*special = memchr(p, '"', m) || memchr(p, '\0', m);
+	*k = ec_split_plain(p, m, f, MAX_FIELDS);
+	return nl;
+}
+#endif
 
 /* Parses in the producer the rows of a chunk that the consumer would parse
  * in place anyway, so that the two cores share the work: every line after
@@ -17,7 +99,7 @@
  * record spanning lines still swallows what it must). `cols` is from the
  * file's header, or NULL when the header is not plain: then nothing is
  * parsed here. */
-static void preparse(struct chunk *c, const struct ec_columns *cols)
+static void preparse(struct chunk *c, const struct ec_columns *cols, struct ec_strdict *d)
 {
 	struct ec_str f[MAX_FIELDS];
 	const char *data = c->data, *end = data + c->len;
@@ -27,21 +109,23 @@ static void preparse(struct chunk *c, const struct ec_columns *cols)
 	if (!p)
 		return;
 	for (p++;;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		int k, special;
+		const char *nl = scan_line(p, end, f, &k, &special);
 		if (!nl)
 			return;
 		size_t n = (size_t)(nl - p), m = n;
 		if (m > 0 && p[m - 1] == '\r')
 			m--;
-		if (m > 0 && m <= EC_ROW_MAX && !memchr(p, '"', m) && !memchr(p, '\0', m)) {
+		if (m > 0 && m <= EC_ROW_MAX && !special) {
 			EC_GROW(c->pre, c->cap_pre, c->n_pre + 1);
 			struct pre *e = &c->pre[c->n_pre++];
 			e->off = (uint32_t)(p - data);
 			e->len = (uint32_t)n;
-			e->why = ec_event_from_fields(&e->ev, cols, f,
-						      ec_split_plain(p, m, f, MAX_FIELDS));
+			e->why = ec_event_from_fields(&e->ev, cols, f, k);
 			e->ev.raw.p = p;
 			e->ev.raw.n = m;
+			if (e->why == EC_BAD_NONE)
+				dict_tag(&e->ev, d);
 		}
 		p = nl + 1;
 	}
@@ -171,9 +255,16 @@ static void *read_thread(void *arg)
 
 /* Parses the filled chunks in turn, with the other workers: each chunk is
  * parsed on its own, so they may finish in any order. */
+struct worker_arg {
+	struct ec_reader *r;
+	struct ec_strdict *d;
+};
+
 static void *parse_thread(void *arg)
 {
-	struct ec_reader *r = arg;
+	struct ec_reader *r = ((struct worker_arg *)arg)->r;
+	struct ec_strdict *d = ((struct worker_arg *)arg)->d;
+	free(arg);
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		while (r->parse_next == r->head && !r->stop)
@@ -182,7 +273,7 @@ static void *parse_thread(void *arg)
 			break;
 		struct chunk *c = &r->ring[r->parse_next++ % N_CHUNKS];
 		pthread_mutex_unlock(&r->mu);
-		preparse(c, c->cols_ok ? &c->cols : NULL);
+		preparse(c, c->cols_ok ? &c->cols : NULL, d);
 		pthread_mutex_lock(&r->mu);
 		c->parsed = 1;
 		if (c == &r->ring[r->tail % N_CHUNKS])
@@ -200,7 +291,7 @@ struct chunk *ec_reader_consume(struct ec_reader *r)
 		struct chunk *c = &r->ring[0];
 		if (r->head == r->tail) {
 			fill_one(r, c);
-			preparse(c, c->cols_ok ? &c->cols : NULL);
+			preparse(c, c->cols_ok ? &c->cols : NULL, &r->dicts[0]);
 			r->head++;
 		}
 		return c;
@@ -229,7 +320,12 @@ void ec_reader_release(struct ec_reader *r)
 
 static int workers_wanted(const struct ec_reader *r)
 {
-	long n = r->opts.parse_threads > 0 ? r->opts.parse_threads : sysconf(_SC_NPROCESSORS_ONLN);
+	/* One processor is the consumer's: with a worker on every processor,
+	 * the workers take turns with it on a 2-core machine, and it is
+	 * what the time waits for (funnel --unit user on 3 M rows: 0.60 s with
+	 * one worker, 0.63 s with two). */
+	long n =
+	    r->opts.parse_threads > 0 ? r->opts.parse_threads : sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
@@ -237,12 +333,19 @@ int ec_reader_fill_start(struct ec_reader *r, struct ec_err *err)
 {
 	size_t n = r->opts.sync ? 1 : N_CHUNKS;
 	for (size_t i = 0; i < n; i++)
-		r->ring[i].data = ec_xmalloc(r->chunk_size);
+		r->ring[i].data = ec_xmalloc(r->chunk_size + EC_CHUNK_PAD);
+	for (int i = 0; i < MAX_WORKERS; i++)
+		ec_strdict_init(&r->dicts[i]);
 	if (r->opts.sync)
 		return 0; /* one chunk, ring[0], filled when the consumer needs it */
-	for (int want = workers_wanted(r); r->n_workers < want; r->n_workers++)
-		if (pthread_create(&r->workers[r->n_workers], NULL, parse_thread, r) != 0)
+	for (int want = workers_wanted(r); r->n_workers < want; r->n_workers++) {
+		struct worker_arg *a = ec_xmalloc(sizeof(*a));
+		*a = (struct worker_arg){r, &r->dicts[r->n_workers]};
+		if (pthread_create(&r->workers[r->n_workers], NULL, parse_thread, a) != 0) {
+			free(a);
 			return ec_fail(err, EC_EINTERNAL, "cannot start a parsing thread");
+		}
+	}
 	if (pthread_create(&r->thread, NULL, read_thread, r) != 0)
 		return ec_fail(err, EC_EINTERNAL, "cannot start the reading thread");
 	r->thread_started = 1;
@@ -263,6 +366,8 @@ void ec_reader_fill_stop(struct ec_reader *r)
 		pthread_join(r->workers[--r->n_workers], NULL);
 	ec_source_free(r->src);
 	r->src = NULL;
+	for (int i = 0; i < MAX_WORKERS; i++)
+		ec_strdict_release(&r->dicts[i]);
 	for (size_t i = 0; i < N_CHUNKS; i++) {
 		free(r->ring[i].data);
 		free(r->ring[i].pre);

@@ -30,6 +30,7 @@
 #include "ecomctl/reader.h"
 
 #define EC_CHUNK_SIZE (1u << 20)
+#define EC_CHUNK_PAD 16 /* bytes a chunk's buffer has past its size (preparse() reads them) */
 #define N_CHUNKS 6
 #define MAX_WORKERS 4 /* parse workers at most (N_CHUNKS leaves a chunk or more to read ahead) */
 #define MAX_FIELDS 64
@@ -93,6 +94,9 @@ struct ec_reader {
 	unsigned head, tail; /* filled chunks are [tail, head) modulo N_CHUNKS */
 	unsigned parse_next; /* the next filled chunk for a worker, in [tail, head] */
 	pthread_t workers[MAX_WORKERS];
+	/* each worker's codes and brands (hash.h); dicts[0] also serves
+	 * opts.sync, where the consumer parses */
+	struct ec_strdict dicts[MAX_WORKERS];
 	int n_workers;
 	int stop;
 	uint32_t pf;		 /* the input being read */
@@ -117,6 +121,8 @@ struct ec_reader {
 	char *part;	     /* the start of a line that crosses chunks, kept whole so that
 			      * the line is judged as one (a row of its own or not) */
 	size_t part_len, part_cap;
+	struct ec_event row_ev;	 /* a row parsed here, not by a worker */
+	struct ec_event held_ev; /* a held-back event handed out (reader_skew.c) */
 	struct ec_splitter *split;
 	struct ec_str fields[MAX_FIELDS];
 	int done;
@@ -151,13 +157,13 @@ void ec_reader_release(struct ec_reader *r);
 
 /* reader_rows.c: the next row that parsed into an event (file and line
  * set), 0 at the end, or an error; bad rows are rejected on the way. */
-int ec_reader_next_row(struct ec_reader *r, struct ec_event *ev, struct ec_err *err);
+int ec_reader_next_row(struct ec_reader *r, struct ec_event **ev, struct ec_err *err);
 int ec_reader_reject(struct ec_reader *r, uint32_t file, enum ec_bad why, const char *rec, size_t n,
 		     uint64_t line, struct ec_err *err);
 void ec_reader_count_good(struct ec_reader *r, const struct ec_event *ev);
 
 /* reader_skew.c */
-int ec_reader_next_judged(struct ec_reader *r, struct ec_event *ev, struct ec_err *err);
+int ec_reader_next_judged(struct ec_reader *r, const struct ec_event **ev, struct ec_err *err);
 void ec_reader_skew_release(struct ec_reader *r);
 
 #endif

@@ -262,9 +262,11 @@ static int take_line(struct ec_reader *r, const char *p, size_t n, struct ec_eve
  * line that crosses chunks is first put together whole in the part buffer,
  * so that where a chunk ends never changes how a line is read.
  */
-int ec_reader_next_row(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
+int ec_reader_next_row(struct ec_reader *r, struct ec_event **out, struct ec_err *err)
 {
 	int rc;
+	struct ec_event *ev = &r->row_ev; /* where a row the consumer parses goes */
+	*out = ev;
 
 	if (r->done)
 		return 0;
@@ -295,8 +297,8 @@ int ec_reader_next_row(struct ec_reader *r, struct ec_event *ev, struct ec_err *
 						return rc;
 					continue;
 				}
-				*ev = e->ev;
-				return parsed_row(r, ev, r->line);
+				*out = &e->ev; /* no copy: valid until the next call */
+				return parsed_row(r, &e->ev, r->line);
 			}
 		}
 		const char *p = c->data + r->pos;

@@ -142,14 +142,16 @@ static void end_file(struct ec_reader *r)
 
 /* Hands out the held events judged so far, in input order: 1 (a good one,
  * in *ev), 0 (none ready), or an error from rejecting one. */
-static int hand_out(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
+static int hand_out(struct ec_reader *r, const struct ec_event **ev, struct ec_err *err)
 {
 	int rc = 0;
 	while (rc == 0 && r->held_out < r->n_held) {
 		struct held *h = &r->held[r->held_out];
 		if (h->state == HELD_GOOD) {
-			*ev = h->ev;
-			ec_reader_count_good(r, ev);
+			/* a copy: the slots move below */
+			r->held_ev = h->ev;
+			*ev = &r->held_ev;
+			ec_reader_count_good(r, *ev);
 			rc = 1;
 		} else if (h->state == HELD_BAD) {
 			rc = ec_reader_reject(r, h->ev.file, EC_BAD_TIME_RANGE, h->ev.raw.p,
@@ -200,11 +202,12 @@ static int judge(struct ec_reader *r, struct ec_event *ev)
 	return 0;
 }
 
-int ec_reader_next_judged(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
+int ec_reader_next_judged(struct ec_reader *r, const struct ec_event **out, struct ec_err *err)
 {
 	int rc;
+	struct ec_event *ev;
 	for (;;) {
-		if ((rc = hand_out(r, ev, err)) != 0)
+		if ((rc = hand_out(r, out, err)) != 0)
 			return rc;
 		if (r->rows_done) {
 			if (r->n_held == 0)
@@ -212,12 +215,13 @@ int ec_reader_next_judged(struct ec_reader *r, struct ec_event *ev, struct ec_er
 			end_file(r);
 			continue;
 		}
-		if ((rc = ec_reader_next_row(r, ev, err)) < 0)
+		if ((rc = ec_reader_next_row(r, &ev, err)) < 0)
 			return rc;
 		if (rc == 0) {
 			r->rows_done = 1;
 			continue;
 		}
+		*out = ev;
 		if (r->opts.max_skew <= 0) {
 			ec_reader_count_good(r, ev);
 			return 1;

@@ -43,6 +43,8 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 	se_init(&z->events);
 	ec_strtab_init(&z->codes);
 	ec_strtab_init(&z->brands);
+	ec_strmap_init(&z->code_map);
+	ec_strmap_init(&z->brand_map);
 	ec_strtab_intern(&z->codes, "", 0, NULL);
 	ec_strtab_intern(&z->brands, "", 0, NULL);
 	*out = z;
@@ -67,6 +69,8 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	se_release(&z->events);
 	ec_strtab_release(&z->codes);
 	ec_strtab_release(&z->brands);
+	ec_strmap_release(&z->code_map);
+	ec_strmap_release(&z->brand_map);
 	free(z);
 }
 
@@ -341,14 +345,13 @@ static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, in
 	return idx;
 }
 
-/* A code's or brand's id (0 for ""), with the parser's hash when it has one
- * (h != 0). */
-static uint32_t intern(struct ec_strtab *t, const struct ec_str *s, uint64_t h)
+/* A code's (brand 0) or brand's id, 0 for "" (hash.h, event.h). */
+static uint32_t intern(struct ec_sessionizer *z, const struct ec_event *ev, int brand)
 {
-	if (s->n == 0)
+	if ((brand ? ev->brand.n : ev->category_code.n) == 0)
 		return 0;
-	return h ? ec_strtab_intern_hashed(t, s->p, s->n, h, NULL)
-		 : ec_strtab_intern(t, s->p, s->n, NULL);
+	return brand ? ec_event_intern(&z->brands, &z->brand_map, ev, 1)
+		     : ec_event_intern(&z->codes, &z->code_map, ev, 0);
 }
 
 static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
@@ -382,8 +385,8 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	    .product_id = ev->product_id,
 	    .category_id = ev->category_id,
 	    .price = ev->price,
-	    .code = intern(&z->codes, &ev->category_code, ev->hashed ? ev->code_hash : 0),
-	    .brand = intern(&z->brands, &ev->brand, ev->hashed ? ev->brand_hash : 0),
+	    .code = intern(z, ev, 0),
+	    .brand = intern(z, ev, 1),
 	    .type = ev->type,
 	    .ord = (uint32_t)z->st.events_in,
 	};
@@ -442,8 +445,9 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
  * (then W is past everything), or the source's error. */
 static int pull(struct ec_sessionizer *z, struct ec_err *err)
 {
-	struct ec_event ev;
-	int rc = z->src(z->ctx, &ev, err);
+	struct ec_event own;
+	const struct ec_event *ev = &own;
+	int rc = z->src_ref ? z->src_ref(z->ctx, &ev, err) : z->src(z->ctx, &own, err);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
@@ -453,8 +457,13 @@ static int pull(struct ec_sessionizer *z, struct ec_err *err)
 		z->w = INT64_MAX;
 		return 0;
 	}
-	add_event(z, &ev);
+	add_event(z, ev);
 	return 1;
+}
+
+void ec_sessionizer_set_source_ref(struct ec_sessionizer *z, ec_event_source_ref src)
+{
+	z->src_ref = src;
 }
 
 int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct ec_err *err)

@@ -167,6 +167,7 @@ struct ready {
 struct ec_sessionizer {
 	struct ec_session_opts o;
 	ec_event_source src;
+	ec_event_source_ref src_ref; /* used instead of src when set */
 	void *ctx;
 	const char *(*names)(void *ctx, uint32_t file);
 
@@ -186,6 +187,7 @@ struct ec_sessionizer {
 	struct session_recent recent; /* part counts of keys let go (session_int.h) */
 	struct session_events events; /* opts.events_only (session_int.h) */
 	struct ec_strtab codes, brands;
+	struct ec_strmap code_map, brand_map; /* the parse workers' local ids to those */
 
 	/* ec_sessionizer_on_added(): the hook, and the event just added */
 	ec_session_added_fn on_added;

@@ -340,10 +340,63 @@ static void test_hash__strtab_many(void **state)
 	ec_strtab_release(&t);
 }
 
+/* Parse workers' dictionaries (ec_strdict) mapped through an ec_strmap give
+ * the ids a plain ec_strtab gives on the same strings in the same order:
+ * with more dictionaries than the map follows, a dictionary that fills up,
+ * and hashes forced equal for different strings. */
+static void test_hash__strdict_ids_as_strtab(void **state)
+{
+	enum { N_DICT = EC_STRMAP_DICTS + 3, N_EV = 400000, N_STR = 3000 };
+	struct ec_strdict d[N_DICT];
+	struct ec_strmap m;
+	struct ec_strtab got, want;
+	char buf[64];
+	(void)state;
+	rng_state = 16;
+	for (int i = 0; i < N_DICT; i++)
+		ec_strdict_init(&d[i]);
+	for (int i = 1; i < N_DICT; i++)
+		assert_true(d[i].id != 0 && d[i].id != d[i - 1].id);
+	ec_strmap_init(&m);
+	ec_strtab_init(&got);
+	ec_strtab_init(&want);
+	/* Dictionary 0 is filled to its limit first: then strings it has not
+	 * seen get no local id. */
+	for (uint32_t i = 0; i < EC_STRDICT_MAX; i++) {
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "full%u", i);
+		assert_int_equal(ec_strdict_local(&d[0], buf, n, ec_strtab_hash(buf, n)), i);
+	}
+	assert_int_equal(ec_strdict_local(&d[0], "full7", 5, ec_strtab_hash("full7", 5)), 7);
+	assert_int_equal(ec_strdict_local(&d[0], "other", 5, ec_strtab_hash("other", 5)),
+			 EC_STRDICT_NONE);
+	for (uint32_t e = 0; e < N_EV; e++) {
+		unsigned k = (unsigned)(rng() % N_STR);
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "s%u", k);
+		/* every string whose number ends in 0 shares one hash */
+		uint64_t h = k % 10 == 0 ? 42 : ec_strtab_hash(buf, n);
+		/* dictionaries in runs, as chunks go to workers */
+		struct ec_strdict *w = &d[(e / 97) % N_DICT];
+		uint32_t local = ec_strdict_local(w, buf, n, h);
+		uint32_t dict = e % 5 == 0 ? 0 : w->id; /* some rows parsed by the consumer */
+		uint32_t id = ec_strtab_intern_local(&got, &m, buf, n, h, dict, local);
+		assert_int_equal(id, ec_strtab_intern_hashed(&want, buf, n, h, NULL));
+		assert_int_equal(ec_strtab_len(&got, id), n);
+		assert_memory_equal(ec_strtab_str(&got, id), buf, n);
+	}
+	assert_int_equal(got.n, want.n);
+	assert_int_equal(got.n, N_STR);
+	for (int i = 0; i < N_DICT; i++)
+		ec_strdict_release(&d[i]);
+	ec_strmap_release(&m);
+	ec_strtab_release(&got);
+	ec_strtab_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hash__u64map_empty),
+	    cmocka_unit_test(test_hash__strdict_ids_as_strtab),
 	    cmocka_unit_test(test_hash__u64map_zero_and_max),
 	    cmocka_unit_test(test_hash__u64map_many),
 	    cmocka_unit_test(test_hash__u64map_collisions_wrap),

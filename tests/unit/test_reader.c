@@ -470,6 +470,106 @@ static void test_reader__workers_same_as_inline(void **state)
 	free(data);
 }
 
+/* Rows of every length around the parse workers' 16-byte steps (empty
+ * fields, CRLF, a quoted field, a NUL, a field too many) read with workers
+ * and small chunks equal what a plain split of each line says. */
+static void test_reader__rows_as_split_by_hand(void **state)
+{
+	enum { N_ROWS = 6000 };
+	struct want {
+		int good;
+		char code[48], brand[48], sess[48];
+		uint64_t product, user;
+		double price;
+	} *w = calloc(N_ROWS, sizeof(*w));
+	size_t cap = 2u << 20, n = 0;
+	char *data = malloc(cap);
+	uint64_t seed = 7;
+	(void)state;
+	assert_non_null(w);
+	assert_non_null(data);
+	n += (size_t)sprintf(data, HEADER);
+	for (int i = 0; i < N_ROWS; i++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		unsigned r = (unsigned)(seed >> 33);
+		struct want *x = &w[i];
+		int lc = (int)(r % 40), lb = (int)(r / 40 % 23), ls = (int)(r / 920 % 37);
+		for (int k = 0; k < lc; k++)
+			x->code[k] = "abc.defgh"[(k + i) % 9];
+		for (int k = 0; k < lb; k++)
+			x->brand[k] = "xyz q-9"[(k * 3 + i) % 7];
+		for (int k = 0; k < ls; k++)
+			x->sess[k] = "0123456789abcdef-"[(k + 5 * i) % 17];
+		x->product = r % 100000u;
+		x->user = (uint64_t)i * 977u;
+		x->price = (double)(r % 100000u) / 100.0;
+		int kind = (int)(r / 34040 % 11);
+		x->good = kind != 8 && kind != 9;
+		const char *eol = kind == 3 || kind == 4 ? "\r\n" : "\n";
+		if (kind == 5) /* quoted: the consumer parses it */
+			n += (size_t)sprintf(
+			    data + n,
+			    "2019-10-01 00:00:00 UTC,view,%llu,2,%s,\"%s\",%.2f,%llu,%s%s",
+			    (unsigned long long)x->product, x->code, x->brand, x->price,
+			    (unsigned long long)x->user, x->sess, eol);
+		else if (kind == 8) /* a field too many */
+			n += (size_t)sprintf(
+			    data + n, "2019-10-01 00:00:00 UTC,view,%llu,2,%s,%s,%.2f,%llu,%s,%s",
+			    (unsigned long long)x->product, x->code, x->brand, x->price,
+			    (unsigned long long)x->user, x->sess, eol);
+		else
+			n += (size_t)sprintf(
+			    data + n, "2019-10-01 00:00:00 UTC,view,%llu,2,%s,%s,%.2f,%llu,%s%s",
+			    (unsigned long long)x->product, x->code, x->brand, x->price,
+			    (unsigned long long)x->user, x->sess, eol);
+		if (kind == 9) /* a NUL in the session */
+			data[n - 2] = '\0';
+	}
+	const char *paths[] = {write_file("by-hand.csv", data, n)};
+	size_t chunks[] = {4096, 1000, 777};
+	for (int threads = 1; threads <= 3; threads++) {
+		struct ec_reader_opts o;
+		struct ec_reader *r;
+		const struct ec_event *ev;
+		struct ec_err err = {0};
+		int rc, i = 0;
+		ec_reader_opts_init(&o);
+		o.paths = paths;
+		o.n_paths = 1;
+		o.show_bad = 0;
+		o.max_bad_fraction = -1;
+		o.chunk_size = chunks[threads - 1];
+		o.parse_threads = threads;
+		assert_int_equal(ec_reader_open(&r, &o, &err), 0);
+		while ((rc = ec_reader_next_ref(r, &ev, &err)) > 0) {
+			while (i < N_ROWS && !w[i].good)
+				i++;
+			assert_true(i < N_ROWS);
+			const struct want *x = &w[i++];
+			assert_int_equal(ev->line, (uint64_t)i + 1);
+			assert_int_equal(ev->category_code.n, strlen(x->code));
+			assert_memory_equal(ev->category_code.p, x->code, ev->category_code.n);
+			assert_int_equal(ev->brand.n, strlen(x->brand));
+			assert_memory_equal(ev->brand.p, x->brand, ev->brand.n);
+			assert_int_equal(ev->session.n, strlen(x->sess));
+			assert_memory_equal(ev->session.p, x->sess, ev->session.n);
+			assert_int_equal(ev->product_id, x->product);
+			assert_int_equal(ev->user_id, x->user);
+			assert_true(ev->price == x->price);
+		}
+		assert_int_equal(rc, 0);
+		while (i < N_ROWS && !w[i].good)
+			i++;
+		assert_int_equal(i, N_ROWS);
+		const struct ec_reader_stats *st = ec_reader_stats(r);
+		assert_true(st->bad > 0 && st->bad_by_reason[EC_BAD_NUL] > 0 &&
+			    st->bad_by_reason[EC_BAD_FIELD_COUNT] > 0);
+		ec_reader_free(r);
+	}
+	free(data);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +587,7 @@ int main(void)
 	    cmocka_unit_test(test_reader__rows_across_chunks),
 	    cmocka_unit_test(test_reader__open_quote_then_row_across_chunks),
 	    cmocka_unit_test(test_reader__workers_same_as_inline),
+	    cmocka_unit_test(test_reader__rows_as_split_by_hand),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
