@@ -164,13 +164,16 @@ struct fscratch {
 	size_t cap;
 	uint64_t *u;
 	size_t cap_u;
+	struct fitem *items; /* ffold_build()'s */
+	size_t cap_items;
 };
 void fscratch_release(struct fscratch *x);
 
 /* Summarizes the events of s before cutoff; kid[i] is event i's key id. */
 void fscan_build(struct fscan *out, const struct ec_session *s, const uint32_t *kid, int64_t cutoff,
 		 struct fscratch *x);
-/* The fold summary of the whole session; items is new (free()). */
+/* The fold summary of the whole session; its items are x's, until the
+ * next call (copy them to keep them). */
 void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *kid,
 		 struct fscratch *x);
 

@@ -21,6 +21,7 @@ void fscratch_release(struct fscratch *x)
 {
 	free(x->p);
 	free(x->u);
+	free(x->items);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -300,7 +301,8 @@ void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *
 		}
 	}
 	scratch_reserve(x, n);
-	out->items = ec_xmalloc((3 * (size_t)n + 1) * sizeof(*out->items));
+	EC_GROW(x->items, x->cap_items, 3 * (size_t)n + 1);
+	out->items = x->items;
 	for (i = 0; i < n; i++)
 		x->p[i] = (struct pair){kid[i], i};
 	ec_sort(x->p, n, sizeof(*x->p), cmp_pair);
@@ -314,5 +316,4 @@ void ffold_build(struct ffold *out, const struct ec_session *s, const uint32_t *
 		x->p[i] = (struct pair){e[i].product_id, i};
 	ec_sort(x->p, n, sizeof(*x->p), cmp_pair);
 	add_items(out, e, x->p, n, FI_PRODUCT);
-	out->items = ec_xrealloc(out->items, (out->n_items + 1) * sizeof(*out->items));
 }

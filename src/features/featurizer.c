@@ -45,6 +45,8 @@ struct rec {
 	uint32_t *truth; /* category keys carted or bought, in order of first sight */
 	struct ffold fold;
 	uint64_t probe; /* ec_featurizer_probe()'s count, 0 for a closed session */
+	/* one allocation with the record: fold.items, truth, then id */
+	_Alignas(8) unsigned char tail[];
 };
 
 /* Heap entries carry their key, so that sifting reads the heap's own array
@@ -105,9 +107,6 @@ static void rec_free(struct rec *r)
 		return;
 	fscan_release(&r->si);
 	fscan_release(&r->sc);
-	free(r->truth);
-	free(r->fold.items);
-	free(r->id);
 	free(r);
 }
 
@@ -173,12 +172,13 @@ const struct ec_featurizer_stats *ec_featurizer_stats(const struct ec_featurizer
 /* A closed session becomes a record: its summaries, its events dropped. */
 static void receive(struct ec_featurizer *f, const struct ec_session *s, uint64_t probe)
 {
-	struct rec *r = ec_xcalloc(1, sizeof(*r));
 	int64_t first_buy = INT64_MIN, first_cart = INT64_MIN;
+	uint32_t n_truth = 0, *truth;
+	struct ffold fold = {0};
 
-	if (s->n > f->cap_kid)
-		EC_GROW(f->kid, f->cap_kid, s->n);
-	r->truth = ec_xmalloc((s->n + 1) * sizeof(*r->truth));
+	/* f->kid: the events' keys, then the truth (at most n + 1 more) */
+	EC_GROW(f->kid, f->cap_kid, 2 * (size_t)s->n + 1);
+	truth = f->kid + s->n;
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct ec_sev *e = &s->ev[i];
 		f->kid[i] = fstate_key(&f->st, e->code, e->category_id);
@@ -189,12 +189,26 @@ static void receive(struct ec_featurizer *f, const struct ec_session *s, uint64_
 		if (e->type == EC_EV_PURCHASE && first_buy == INT64_MIN)
 			first_buy = e->time;
 		uint32_t j = 0;
-		while (j < r->n_truth && r->truth[j] != f->kid[i])
+		while (j < n_truth && truth[j] != f->kid[i])
 			j++;
-		if (j == r->n_truth)
-			r->truth[r->n_truth++] = f->kid[i];
+		if (j == n_truth)
+			truth[n_truth++] = f->kid[i];
 	}
-	r->id = ec_xstrdup(s->id);
+	if (!probe)
+		ffold_build(&fold, s, f->kid, &f->x);
+	size_t b_items = fold.n_items * sizeof(*fold.items), b_truth = n_truth * sizeof(*truth);
+	size_t b_id = strlen(s->id) + 1;
+	struct rec *r = ec_xmalloc(sizeof(*r) + b_items + b_truth + b_id);
+	memset(r, 0, sizeof(*r));
+	r->fold = fold;
+	r->fold.items = (struct fitem *)(void *)r->tail;
+	if (b_items) /* a probe has no fold (items NULL) */
+		memcpy(r->fold.items, fold.items, b_items);
+	r->truth = (uint32_t *)(void *)(r->tail + b_items);
+	memcpy(r->truth, truth, b_truth);
+	r->n_truth = n_truth;
+	r->id = (char *)r->tail + b_items + b_truth;
+	memcpy(r->id, s->id, b_id);
 	r->user_id = s->user_id;
 	r->start = s->start;
 	r->end = s->end;
@@ -205,8 +219,6 @@ static void receive(struct ec_featurizer *f, const struct ec_session *s, uint64_
 	fscan_build(&r->si, s, f->kid, r->purchased ? first_buy : s->end + 1, &f->x);
 	fscan_build(&r->sc, s, f->kid, r->labeled ? first_cart : s->end + 1, &f->x);
 	r->probe = probe;
-	if (!probe)
-		ffold_build(&r->fold, s, f->kid, &f->x);
 	start_heap_push(&f->by_start, (struct hent){r->start, r});
 }
 
@@ -239,15 +251,23 @@ static uint32_t add_cand(struct ec_featurizer *f, uint32_t n, uint32_t key, uint
 /* The co-carting strength of each candidate: with r(a) the share of the
  * earlier sessions viewing key a that carted it, co_max is the largest
  * r(a) over the most viewed keys a, co_mix their mean weighted by views. */
+static uint64_t key_bit(uint32_t key)
+{
+	return 1ULL << ((key * 0x9e3779b9u) >> 26);
+}
+
 static void cocart_strength(struct ec_featurizer *f, const struct fscan *s, uint32_t n)
 {
 	uint32_t nv = s->n_viewed < CO_VIEWED ? s->n_viewed : CO_VIEWED;
+	uint64_t keys = 0; /* a bit for each candidate's key: most co-carted keys are none */
+	for (uint32_t i = 0; i < n; i++)
+		keys |= key_bit(f->cand[i].key);
 	for (uint32_t a = 0; a < nv; a++) {
 		const struct cocart *co = fstate_cocart(&f->st, s->viewed[a].key);
 		double sv = fstate_cat(&f->st, s->viewed[a].key)->s_viewed;
 		double w = (double)s->viewed[a].views / s->by_type[EC_EV_VIEW];
 		for (uint32_t j = 0; j < co->n && j < CO_DEPTH && sv > 0; j++)
-			for (uint32_t i = 0; i < n; i++)
+			for (uint32_t i = 0; i < n && (keys & key_bit(co->v[j].key)); i++)
 				if (f->cand[i].key == co->v[j].key) {
 					double r = co->v[j].sessions / sv;
 					if (r > f->cand[i].co_max)
@@ -386,8 +406,6 @@ int ec_featurizer_next(struct ec_featurizer *f, struct ec_fsession *out, struct 
 			/* Out: keep what the history needs until it is folded. */
 			fscan_release(&f->cur->si);
 			fscan_release(&f->cur->sc);
-			free(f->cur->truth);
-			f->cur->truth = NULL;
 			closed_heap_push(&f->by_closed, (struct hent){f->cur->closed_at, f->cur});
 			f->cur = NULL;
 		}
