@@ -205,7 +205,9 @@ static void user_cat_add(const struct fstate *st, struct fuser *u, uint32_t key,
 		;
 	if (i == u->n_cats) {
 		if (u->n_cats == u->cap_cats) {
-			u->cap_cats = u->cap_cats ? u->cap_cats * 2 : 4;
+			/* a quarter more, not double: over all users, the unused
+			 * slots are a good part of the history's memory */
+			u->cap_cats = u->cap_cats ? u->cap_cats + u->cap_cats / 4 + 2 : 4;
 			u->cats = ec_xrealloc(u->cats, u->cap_cats * sizeof(*u->cats));
 		}
 		u->cats[u->n_cats++] = (struct ucat){.key = key, .last_end = INT64_MIN};
