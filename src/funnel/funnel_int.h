@@ -65,8 +65,12 @@ struct fn_table {
 	struct fn_row *rows;
 	size_t n, cap;
 	struct ec_strtab names; /* category, top, brand: row i is string i */
-	struct ec_u64map index; /* day: day number -> row */
-	int64_t *keys;		/* day: the day number of each row */
+	struct ec_u64map index; /* day: day number -> row; category, top: category
+				 * id of a row without a code -> row + 1 */
+	uint32_t *memo;		/* category, top: code id -> row + 1; brand: brand
+				 * id -> row + 1; 0: not looked up yet */
+	size_t cap_memo;
+	int64_t *keys; /* day: the day number of each row */
 	size_t keys_cap;
 };
 

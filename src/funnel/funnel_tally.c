@@ -48,6 +48,7 @@ static void table_release(const struct ec_funnel *f, struct fn_table *t)
 		fn_row_release(f, &t->rows[i]);
 	free(t->rows);
 	free(t->keys);
+	free(t->memo);
 	ec_strtab_release(&t->names);
 	ec_u64map_release(&t->index);
 }
@@ -121,6 +122,18 @@ static int64_t day_of(int64_t t)
 /* The rows past the fixed values of price, hour and weekday: EC_FUNNEL_NONE. */
 enum { NONE_PRICE = EC_FUNNEL_N_PRICE_BANDS, NONE_HOUR = 24, NONE_WEEKDAY = 7 };
 
+/* The row of the sessionizer's code or brand id `sid` in t, looked up by
+ * name the first time only (a row per unit would otherwise hash its name). */
+static uint32_t *memo_slot(struct fn_table *t, uint32_t sid)
+{
+	if (sid >= t->cap_memo) {
+		size_t old = t->cap_memo;
+		ec_grow((void **)&t->memo, &t->cap_memo, (size_t)sid + 1, sizeof(*t->memo));
+		memset(t->memo + old, 0, (t->cap_memo - old) * sizeof(*t->memo));
+	}
+	return &t->memo[sid];
+}
+
 /* The row index of an event's attributes a, at time t1, in the table of
  * dimension d; a NULL: the unit did not reach the step the breakdown is
  * attributed to (never for the day). */
@@ -146,14 +159,26 @@ static size_t value_index(struct ec_funnel *f, int d, const struct fn_attr *a, i
 	}
 	switch (d) {
 	case EC_FUNNEL_BY_CATEGORY:
-	case EC_FUNNEL_BY_TOP:
+	case EC_FUNNEL_BY_TOP: {
+		/* code 0 is "": then keyed by the category id */
+		uint32_t *m = a->code ? memo_slot(t, a->code)
+				      : ec_u64map_put(&t->index, a->category_id, 0, NULL);
+		if (*m)
+			return *m - 1;
 		code = ec_sessionizer_code(f->z, a->code);
 		n = ec_category_key(buf, sizeof(buf), code, strlen(code), a->category_id,
 				    d == EC_FUNNEL_BY_TOP ? 1 : f->o.category_level);
-		return ec_strtab_intern(&t->names, buf, n, NULL);
-	case EC_FUNNEL_BY_BRAND:
-		code = ec_sessionizer_brand(f->z, a->brand);
-		return ec_strtab_intern(&t->names, code, strlen(code), NULL);
+		*m = ec_strtab_intern(&t->names, buf, n, NULL) + 1;
+		return *m - 1;
+	}
+	case EC_FUNNEL_BY_BRAND: {
+		uint32_t *m = memo_slot(t, a->brand);
+		if (!*m) {
+			code = ec_sessionizer_brand(f->z, a->brand);
+			*m = ec_strtab_intern(&t->names, code, strlen(code), NULL) + 1;
+		}
+		return *m - 1;
+	}
 	case EC_FUNNEL_BY_PRICE:
 		return a->band;
 	case EC_FUNNEL_BY_HOUR: {
