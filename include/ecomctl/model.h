@@ -99,9 +99,13 @@ enum ec_model_matrix {
 	 * (a spilled matrix is read back whole): the path before spilling,
 	 * kept for comparison (`train --matrix memory`) */
 	EC_MATRIX_MEMORY = 2,
+	/* XGDMatrixCreateFromCallback with a cache in --cache-dir: XGBoost's
+	 * external-memory pages for the training matrix too */
+	EC_MATRIX_EXTERNAL = 3,
 };
 #define EC_MATRIX_AUTO_DENSE (32u << 20)
-extern const char *const ec_model_matrix_names[]; /* "auto", "quantile", "memory", NULL */
+extern const char
+    *const ec_model_matrix_names[]; /* "auto", "quantile", "memory", "external", NULL */
 
 struct ec_train_opts {
 	const struct ec_params *params; /* objective, eta, max_depth, seed, nthread... */

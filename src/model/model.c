@@ -114,7 +114,7 @@ static void setup_log(void)
 	XGBSetGlobalConfig(cfg);
 }
 
-const char *const ec_model_matrix_names[] = {"auto", "quantile", "memory", NULL};
+const char *const ec_model_matrix_names[] = {"auto", "quantile", "memory", "external", NULL};
 
 static int set_info(DMatrixHandle h, const struct ec_matrix *m, int meta, struct ec_err *err)
 {
@@ -270,9 +270,9 @@ static int make_dmatrix(DMatrixHandle *out, const struct ec_matrix *m, DMatrixHa
 	if (m->x || !o || o->matrix == EC_MATRIX_MEMORY ||
 	    (o->matrix == EC_MATRIX_AUTO && m->n * m->d * sizeof(float) <= EC_MATRIX_AUTO_DENSE))
 		return dense_dmatrix(out, m, err);
-	if (!ref)
+	if (!ref && o->matrix != EC_MATRIX_EXTERNAL)
 		return iter_dmatrix(out, m, NULL, o->params, NULL, err);
-	ec_page_cache_name(c, m->spill->dir);
+	ec_page_cache_name(c, m->spill->dir, ref ? "valid" : "xtrain");
 	snprintf(prefix, sizeof(prefix), "%s/%s", c->dir, c->base);
 	rc = iter_dmatrix(out, m, NULL, o->params, prefix, err);
 	ec_page_cache_track(c);
@@ -322,7 +322,7 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 	BoosterHandle b = NULL, best = NULL;
 	float *pred = NULL;
 	int rc = 0, n_dms = valid && valid->n ? 2 : 1;
-	struct ec_page_cache cache = {.n = 0};
+	struct ec_page_cache cache = {.n = 0}, tcache = {.n = 0};
 
 	*out = NULL;
 	memset(res, 0, sizeof(*res));
@@ -332,7 +332,7 @@ int ec_model_train(struct ec_model **out, struct ec_train_result *res,
 	if (o->rounds < 1)
 		return ec_fail(err, EC_EUSAGE, "rounds must be at least 1");
 	setup_log();
-	if ((rc = make_dmatrix(&dms[0], train, NULL, o, &cache, err)) < 0)
+	if ((rc = make_dmatrix(&dms[0], train, NULL, o, &tcache, err)) < 0)
 		goto done;
 	if (n_dms == 2 && (rc = make_dmatrix(&dms[1], valid, dms[0], o, &cache, err)) < 0)
 		goto done;
@@ -394,6 +394,7 @@ done:
 		if (dms[i])
 			XGDMatrixFree(dms[i]);
 	ec_page_cache_forget(&cache);
+	ec_page_cache_forget(&tcache);
 	return rc;
 }
 

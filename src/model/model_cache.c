@@ -1,4 +1,5 @@
-/* The files of XGBoost's external-memory validation matrix: named beside
+/* The files of XGBoost's external-memory matrices (validation; training too
+ * with --matrix external): named beside
  * the spill, registered as temporary files while they live. See
  * model_int.h. */
 #include <dirent.h>
@@ -9,11 +10,11 @@
 #include "ecomctl/cleanup.h"
 #include "model_int.h"
 
-void ec_page_cache_name(struct ec_page_cache *c, const char *dir)
+void ec_page_cache_name(struct ec_page_cache *c, const char *dir, const char *kind)
 {
 	static unsigned counter;
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
-	snprintf(c->base, sizeof(c->base), ".ecomctl-valid-%ld-%u", (long)getpid(), counter++);
+	snprintf(c->base, sizeof(c->base), ".ecomctl-%s-%ld-%u", kind, (long)getpid(), counter++);
 	c->n = 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * model_int.h -- what model.c takes from model_cache.c: the files of
- * XGBoost's external-memory validation matrix. Not a public header.
+ * XGBoost's external-memory matrices (validation; with --matrix external,
+ * training too). Not a public header.
  *
  * The validation matrix of a spilled set is XGBoost's external-memory
  * matrix, its pages in files named <prefix>-<address>.row.page beside the
@@ -18,8 +19,10 @@ struct ec_page_cache {
 	int slot[8], n;
 };
 
-/* Names a new cache in dir: its files start with c->base. */
-void ec_page_cache_name(struct ec_page_cache *c, const char *dir);
+/* Names a new cache in dir: its files start with c->base,
+ * ".ecomctl-KIND-PID-N" (KIND: valid, or xtrain for the training pages of
+ * --matrix external). */
+void ec_page_cache_name(struct ec_page_cache *c, const char *dir, const char *kind);
 /* Registers the files XGBoost made as temporary files. */
 void ec_page_cache_track(struct ec_page_cache *c);
 /* Removes what XGBoost left of them and forgets them. */

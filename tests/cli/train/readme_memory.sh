@@ -10,14 +10,14 @@ sec = text[text.index("### `ecomctl train`"):]
 sec = sec[:sec.index("\n### ", 1)]
 mem = sec[sec.index("**Memory.**"):]
 for want in ("--cache-dir", "unlinked", "XGQuantileDMatrixCreateFromCallback",
-             "external-memory", "--matrix memory", "cli.train.spill_cleanup",
-             "cli.train.matrix_same"):
+             "external-memory", "--matrix memory", "--matrix external",
+             "cli.train.spill_cleanup", "cli.train.matrix_same", "cli.train.matrix_external"):
     assert want in mem, "README train section, Memory: no " + want
 rows = [l for l in mem.splitlines() if re.match(r"\| *[0-9.]+ M rows", l)]
 assert any(l.startswith("| 1 M") for l in rows) and any(l.startswith("| 4 M") for l in rows), rows
-assert "| `--cache-dir DIR` |" in sec and "| `--matrix auto\\|quantile\\|memory` |" in sec
+assert "| `--cache-dir DIR` |" in sec and "| `--matrix auto\\|quantile\\|memory\\|external` |" in sec
 PY
 "$ECOMCTL" train --help > help.txt
 grep -q -- "--cache-dir DIR" help.txt
-grep -q -- "--matrix auto|quantile|memory" help.txt
+grep -q -- "--matrix auto|quantile|memory|external" help.txt
 echo ok
