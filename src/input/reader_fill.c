@@ -253,12 +253,14 @@ static void *read_thread(void *arg)
 	return NULL;
 }
 
-/* Parses the filled chunks in turn, with the other workers: each chunk is
- * parsed on its own, so they may finish in any order. */
+/* A parse worker's start: the reader and the worker's own dictionary. */
 struct worker_arg {
 	struct ec_reader *r;
 	struct ec_strdict *d;
 };
+
+/* Parses the filled chunks in turn, with the other workers: each chunk is
+ * parsed on its own, so they may finish in any order. */
 
 static void *parse_thread(void *arg)
 {
