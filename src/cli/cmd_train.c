@@ -403,9 +403,9 @@ int cmd_train(int argc, char **argv)
 	    {"matrix", 0, EC_OPT_CHOICE, &a.cfg.matrix, "auto|quantile|memory|external",
 	     "quantile: feature rows spilled to --cache-dir and streamed into XGBoost's "
 	     "quantized matrix; memory: every row held as floats; external: the training rows "
-	     "too in XGBoost's external-memory pages in --cache-dir (memory nearly flat in the "
-	     "rows, about 3x slower); auto (default): quantile above 32 MiB of features, else "
-	     "memory (the same model either way)",
+	     "too in XGBoost's external-memory pages in --cache-dir (memory grows a seventh as "
+	     "fast with the rows; up to 10x slower); auto (default): quantile above 32 MiB of "
+	     "features, else memory (the same model either way)",
 	     ec_model_matrix_names, 0},
 	    {"cache-dir", 0, EC_OPT_STR, &a.cfg.cache_dir, "DIR",
 	     "where the feature spill goes (an unlinked file; default: the --models directory)",
