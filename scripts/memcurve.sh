@@ -32,7 +32,7 @@ peak() {
 }
 
 printf '| command |'
-for n in $sizes; do printf ' %s M rows |' $((n / 1000000)); done
+for n in $sizes; do awk -v n="$n" 'BEGIN { printf " %g M rows |", n / 1e6 }'; done
 echo ' ratio |'
 for c in inspect sessions funnel funnel-user features score; do
 	case $c in
