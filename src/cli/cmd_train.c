@@ -342,6 +342,12 @@ done:
 	return rc;
 }
 
+static const char matrix_help[] =
+    "quantile: rows spilled to --cache-dir, streamed into XGBoost's quantized matrix; "
+    "memory: rows held as floats; external: training rows in XGBoost's external-memory "
+    "pages in --cache-dir (memory grows a seventh as fast, up to 10x slower); auto "
+    "(default): quantile above 32 MiB of features, else memory (the same model)";
+
 int cmd_train(int argc, char **argv)
 {
 	struct ec_train_args a;
@@ -401,12 +407,7 @@ int cmd_train(int argc, char **argv)
 	    {"seed", 0, EC_OPT_INT, &a.cfg.seed, "N", "XGBoost seed (default 1)",
 	     EC_OPT_RANGE(0, 2147483647), 0},
 	    {"matrix", 0, EC_OPT_CHOICE, &a.cfg.matrix, "auto|quantile|memory|external",
-	     "quantile: feature rows spilled to --cache-dir and streamed into XGBoost's "
-	     "quantized matrix; memory: every row held as floats; external: the training rows "
-	     "too in XGBoost's external-memory pages in --cache-dir (memory grows a seventh as "
-	     "fast with the rows; up to 10x slower); auto (default): quantile above 32 MiB of "
-	     "features, else memory (the same model either way)",
-	     ec_model_matrix_names, 0},
+	     matrix_help, ec_model_matrix_names, 0},
 	    {"cache-dir", 0, EC_OPT_STR, &a.cfg.cache_dir, "DIR",
 	     "where the feature spill goes (an unlinked file; default: the --models directory)",
 	     NULL, 0},

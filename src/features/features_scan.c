@@ -52,12 +52,8 @@ static uint32_t distinct_u64(uint64_t *v, uint32_t n)
 
 static void scratch_reserve(struct fscratch *x, size_t n)
 {
-	if (n > x->cap) {
-		EC_GROW(x->p, x->cap, n);
-	}
-	if (n > x->cap_u) {
-		EC_GROW(x->u, x->cap_u, n);
-	}
+	EC_GROW(x->p, x->cap, n);
+	EC_GROW(x->u, x->cap_u, n);
 }
 
 /* Over sorted pairs: the number of distinct values, and the value with most

@@ -362,8 +362,7 @@ static void featurize(struct ec_featurizer *f, struct rec *r, struct ec_fsession
 
 	out->category_cutoff = r->sc.cutoff;
 	out->category_labeled = r->labeled;
-	if (r->n_truth > f->cap_truth)
-		EC_GROW(f->truth_str, f->cap_truth, r->n_truth);
+	EC_GROW(f->truth_str, f->cap_truth, r->n_truth);
 	for (uint32_t i = 0; i < r->n_truth; i++)
 		f->truth_str[i] = fstate_key_str(&f->st, r->truth[i]);
 	out->n_truth = r->n_truth;

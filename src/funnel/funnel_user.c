@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { EC_FUNNEL_BATCH = 32 }; /* user events taken at once (add_batch) */
+
 /* No event before `now` can come any more: chains whose window ends before
  * it are final. Keeps the memory of users gone quiet small. */
 static void expire(struct ec_funnel *f, struct fn_unit *u, int64_t now)
@@ -100,50 +102,40 @@ static void add_event(struct ec_funnel *f, uint32_t u, const struct ec_sev *e)
 	f->sec[f->n_sec++] = (struct fn_uev){u, *e};
 }
 
-/* Events in order, through a pipeline (the users of consecutive events are
- * scattered over the map, the units and their chains): an event's map slot
- * is asked for PF_MAP events before its unit is looked up, which asks for
- * the unit; PF_UNIT events later for its chains and carted products; PF_ADD
- * events later it is added. */
-enum { PF_MAP = 8, PF_UNIT = 16, PF_ADD = 24, PF_RING = 32 };
+/* Events of a batch in order; each step of the way asks for what the next
+ * one needs ahead (the users of consecutive events are scattered over the
+ * map, the units and their chains). */
+static void add_batch(struct ec_funnel *f, const uint64_t *user, const struct ec_sev *ev, size_t n)
+{
+	uint32_t u[EC_FUNNEL_BATCH];
+	for (size_t i = 0; i < n; i++)
+		ec_u64map_prefetch(&f->users, user[i]);
+	for (size_t i = 0; i < n; i++) {
+		u[i] = user_unit(f, user[i]);
+		__builtin_prefetch(&f->units[u[i]]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (f->units[u[i]].buf)
+			__builtin_prefetch(f->units[u[i]].buf);
+		fn_carts_prefetch(f, &f->units[u[i]], &ev[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		add_event(f, u[i], &ev[i]);
+}
 
 int fn_feed_users(struct ec_funnel *f, struct ec_sessionizer *z, struct ec_err *err)
 {
-	int rc = 1;
-	uint64_t user[PF_RING];
-	uint32_t unit[PF_RING];
-	struct ec_sev ev[PF_RING];
+	int rc;
+	uint64_t user[EC_FUNNEL_BATCH];
+	struct ec_sev ev[EC_FUNNEL_BATCH];
 	const struct ec_sev *e;
 	f->z = z;
-	for (size_t i = 0, end = SIZE_MAX / 2; i < end + PF_ADD; i++) {
-		if (i < end) {
-			size_t a = i % PF_RING;
-			rc = ec_sessionizer_next_event(z, &user[a], &e, err);
-			if (rc < 0)
-				return rc;
-			if (rc == 0) {
-				end = i;
-			} else {
-				ev[a] = *e;
-				ec_u64map_prefetch(&f->users, user[a]);
-			}
-		}
-		if (i >= PF_MAP && i - PF_MAP < end) {
-			size_t b = (i - PF_MAP) % PF_RING;
-			unit[b] = user_unit(f, user[b]);
-			__builtin_prefetch(&f->units[unit[b]]);
-		}
-		if (i >= PF_UNIT && i - PF_UNIT < end) {
-			size_t c = (i - PF_UNIT) % PF_RING;
-			const struct fn_unit *u = &f->units[unit[c]];
-			if (u->buf)
-				__builtin_prefetch(u->buf);
-			fn_carts_prefetch(f, u, &ev[c]);
-		}
-		if (i >= PF_ADD && i - PF_ADD < end) {
-			size_t d = (i - PF_ADD) % PF_RING;
-			add_event(f, unit[d], &ev[d]);
-		}
-	}
-	return 0;
+	do {
+		size_t n = 0;
+		while (n < EC_FUNNEL_BATCH &&
+		       (rc = ec_sessionizer_next_event(z, &user[n], &e, err)) > 0)
+			ev[n++] = *e;
+		add_batch(f, user, ev, n);
+	} while (rc > 0);
+	return rc;
 }
