@@ -88,6 +88,14 @@ int ec_reader_next(struct ec_reader *r, struct ec_event *ev, struct ec_err *err)
  * (as its strings) until the next call. */
 int ec_reader_next_ref(struct ec_reader *r, const struct ec_event **ev, struct ec_err *err);
 
+/* Calls fn(arg, ev) with a good row parsed on another core some rows (8)
+ * before it is handed out, so that the consumer can ask for the memory it
+ * will need for it (a hint only: not every row is shown, ev is borrowed for
+ * the call, and the row may still be judged out of range). NULL fn stops
+ * it. */
+typedef void (*ec_reader_lookahead_fn)(void *arg, const struct ec_event *ev);
+void ec_reader_set_lookahead(struct ec_reader *r, ec_reader_lookahead_fn fn, void *arg);
+
 /* After the last event: applies max_bad_fraction (EC_EDATA) and completes the
  * rejects file (EC_EIO). Returns 0 on success. */
 int ec_reader_finish(struct ec_reader *r, struct ec_err *err);

@@ -145,6 +145,11 @@ int ec_sessionizer_new(struct ec_sessionizer **out, const struct ec_session_opts
 typedef int (*ec_event_source_ref)(void *ctx, const struct ec_event **ev, struct ec_err *err);
 void ec_sessionizer_set_source_ref(struct ec_sessionizer *z, ec_event_source_ref src);
 
+/* Asks for the memory that ev will need once it is pulled (its slot in the
+ * open keys, its closed key's record): a hint for a source that sees events
+ * ahead (ec_reader_set_lookahead()); changes nothing. */
+void ec_sessionizer_prefetch(const struct ec_sessionizer *z, const struct ec_event *ev);
+
 /* Returns 1 with the next closed session in *s (borrowed until the next
  * call), 0 when every session has been returned, or the source's error;
  * with opts.yield_on_move, also 2 (no session, see there). */

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "ecomctl/common.h"
 
 #include "ecomctl/cleanup.h"
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,6 +195,32 @@ void *ec_xcalloc(size_t n, size_t size)
 	if (!p)
 		ec_oom();
 	return p;
+}
+
+#define TABLE_MAP_MIN ((size_t)4 << 20)
+
+void *ec_table_alloc(size_t n, size_t size)
+{
+	size_t bytes = n * size;
+	if (bytes < TABLE_MAP_MIN)
+		return ec_xcalloc(n, size);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		ec_oom();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: may fail */
+#endif
+	return p;
+}
+
+void ec_table_free(void *p, size_t n, size_t size)
+{
+	if (!p)
+		return;
+	if (n * size < TABLE_MAP_MIN)
+		free(p);
+	else
+		munmap(p, n * size);
 }
 
 void *ec_xrealloc(void *p, size_t n)

@@ -1,9 +1,7 @@
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "ecomctl/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "ecomctl/common.h"
 
@@ -155,32 +153,6 @@ uint32_t *ec_u64map_get(const struct ec_u64map *m, uint64_t key)
 	return NULL;
 }
 
-/* Big tables get their own zeroed mapping (no memset, freed at once) with
- * huge pages asked for: a 256 MB table is then 128 faults, not 65,536. */
-#define SET_MAP_MIN ((size_t)4 << 20)
-
-static uint64_t *set_alloc(size_t cap)
-{
-	size_t bytes = cap * sizeof(uint64_t);
-	if (bytes < SET_MAP_MIN)
-		return ec_xcalloc(cap, sizeof(uint64_t));
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		ec_oom();
-#ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-static void set_free(uint64_t *keys, size_t cap)
-{
-	if (cap * sizeof(uint64_t) < SET_MAP_MIN)
-		free(keys);
-	else
-		munmap(keys, cap * sizeof(uint64_t));
-}
-
 void ec_u64set_init(struct ec_u64set *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -189,7 +161,7 @@ void ec_u64set_init(struct ec_u64set *s)
 void ec_u64set_release(struct ec_u64set *s)
 {
 	if (s->keys)
-		set_free(s->keys, s->cap);
+		ec_table_free(s->keys, s->cap, sizeof(uint64_t));
 	memset(s, 0, sizeof(*s));
 }
 
@@ -201,7 +173,7 @@ static void set_room(struct ec_u64set *s, size_t more)
 		cap *= 2;
 	if (cap == s->cap)
 		return;
-	uint64_t *keys = set_alloc(cap);
+	uint64_t *keys = ec_table_alloc(cap, sizeof(uint64_t));
 	for (size_t i = 0; i < s->cap; i++) {
 		uint64_t k = s->keys[i];
 		if (!k)
@@ -212,7 +184,7 @@ static void set_room(struct ec_u64set *s, size_t more)
 		keys[j] = k;
 	}
 	if (s->keys)
-		set_free(s->keys, s->cap);
+		ec_table_free(s->keys, s->cap, sizeof(uint64_t));
 	s->keys = keys;
 	s->cap = cap;
 }

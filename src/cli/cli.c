@@ -93,6 +93,11 @@ static int reader_source(void *ctx, const struct ec_event **ev, struct ec_err *e
 	return rc < 0 ? rc : ec_reader_next_ref(ctx, ev, err);
 }
 
+static void reader_lookahead(void *arg, const struct ec_event *ev)
+{
+	ec_sessionizer_prefetch(arg, ev);
+}
+
 static const char *reader_name(void *ctx, uint32_t file)
 {
 	return ec_reader_path(ctx, file);
@@ -111,8 +116,10 @@ int ec_input_open(struct ec_input *in, struct ec_reader_opts *ro, const struct e
 	if ((rc = ec_reader_open(&in->reader, ro, err)) < 0)
 		return rc;
 	rc = ec_sessionizer_new(&in->z, so, NULL, in->reader, reader_name, err);
-	if (rc == 0)
+	if (rc == 0) {
 		ec_sessionizer_set_source_ref(in->z, reader_source);
+		ec_reader_set_lookahead(in->reader, reader_lookahead, in->z);
+	}
 	return rc;
 }
 

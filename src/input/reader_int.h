@@ -123,6 +123,8 @@ struct ec_reader {
 	size_t part_len, part_cap;
 	struct ec_event row_ev;	 /* a row parsed here, not by a worker */
 	struct ec_event held_ev; /* a held-back event handed out (reader_skew.c) */
+	ec_reader_lookahead_fn lookahead; /* ec_reader_set_lookahead() */
+	void *lookahead_arg;
 	struct ec_splitter *split;
 	struct ec_str fields[MAX_FIELDS];
 	int done;

@@ -254,6 +254,17 @@ static int take_line(struct ec_reader *r, const char *p, size_t n, struct ec_eve
 	return carried_record(r, ev, err);
 }
 
+/* How far ahead of the row handed out a worker's row is prefetched, and
+ * (once there) shown to the lookahead hook, stage by stage. */
+#define LOOK_FAR 16
+#define LOOK_NEAR 8
+
+void ec_reader_set_lookahead(struct ec_reader *r, ec_reader_lookahead_fn fn, void *arg)
+{
+	r->lookahead = fn;
+	r->lookahead_arg = arg;
+}
+
 /*
  * A record is normally one line, parsed in place. A line with an odd number
  * of quotes opens a quoted field that goes on past the newline, so the
@@ -279,15 +290,18 @@ int ec_reader_next_row(struct ec_reader *r, struct ec_event **out, struct ec_err
 				c->pre_i++;
 			if (c->pre_i < c->n_pre && c->pre[c->pre_i].off == r->pos) {
 				struct pre *e = &c->pre[c->pre_i++];
-				if (c->pre_i + 8 < c->n_pre) {
+				if (c->pre_i + LOOK_FAR < c->n_pre) {
 					/* parsed on another core: ask for a later row
 					 * ahead, and the text its strings point into */
-					const struct pre *a = &c->pre[c->pre_i + 8];
+					const struct pre *a = &c->pre[c->pre_i + LOOK_FAR];
 					__builtin_prefetch(a);
 					__builtin_prefetch((const char *)a + 64);
 					__builtin_prefetch((const char *)a + 128);
 					__builtin_prefetch(c->data + a->off + a->len / 2);
 				}
+				if (r->lookahead && c->pre_i + LOOK_NEAR < c->n_pre &&
+				    c->pre[c->pre_i + LOOK_NEAR].why == EC_BAD_NONE)
+					r->lookahead(r->lookahead_arg, &c->pre[c->pre_i + LOOK_NEAR].ev);
 				r->pos += e->len + 1;
 				r->stats.bytes_data += e->len + 1;
 				r->line++;

@@ -297,6 +297,22 @@ static void drain(struct ec_sessionizer *z, int one)
 			continue; /* stale: the key was checked or freed since */
 		check_key(z, e.key);
 	}
+	/* Ask for the key due next, then (at the next call, when it is here)
+	 * for its events: it is checked an event or more from now. */
+	if (z->heap.n > 0) {
+		uint32_t next = z->heap.a[0].key;
+		const struct okey *k = &z->keys[next];
+		if (next == z->pf_key && k->ev) {
+			const char *e = (const char *)k->ev;
+			size_t bytes = k->n * sizeof(*k->ev);
+			for (size_t at = 0; at < bytes && at < 256; at += 64)
+				__builtin_prefetch(e + at);
+		} else {
+			__builtin_prefetch(k);
+			__builtin_prefetch((const char *)k + 64);
+			z->pf_key = next;
+		}
+	}
 }
 
 /* The hash of ev's user_session (the parser's, when it made one); 0 by gap. */
@@ -306,6 +322,19 @@ static uint64_t session_hash(const struct ec_event *ev, int by_gap)
 		return 0;
 	return ev->hashed ? ev->session_hash
 			  : ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
+}
+
+void ec_sessionizer_prefetch(const struct ec_sessionizer *z, const struct ec_event *ev)
+{
+	if (z->o.events_only || !z->cap_slots)
+		return;
+	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
+	if (!by_gap && !ev->hashed)
+		return; /* hashing here would cost what it saves */
+	uint64_t h = key_hash(ev->user_id, by_gap, session_hash(ev, by_gap));
+	__builtin_prefetch(&z->slots[h & (z->cap_slots - 1)]);
+	if (!by_gap)
+		sr_prefetch(&z->recent, h);
 }
 
 static uint32_t key_open(struct ec_sessionizer *z, const struct ec_event *ev, int by_gap)

@@ -41,6 +41,8 @@ struct sr_ent {
 	uint32_t parts;
 };
 
+#define SR_PENDING 16
+
 struct sr_fifo_ent {
 	uint64_t hash;
 	int64_t until;
@@ -55,6 +57,12 @@ struct session_recent {
 	struct sr_fifo_ent *fifo;
 	size_t head, len, fcap; /* a ring */
 	uint64_t peak;		/* the most records held at once */
+	/* the latest puts, not yet in the table: a put waits here until
+	 * SR_PENDING more came, so that the memory it needs is fetched meanwhile
+	 * (they are in the FIFO already) */
+	struct sr_ent pend[SR_PENDING];
+	unsigned pend_head, pend_n; /* a ring */
+	int64_t max_until;	    /* the latest time put, INT64_MIN before any */
 };
 
 void sr_init(struct session_recent *r);
@@ -69,6 +77,10 @@ uint32_t sr_take(struct session_recent *r, uint64_t hash);
  * before it, so a record may outlive its time by the spread of the
  * max_session ends of keys going quiet together). */
 void sr_expire(struct session_recent *r, int64_t w);
+/* Asks for the memory a later sr_take() or sr_put() of hash will touch. */
+void sr_prefetch(const struct session_recent *r, uint64_t hash);
+/* Puts the pending records in the table (then n counts every record). */
+void sr_flush(struct session_recent *r);
 
 /* ---- event mode (session_events.c): opts.events_only ----------------------
  *
@@ -179,6 +191,7 @@ struct ec_sessionizer {
 	size_t cap_slots, n_open;
 
 	struct deadlines heap;
+	uint32_t pf_key; /* the key due next, as drain() last asked for it */
 
 	struct ready *q; /* ring of sessions ready to be returned */
 	size_t q_head, q_len, q_cap;

@@ -11,20 +11,21 @@
 void sr_init(struct session_recent *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->max_until = INT64_MIN;
 }
 
 void sr_release(struct session_recent *r)
 {
-	free(r->t);
-	free(r->home);
+	ec_table_free(r->t, r->cap, sizeof(*r->t));
+	ec_table_free(r->home, r->cap, 1);
 	free(r->fifo);
-	memset(r, 0, sizeof(*r));
+	sr_init(r);
 }
 
 static void rehash(struct session_recent *r, size_t cap)
 {
-	struct sr_ent *t = ec_xcalloc(cap, sizeof(*t));
-	uint8_t *home = ec_xcalloc(cap, 1);
+	struct sr_ent *t = ec_table_alloc(cap, sizeof(*t));
+	uint8_t *home = ec_table_alloc(cap, 1);
 	for (size_t i = 0; i < r->cap; i++) {
 		if (!r->t[i].parts)
 			continue;
@@ -35,8 +36,8 @@ static void rehash(struct session_recent *r, size_t cap)
 			j = (j + 1) & (cap - 1);
 		t[j] = r->t[i];
 	}
-	free(r->t);
-	free(r->home);
+	ec_table_free(r->t, r->cap, sizeof(*r->t));
+	ec_table_free(r->home, r->cap, 1);
 	r->t = t;
 	r->home = home;
 	r->cap = cap;
@@ -92,24 +93,63 @@ static void fifo_push(struct session_recent *r, uint64_t hash, int64_t until)
 	r->fifo[(r->head + r->len++) & (r->fcap - 1)] = (struct sr_fifo_ent){hash, until};
 }
 
-void sr_put(struct session_recent *r, uint64_t hash, uint32_t parts, int64_t until)
+/* A put, in the table. */
+static void apply(struct session_recent *r, const struct sr_ent *e)
 {
 	if ((r->n + 1) * 2 > r->cap)
 		rehash(r, r->cap ? r->cap * 2 : MIN_CAP);
-	size_t j = slot_of(r, hash);
+	size_t j = slot_of(r, e->hash);
 	if (!r->t[j].parts) {
 		if (++r->n > r->peak)
 			r->peak = r->n;
-		size_t h = hash & (r->cap - 1);
+		size_t h = e->hash & (r->cap - 1);
 		if (r->home[h] < UINT8_MAX)
 			r->home[h]++;
 	}
-	r->t[j] = (struct sr_ent){.hash = hash, .until = until, .parts = parts ? parts : 1};
+	r->t[j] = *e;
+}
+
+void sr_flush(struct session_recent *r)
+{
+	for (; r->pend_n > 0; r->pend_n--, r->pend_head = (r->pend_head + 1) % SR_PENDING)
+		apply(r, &r->pend[r->pend_head]);
+}
+
+/* The pending put of hash, or NULL. */
+static struct sr_ent *pending(struct session_recent *r, uint64_t hash)
+{
+	for (unsigned i = 0; i < r->pend_n; i++) {
+		struct sr_ent *e = &r->pend[(r->pend_head + i) % SR_PENDING];
+		if (e->hash == hash)
+			return e;
+	}
+	return NULL;
+}
+
+void sr_put(struct session_recent *r, uint64_t hash, uint32_t parts, int64_t until)
+{
+	struct sr_ent e = {.hash = hash, .until = until, .parts = parts ? parts : 1};
+	struct sr_ent *p = pending(r, hash);
+	if (p) {
+		*p = e; /* as the table would: the later put replaces it */
+	} else {
+		if (r->pend_n == SR_PENDING) {
+			apply(r, &r->pend[r->pend_head]);
+			r->pend_head = (r->pend_head + 1) % SR_PENDING;
+			r->pend_n--;
+		}
+		r->pend[(r->pend_head + r->pend_n++) % SR_PENDING] = e;
+		sr_prefetch(r, hash);
+	}
 	fifo_push(r, hash, until);
+	if (until > r->max_until)
+		r->max_until = until;
 }
 
 uint32_t sr_take(struct session_recent *r, uint64_t hash)
 {
+	if (pending(r, hash))
+		sr_flush(r); /* rare: the id came back within SR_PENDING puts */
 	if (!r->n || !r->home[hash & (r->cap - 1)])
 		return 0; /* nothing lives from its slot on: the usual case */
 	size_t j = slot_of(r, hash);
@@ -119,8 +159,35 @@ uint32_t sr_take(struct session_recent *r, uint64_t hash)
 	return parts;
 }
 
+void sr_prefetch(const struct session_recent *r, uint64_t hash)
+{
+	if (!r->cap)
+		return;
+	size_t j = hash & (r->cap - 1);
+	__builtin_prefetch(&r->home[j]);
+	__builtin_prefetch(&r->t[j]);
+}
+
 void sr_expire(struct session_recent *r, int64_t w)
 {
+	if (r->len > MIN_CAP && w > r->max_until) {
+		/* every record is due (the end of the input): forgetting them all
+		 * at once spares a lookup each */
+		uint64_t peak = r->peak;
+		sr_release(r);
+		r->peak = peak;
+		return;
+	}
+	if (r->len > 0 && r->fifo[r->head].until < w) {
+		/* A pending put that is due goes in first, so that it is forgotten
+		 * as the table forgets. (One that is not due may wait: the record
+		 * it replaces may go, it comes in after.) */
+		for (unsigned i = 0; i < r->pend_n; i++)
+			if (r->pend[(r->pend_head + i) % SR_PENDING].until < w) {
+				sr_flush(r);
+				break;
+			}
+	}
 	while (r->len > 0 && r->fifo[r->head].until < w) {
 		struct sr_fifo_ent e = r->fifo[r->head];
 		r->head = (r->head + 1) & (r->fcap - 1);

@@ -48,13 +48,15 @@ static uint64_t hash_of(uint32_t h)
 	return ((uint64_t)h << 40) ^ (h % 7);
 }
 
-static void test_session_recent__matches_oracle(void **state)
+/* Puts live `life` plus up to `spread` time units; the watermark moves by
+ * up to 3 at a time. */
+static void against_oracle(int64_t life, uint32_t spread)
 {
-	(void)state;
 	static struct oracle o;
 	struct session_recent r;
 	int64_t w = 0;
 	size_t taken = 0, expired_checks = 0;
+	uint32_t last_put[32] = {0};
 
 	memset(&o, 0, sizeof(o));
 	sr_init(&r);
@@ -62,11 +64,13 @@ static void test_session_recent__matches_oracle(void **state)
 	for (size_t i = 0; i < OPS; i++) {
 		uint32_t h = rng_below(N_HASH);
 		unsigned op = rng_below(10);
+		if (op >= 5 && op < 8 && rng_below(2))
+			h = last_put[rng_below(32)]; /* maybe still pending */
 		if (op < 5) {
 			/* a key goes quiet: until = its last event + max_session, with
 			 * some spread so that the FIFO is not in time order */
 			uint32_t parts = 1 + rng_below(5);
-			int64_t until = w + 100 + (int64_t)rng_below(50);
+			int64_t until = w + life + (int64_t)rng_below(spread);
 			if (!o.parts[h])
 				o.n++;
 			o.parts[h] = parts;
@@ -75,6 +79,7 @@ static void test_session_recent__matches_oracle(void **state)
 			o.fifo[o.head + o.len].until = until;
 			o.len++;
 			sr_put(&r, hash_of(h), parts, until);
+			last_put[i % 32] = h;
 		} else if (op < 8) {
 			uint32_t want = o.parts[h];
 			if (want) {
@@ -89,14 +94,34 @@ static void test_session_recent__matches_oracle(void **state)
 			sr_expire(&r, w);
 			expired_checks++;
 		}
-		assert_int_equal(r.n, o.n);
+		if (i % 61 == 0) {
+			/* the latest puts wait (SR_PENDING) until flushed */
+			assert_true(r.pend_n <= SR_PENDING);
+			sr_flush(&r);
+			assert_int_equal(r.n, o.n);
+		}
 	}
 	/* Every record still held is found with its parts. */
 	for (uint32_t h = 0; h < N_HASH; h++)
 		assert_int_equal(sr_take(&r, hash_of(h)), o.parts[h]);
 	assert_int_equal(r.n, 0);
+	assert_int_equal(r.pend_n, 0);
 	assert_true(taken > 1000 && expired_checks > 1000);
 	sr_release(&r);
+}
+
+static void test_session_recent__matches_oracle(void **state)
+{
+	(void)state;
+	against_oracle(100, 50);
+}
+
+/* Records that go before the latest puts are in the table (a max_session
+ * shorter than the gap): pending puts are forgotten on time too. */
+static void test_session_recent__matches_oracle_short_lives(void **state)
+{
+	(void)state;
+	against_oracle(0, 6);
 }
 
 /* The table grows with what is held, and shrinks again once it is
@@ -108,6 +133,7 @@ static void test_session_recent__shrinks(void **state)
 	sr_init(&r);
 	for (uint64_t h = 1; h <= 100000; h++)
 		sr_put(&r, h * 0x9e3779b97f4a7c15ULL, 1, (int64_t)h);
+	sr_flush(&r);
 	assert_int_equal(r.n, 100000);
 	assert_true(r.cap >= 200000);
 	assert_int_equal(r.peak, 100000);
@@ -120,11 +146,36 @@ static void test_session_recent__shrinks(void **state)
 	sr_release(&r);
 }
 
+/* At the end of the input (every record due at once), all go together,
+ * the pending puts too, and puts after it work as before. */
+static void test_session_recent__forgets_all_at_the_end(void **state)
+{
+	(void)state;
+	struct session_recent r;
+	sr_init(&r);
+	for (uint64_t h = 1; h <= 5000; h++)
+		sr_put(&r, h * 0x9e3779b97f4a7c15ULL, 2, 1000 + (int64_t)(h % 7));
+	sr_expire(&r, 1006); /* 1006 is not past 1006: some stay */
+	assert_int_equal(sr_take(&r, 6 * 0x9e3779b97f4a7c15ULL), 2);
+	sr_expire(&r, 1007);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.pend_n, 0);
+	assert_int_equal(r.cap, 0);
+	assert_int_equal(r.peak, 5000); /* the first expiry flushed the pending puts */
+	for (uint64_t h = 1; h <= 5000; h += 499)
+		assert_int_equal(sr_take(&r, h * 0x9e3779b97f4a7c15ULL), 0);
+	sr_put(&r, 42, 3, 2000);
+	assert_int_equal(sr_take(&r, 42), 3);
+	sr_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_session_recent__matches_oracle),
+	    cmocka_unit_test(test_session_recent__matches_oracle_short_lives),
 	    cmocka_unit_test(test_session_recent__shrinks),
+	    cmocka_unit_test(test_session_recent__forgets_all_at_the_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
