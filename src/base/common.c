@@ -265,6 +265,25 @@ static inline uint64_t load64(const unsigned char *p)
 	return v;
 }
 
+/* The n (1 to 7) bytes at p as load64() reads them zero-padded, without
+ * the small stores into a buffer that stall the 8-byte load after them. */
+static inline uint64_t load_short(const unsigned char *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n >= 4) {
+		uint32_t lo, hi;
+		memcpy(&lo, p, 4);
+		memcpy(&hi, p + n - 4, 4); /* bytes n-4 to n-1: drop those below 4 */
+		return lo | ((uint64_t)hi >> (8 * (8 - n))) << 32;
+	}
+	return p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) | (uint64_t)p[n - 1] << (8 * (n - 1));
+#else
+	unsigned char t[8] = {0};
+	memcpy(t, p, n);
+	return load64(t);
+#endif
+}
+
 static inline uint64_t mum(uint64_t a, uint64_t b)
 {
 	__uint128_t r = (__uint128_t)a * b;
@@ -286,9 +305,7 @@ uint64_t ec_hash64(const void *data, size_t n, uint64_t seed)
 		a = load64(p);
 		b = load64(p + n - 8);
 	} else if (n > 0) {
-		unsigned char t[8] = {0};
-		memcpy(t, p, n);
-		a = load64(t);
+		a = load_short(p, n);
 		b = n;
 	}
 	h = mum(a ^ 0xe7037ed1a0b428dbULL ^ h, b ^ 0x589965cc75374cc3ULL);

@@ -392,10 +392,63 @@ static void test_hash__strdict_ids_as_strtab(void **state)
 	ec_strtab_release(&want);
 }
 
+/* ec_hash64 as first written (the tail through a zeroed buffer): the short
+ * tail read must give the same values, which ids kept elsewhere (MongoDB
+ * documents, partitions) depend on. */
+static uint64_t ref_load64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t ref_mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static uint64_t ref_hash64(const void *data, size_t n, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ULL ^ (n * 0xa0761d6478bd642fULL);
+	for (; n >= 16; p += 16, n -= 16)
+		h = ref_mum(ref_load64(p) ^ 0xe7037ed1a0b428dbULL ^ h,
+			    ref_load64(p + 8) ^ 0x8ebc6af09c88c6e3ULL);
+	uint64_t a = 0, b = 0;
+	if (n >= 8) {
+		a = ref_load64(p);
+		b = ref_load64(p + n - 8);
+	} else if (n > 0) {
+		unsigned char t[8] = {0};
+		memcpy(t, p, n);
+		a = ref_load64(t);
+		b = n;
+	}
+	return ec_mix64(ref_mum(a ^ 0xe7037ed1a0b428dbULL ^ h, b ^ 0x589965cc75374cc3ULL));
+}
+
+static void test_hash__hash64_as_first_written(void **state)
+{
+	(void)state;
+	unsigned char buf[64];
+	uint64_t x = 88172645463325252ULL;
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[i] = (unsigned char)x;
+		}
+		for (size_t off = 0; off < 4; off++)
+			for (size_t n = 0; n + off <= 40; n++)
+				assert_true(ec_hash64(buf + off, n, x) == ref_hash64(buf + off, n, x));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hash__u64map_empty),
+	    cmocka_unit_test(test_hash__hash64_as_first_written),
 	    cmocka_unit_test(test_hash__strdict_ids_as_strtab),
 	    cmocka_unit_test(test_hash__u64map_zero_and_max),
 	    cmocka_unit_test(test_hash__u64map_many),
