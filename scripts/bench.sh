@@ -1,7 +1,8 @@
 #!/bin/sh
 # Benchmarks (not part of the test run). Generates a file with `ecomctl synth`
 # (10 M rows by default; BENCH_ROWS to change), plain and gzip, and times
-# each case beside simple peers on the same files in the same run. One line
+# each case beside simple peers on the same files in the same run (a case
+# and its DuckDB peer in turn, so that drift moves both alike). One line
 # per case: wall seconds, MB/s of CSV, rows/s, peak RSS, and a check value
 # of the output (so a faster build that computes something else shows).
 # usage: scripts/bench.sh [WORKDIR]   (default: bench-work/, not committed)
@@ -52,7 +53,7 @@ xgb_bench() {
 	read -r t_secs t_rss < "$work/time"
 	/usr/bin/time -f '%e %M' -o "$work/time" "$bin" -q features --task intent "$xf" \
 		-o "$work/x.csv"
-	read -r f_secs f_rss < "$work/time"
+	read -r f_secs _ < "$work/time"
 	/usr/bin/time -f '%e %M' -o "$work/time" /usr/bin/python3 scripts/peers/xgb_train.py \
 		"$work/x.csv" "$xm/intent/v1/manifest.json" "$xrounds" > "$work/xgb.json"
 	read -r p_secs p_rss < "$work/time"
@@ -124,25 +125,59 @@ printf '%-28s %8s %9s %11s %9s  %s\n' case seconds "MB/s" "rows/s" "RSS MB" chec
 # ratio table at the end.
 reps=${BENCH_REPEAT:-3}
 : > "$work/results.tsv"
+
+# once SLOT NAME OUT CMD...: one timed run of CMD, appended to times.SLOT.
+once() {
+	slot=$1
+	name=$2
+	out=$3
+	shift 3
+	/usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$out" 2> "$work/err" || {
+		echo "$name failed:"; cat "$work/err"; return 1; }
+	tail -n 1 "$work/time" >> "$work/times.$slot"
+}
+
+# report SLOT NAME OUT: the line of a case from its runs in times.SLOT.
+report() {
+	secs=$(sort -n "$work/times.$1" | awk -v n="$reps" 'NR == int((n + 1) / 2) { print $1 }')
+	rss=$(sort -n -k2 "$work/times.$1" | tail -n 1 | cut -d' ' -f2)
+	printf '%s\t%s\t%s\n' "$2" "$secs" "$rss" >> "$work/results.tsv"
+	check=-
+	[ "$3" = /dev/null ] || check=$(grep -v '"seconds"' "$3" | cksum | cut -d' ' -f1)
+	awk -v n="$2" -v s="$secs" -v b="$bytes" -v r="$rows" -v m="$rss" -v c="$check" \
+		'BEGIN { if (s <= 0) s = 0.01; printf "%-28s %8.2f %9.0f %11.0f %9.0f  %s\n", n, s, b / s / 1e6, r / s, m / 1024, c }'
+}
+
 run() {
 	name=$1
 	out=$2
 	shift 2
-	: > "$work/times"
+	: > "$work/times.a"
 	i=0
 	while [ "$i" -lt "$reps" ]; do
-		/usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$out" 2> "$work/err" || {
-			echo "$name failed:"; cat "$work/err"; return 1; }
-		tail -n 1 "$work/time" >> "$work/times"
+		once a "$name" "$out" "$@" || return 1
 		i=$((i + 1))
 	done
-	secs=$(sort -n "$work/times" | awk -v n="$reps" 'NR == int((n + 1) / 2) { print $1 }')
-	rss=$(sort -n -k2 "$work/times" | tail -n 1 | cut -d' ' -f2)
-	printf '%s\t%s\t%s\n' "$name" "$secs" "$rss" >> "$work/results.tsv"
-	check=-
-	[ "$out" = /dev/null ] || check=$(grep -v '"seconds"' "$out" | cksum | cut -d' ' -f1)
-	awk -v n="$name" -v s="$secs" -v b="$bytes" -v r="$rows" -v m="$rss" -v c="$check" \
-		'BEGIN { if (s <= 0) s = 0.01; printf "%-28s %8.2f %9.0f %11.0f %9.0f  %s\n", n, s, b / s / 1e6, r / s, m / 1024, c }'
+	report a "$name" "$out"
+}
+
+# pair NAME OUT CMD PEER_NAME PEER_OUT PEER_CMD: a case and its peer, run in
+# turn (case, peer, case, peer, ...) so that a drift in the machine's speed
+# during the run moves both alike; then a line each, as run prints. CMD and
+# PEER_CMD are strings split at blanks (so no blanks in paths; no globbing).
+pair() {
+	: > "$work/times.a"
+	: > "$work/times.b"
+	i=0
+	while [ "$i" -lt "$reps" ]; do
+		# shellcheck disable=SC2086
+		(set -f && once a "$1" "$2" $3) || return 1
+		# shellcheck disable=SC2086
+		(set -f && once b "$4" "$5" $6) || return 1
+		i=$((i + 1))
+	done
+	report a "$1" "$2"
+	report b "$4" "$5"
 }
 
 # ratio LABEL CASE PEER: one row of the ratio table from results.tsv.
@@ -184,25 +219,25 @@ rows=${BENCH_ROWS:-10000000}
 [ "${BENCH_XGB:-0}" = 1 ] && xgb_bench
 fi
 [ -n "$duck" ] || exit 0
-run "ecomctl inspect (plain)" "$work/inspect-plain.json" "$bin" -q inspect --json "$plain"
-run "ecomctl inspect (gz)" "$work/inspect-gz.json" "$bin" -q inspect --json "$gz"
+case "$work$bin" in *[[:space:]]*)
+	echo "bench: the DuckDB cases need paths without blanks" >&2; exit 2 ;;
+esac
+# Each case beside its peer, in turn (pair).
+pair "ecomctl inspect (plain)" "$work/inspect-plain.json" "$bin -q inspect --json $plain" \
+	"duckdb count (plain)" "$work/duckdb-count-plain.csv" "node $duck count $plain -"
+pair "ecomctl inspect (gz)" "$work/inspect-gz.json" "$bin -q inspect --json $gz" \
+	"duckdb count (gz)" "$work/duckdb-count-gz.csv" "node $duck count $gz -"
 # Like for like: DuckDB's sessions are (user_id, user_session) with no gap
 # or length cut and duplicates kept; so are ecomctl's with these options.
 l4l="--gap 1000d --max-session 1000d --keep-duplicates"
-run "duckdb count (plain)" "$work/duckdb-count-plain.csv" node "$duck" count "$plain" -
-run "duckdb count (gz)" "$work/duckdb-count-gz.csv" node "$duck" count "$gz" -
-# shellcheck disable=SC2086
-run "ecomctl sessions l4l (plain)" /dev/null "$bin" -q sessions $l4l -o - "$plain"
-# shellcheck disable=SC2086
-run "ecomctl sessions l4l (gz)" /dev/null "$bin" -q sessions $l4l -o - "$gz"
-run "duckdb sessions (plain)" /dev/null node "$duck" sessions "$plain" "$work/duckdb-sessions.csv"
-run "duckdb sessions (gz)" /dev/null node "$duck" sessions "$gz" "$work/duckdb-sessions.csv"
-# shellcheck disable=SC2086
-run "ecomctl funnel l4l (plain)" /dev/null "$bin" -q funnel $l4l --by top -o "$work/funnel-l4l" "$plain"
-# shellcheck disable=SC2086
-run "ecomctl funnel l4l (gz)" /dev/null "$bin" -q funnel $l4l --by top -o "$work/funnel-l4l" "$gz"
-run "duckdb funnel (plain)" "$work/duckdb-funnel-plain.csv" node "$duck" funnel "$plain" -
-run "duckdb funnel (gz)" "$work/duckdb-funnel-gz.csv" node "$duck" funnel "$gz" -
+pair "ecomctl sessions l4l (plain)" /dev/null "$bin -q sessions $l4l -o - $plain" \
+	"duckdb sessions (plain)" /dev/null "node $duck sessions $plain $work/duckdb-sessions.csv"
+pair "ecomctl sessions l4l (gz)" /dev/null "$bin -q sessions $l4l -o - $gz" \
+	"duckdb sessions (gz)" /dev/null "node $duck sessions $gz $work/duckdb-sessions.csv"
+pair "ecomctl funnel l4l (plain)" /dev/null "$bin -q funnel $l4l --by top -o $work/funnel-l4l $plain" \
+	"duckdb funnel (plain)" "$work/duckdb-funnel-plain.csv" "node $duck funnel $plain -"
+pair "ecomctl funnel l4l (gz)" /dev/null "$bin -q funnel $l4l --by top -o $work/funnel-l4l $gz" \
+	"duckdb funnel (gz)" "$work/duckdb-funnel-gz.csv" "node $duck funnel $gz -"
 # The whole funnels must agree. (The breakdowns differ by design: ecomctl
 # takes the category of the view that starts the reported sequence, the
 # peer the category of the unit's first view.)
@@ -219,18 +254,14 @@ fi
 # the peer does not compute (the 24 h cut, dropping duplicates); its memory
 # stays bounded by the open sessions. Outputs compared row for row.
 gap="--max-session 1000d --keep-duplicates"
-# shellcheck disable=SC2086
-run "ecomctl sessions gap (plain)" "$work/ecomctl-sessions-gap.csv" "$bin" -q sessions $gap -o - "$plain"
-# shellcheck disable=SC2086
-run "ecomctl sessions gap (gz)" /dev/null "$bin" -q sessions $gap -o - "$gz"
-run "duckdb sessions gap (plain)" /dev/null node "$duck" sessions-gap "$plain" "$work/duckdb-sessions-gap.csv"
-run "duckdb sessions gap (gz)" /dev/null node "$duck" sessions-gap "$gz" "$work/duckdb-sessions-gap.csv"
-# shellcheck disable=SC2086
-run "ecomctl funnel gap (plain)" /dev/null "$bin" -q funnel $gap --by top -o "$work/funnel-gap" "$plain"
-# shellcheck disable=SC2086
-run "ecomctl funnel gap (gz)" /dev/null "$bin" -q funnel $gap --by top -o "$work/funnel-gap" "$gz"
-run "duckdb funnel gap (plain)" "$work/duckdb-funnel-gap.csv" node "$duck" funnel-gap "$plain" -
-run "duckdb funnel gap (gz)" /dev/null node "$duck" funnel-gap "$gz" "$work/duckdb-funnel-gap-gz.csv"
+pair "ecomctl sessions gap (plain)" "$work/ecomctl-sessions-gap.csv" "$bin -q sessions $gap -o - $plain" \
+	"duckdb sessions gap (plain)" /dev/null "node $duck sessions-gap $plain $work/duckdb-sessions-gap.csv"
+pair "ecomctl sessions gap (gz)" /dev/null "$bin -q sessions $gap -o - $gz" \
+	"duckdb sessions gap (gz)" /dev/null "node $duck sessions-gap $gz $work/duckdb-sessions-gap.csv"
+pair "ecomctl funnel gap (plain)" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $plain" \
+	"duckdb funnel gap (plain)" "$work/duckdb-funnel-gap.csv" "node $duck funnel-gap $plain -"
+pair "ecomctl funnel gap (gz)" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $gz" \
+	"duckdb funnel gap (gz)" /dev/null "node $duck funnel-gap $gz $work/duckdb-funnel-gap-gz.csv"
 tail -n +2 "$work/ecomctl-sessions-gap.csv" | cut -d, -f1-17 | LC_ALL=C sort > "$work/e.sorted"
 tail -n +2 "$work/duckdb-sessions-gap.csv" | LC_ALL=C sort > "$work/d.sorted"
 if cmp -s "$work/e.sorted" "$work/d.sorted"; then
@@ -248,10 +279,9 @@ fi
 
 # User units (`--unit user`: all of a user's events in one unit) against
 # DuckDB's funnel grouped by user alone; the whole funnels must agree.
-# shellcheck disable=SC2086
-run "ecomctl funnel user (plain)" /dev/null "$bin" -q funnel --unit user --keep-duplicates \
-	--by top -o "$work/funnel-user" "$plain"
-run "duckdb funnel user (plain)" "$work/duckdb-funnel-user.csv" node "$duck" funnel-user "$plain" -
+pair "ecomctl funnel user (plain)" /dev/null \
+	"$bin -q funnel --unit user --keep-duplicates --by top -o $work/funnel-user $plain" \
+	"duckdb funnel user (plain)" "$work/duckdb-funnel-user.csv" "node $duck funnel-user $plain -"
 awk -F, '$1 == "all" { print "all," $4 "," $5 }' "$work/funnel-user/funnel.csv" > "$work/ecomctl-funnel-user.csv"
 if grep '^all,' "$work/duckdb-funnel-user.csv" | cmp -s "$work/ecomctl-funnel-user.csv" -; then
 	echo "funnel user: ecomctl and DuckDB agree on the whole funnel"
