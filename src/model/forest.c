@@ -28,6 +28,7 @@ struct hnode {
 };
 
 #define MAX_DEPTH 10
+#define VSLACK 16 /* nodes and leaves past the end: the vector walk loads 16 */
 
 struct ec_forest {
 	struct hnode *in;
@@ -38,6 +39,10 @@ struct ec_forest {
 	uint32_t n_trees, n_features;
 	float base_margin;
 	int logistic;
+	/* the inner nodes again, a column each (indexed as in), for the vector
+	 * walk; NULL when it is not used (ec_forest_set_vector()) */
+	float *v_cond;
+	int32_t *v_feat, *v_right; /* v_right: -1 where a missing value goes right */
 };
 
 /* The float nearest to the decimal text that cJSON read as d: (float)d,
@@ -149,7 +154,7 @@ static int add_tree(struct ec_forest *f, const struct ec_json *t, uint32_t k, si
 		f->n_in += ((size_t)1 << D) - 1;
 		f->n_leaf += (size_t)1 << D;
 		EC_GROW(f->in, *cap_in, f->n_in + 1);
-		EC_GROW(f->leaf, *cap_leaf, f->n_leaf);
+		EC_GROW(f->leaf, *cap_leaf, f->n_leaf + VSLACK); /* walk16() loads 16 */
 		place(f->in + f->in_off[k], f->leaf + f->leaf_off[k], x, 0, 0, 0, D);
 	}
 	free(x);
@@ -229,6 +234,7 @@ int ec_forest_new(struct ec_forest **out, const char *json, size_t len, struct e
 		ec_forest_free(f);
 		return rc;
 	}
+	ec_forest_set_vector(f, 1);
 	*out = f;
 	return 0;
 }
@@ -243,7 +249,7 @@ static float sigmoid(float x)
 	return 1.0f / denom;
 }
 
-enum { BLOCK = 8 };
+enum { BLOCK = 8, VBLOCK = 16 };
 
 /* BLOCK rows down every tree at once; rows[] may repeat a row. */
 static void walk_block(const struct ec_forest *f, const float *const rows[BLOCK], float sum[BLOCK])
@@ -270,8 +276,163 @@ static void walk_block(const struct ec_forest *f, const float *const rows[BLOCK]
 	}
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VECTOR_WALK 1
+
+/*
+ * 16 rows down every tree at once in the lanes of AVX-512 registers: the
+ * same steps as walk_block(), the same float comparisons and the same
+ * additions in tree order, so the same bits. The first 16 inner nodes of a
+ * tree (its first four levels) and up to 16 leaves are in registers and
+ * picked per lane by permutes; deeper nodes and leaves, and the rows'
+ * values, are gathered. Four trees go down together, so that the latency
+ * of one tree's gathers is spent on the others' (each step of a tree waits
+ * for the step before). row[r] is the offset in x of lane r's row.
+ */
+#define VTREES 4
+
+struct vtree {
+	__m512 c16;
+	__m512i f16, r16, idx;
+	const float *cond, *leaf;
+	const int32_t *feat, *right;
+	uint32_t D;
+};
+
+__attribute__((target("avx512f"), always_inline)) static inline void
+vtree_load(const struct ec_forest *f, uint32_t t, struct vtree *v)
+{
+	v->cond = f->v_cond + f->in_off[t];
+	v->feat = f->v_feat + f->in_off[t];
+	v->right = f->v_right + f->in_off[t];
+	v->leaf = f->leaf + f->leaf_off[t];
+	v->c16 = _mm512_loadu_ps(v->cond);
+	v->f16 = _mm512_loadu_si512(v->feat);
+	v->r16 = _mm512_loadu_si512(v->right);
+	v->idx = _mm512_setzero_si512();
+	v->D = f->depth[t];
+}
+
+/* One level down tree v (at level s) for the 16 rows. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+vtree_step(struct vtree *v, uint32_t s, const float *x, __m512i rows)
+{
+	__m512 c;
+	__m512i ft, dr, idx = v->idx;
+	if (s < 4) {
+		c = _mm512_permutexvar_ps(idx, v->c16);
+		ft = _mm512_permutexvar_epi32(idx, v->f16);
+		dr = _mm512_permutexvar_epi32(idx, v->r16);
+	} else {
+		c = _mm512_i32gather_ps(idx, v->cond, 4);
+		ft = _mm512_i32gather_epi32(idx, v->feat, 4);
+		dr = _mm512_i32gather_epi32(idx, v->right, 4);
+	}
+	__m512 x16 = _mm512_i32gather_ps(_mm512_add_epi32(rows, ft), x, 4);
+	/* x >= cond, or missing (NaN: unordered) and default right */
+	__mmask16 go = _mm512_cmp_ps_mask(x16, c, _CMP_GE_OQ) |
+		       (_mm512_cmp_ps_mask(x16, c, _CMP_NLT_UQ) & _mm512_test_epi32_mask(dr, dr));
+	const __m512i one = _mm512_set1_epi32(1);
+	idx = _mm512_add_epi32(_mm512_add_epi32(idx, idx), one);
+	v->idx = _mm512_mask_add_epi32(idx, go, idx, one);
+}
+
+/* Tree v's leaf values of the 16 rows, once it is all the way down. */
+__attribute__((target("avx512f"), always_inline)) static inline __m512
+vtree_leaf(const struct vtree *v)
+{
+	__m512i li = _mm512_sub_epi32(v->idx, _mm512_set1_epi32((1 << v->D) - 1));
+	return v->D <= 4 ? _mm512_permutexvar_ps(li, _mm512_loadu_ps(v->leaf))
+			 : _mm512_i32gather_ps(li, v->leaf, 4);
+}
+
+__attribute__((target("avx512f"))) static void walk16(const struct ec_forest *f, const float *x,
+						    const int32_t row[VBLOCK], float sum[VBLOCK])
+{
+	const __m512i rows = _mm512_loadu_si512(row);
+	__m512 acc = _mm512_set1_ps(f->base_margin);
+	uint32_t t = 0;
+	for (; t + VTREES <= f->n_trees; t += VTREES) {
+		struct vtree v[VTREES];
+		uint32_t depth = 0;
+#pragma GCC unroll 4
+		for (int k = 0; k < VTREES; k++) {
+			vtree_load(f, t + k, &v[k]);
+			depth = v[k].D > depth ? v[k].D : depth;
+		}
+		for (uint32_t s = 0; s < depth; s++) {
+#pragma GCC unroll 4
+			for (int k = 0; k < VTREES; k++)
+				if (s < v[k].D)
+					vtree_step(&v[k], s, x, rows);
+		}
+#pragma GCC unroll 4
+		for (int k = 0; k < VTREES; k++)
+			acc = _mm512_add_ps(acc, vtree_leaf(&v[k])); /* in tree order */
+	}
+	for (; t < f->n_trees; t++) {
+		struct vtree v;
+		vtree_load(f, t, &v);
+		for (uint32_t s = 0; s < v.D; s++)
+			vtree_step(&v, s, x, rows);
+		acc = _mm512_add_ps(acc, vtree_leaf(&v));
+	}
+	_mm512_storeu_ps(sum, acc);
+}
+
+/* ec_forest_predict() with walk16(): x must be indexable by int32. */
+static void predict_vector(const struct ec_forest *f, const float *x, size_t n, uint32_t d,
+			   float *out)
+{
+	for (size_t i = 0; i < n; i += VBLOCK) {
+		int32_t row[VBLOCK];
+		float sum[VBLOCK];
+		size_t nb = n - i < VBLOCK ? n - i : VBLOCK;
+		for (size_t r = 0; r < VBLOCK; r++)
+			row[r] = (int32_t)((i + (r < nb ? r : 0)) * d);
+		walk16(f, x, row, sum);
+		for (size_t r = 0; r < nb; r++)
+			out[i + r] = f->logistic ? sigmoid(sum[r]) : sum[r];
+	}
+}
+#endif
+
+int ec_forest_set_vector(struct ec_forest *f, int on)
+{
+	free(f->v_cond);
+	free(f->v_feat);
+	free(f->v_right);
+	f->v_cond = NULL;
+	f->v_feat = NULL;
+	f->v_right = NULL;
+#ifdef VECTOR_WALK
+	if (!on || !__builtin_cpu_supports("avx512f"))
+		return 0;
+	/* VSLACK more: a tree's first 16 nodes are loaded whatever its size */
+	f->v_cond = ec_xcalloc(f->n_in + VSLACK, sizeof(*f->v_cond));
+	f->v_feat = ec_xcalloc(f->n_in + VSLACK, sizeof(*f->v_feat));
+	f->v_right = ec_xcalloc(f->n_in + VSLACK, sizeof(*f->v_right));
+	for (size_t i = 0; i < f->n_in; i++) {
+		f->v_cond[i] = f->in[i].cond;
+		f->v_feat[i] = f->in[i].feat;
+		f->v_right[i] = f->in[i].dright ? -1 : 0;
+	}
+	return 1;
+#else
+	(void)on;
+	return 0;
+#endif
+}
+
 void ec_forest_predict(const struct ec_forest *f, const float *x, size_t n, uint32_t d, float *out)
 {
+#ifdef VECTOR_WALK
+	if (f->v_cond && n >= VBLOCK / 2 && (uint64_t)n * d <= INT32_MAX) {
+		predict_vector(f, x, n, d, out);
+		return;
+	}
+#endif
 	for (size_t i = 0; i < n; i += BLOCK) {
 		const float *rows[BLOCK];
 		float sum[BLOCK];
@@ -339,6 +500,9 @@ void ec_forest_free(struct ec_forest *f)
 		return;
 	free(f->in);
 	free(f->leaf);
+	free(f->v_cond);
+	free(f->v_feat);
+	free(f->v_right);
 	free(f->in_off);
 	free(f->leaf_off);
 	free(f->depth);

@@ -25,6 +25,7 @@
 #define D 6
 
 static float X[N * D], Y[N];
+static int vector_walks; /* runs where the vector walk was checked */
 static uint32_t G[N / 10];
 
 static double unif(uint64_t *s)
@@ -59,12 +60,13 @@ static int setup(void **state)
 
 /* Trains with objective obj (and base_score when given), then checks the
  * forest of its JSON against XGBoost's predictions of every row. */
-static void check_objective(const char *obj, const char *base, const float *y, int ranked)
+static void check_objective_at(const char *obj, const char *base, const float *y, int ranked,
+			       const char *depth, int rounds)
 {
 	struct ec_params p = {0};
 	struct ec_err err = {0};
 	ec_params_set(&p, "objective", obj, NULL);
-	ec_params_set(&p, "max_depth", "6", NULL);
+	ec_params_set(&p, "max_depth", depth, NULL);
 	ec_params_set(&p, "eta", "0.3", NULL);
 	ec_params_set(&p, "nthread", "1", NULL);
 	ec_params_set(&p, "seed", "7", NULL);
@@ -75,7 +77,7 @@ static void check_objective(const char *obj, const char *base, const float *y, i
 		tr.group = G;
 		tr.n_groups = N / 10;
 	}
-	struct ec_train_opts o = {.params = &p, .rounds = 40};
+	struct ec_train_opts o = {.params = &p, .rounds = rounds};
 	struct ec_train_result r;
 	struct ec_model *m = NULL, *back = NULL;
 	int rc = ec_model_train(&m, &r, &o, &tr, NULL, &err);
@@ -96,6 +98,13 @@ static void check_objective(const char *obj, const char *base, const float *y, i
 		assert_memory_equal(&want[i], &got[i], sizeof(float));
 	for (int i = 0; i < 3; i++)
 		assert_memory_equal(&want[5 + i], &got[N - 3 + i], sizeof(float));
+	/* The scalar walk too (the vector walk is used above where the
+	 * processor has it, and again below). */
+	assert_int_equal(ec_forest_set_vector(f, 0), 0);
+	memset(got, 0, sizeof(got));
+	ec_forest_predict(f, X, N, D, got);
+	assert_memory_equal(want, got, sizeof(got));
+	vector_walks += ec_forest_set_vector(f, 1);
 	/* Through the model module: checked on the first call, ours after. */
 	assert_int_equal(ec_model_load(&back, json, len, "t", &err), 0);
 	for (int pass = 0; pass < 2; pass++) {
@@ -137,6 +146,15 @@ static void check_objective(const char *obj, const char *base, const float *y, i
 	free(json);
 }
 
+/* 40 rounds six deep (levels and leaves past the 16 a register holds are
+ * gathered), then 42 rounds four deep (all in registers, and trees left
+ * over after the groups of four). */
+static void check_objective(const char *obj, const char *base, const float *y, int ranked)
+{
+	check_objective_at(obj, base, y, ranked, "6", 40);
+	check_objective_at(obj, base, y, ranked, "4", 42);
+}
+
 static void test_forest__logistic(void **state)
 {
 	(void)state;
@@ -152,6 +170,8 @@ static void test_forest__ranking_and_regression(void **state)
 		y[i] = X[(size_t)i * D] * 3 + Y[i];
 	check_objective("rank:pairwise", NULL, Y, 1);
 	check_objective("reg:squarederror", NULL, y, 0);
+	if (!vector_walks)
+		print_message("no AVX-512 here: the vector walk was not checked\n");
 }
 
 static void test_forest__refused(void **state)
