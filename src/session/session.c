@@ -64,6 +64,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->free_keys);
 	free(z->slots);
 	deadlines_release(&z->heap);
+	free(z->due);
 	free(z->q);
 	sr_release(&z->recent);
 	se_release(&z->events);
@@ -137,12 +138,60 @@ static void table_remove(struct ec_sessionizer *z, uint32_t idx)
 	z->n_open--;
 }
 
+/* ---- the deadlines: a ring of those that come in order, a heap of the rest */
+
+static void due_push(struct ec_sessionizer *z, struct heap_ent e)
+{
+	size_t mask = z->due_cap - 1;
+	if (z->due_len > 0 && heap_less(&e, &z->due[(z->due_head + z->due_len - 1) & mask])) {
+		deadlines_push(&z->heap, e);
+		return;
+	}
+	if (z->due_len == z->due_cap) {
+		size_t cap = z->due_cap ? z->due_cap * 2 : 256;
+		struct heap_ent *d = ec_xmalloc(cap * sizeof(*d));
+		for (size_t i = 0; i < z->due_len; i++)
+			d[i] = z->due[(z->due_head + i) & mask];
+		free(z->due);
+		z->due = d;
+		z->due_head = 0;
+		z->due_cap = cap;
+		mask = cap - 1;
+	}
+	z->due[(z->due_head + z->due_len++) & mask] = e;
+}
+
+/* The first deadline of all, or NULL. */
+static const struct heap_ent *due_top(const struct ec_sessionizer *z)
+{
+	const struct heap_ent *r = z->due_len ? &z->due[z->due_head] : NULL;
+	const struct heap_ent *h = z->heap.n ? &z->heap.a[0] : NULL;
+	if (!r || !h)
+		return r ? r : h;
+	return heap_less(h, r) ? h : r;
+}
+
+static void due_pop(struct ec_sessionizer *z, const struct heap_ent *top)
+{
+	if (z->due_len && top == &z->due[z->due_head]) {
+		z->due_head = (z->due_head + 1) & (z->due_cap - 1);
+		z->due_len--;
+	} else {
+		deadlines_pop(&z->heap);
+	}
+}
+
+static size_t due_count(const struct ec_sessionizer *z)
+{
+	return z->due_len + z->heap.n;
+}
+
 static void schedule(struct ec_sessionizer *z, uint32_t idx, int64_t deadline)
 {
 	struct okey *k = &z->keys[idx];
 	if (deadline < k->deadline) {
 		k->deadline = deadline;
-		deadlines_push(&z->heap, (struct heap_ent){deadline, idx});
+		due_push(z, (struct heap_ent){deadline, idx});
 	}
 }
 
@@ -287,11 +336,12 @@ static void check_key(struct ec_sessionizer *z, uint32_t idx)
 static void drain(struct ec_sessionizer *z, int one)
 {
 	sr_expire(&z->recent, z->w);
-	while (z->heap.n > 0 && z->heap.a[0].deadline < z->w) {
+	const struct heap_ent *top;
+	while ((top = due_top(z)) && top->deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
-		struct heap_ent e = z->heap.a[0];
-		deadlines_pop(&z->heap);
+		struct heap_ent e = *top;
+		due_pop(z, top);
 		struct okey *k = &z->keys[e.key];
 		if (!k->live || k->deadline != e.deadline)
 			continue; /* stale: the key was checked or freed since */
@@ -299,8 +349,8 @@ static void drain(struct ec_sessionizer *z, int one)
 	}
 	/* Ask for the key due next, then (at the next call, when it is here)
 	 * for its events: it is checked an event or more from now. */
-	if (z->heap.n > 0) {
-		uint32_t next = z->heap.a[0].key;
+	if ((top = due_top(z))) {
+		uint32_t next = top->key;
 		const struct okey *k = &z->keys[next];
 		if (next == z->pf_key && k->ev) {
 			const char *e = (const char *)k->ev;
@@ -506,9 +556,9 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 	}
 	while (z->q_len == 0) {
 		if (z->ended) {
-			size_t before = z->heap.n;
+			size_t before = due_count(z);
 			drain(z, 1);
-			if (z->q_len == 0 && z->heap.n == before)
+			if (z->q_len == 0 && due_count(z) == before)
 				return 0; /* nothing left that the end can close */
 			continue;
 		}

@@ -190,6 +190,11 @@ struct ec_sessionizer {
 	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
 	size_t cap_slots, n_open;
 
+	/* When each key is to be checked, in (deadline, key) order: a ring of
+	 * the entries that came in that order (most: a new key's deadline is
+	 * its event's time plus the gap), and a heap of the others. */
+	struct heap_ent *due;
+	size_t due_head, due_len, due_cap; /* due_cap: 0 or a power of two */
 	struct deadlines heap;
 	uint32_t pf_key; /* the key due next, as drain() last asked for it */
 
