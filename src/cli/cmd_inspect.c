@@ -15,6 +15,12 @@
  * so that the hash tables' cache misses overlap (ec_u64set_add_many). */
 #define BATCH 1024
 enum { SET_USERS, SET_PRODUCTS, SET_CATEGORIES, SET_N };
+/* A user's, a session's, a product's or a category's rows come close
+ * together: each set's keys go through a direct-mapped table of the key
+ * added last per slot (LATELY slots, 128 KB), and a key found there is
+ * already in the set. Most rows add no key to any set then. */
+#define LATELY_BITS 14
+#define LATELY (1u << LATELY_BITS)
 
 /* Exact duplicates share their event_time, and exports come in time order,
  * so a row is looked for among recent rows only, compared byte for byte:
@@ -67,6 +73,9 @@ struct inspect {
 	struct dupwin dups;
 	uint64_t keys[SET_N][BATCH];
 	size_t n_keys[SET_N];
+	/* the keys added lately to each set (users, products, categories,
+	 * sessions), for repeats to be known without going to the set */
+	uint64_t lately[SET_N + 1][LATELY];
 };
 
 static int gen_find(const struct dupgen *g, uint64_t key, const struct ec_str *row)
@@ -126,6 +135,15 @@ static int64_t epoch_of(int64_t t)
 	return t / DUP_SECONDS - (t % DUP_SECONDS < 0);
 }
 
+/* Copies agree on every parsed value: a cheap key from a few of them
+ * finds the candidates, the bytes decide. */
+static uint64_t dup_key(const struct ec_event *ev)
+{
+	return ec_mix64((uint64_t)ev->time * 0x9e3779b97f4a7c15ULL ^
+			ev->user_id * 0xc2b2ae3d27d4eb4fULL ^ ev->product_id ^
+			(uint64_t)ev->type << 56);
+}
+
 /* Whether ev's row is a copy of one in the window; adds it when not. */
 static int dup_seen(struct dupwin *w, const struct ec_event *ev)
 {
@@ -146,11 +164,7 @@ static int dup_seen(struct dupwin *w, const struct ec_event *ev)
 	if (ev->time > w->latest)
 		w->latest = ev->time;
 	w->late += ev->time <= w->horizon;
-	/* Copies agree on every parsed value: a cheap key from a few of them
-	 * finds the candidates, the bytes decide. */
-	uint64_t key = ec_mix64((uint64_t)ev->time * 0x9e3779b97f4a7c15ULL ^
-				ev->user_id * 0xc2b2ae3d27d4eb4fULL ^ ev->product_id ^
-				(uint64_t)ev->type << 56);
+	uint64_t key = dup_key(ev);
 	if (gen_find(&w->gen[w->cur], key, &ev->raw) ||
 	    gen_find(&w->gen[w->cur ^ 1], key, &ev->raw))
 		return 1;
@@ -166,12 +180,48 @@ static void flush(struct inspect *s)
 	}
 }
 
+/* Whether key was added lately to set i (the table then remembers it);
+ * key 0, which an empty slot holds, never is. */
+static int lately(struct inspect *s, int i, uint64_t key)
+{
+	uint64_t *slot = &s->lately[i][ec_mix64(key) >> (64 - LATELY_BITS)];
+	if (*slot == key && key)
+		return 1;
+	*slot = key;
+	return 0;
+}
+
+/* The reader's lookahead (reader.h): asks for the slots a row some rows
+ * ahead will read in the tables of recent keys and of duplicates. */
+static void prefetch(void *arg, const struct ec_event *ev)
+{
+	const struct inspect *s = arg;
+	__builtin_prefetch(&s->lately[SET_USERS][ec_mix64(ev->user_id) >> (64 - LATELY_BITS)]);
+	__builtin_prefetch(
+	    &s->lately[SET_PRODUCTS][ec_mix64(ev->product_id) >> (64 - LATELY_BITS)]);
+	if (ev->hashed)
+		__builtin_prefetch(&s->lately[SET_N][ec_mix64(ev->session_hash) >> (64 - LATELY_BITS)]);
+	uint64_t key = dup_key(ev);
+	for (int i = 0; i < 2; i++) {
+		const struct dupgen *g = &s->dups.gen[i];
+		if (g->cap)
+			__builtin_prefetch(&g->slot[key & (g->cap - 1)]);
+	}
+}
+
+/* Adds key to set i (in the next batch) unless it was added lately. */
+static void add_key(struct inspect *s, int i, uint64_t key)
+{
+	if (!lately(s, i, key))
+		s->keys[i][s->n_keys[i]++] = key;
+}
+
 static void count(struct inspect *s, const struct ec_event *ev)
 {
 	s->by_type[ev->type]++;
-	s->keys[SET_USERS][s->n_keys[SET_USERS]++] = ev->user_id;
-	s->keys[SET_PRODUCTS][s->n_keys[SET_PRODUCTS]++] = ev->product_id;
-	s->keys[SET_CATEGORIES][s->n_keys[SET_CATEGORIES]++] = ev->category_id;
+	add_key(s, SET_USERS, ev->user_id);
+	add_key(s, SET_PRODUCTS, ev->product_id);
+	add_key(s, SET_CATEGORIES, ev->category_id);
 	s->duplicates += (uint64_t)dup_seen(&s->dups, ev);
 	if (ev->brand.n)
 		ec_event_intern(&s->brands, &s->brand_map, ev, 1);
@@ -186,13 +236,15 @@ static void count(struct inspect *s, const struct ec_event *ev)
 		uint64_t h = ev->hashed
 				 ? ev->session_hash
 				 : ec_hash64(ev->session.p, ev->session.n, EC_SESSION_HASH_SEED);
-		ec_distinct_add(&s->sessions, h);
+		if (!lately(s, SET_N, h))
+			ec_distinct_add(&s->sessions, h);
 		if (ev->type == EC_EV_PURCHASE)
 			ec_distinct_add(&s->bought, h);
 	} else {
 		s->empty[EC_COL_SESSION]++;
 	}
-	if (s->n_keys[SET_USERS] == BATCH)
+	if (s->n_keys[SET_USERS] == BATCH || s->n_keys[SET_PRODUCTS] == BATCH ||
+	    s->n_keys[SET_CATEGORIES] == BATCH)
 		flush(s);
 }
 
@@ -316,6 +368,7 @@ int ec_inspect_run(struct ec_reader_opts *ro, const char *out_path, char **input
 	double t0 = ec_now();
 	if ((rc = ec_reader_open(&r, ro, &err)) < 0)
 		goto done;
+	ec_reader_set_lookahead(r, prefetch, sp);
 	while ((rc = ec_reader_next_ref(r, &ev, &err)) > 0) {
 		count(sp, ev);
 		if (ec_interrupted()) {
