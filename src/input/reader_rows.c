@@ -255,7 +255,7 @@ static int take_line(struct ec_reader *r, const char *p, size_t n, struct ec_eve
 }
 
 /* How far ahead of the row handed out a worker's row is prefetched, and
- * (once there) shown to the lookahead hook, stage by stage. */
+ * (once that has arrived) shown to the lookahead hook. */
 #define LOOK_FAR 16
 #define LOOK_NEAR 8
 
