@@ -200,7 +200,8 @@ static void prefetch(void *arg, const struct ec_event *ev)
 	__builtin_prefetch(
 	    &s->lately[SET_PRODUCTS][ec_mix64(ev->product_id) >> (64 - LATELY_BITS)]);
 	if (ev->hashed)
-		__builtin_prefetch(&s->lately[SET_N][ec_mix64(ev->session_hash) >> (64 - LATELY_BITS)]);
+		__builtin_prefetch(
+		    &s->lately[SET_N][ec_mix64(ev->session_hash) >> (64 - LATELY_BITS)]);
 	uint64_t key = dup_key(ev);
 	for (int i = 0; i < 2; i++) {
 		const struct dupgen *g = &s->dups.gen[i];

@@ -121,8 +121,8 @@ struct ec_reader {
 	char *part;	     /* the start of a line that crosses chunks, kept whole so that
 			      * the line is judged as one (a row of its own or not) */
 	size_t part_len, part_cap;
-	struct ec_event row_ev;	 /* a row parsed here, not by a worker */
-	struct ec_event held_ev; /* a held-back event handed out (reader_skew.c) */
+	struct ec_event row_ev;		  /* a row parsed here, not by a worker */
+	struct ec_event held_ev;	  /* a held-back event handed out (reader_skew.c) */
 	ec_reader_lookahead_fn lookahead; /* ec_reader_set_lookahead() */
 	void *lookahead_arg;
 	struct ec_splitter *split;

@@ -301,7 +301,8 @@ int ec_reader_next_row(struct ec_reader *r, struct ec_event **out, struct ec_err
 				}
 				if (r->lookahead && c->pre_i + LOOK_NEAR < c->n_pre &&
 				    c->pre[c->pre_i + LOOK_NEAR].why == EC_BAD_NONE)
-					r->lookahead(r->lookahead_arg, &c->pre[c->pre_i + LOOK_NEAR].ev);
+					r->lookahead(r->lookahead_arg,
+						     &c->pre[c->pre_i + LOOK_NEAR].ev);
 				r->pos += e->len + 1;
 				r->stats.bytes_data += e->len + 1;
 				r->line++;

@@ -348,7 +348,7 @@ vtree_leaf(const struct vtree *v)
 }
 
 __attribute__((target("avx512f"))) static void walk16(const struct ec_forest *f, const float *x,
-						    const int32_t row[VBLOCK], float sum[VBLOCK])
+						      const int32_t row[VBLOCK], float sum[VBLOCK])
 {
 	const __m512i rows = _mm512_loadu_si512(row);
 	__m512 acc = _mm512_set1_ps(f->base_margin);

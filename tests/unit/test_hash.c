@@ -440,7 +440,8 @@ static void test_hash__hash64_as_first_written(void **state)
 		}
 		for (size_t off = 0; off < 4; off++)
 			for (size_t n = 0; n + off <= 40; n++)
-				assert_true(ec_hash64(buf + off, n, x) == ref_hash64(buf + off, n, x));
+				assert_true(ec_hash64(buf + off, n, x) ==
+					    ref_hash64(buf + off, n, x));
 	}
 }
 
