@@ -52,6 +52,43 @@ static void test_event__id_plain(void **state)
 	assert_int_equal(pid("00000000000000000000000000000000000000001", &v, &fl), -1);
 }
 
+/* Random digit strings of 1 to 24 bytes, some with one byte that is not
+ * a digit (those next to the digits in ASCII among them), against a
+ * 128-bit digit loop: ids are read eight digits at a time. */
+static void test_event__id_random_vs_digit_loop(void **state)
+{
+	static const char odd[] = "/:a \x00\xff.";
+	char buf[32];
+	(void)state;
+	rng_state = 11;
+	for (int round = 0; round < 200000; round++) {
+		size_t n = 1 + rng_below(24);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (char)('0' + rng_below(10));
+		int bad = rng_below(4) == 0;
+		if (bad)
+			buf[rng_below((uint32_t)n)] = odd[rng_below(sizeof(odd) - 1)];
+		unsigned __int128 want = 0;
+		int digits = 1;
+		for (size_t i = 0; i < n; i++) {
+			if ((unsigned)(buf[i] - '0') >= 10)
+				digits = 0;
+			else if (want <= UINT64_MAX)
+				want = want * 10 + (unsigned)(buf[i] - '0');
+		}
+		uint64_t v = 0;
+		uint8_t fl = 0;
+		int rc = ec_parse_id(buf, n, &v, &fl);
+		if (digits && want <= UINT64_MAX) {
+			assert_int_equal(rc, 0);
+			assert_true(v == (uint64_t)want);
+			assert_int_equal(fl, 0);
+		} else if (digits || !memchr(buf, '.', n)) {
+			assert_int_equal(rc, -1); /* too big, or not a number */
+		}
+	}
+}
+
 static void test_event__id_decimal(void **state)
 {
 	uint64_t v;
@@ -300,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_event__id_plain),
+	    cmocka_unit_test(test_event__id_random_vs_digit_loop),
 	    cmocka_unit_test(test_event__id_decimal),
 	    cmocka_unit_test(test_event__id_exponent),
 	    cmocka_unit_test(test_event__id_exponent_long_fraction),
