@@ -180,11 +180,17 @@ static void flush(struct inspect *s)
 	}
 }
 
+/* Key's slot in the table of keys added lately to set i. */
+static uint64_t *lately_slot(struct inspect *s, int i, uint64_t key)
+{
+	return &s->lately[i][ec_mix64(key) >> (64 - LATELY_BITS)];
+}
+
 /* Whether key was added lately to set i (the table then remembers it);
  * key 0, which an empty slot holds, never is. */
 static int lately(struct inspect *s, int i, uint64_t key)
 {
-	uint64_t *slot = &s->lately[i][ec_mix64(key) >> (64 - LATELY_BITS)];
+	uint64_t *slot = lately_slot(s, i, key);
 	if (*slot == key && key)
 		return 1;
 	*slot = key;
@@ -195,13 +201,11 @@ static int lately(struct inspect *s, int i, uint64_t key)
  * ahead will read in the tables of recent keys and of duplicates. */
 static void prefetch(void *arg, const struct ec_event *ev)
 {
-	const struct inspect *s = arg;
-	__builtin_prefetch(&s->lately[SET_USERS][ec_mix64(ev->user_id) >> (64 - LATELY_BITS)]);
-	__builtin_prefetch(
-	    &s->lately[SET_PRODUCTS][ec_mix64(ev->product_id) >> (64 - LATELY_BITS)]);
+	struct inspect *s = arg;
+	__builtin_prefetch(lately_slot(s, SET_USERS, ev->user_id));
+	__builtin_prefetch(lately_slot(s, SET_PRODUCTS, ev->product_id));
 	if (ev->hashed)
-		__builtin_prefetch(
-		    &s->lately[SET_N][ec_mix64(ev->session_hash) >> (64 - LATELY_BITS)]);
+		__builtin_prefetch(lately_slot(s, SET_N, ev->session_hash));
 	uint64_t key = dup_key(ev);
 	for (int i = 0; i < 2; i++) {
 		const struct dupgen *g = &s->dups.gen[i];

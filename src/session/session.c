@@ -365,6 +365,12 @@ static void drain(struct ec_sessionizer *z, int one)
 	}
 }
 
+/* Whether ev's key is its user alone (--session-key gap, or no user_session). */
+static int by_gap_of(const struct ec_sessionizer *z, const struct ec_event *ev)
+{
+	return z->o.key == EC_KEY_GAP || ev->session.n == 0;
+}
+
 /* The hash of ev's user_session (the parser's, when it made one); 0 by gap. */
 static uint64_t session_hash(const struct ec_event *ev, int by_gap)
 {
@@ -378,7 +384,7 @@ void ec_sessionizer_prefetch(const struct ec_sessionizer *z, const struct ec_eve
 {
 	if (z->o.events_only || !z->cap_slots)
 		return;
-	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
+	int by_gap = by_gap_of(z, ev);
 	if (!by_gap && !ev->hashed)
 		return; /* hashing here would cost what it saves */
 	uint64_t h = key_hash(ev->user_id, by_gap, session_hash(ev, by_gap));
@@ -458,7 +464,7 @@ static void add_event(struct ec_sessionizer *z, const struct ec_event *ev)
 	}
 	if (ev->session.n == 0)
 		z->st.empty_session_rows++;
-	int by_gap = z->o.key == EC_KEY_GAP || ev->session.n == 0;
+	int by_gap = by_gap_of(z, ev);
 	struct ec_sev e = {
 	    .time = ev->time,
 	    .product_id = ev->product_id,

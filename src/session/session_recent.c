@@ -109,10 +109,18 @@ static void apply(struct session_recent *r, const struct sr_ent *e)
 	r->t[j] = *e;
 }
 
+/* The oldest pending put, into the table. */
+static void apply_oldest(struct session_recent *r)
+{
+	apply(r, &r->pend[r->pend_head]);
+	r->pend_head = (r->pend_head + 1) % SR_PENDING;
+	r->pend_n--;
+}
+
 void sr_flush(struct session_recent *r)
 {
-	for (; r->pend_n > 0; r->pend_n--, r->pend_head = (r->pend_head + 1) % SR_PENDING)
-		apply(r, &r->pend[r->pend_head]);
+	while (r->pend_n > 0)
+		apply_oldest(r);
 }
 
 /* The pending put of hash, or NULL. */
@@ -133,11 +141,8 @@ void sr_put(struct session_recent *r, uint64_t hash, uint32_t parts, int64_t unt
 	if (p) {
 		*p = e; /* as the table would: the later put replaces it */
 	} else {
-		if (r->pend_n == SR_PENDING) {
-			apply(r, &r->pend[r->pend_head]);
-			r->pend_head = (r->pend_head + 1) % SR_PENDING;
-			r->pend_n--;
-		}
+		if (r->pend_n == SR_PENDING)
+			apply_oldest(r);
 		r->pend[(r->pend_head + r->pend_n++) % SR_PENDING] = e;
 		sr_prefetch(r, hash);
 	}
