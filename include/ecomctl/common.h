@@ -79,6 +79,11 @@ void *ec_xrealloc(void *p, size_t n);
  * Free with ec_table_free() and the same n and size. */
 void *ec_table_alloc(size_t n, size_t size);
 void ec_table_free(void *p, size_t n, size_t size);
+/* Table p of n elements, from ec_table_alloc(), made n_new (> n) long:
+ * its first n elements kept, the rest zeroed. A mapping is grown where it
+ * stands (mremap), so only the new part is memory never touched before:
+ * such memory costs far more to fault in than pages the process had. */
+void *ec_table_grow(void *p, size_t n, size_t n_new, size_t size);
 char *ec_xstrdup(const char *s);
 char *ec_xstrndup(const char *s, size_t n);
 /* Grows *p (holding *cap elements of `size`) to hold at least `need`. */

@@ -1,4 +1,4 @@
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, madvise, mremap */
 #include "ecomctl/common.h"
 
 #include "ecomctl/cleanup.h"
@@ -211,6 +211,25 @@ void *ec_table_alloc(size_t n, size_t size)
 	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: may fail */
 #endif
 	return p;
+}
+
+void *ec_table_grow(void *p, size_t n, size_t n_new, size_t size)
+{
+	size_t bytes = n * size, bytes_new = n_new * size;
+	if (bytes < TABLE_MAP_MIN || !p) {
+		void *q = ec_table_alloc(n_new, size);
+		if (p)
+			memcpy(q, p, bytes);
+		ec_table_free(p, n, size);
+		return q;
+	}
+	void *q = mremap(p, bytes, bytes_new, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		ec_oom();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(q, bytes_new, MADV_HUGEPAGE);
+#endif
+	return q;
 }
 
 void ec_table_free(void *p, size_t n, size_t size)

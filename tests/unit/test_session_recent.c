@@ -169,6 +169,54 @@ static void test_session_recent__forgets_all_at_the_end(void **state)
 	sr_release(&r);
 }
 
+/* Puts N records with hashes from rng_state's seed, checking them all
+ * after each doubling, then takes every one back. With `top`, 1 hash in 64
+ * has its low 20 bits set but one: at every size, runs wrap from the
+ * table's end to its start, and their records split between the two
+ * halves as it doubles. */
+static void grow_and_find(int top)
+{
+	enum { N = 300000 };
+	static uint64_t keys[N];
+	struct session_recent r;
+	sr_init(&r);
+	for (size_t i = 0; i < N; i++) {
+		uint64_t h = (uint64_t)rng_below(1u << 30) << 34 ^ (uint64_t)rng_below(1u << 30)
+								       << 4;
+		if (top && i % 64 == 0) /* low 20 bits set, but one of bits 10 to 19 */
+			h = (h | 0xfffff) & ~((uint64_t)1 << (10 + rng_below(10)));
+		keys[i] = h ^ i; /* distinct */
+		size_t cap = r.cap;
+		sr_put(&r, keys[i], 1 + (uint32_t)(i % 5), INT64_MAX - 1);
+		if (r.cap != cap && i > 1000) {
+			/* it just doubled: all that came before is there (a later
+			 * doubling would mend a record lost now) */
+			sr_flush(&r);
+			for (size_t j = 0; j < i; j++) {
+				assert_int_equal(sr_take(&r, keys[j]), 1 + (uint32_t)(j % 5));
+				sr_put(&r, keys[j], 1 + (uint32_t)(j % 5), INT64_MAX - 1);
+			}
+		}
+	}
+	sr_flush(&r);
+	assert_true(r.cap >= (size_t)1 << 20); /* 24 MB: mapped, grown by mremap */
+	assert_int_equal(sr_take(&r, 12345), 0);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(sr_take(&r, keys[i]), 1 + (uint32_t)(i % 5));
+	assert_int_equal(r.n, 0);
+	sr_release(&r);
+}
+
+/* The table doubles where it stands (grow(), through the sizes that are
+ * mapped too): every record is still found, with its parts. */
+static void test_session_recent__grows_in_place(void **state)
+{
+	(void)state;
+	rng_state = 7;
+	grow_and_find(0);
+	grow_and_find(1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +224,7 @@ int main(void)
 	    cmocka_unit_test(test_session_recent__matches_oracle_short_lives),
 	    cmocka_unit_test(test_session_recent__shrinks),
 	    cmocka_unit_test(test_session_recent__forgets_all_at_the_end),
+	    cmocka_unit_test(test_session_recent__grows_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
