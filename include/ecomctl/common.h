@@ -84,6 +84,13 @@ void ec_table_free(void *p, size_t n, size_t size);
  * stands (mremap), so only the new part is memory never touched before:
  * such memory costs far more to fault in than pages the process had. */
 void *ec_table_grow(void *p, size_t n, size_t n_new, size_t size);
+/* Doubles hash table t of n slots of `size` bytes (n a power of two,
+ * linear probing from slot hash & (n - 1), at least one slot empty) where
+ * it stands, with ec_table_grow(), and moves each entry to its place in
+ * the 2n slots. home() gives a slot's hash, or 0 when it is empty; an
+ * entry moved out leaves its slot all zero bytes, which must read empty. */
+void *ec_table_double(void *t, size_t n, size_t size,
+		      int (*home)(const void *slot, uint64_t *hash));
 char *ec_xstrdup(const char *s);
 char *ec_xstrndup(const char *s, size_t n);
 /* Grows *p (holding *cap elements of `size`) to hold at least `need`. */

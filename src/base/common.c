@@ -232,6 +232,36 @@ void *ec_table_grow(void *p, size_t n, size_t n_new, size_t size)
 	return q;
 }
 
+/* The entries are taken out and put back from their new home, visiting
+ * the old slots from just after an empty one, so that every run of entries
+ * is visited whole and in order. An entry put back then lands in its own
+ * run at or before its old slot (a slot already visited), or in the new
+ * half; one whose path runs off the end of the new table and wraps lands
+ * at or before its old slot too (it is in the first run, visited last).
+ * So no entry is put where a later visit could empty a slot on its path. */
+void *ec_table_double(void *t, size_t n, size_t size, int (*home)(const void *slot, uint64_t *hash))
+{
+	size_t cap = n * 2, s = 0;
+	uint64_t h, other;
+	char *c = ec_table_grow(t, n, cap, size), *e = ec_xmalloc(size);
+
+	while (home(c + s * size, &other))
+		s++;
+	for (size_t k = 1; k < n; k++) {
+		char *slot = c + ((s + k) & (n - 1)) * size;
+		if (!home(slot, &h))
+			continue;
+		memcpy(e, slot, size);
+		memset(slot, 0, size);
+		size_t j = h & (cap - 1);
+		while (home(c + j * size, &other))
+			j = (j + 1) & (cap - 1);
+		memcpy(c + j * size, e, size);
+	}
+	free(e);
+	return c;
+}
+
 void ec_table_free(void *p, size_t n, size_t size)
 {
 	if (!p)

