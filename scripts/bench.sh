@@ -218,6 +218,21 @@ rows=${BENCH_ROWS:-10000000}
 
 [ "${BENCH_XGB:-0}" = 1 ] && xgb_bench
 fi
+case "$work$bin" in *[[:space:]]*)
+	echo "bench: the paired cases need paths without blanks" >&2; exit 2 ;;
+esac
+# gzip against plain input: each job on the gzip file in turn with the
+# same job on the plain file, so that the ratio is taken in one stretch
+# of the machine's speed (the ratio table's gz rows come from other runs).
+# gap: ecomctl's own units without the 24 h cut, duplicates kept, as in
+# the DuckDB cases below.
+gap="--max-session 1000d --keep-duplicates"
+pair "ecomctl sessions gap, gz" /dev/null "$bin -q sessions $gap -o - $gz" \
+	"ecomctl sessions gap, plain" /dev/null "$bin -q sessions $gap -o - $plain"
+pair "ecomctl funnel gap, gz" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $gz" \
+	"ecomctl funnel gap, plain" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $plain"
+pair "ecomctl inspect, gz" /dev/null "$bin -q inspect $gz" \
+	"ecomctl inspect, plain" /dev/null "$bin -q inspect $plain"
 [ -n "$duck" ] || exit 0
 case "$work$bin" in *[[:space:]]*)
 	echo "bench: the DuckDB cases need paths without blanks" >&2; exit 2 ;;
@@ -252,8 +267,8 @@ fi
 # Like for like with ecomctl's own units: sessions cut at a 30-minute gap
 # (DuckDB: window functions). The only ecomctl options changed are those
 # the peer does not compute (the 24 h cut, dropping duplicates); its memory
-# stays bounded by the open sessions. Outputs compared row for row.
-gap="--max-session 1000d --keep-duplicates"
+# stays bounded by the open sessions ($gap, above). Outputs compared row
+# for row.
 pair "ecomctl sessions gap (plain)" "$work/ecomctl-sessions-gap.csv" "$bin -q sessions $gap -o - $plain" \
 	"duckdb sessions gap (plain)" /dev/null "node $duck sessions-gap $plain $work/duckdb-sessions-gap.csv"
 pair "ecomctl sessions gap (gz)" /dev/null "$bin -q sessions $gap -o - $gz" \
@@ -309,6 +324,18 @@ fi
 	ratio "funnel by top, user units (plain)" "ecomctl funnel user (plain)" "duckdb funnel user (plain)"
 	ratio "inspect / count by type (plain)" "ecomctl inspect (plain)" "duckdb count (plain)"
 	ratio "inspect / count by type (gz)" "ecomctl inspect (gz)" "duckdb count (gz)"
+	echo
+	echo "gzip input against plain input, ecomctl alone (each gzip run in turn with a plain one):"
+	echo
+	echo "| job | gzip | plain | time ratio |"
+	echo "|---|---|---|---|"
+	for j in "sessions gap" "funnel gap" "inspect"; do
+		awk -F '\t' -v a="ecomctl $j, gz" -v b="ecomctl $j, plain" -v l="$j" '
+			$1 == a { ta = $2 }
+			$1 == b { tb = $2 }
+			END { if (ta != "" && tb > 0) printf "| %s | %.2f s | %.2f s | %.2f |\n", l, ta, tb, ta / tb }
+		' "$work/results.tsv"
+	done
 } > "$work/bench.md"
 echo
 cat "$work/bench.md"
