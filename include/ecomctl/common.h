@@ -87,8 +87,9 @@ void *ec_table_grow(void *p, size_t n, size_t n_new, size_t size);
 /* Doubles hash table t of n slots of `size` bytes (n a power of two,
  * linear probing from slot hash & (n - 1), at least one slot empty) where
  * it stands, with ec_table_grow(), and moves each entry to its place in
- * the 2n slots. home() gives a slot's hash, or 0 when it is empty; an
- * entry moved out leaves its slot all zero bytes, which must read empty. */
+ * the 2n slots. home() says whether a slot holds an entry (nonzero) and
+ * gives its hash; an entry moved out leaves its slot all zero bytes, which
+ * must read as empty. */
 void *ec_table_double(void *t, size_t n, size_t size,
 		      int (*home)(const void *slot, uint64_t *hash));
 char *ec_xstrdup(const char *s);
