@@ -140,6 +140,53 @@ static void test_event__time_bad_shape(void **state)
 	assert_int_equal(t, 1569888000);
 }
 
+/* The time in s (23 bytes), checked a character at a time against the
+ * pattern, the slow way; -1 when it is not one. */
+static int naive_parse(const char *s, int64_t *t)
+{
+	static const char pat[] = "dddd-dd-dd dd:dd:dd UTC";
+	int v[23];
+	for (int i = 0; i < 23; i++) {
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return -1;
+		v[i] = s[i] - '0';
+	}
+	int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[5] * 10 + v[6];
+	int d = v[8] * 10 + v[9], h = v[11] * 10 + v[12], mi = v[14] * 10 + v[15];
+	int se = v[17] * 10 + v[18];
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m) || h > 23 || mi > 59 ||
+	    se > 59)
+		return -1;
+	*t = naive_days(y, m, d) * 86400 + h * 3600 + mi * 60 + se;
+	return 0;
+}
+
+/* Every byte of a few times set to each of its 256 values in turn, in a
+ * buffer of exactly 23 bytes (so that ASan sees a read past it): the parser
+ * agrees with the slow one on each. */
+static void test_event__time_one_byte_changed(void **state)
+{
+	static const char *const base[] = {"2019-10-01 00:00:00 UTC", "2020-02-29 23:59:59 UTC",
+					   "1970-01-01 09:09:09 UTC", "2099-12-31 19:50:40 UTC",
+					   "2019-11-30 10:20:30 UTC"};
+	char *buf = malloc(23);
+	(void)state;
+	assert_non_null(buf);
+	for (size_t b = 0; b < N(base); b++)
+		for (int i = 0; i < 23; i++)
+			for (int c = 0; c < 256; c++) {
+				memcpy(buf, base[b], 23);
+				buf[i] = (char)c;
+				int64_t t = -1, want = -2;
+				int rc = ec_time_parse(buf, 23, &t),
+				    want_rc = naive_parse(buf, &want);
+				if (rc != want_rc || (rc == 0 && t != want))
+					fail_msg("\"%.23s\": %d %lld, want %d %lld", buf, rc,
+						 (long long)t, want_rc, (long long)want);
+			}
+	free(buf);
+}
+
 static void test_event__time_round_trip_random(void **state)
 {
 	char text[80], back[32], iso[32], want_iso[80];
@@ -229,6 +276,7 @@ int main(void)
 	    cmocka_unit_test(test_event__time_valid),
 	    cmocka_unit_test(test_event__time_no_such_day),
 	    cmocka_unit_test(test_event__time_bad_shape),
+	    cmocka_unit_test(test_event__time_one_byte_changed),
 	    cmocka_unit_test(test_event__time_round_trip_random),
 	    cmocka_unit_test(test_event__time_format_fixed),
 	    cmocka_unit_test(test_event__days_round_trip),
