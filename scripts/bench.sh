@@ -227,16 +227,14 @@ esac
 # gap: ecomctl's own units without the 24 h cut, duplicates kept, as in
 # the DuckDB cases below.
 gap="--max-session 1000d --keep-duplicates"
-pair "ecomctl sessions gap, gz" /dev/null "$bin -q sessions $gap -o - $gz" \
-	"ecomctl sessions gap, plain" /dev/null "$bin -q sessions $gap -o - $plain"
-pair "ecomctl funnel gap, gz" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $gz" \
-	"ecomctl funnel gap, plain" /dev/null "$bin -q funnel $gap --by top -o $work/funnel-gap $plain"
-pair "ecomctl inspect, gz" /dev/null "$bin -q inspect $gz" \
-	"ecomctl inspect, plain" /dev/null "$bin -q inspect $plain"
+# gz_pair JOB ARGS: `ecomctl -q ARGS FILE` on the gzip file, then the plain.
+gz_pair() {
+	pair "ecomctl $1, gz" /dev/null "$bin -q $2 $gz" "ecomctl $1, plain" /dev/null "$bin -q $2 $plain"
+}
+gz_pair "sessions gap" "sessions $gap -o -"
+gz_pair "funnel gap" "funnel $gap --by top -o $work/funnel-gap"
+gz_pair "inspect" "inspect"
 [ -n "$duck" ] || exit 0
-case "$work$bin" in *[[:space:]]*)
-	echo "bench: the DuckDB cases need paths without blanks" >&2; exit 2 ;;
-esac
 # Each case beside its peer, in turn (pair).
 pair "ecomctl inspect (plain)" "$work/inspect-plain.json" "$bin -q inspect --json $plain" \
 	"duckdb count (plain)" "$work/duckdb-count-plain.csv" "node $duck count $plain -"

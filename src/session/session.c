@@ -63,8 +63,7 @@ void ec_sessionizer_free(struct ec_sessionizer *z)
 	free(z->keys);
 	free(z->free_keys);
 	free(z->slots);
-	deadlines_release(&z->heap);
-	free(z->due);
+	due_release(&z->due);
 	free(z->q);
 	sr_release(&z->recent);
 	se_release(&z->events);
@@ -138,60 +137,12 @@ static void table_remove(struct ec_sessionizer *z, uint32_t idx)
 	z->n_open--;
 }
 
-/* ---- the deadlines: a ring of those that come in order, a heap of the rest */
-
-static void due_push(struct ec_sessionizer *z, struct heap_ent e)
-{
-	size_t mask = z->due_cap - 1;
-	if (z->due_len > 0 && heap_less(&e, &z->due[(z->due_head + z->due_len - 1) & mask])) {
-		deadlines_push(&z->heap, e);
-		return;
-	}
-	if (z->due_len == z->due_cap) {
-		size_t cap = z->due_cap ? z->due_cap * 2 : 256;
-		struct heap_ent *d = ec_xmalloc(cap * sizeof(*d));
-		for (size_t i = 0; i < z->due_len; i++)
-			d[i] = z->due[(z->due_head + i) & mask];
-		free(z->due);
-		z->due = d;
-		z->due_head = 0;
-		z->due_cap = cap;
-		mask = cap - 1;
-	}
-	z->due[(z->due_head + z->due_len++) & mask] = e;
-}
-
-/* The first deadline of all, or NULL. */
-static const struct heap_ent *due_top(const struct ec_sessionizer *z)
-{
-	const struct heap_ent *r = z->due_len ? &z->due[z->due_head] : NULL;
-	const struct heap_ent *h = z->heap.n ? &z->heap.a[0] : NULL;
-	if (!r || !h)
-		return r ? r : h;
-	return heap_less(h, r) ? h : r;
-}
-
-static void due_pop(struct ec_sessionizer *z, const struct heap_ent *top)
-{
-	if (z->due_len && top == &z->due[z->due_head]) {
-		z->due_head = (z->due_head + 1) & (z->due_cap - 1);
-		z->due_len--;
-	} else {
-		deadlines_pop(&z->heap);
-	}
-}
-
-static size_t due_count(const struct ec_sessionizer *z)
-{
-	return z->due_len + z->heap.n;
-}
-
 static void schedule(struct ec_sessionizer *z, uint32_t idx, int64_t deadline)
 {
 	struct okey *k = &z->keys[idx];
 	if (deadline < k->deadline) {
 		k->deadline = deadline;
-		due_push(z, (struct heap_ent){deadline, idx});
+		due_push(&z->due, (struct heap_ent){deadline, idx});
 	}
 }
 
@@ -337,11 +288,11 @@ static void drain(struct ec_sessionizer *z, int one)
 {
 	sr_expire(&z->recent, z->w);
 	const struct heap_ent *top;
-	while ((top = due_top(z)) && top->deadline < z->w) {
+	while ((top = due_top(&z->due)) && top->deadline < z->w) {
 		if (one && z->q_len > 0)
 			return;
 		struct heap_ent e = *top;
-		due_pop(z, top);
+		due_pop(&z->due, top);
 		struct okey *k = &z->keys[e.key];
 		if (!k->live || k->deadline != e.deadline)
 			continue; /* stale: the key was checked or freed since */
@@ -349,7 +300,7 @@ static void drain(struct ec_sessionizer *z, int one)
 	}
 	/* Ask for the key due next, then (at the next call, when it is here)
 	 * for its events: it is checked an event or more from now. */
-	if ((top = due_top(z))) {
+	if ((top = due_top(&z->due))) {
 		uint32_t next = top->key;
 		const struct okey *k = &z->keys[next];
 		if (next == z->pf_key && k->ev) {
@@ -562,9 +513,9 @@ int ec_sessionizer_next(struct ec_sessionizer *z, struct ec_session *s, struct e
 	}
 	while (z->q_len == 0) {
 		if (z->ended) {
-			size_t before = due_count(z);
+			size_t before = due_count(&z->due);
 			drain(z, 1);
-			if (z->q_len == 0 && due_count(z) == before)
+			if (z->q_len == 0 && due_count(&z->due) == before)
 				return 0; /* nothing left that the end can close */
 			continue;
 		}

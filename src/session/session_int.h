@@ -169,6 +169,59 @@ static inline int heap_less(const struct heap_ent *a, const struct heap_ent *b)
 /* The deadline heap: keys by the watermark at which to check them. */
 EC_HEAP_DEFINE(deadlines, struct heap_ent, heap_less)
 
+/* ---- deadlines (session_due.c) -----------------------------------------
+ *
+ * When each key is to be checked, in (deadline, key) order: a ring of the
+ * entries that came in that order (most: a new key's deadline is its
+ * event's time plus the gap), and a heap of the others. All zero is empty. */
+struct session_due {
+	struct heap_ent *ring;
+	size_t head, len, cap; /* cap: 0 or a power of two */
+	struct deadlines heap;
+};
+
+void due_release(struct session_due *d);
+/* Doubles the ring (its entries kept in order). */
+void due_grow(struct session_due *d);
+
+/* Called for every event: inline. */
+static inline void due_push(struct session_due *d, struct heap_ent e)
+{
+	if (d->len > 0 && heap_less(&e, &d->ring[(d->head + d->len - 1) & (d->cap - 1)])) {
+		deadlines_push(&d->heap, e);
+		return;
+	}
+	if (d->len == d->cap)
+		due_grow(d);
+	d->ring[(d->head + d->len++) & (d->cap - 1)] = e;
+}
+
+/* The first deadline of all, or NULL. */
+static inline const struct heap_ent *due_top(const struct session_due *d)
+{
+	const struct heap_ent *r = d->len ? &d->ring[d->head] : NULL;
+	const struct heap_ent *h = d->heap.n ? &d->heap.a[0] : NULL;
+	if (!r || !h)
+		return r ? r : h;
+	return heap_less(h, r) ? h : r;
+}
+
+/* Takes out `top`, as due_top() gave it. */
+static inline void due_pop(struct session_due *d, const struct heap_ent *top)
+{
+	if (d->len && top == &d->ring[d->head]) {
+		d->head = (d->head + 1) & (d->cap - 1);
+		d->len--;
+	} else {
+		deadlines_pop(&d->heap);
+	}
+}
+
+static inline size_t due_count(const struct session_due *d)
+{
+	return d->len + d->heap.n;
+}
+
 struct ready {
 	struct ec_session s;
 	struct ec_sev *ev;
@@ -190,13 +243,8 @@ struct ec_sessionizer {
 	uint32_t *slots; /* open-key table: key index + 1, 0 when empty */
 	size_t cap_slots, n_open;
 
-	/* When each key is to be checked, in (deadline, key) order: a ring of
-	 * the entries that came in that order (most: a new key's deadline is
-	 * its event's time plus the gap), and a heap of the others. */
-	struct heap_ent *due;
-	size_t due_head, due_len, due_cap; /* due_cap: 0 or a power of two */
-	struct deadlines heap;
-	uint32_t pf_key; /* the key due next, as drain() last asked for it */
+	struct session_due due; /* when each key is to be checked */
+	uint32_t pf_key;	/* the key due next, as drain() last asked for it */
 
 	struct ready *q; /* ring of sessions ready to be returned */
 	size_t q_head, q_len, q_cap;
